@@ -1,0 +1,16 @@
+//! Client configs and the plugin registry. Stage one mirrors the TOML in serde types
+//! (`deny_unknown_fields`, spans kept); stage two validates references between sections
+//! and resolves every path relative to the file that names it. Every error names the file
+//! and, where the problem is in the TOML, the line and column.
+
+mod error;
+mod raw;
+mod registry;
+mod validate;
+
+pub use error::{ConfigError, Location};
+pub use registry::{load_registry, registry_of, resolve_library_path, Registry, RegistryEntry};
+pub use validate::{
+    load_client, ClientConfig, DatasetConfig, FieldConfig, Grain, MetricConfig, PeriodConfig,
+    ReportConfig, FIELD_TYPES,
+};

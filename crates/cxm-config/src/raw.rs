@@ -1,0 +1,131 @@
+//! Stage one: serde types that mirror the TOML files exactly. Unknown keys are errors.
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// `config/clients/<client>.toml`.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawClient {
+    pub client: String,
+    pub plugins: Spanned<String>,
+    #[serde(default)]
+    pub datasets: BTreeMap<Spanned<String>, RawDataset>,
+    #[serde(default)]
+    pub metrics: Vec<Spanned<RawMetric>>,
+    #[serde(default)]
+    pub report: Option<RawReport>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDataset {
+    pub path: Spanned<String>,
+    #[serde(default)]
+    pub format: Option<Spanned<String>>,
+    #[serde(default)]
+    pub delimiter: Option<Spanned<String>>,
+    #[serde(default)]
+    pub null_values: Option<Vec<String>>,
+    #[serde(default)]
+    pub weight: Option<Spanned<String>>,
+    pub fields: BTreeMap<Spanned<String>, Spanned<RawField>>,
+}
+
+/// A field mapping: a column name, or a table with the column and its type.
+#[derive(Debug)]
+pub(crate) struct RawField {
+    pub column: String,
+    pub ty: Option<String>,
+    pub format: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFieldTable {
+    column: String,
+    #[serde(rename = "type", default)]
+    ty: Option<String>,
+    #[serde(default)]
+    format: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for RawField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FieldVisitor;
+        impl<'de> Visitor<'de> for FieldVisitor {
+            type Value = RawField;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a column name, or a table { column = \"…\", type = \"…\", format = \"…\" }",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawField, E> {
+                Ok(RawField {
+                    column: v.to_string(),
+                    ty: None,
+                    format: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawField, A::Error> {
+                let t = RawFieldTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawField {
+                    column: t.column,
+                    ty: t.ty,
+                    format: t.format,
+                })
+            }
+        }
+        deserializer.deserialize_any(FieldVisitor)
+    }
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMetric {
+    pub id: Spanned<String>,
+    pub plugin: Spanned<String>,
+    pub dataset: Spanned<String>,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub inputs: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub params: Option<Spanned<toml::Table>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawReport {
+    #[serde(default)]
+    pub group_by: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub period: Option<Spanned<RawPeriod>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPeriod {
+    pub field: String,
+    pub grain: String,
+}
+
+/// `config/plugins.toml`.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRegistry {
+    #[serde(default)]
+    pub plugins: BTreeMap<Spanned<String>, RawRegistryEntry>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRegistryEntry {
+    pub path: Spanned<String>,
+    #[serde(default)]
+    pub sha256: Option<Spanned<String>>,
+    #[serde(default)]
+    pub description: Option<String>,
+}

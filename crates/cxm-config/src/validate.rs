@@ -1,0 +1,490 @@
+//! Stage two: a client config with every reference checked and every path resolved.
+//! Plugin-dependent checks (does the metric exist, do its inputs and params fit) happen when
+//! the engine binds the plan; this module checks everything that needs only the TOML.
+
+use crate::error::{parse_toml, read_file, ConfigError, Location};
+use crate::raw::{RawClient, RawDataset, RawMetric};
+use crate::registry::{load_registry, Registry};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// The field types a mapping may declare.
+pub const FIELD_TYPES: [&str; 6] = ["integer", "number", "string", "boolean", "date", "datetime"];
+
+/// A validated client config.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// The config file, as given.
+    pub path: PathBuf,
+    /// Display name of the client.
+    pub client: String,
+    /// The plugin registry it uses.
+    pub registry: Registry,
+    /// Datasets by name, in name order.
+    pub datasets: Vec<DatasetConfig>,
+    /// Metrics, in config order.
+    pub metrics: Vec<MetricConfig>,
+    /// Grouping of results.
+    pub report: ReportConfig,
+}
+
+/// One dataset.
+#[derive(Debug, Clone)]
+pub struct DatasetConfig {
+    /// Name in the config.
+    pub name: String,
+    /// File, resolved relative to the config.
+    pub path: PathBuf,
+    /// Field delimiter byte.
+    pub delimiter: u8,
+    /// Cell texts that mean "empty".
+    pub null_values: Vec<String>,
+    /// Canonical field holding each row's weight (multiplicity), if any.
+    pub weight: Option<String>,
+    /// Mapped fields, in name order.
+    pub fields: Vec<FieldConfig>,
+    /// Where the dataset's `path` is.
+    pub location: Location,
+}
+
+/// One canonical field mapped to a source column.
+#[derive(Debug, Clone)]
+pub struct FieldConfig {
+    /// Canonical name.
+    pub name: String,
+    /// Source column header.
+    pub column: String,
+    /// Declared type (one of [`FIELD_TYPES`]); `None` lets the engine infer it from use.
+    pub ty: Option<String>,
+    /// Date/datetime format (chrono strftime).
+    pub format: Option<String>,
+    /// Where the mapping is.
+    pub location: Location,
+}
+
+/// One configured metric.
+#[derive(Debug, Clone)]
+pub struct MetricConfig {
+    /// Unique id.
+    pub id: String,
+    /// Display label (defaults to the id).
+    pub label: String,
+    /// Plugin reference: a metric name, or `library/metric`.
+    pub plugin: String,
+    /// Dataset name.
+    pub dataset: String,
+    /// Input name → canonical field, with the location of each mapping.
+    pub inputs: Vec<(String, String, Location)>,
+    /// Params as a JSON object.
+    pub params_json: String,
+    /// Where the metric's table starts.
+    pub location: Location,
+    /// Where `plugin` is.
+    pub plugin_location: Location,
+    /// Where `params` is (or the metric, when it has none).
+    pub params_location: Location,
+}
+
+/// Grouping of results.
+#[derive(Debug, Clone, Default)]
+pub struct ReportConfig {
+    /// Dimension fields.
+    pub group_by: Vec<String>,
+    /// Period grouping.
+    pub period: Option<PeriodConfig>,
+}
+
+/// Period grouping.
+#[derive(Debug, Clone)]
+pub struct PeriodConfig {
+    /// A date or datetime field.
+    pub field: String,
+    /// Period length.
+    pub grain: Grain,
+}
+
+/// Period length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grain {
+    /// Calendar day.
+    Day,
+    /// ISO 8601 week.
+    Week,
+    /// Calendar month.
+    Month,
+    /// Calendar quarter.
+    Quarter,
+    /// Calendar year.
+    Year,
+}
+
+impl Grain {
+    /// Parses a grain name.
+    pub fn parse(s: &str) -> Option<Grain> {
+        Some(match s {
+            "day" => Grain::Day,
+            "week" => Grain::Week,
+            "month" => Grain::Month,
+            "quarter" => Grain::Quarter,
+            "year" => Grain::Year,
+            _ => return None,
+        })
+    }
+
+    /// The grain's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Grain::Day => "day",
+            Grain::Week => "week",
+            Grain::Month => "month",
+            Grain::Quarter => "quarter",
+            Grain::Year => "year",
+        }
+    }
+}
+
+impl DatasetConfig {
+    /// The mapping of a canonical field.
+    pub fn field(&self, name: &str) -> Option<&FieldConfig> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+impl ClientConfig {
+    /// An error located in the client config.
+    pub fn error_at(&self, location: Location, message: impl Into<String>) -> ConfigError {
+        ConfigError::at(&self.path, Some(location), message)
+    }
+
+    /// A dataset by name.
+    pub fn dataset(&self, name: &str) -> Option<&DatasetConfig> {
+        self.datasets.iter().find(|d| d.name == name)
+    }
+}
+
+struct Ctx<'a> {
+    file: &'a Path,
+    source: &'a str,
+}
+
+impl Ctx<'_> {
+    fn loc(&self, span: std::ops::Range<usize>) -> Location {
+        Location::of_offset(self.source, span.start)
+    }
+    fn err(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> ConfigError {
+        ConfigError::at(self.file, Some(self.loc(span)), message)
+    }
+}
+
+/// Reads and validates a client config and the registry it names.
+pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
+    let source = read_file(path, "client config")?;
+    let raw: RawClient = parse_toml(path, &source)?;
+    let ctx = Ctx {
+        file: path,
+        source: &source,
+    };
+    let base = path.parent().unwrap_or(Path::new("."));
+
+    let registry_path = base.join(raw.plugins.get_ref());
+    if !registry_path.is_file() {
+        return Err(ctx.err(
+            raw.plugins.span(),
+            format!("plugin registry {} not found", registry_path.display()),
+        ));
+    }
+    let registry = load_registry(&registry_path)?;
+
+    let mut datasets = Vec::new();
+    for (name, ds) in raw.datasets {
+        datasets.push(dataset(&ctx, base, name.into_inner(), ds)?);
+    }
+    if datasets.is_empty() {
+        return Err(ConfigError::at(
+            path,
+            None,
+            "no [datasets.<name>] section: nothing to read",
+        ));
+    }
+
+    let (group_by, period) = match raw.report {
+        None => (Vec::new(), None),
+        Some(r) => {
+            let period = match r.period {
+                None => None,
+                Some(p) => {
+                    let span = p.span();
+                    let p = p.into_inner();
+                    let grain = Grain::parse(&p.grain).ok_or_else(|| {
+                        ctx.err(
+                            span.clone(),
+                            format!(
+                                "unknown grain \"{}\" (use day, week, month, quarter or year)",
+                                p.grain
+                            ),
+                        )
+                    })?;
+                    Some((
+                        PeriodConfig {
+                            field: p.field,
+                            grain,
+                        },
+                        span,
+                    ))
+                }
+            };
+            (r.group_by, period)
+        }
+    };
+
+    let mut metrics = Vec::new();
+    let mut seen = BTreeSet::new();
+    for m in raw.metrics {
+        let span = m.span();
+        let metric = metric(&ctx, span.clone(), m.into_inner(), &datasets)?;
+        if !seen.insert(metric.id.clone()) {
+            return Err(ctx.err(span, format!("metric id \"{}\" is used twice", metric.id)));
+        }
+        metrics.push(metric);
+    }
+    if metrics.is_empty() {
+        return Err(ConfigError::at(
+            path,
+            None,
+            "no [[metrics]] entry: nothing to compute",
+        ));
+    }
+
+    let report = check_report(&ctx, group_by, period, &metrics, &datasets)?;
+    Ok(ClientConfig {
+        path: path.to_path_buf(),
+        client: raw.client,
+        registry,
+        datasets,
+        metrics,
+        report,
+    })
+}
+
+fn check_report(
+    ctx: &Ctx<'_>,
+    group_by: Vec<toml::Spanned<String>>,
+    period: Option<(PeriodConfig, std::ops::Range<usize>)>,
+    metrics: &[MetricConfig],
+    datasets: &[DatasetConfig],
+) -> Result<ReportConfig, ConfigError> {
+    let used: BTreeSet<&str> = metrics.iter().map(|m| m.dataset.as_str()).collect();
+    let mut names = Vec::new();
+    for g in &group_by {
+        for ds in datasets.iter().filter(|d| used.contains(d.name.as_str())) {
+            if ds.field(g.get_ref()).is_none() {
+                return Err(ctx.err(
+                    g.span(),
+                    format!(
+                        "group_by field \"{}\" is not mapped in dataset \"{}\"",
+                        g.get_ref(),
+                        ds.name
+                    ),
+                ));
+            }
+        }
+        if names.contains(g.get_ref()) {
+            return Err(ctx.err(
+                g.span(),
+                format!("group_by lists \"{}\" twice", g.get_ref()),
+            ));
+        }
+        names.push(g.get_ref().clone());
+    }
+    let period = match period {
+        None => None,
+        Some((p, span)) => {
+            for ds in datasets.iter().filter(|d| used.contains(d.name.as_str())) {
+                let Some(field) = ds.field(&p.field) else {
+                    return Err(ctx.err(
+                        span,
+                        format!(
+                            "period field \"{}\" is not mapped in dataset \"{}\"",
+                            p.field, ds.name
+                        ),
+                    ));
+                };
+                if let Some(ty) = field
+                    .ty
+                    .as_deref()
+                    .filter(|t| !matches!(*t, "date" | "datetime"))
+                {
+                    return Err(ctx.err(
+                        span,
+                        format!(
+                            "period field \"{}\" has type {ty}; it must be date or datetime",
+                            p.field
+                        ),
+                    ));
+                }
+            }
+            Some(p)
+        }
+    };
+    Ok(ReportConfig {
+        group_by: names,
+        period,
+    })
+}
+
+fn dataset(
+    ctx: &Ctx<'_>,
+    base: &Path,
+    name: String,
+    ds: RawDataset,
+) -> Result<DatasetConfig, ConfigError> {
+    let path = base.join(ds.path.get_ref());
+    if !path.is_file() {
+        return Err(ctx.err(
+            ds.path.span(),
+            format!("dataset \"{name}\": file {} not found", path.display()),
+        ));
+    }
+    if let Some(format) = &ds.format {
+        if format.get_ref() != "csv" {
+            return Err(ctx.err(
+                format.span(),
+                format!(
+                    "dataset \"{name}\": unsupported format \"{}\" (supported: csv)",
+                    format.get_ref()
+                ),
+            ));
+        }
+    }
+    let delimiter = match &ds.delimiter {
+        None => b',',
+        Some(d) => match d.get_ref().as_str() {
+            "\\t" | "\t" | "tab" => b'\t',
+            s if s.len() == 1 => s.as_bytes()[0],
+            _ => {
+                return Err(ctx.err(
+                    d.span(),
+                    "delimiter must be one ASCII character (or \"\\t\")",
+                ))
+            }
+        },
+    };
+    let mut fields = Vec::new();
+    for (field_name, mapping) in ds.fields {
+        let location = ctx.loc(field_name.span());
+        let span = mapping.span();
+        let mapping = mapping.into_inner();
+        if let Some(ty) = &mapping.ty {
+            if !FIELD_TYPES.contains(&ty.as_str()) {
+                return Err(ctx.err(
+                    span,
+                    format!(
+                        "unknown type \"{ty}\" (use one of: {})",
+                        FIELD_TYPES.join(", ")
+                    ),
+                ));
+            }
+        }
+        fields.push(FieldConfig {
+            name: field_name.into_inner(),
+            column: mapping.column,
+            ty: mapping.ty,
+            format: mapping.format,
+            location,
+        });
+    }
+    let weight = match ds.weight {
+        None => None,
+        Some(w) => {
+            let Some(field) = fields.iter().find(|f| &f.name == w.get_ref()) else {
+                return Err(ctx.err(
+                    w.span(),
+                    format!(
+                        "weight field \"{}\" is not mapped in dataset \"{name}\"",
+                        w.get_ref()
+                    ),
+                ));
+            };
+            if field
+                .ty
+                .as_deref()
+                .is_some_and(|t| t != "number" && t != "integer")
+            {
+                return Err(ctx.err(
+                    w.span(),
+                    format!("weight field \"{}\" must be a number", w.get_ref()),
+                ));
+            }
+            Some(w.into_inner())
+        }
+    };
+    Ok(DatasetConfig {
+        name,
+        location: ctx.loc(ds.path.span()),
+        path,
+        delimiter,
+        null_values: ds.null_values.unwrap_or_else(|| vec![String::new()]),
+        weight,
+        fields,
+    })
+}
+
+fn metric(
+    ctx: &Ctx<'_>,
+    span: std::ops::Range<usize>,
+    m: RawMetric,
+    datasets: &[DatasetConfig],
+) -> Result<MetricConfig, ConfigError> {
+    let id = m.id.get_ref().clone();
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(ctx.err(
+            m.id.span(),
+            "metric id must be non-empty letters, digits, '_' or '-'",
+        ));
+    }
+    let Some(ds) = datasets.iter().find(|d| &d.name == m.dataset.get_ref()) else {
+        let known: Vec<&str> = datasets.iter().map(|d| d.name.as_str()).collect();
+        return Err(ctx.err(
+            m.dataset.span(),
+            format!(
+                "metric \"{id}\": unknown dataset \"{}\" (defined: {})",
+                m.dataset.get_ref(),
+                known.join(", ")
+            ),
+        ));
+    };
+    let mut inputs = Vec::new();
+    for (input, field) in m.inputs {
+        if ds.field(field.get_ref()).is_none() {
+            return Err(ctx.err(
+                field.span(),
+                format!("metric \"{id}\": input \"{input}\" maps to field \"{}\", which dataset \"{}\" does not define", field.get_ref(), ds.name),
+            ));
+        }
+        inputs.push((input, field.get_ref().clone(), ctx.loc(field.span())));
+    }
+    let (params_json, params_location) = match &m.params {
+        None => ("{}".to_string(), ctx.loc(span.clone())),
+        Some(p) => {
+            let json = serde_json::to_string(p.get_ref()).map_err(|e| {
+                ctx.err(p.span(), format!("params cannot be converted to JSON: {e}"))
+            })?;
+            (json, ctx.loc(p.span()))
+        }
+    };
+    Ok(MetricConfig {
+        label: m.label.unwrap_or_else(|| id.clone()),
+        id,
+        plugin: m.plugin.get_ref().clone(),
+        dataset: ds.name.clone(),
+        inputs,
+        params_json,
+        location: ctx.loc(span),
+        plugin_location: ctx.loc(m.plugin.span()),
+        params_location,
+    })
+}

@@ -1,0 +1,12 @@
+//! The cxm engine: turns a validated client config into a bound plan (plugins loaded, field
+//! types settled, params bound, headers checked) and runs it, streaming each dataset once
+//! through every metric bound to it and rolling groups up by merging accumulator state.
+
+mod error;
+mod grouping;
+mod plan;
+mod run;
+
+pub use error::EngineError;
+pub use plan::{build_plan, DatasetPlan, MetricPlan, Plan};
+pub use run::{run, Progress, RunOptions};

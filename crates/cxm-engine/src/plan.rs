@@ -1,0 +1,414 @@
+//! Building the plan: resolve each metric's plugin, settle every field's type from its
+//! declaration or its use, check the dataset headers, and bind every metric instance so
+//! that params and inputs are validated before any data flows.
+
+use crate::error::EngineError;
+use arrow_schema::DataType;
+use cxm_config::{ClientConfig, DatasetConfig, Grain, Location, MetricConfig};
+use cxm_host::{load_library, HostError, Instance, Library, MetricDef};
+use cxm_ingest::{CsvOptions, CsvSource, FieldSpec, FieldType};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A client config with its plugins loaded and bound, ready to run.
+pub struct Plan {
+    /// The validated config.
+    pub config: ClientConfig,
+    /// One entry per dataset that at least one metric reads.
+    pub datasets: Vec<DatasetPlan>,
+}
+
+/// How one dataset is read and which metrics it feeds.
+pub struct DatasetPlan {
+    /// The dataset's config.
+    pub config: DatasetConfig,
+    /// The fields to parse, with settled types.
+    pub fields: Vec<FieldSpec>,
+    /// Field indices of the group_by dimensions, in order.
+    pub dimensions: Vec<usize>,
+    /// Field index and grain of the period, if grouped by period.
+    pub period: Option<(usize, Grain)>,
+    /// Field index of the weight, if any.
+    pub weight: Option<usize>,
+    /// The metrics reading this dataset, in config order.
+    pub metrics: Vec<MetricPlan>,
+}
+
+/// One bound metric.
+pub struct MetricPlan {
+    /// The metric's config.
+    pub config: MetricConfig,
+    /// The library it comes from.
+    pub library: Arc<Library>,
+    /// Its definition in the library.
+    pub def: MetricDef,
+    /// The mapped inputs in bound order: input name, field index, Arrow type sent.
+    pub inputs: Vec<(String, usize, DataType)>,
+    /// The instance bound at plan time; it accumulates the run.
+    pub instance: Instance,
+}
+
+impl MetricPlan {
+    /// Fields whose unparsable values make a row invalid for this metric: its inputs plus
+    /// the dataset's grouping and weight fields.
+    pub fn dependent_fields(&self, dataset: &DatasetPlan) -> Vec<usize> {
+        let mut out: Vec<usize> = self.inputs.iter().map(|(_, f, _)| *f).collect();
+        out.extend(dataset.dimensions.iter().copied());
+        out.extend(dataset.period.map(|(f, _)| f));
+        out.extend(dataset.weight);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// CSV options of a dataset.
+pub(crate) fn csv_options(ds: &DatasetConfig) -> CsvOptions {
+    CsvOptions {
+        delimiter: ds.delimiter,
+        null_values: ds.null_values.clone(),
+        ..CsvOptions::default()
+    }
+}
+
+fn field_type_of_format(format: &str) -> Option<FieldType> {
+    Some(match format {
+        "l" => FieldType::Integer,
+        "g" => FieldType::Number,
+        "u" => FieldType::String,
+        "b" => FieldType::Boolean,
+        "tdD" => FieldType::Date,
+        f if f.starts_with("tsu:") => FieldType::Datetime,
+        _ => return None,
+    })
+}
+
+/// Whether a field of type `field` can feed an input of type `input` (integers widen to
+/// numbers; nothing narrows).
+fn compatible(field: FieldType, input: FieldType) -> bool {
+    field == input || (field == FieldType::Integer && input == FieldType::Number)
+}
+
+fn plugin_error(
+    config: &ClientConfig,
+    at: Location,
+    metric: &str,
+    source: HostError,
+) -> EngineError {
+    EngineError::Plugin {
+        context: format!(
+            "{}:{}:{}: metric \"{metric}\"",
+            config.path.display(),
+            at.line,
+            at.column
+        ),
+        source,
+    }
+}
+
+/// Finds the library and metric a config's `plugin` names: `library/metric`, a registry
+/// entry exporting one metric or a metric of the same name, or a metric name exported by
+/// exactly one registered library.
+fn resolve_plugin(
+    config: &ClientConfig,
+    m: &MetricConfig,
+) -> Result<(Arc<Library>, MetricDef), EngineError> {
+    let registry = &config.registry;
+    let load = |name: &str| -> Result<Arc<Library>, EngineError> {
+        let entry = registry.entries.get(name).ok_or_else(|| {
+            let known: Vec<&str> = registry.entries.keys().map(String::as_str).collect();
+            config.error_at(
+                m.plugin_location,
+                format!(
+                    "metric \"{}\": unknown plugin \"{name}\" (registered in {}: {})",
+                    m.id,
+                    registry.path.display(),
+                    known.join(", ")
+                ),
+            )
+        })?;
+        if !entry.library.is_file() {
+            let message = cxm_config::resolve_library_path(&entry.library)
+                .err()
+                .unwrap_or_default();
+            return Err(registry
+                .error_at(entry, format!("plugin \"{name}\": {message}"))
+                .into());
+        }
+        load_library(&entry.library, entry.sha256.as_deref())
+            .map_err(|e| plugin_error(config, m.plugin_location, &m.id, e))
+    };
+    let find =
+        |lib: &Arc<Library>, metric: &str| lib.metrics.iter().find(|d| d.name == metric).cloned();
+    if let Some((lib_name, metric)) = m.plugin.split_once('/') {
+        let lib = load(lib_name)?;
+        let def = find(&lib, metric).ok_or_else(|| {
+            config.error_at(
+                m.plugin_location,
+                format!(
+                    "plugin \"{lib_name}\" exports no metric \"{metric}\" ({})",
+                    metric_names(&lib)
+                ),
+            )
+        })?;
+        return Ok((lib, def));
+    }
+    if registry.entries.contains_key(&m.plugin) {
+        let lib = load(&m.plugin)?;
+        let def = find(&lib, &m.plugin)
+            .or_else(|| (lib.metrics.len() == 1).then(|| lib.metrics[0].clone()));
+        return match def {
+            Some(def) => Ok((lib, def)),
+            None => Err(config
+                .error_at(
+                    m.plugin_location,
+                    format!(
+                        "plugin \"{}\" exports several metrics; name one as \"{}/<metric>\" ({})",
+                        m.plugin,
+                        m.plugin,
+                        metric_names(&lib)
+                    ),
+                )
+                .into()),
+        };
+    }
+    // Search every registered library; one that cannot be loaded is skipped here (it may
+    // be unrelated) but named if the metric is not found.
+    let mut found = Vec::new();
+    let mut unloadable = Vec::new();
+    for name in registry.entries.keys() {
+        match load(name) {
+            Ok(lib) => {
+                if let Some(def) = find(&lib, &m.plugin) {
+                    found.push((name.clone(), lib, def));
+                }
+            }
+            Err(e) => unloadable.push(format!("{name}: {e}")),
+        }
+    }
+    match found.len() {
+        1 => {
+            let (_, lib, def) = found.remove(0);
+            Ok((lib, def))
+        }
+        0 => {
+            let known: Vec<&str> = registry.entries.keys().map(String::as_str).collect();
+            let mut message = format!(
+                "metric \"{}\": unknown plugin \"{}\" (registered in {}: {})",
+                m.id,
+                m.plugin,
+                registry.path.display(),
+                known.join(", ")
+            );
+            if !unloadable.is_empty() {
+                message.push_str(&format!("; could not load: {}", unloadable.join("; ")));
+            }
+            Err(config.error_at(m.plugin_location, message).into())
+        }
+        _ => {
+            let libs: Vec<String> = found
+                .iter()
+                .map(|(n, _, _)| format!("{n}/{}", m.plugin))
+                .collect();
+            Err(config
+                .error_at(
+                    m.plugin_location,
+                    format!(
+                        "plugin \"{}\" is ambiguous; write one of: {}",
+                        m.plugin,
+                        libs.join(", ")
+                    ),
+                )
+                .into())
+        }
+    }
+}
+
+fn metric_names(lib: &Library) -> String {
+    let names: Vec<&str> = lib.metrics.iter().map(|d| d.name.as_str()).collect();
+    format!("it exports: {}", names.join(", "))
+}
+
+/// Loads plugins, settles field types, checks headers and binds every metric.
+pub fn build_plan(config: ClientConfig) -> Result<Plan, EngineError> {
+    let mut resolved = Vec::new();
+    for m in &config.metrics {
+        let (lib, def) = resolve_plugin(&config, m)?;
+        for (input, _, at) in &m.inputs {
+            if !def.inputs.iter().any(|i| &i.name == input) {
+                let declared: Vec<&str> = def.inputs.iter().map(|i| i.name.as_str()).collect();
+                return Err(config
+                    .error_at(
+                        *at,
+                        format!(
+                            "metric \"{}\": plugin \"{}\" has no input \"{input}\" (inputs: {})",
+                            m.id,
+                            def.name,
+                            declared.join(", ")
+                        ),
+                    )
+                    .into());
+            }
+        }
+        for required in def.inputs.iter().filter(|i| i.required) {
+            if !m.inputs.iter().any(|(name, _, _)| name == &required.name) {
+                return Err(config
+                    .error_at(m.location, format!("metric \"{}\": required input \"{}\" ({}) is not mapped; add inputs = {{ {} = \"<field>\" }}", m.id, required.name, required.description, required.name))
+                    .into());
+            }
+        }
+        resolved.push((m.clone(), lib, def));
+    }
+
+    let mut datasets = Vec::new();
+    for ds in &config.datasets {
+        let metrics: Vec<_> = resolved
+            .iter()
+            .filter(|(m, _, _)| m.dataset == ds.name)
+            .cloned()
+            .collect();
+        if metrics.is_empty() {
+            continue;
+        }
+        datasets.push(plan_dataset(&config, ds, metrics)?);
+    }
+    Ok(Plan { config, datasets })
+}
+
+fn plan_dataset(
+    config: &ClientConfig,
+    ds: &DatasetConfig,
+    metrics: Vec<(MetricConfig, Arc<Library>, MetricDef)>,
+) -> Result<DatasetPlan, EngineError> {
+    // Settle types: declared, else from the inputs that read the field, else by role.
+    let mut types: BTreeMap<String, FieldType> = BTreeMap::new();
+    for f in &ds.fields {
+        if let Some(ty) = f.ty.as_deref().and_then(FieldType::parse) {
+            types.insert(f.name.clone(), ty);
+        }
+    }
+    for (m, _, def) in &metrics {
+        for (input, field, at) in &m.inputs {
+            let Some(decl) = def.inputs.iter().find(|i| &i.name == input) else {
+                continue;
+            };
+            let Some(wanted) = field_type_of_format(&decl.arrow_format) else {
+                return Err(config
+                    .error_at(
+                        *at,
+                        format!(
+                            "metric \"{}\": input \"{input}\" has unsupported Arrow type {}",
+                            m.id, decl.arrow_format
+                        ),
+                    )
+                    .into());
+            };
+            let declared = ds.field(field).and_then(|f| f.ty.as_deref()).is_some();
+            let current = *types.entry(field.clone()).or_insert(wanted);
+            if !compatible(current, wanted) {
+                let how = if declared {
+                    "is declared"
+                } else {
+                    "is read by another metric as"
+                };
+                return Err(config
+                    .error_at(*at, format!("metric \"{}\": input \"{input}\" needs {} values, but field \"{field}\" {how} {}", m.id, wanted.name(), current.name()))
+                    .into());
+            }
+        }
+    }
+    let report = &config.report;
+    let mut role_type = |name: &str, ty: FieldType, role: &str| -> Result<(), EngineError> {
+        let current = *types.entry(name.to_string()).or_insert(ty);
+        let ok = match role {
+            "period" => matches!(current, FieldType::Date | FieldType::Datetime),
+            "weight" => matches!(current, FieldType::Integer | FieldType::Number),
+            _ => current == FieldType::String,
+        };
+        if ok {
+            Ok(())
+        } else {
+            let at = ds.field(name).map(|f| f.location).unwrap_or(ds.location);
+            Err(config
+                .error_at(
+                    at,
+                    format!(
+                        "field \"{name}\" is used as {role} but has type {}",
+                        current.name()
+                    ),
+                )
+                .into())
+        }
+    };
+    for d in &report.group_by {
+        role_type(d, FieldType::String, "a group_by dimension")?;
+    }
+    if let Some(p) = &report.period {
+        role_type(&p.field, FieldType::Datetime, "period")?;
+    }
+    if let Some(w) = &ds.weight {
+        role_type(w, FieldType::Number, "weight")?;
+    }
+
+    // Only used fields are parsed, in a stable order.
+    let fields: Vec<FieldSpec> = ds
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let ty = *types.get(&f.name)?;
+            let mut spec = FieldSpec::new(&f.name, &f.column, ty);
+            spec.format = f.format.clone();
+            Some(spec)
+        })
+        .collect();
+    let index = |name: &str| fields.iter().position(|f| f.name == name);
+
+    let columns: Vec<String> = fields.iter().map(|f| f.column.clone()).collect();
+    CsvSource::check_header(&ds.path, &columns, &csv_options(ds)).map_err(|source| {
+        EngineError::Data {
+            dataset: ds.name.clone(),
+            source,
+        }
+    })?;
+
+    let mut metric_plans = Vec::new();
+    for (m, library, def) in metrics {
+        let mut inputs = Vec::new();
+        for decl in &def.inputs {
+            let Some((_, field, _)) = m.inputs.iter().find(|(i, _, _)| i == &decl.name) else {
+                continue;
+            };
+            let Some(wanted) = field_type_of_format(&decl.arrow_format) else {
+                continue;
+            };
+            let Some(idx) = index(field) else { continue };
+            inputs.push((decl.name.clone(), idx, wanted.arrow_type()));
+        }
+        let bind_inputs: Vec<(String, DataType)> = inputs
+            .iter()
+            .map(|(n, _, t)| (n.clone(), t.clone()))
+            .collect();
+        let instance = def
+            .bind(&m.params_json, &bind_inputs)
+            .map_err(|e| plugin_error(config, m.params_location, &m.id, e))?;
+        metric_plans.push(MetricPlan {
+            config: m,
+            library,
+            def,
+            inputs,
+            instance,
+        });
+    }
+
+    Ok(DatasetPlan {
+        dimensions: report.group_by.iter().filter_map(|d| index(d)).collect(),
+        period: report
+            .period
+            .as_ref()
+            .and_then(|p| Some((index(&p.field)?, p.grain))),
+        weight: ds.weight.as_deref().and_then(index),
+        config: ds.clone(),
+        fields,
+        metrics: metric_plans,
+    })
+}

@@ -1,0 +1,423 @@
+//! Running a plan: each dataset is streamed once in batches; every batch goes to every
+//! metric bound to the dataset with per-row group ids, weights and a row-status vector; every
+//! row is counted as used or rejected with a reason; totals are rolled up by merging state.
+
+use crate::error::EngineError;
+use crate::grouping::Grouper;
+use crate::plan::{csv_options, DatasetPlan, MetricPlan, Plan};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float64Type, Int64Type};
+use arrow_array::{Array, ArrayRef, Float64Array};
+use arrow_schema::DataType;
+use cxm_host::InstanceBatch;
+use cxm_ingest::{Batch, CsvSource};
+use cxm_report::{
+    DatasetSummary, Grouping, MetricSummary, PeriodSpec, Rejection, ResultRow, RunReport,
+    REPORT_SCHEMA,
+};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Options of a run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Rows per batch (default: the ingestion default).
+    pub batch_rows: Option<usize>,
+}
+
+/// Progress of the dataset being read.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    /// Dataset name.
+    pub dataset: String,
+    /// Bytes read so far.
+    pub bytes_read: u64,
+    /// File size, when known.
+    pub bytes_total: Option<u64>,
+    /// Records read so far.
+    pub rows: u64,
+}
+
+/// Per-metric bookkeeping during a run.
+struct MetricRun<'p> {
+    plan: &'p mut MetricPlan,
+    /// Whether each dataset field makes a row invalid for this metric when unparsable.
+    dependent: Vec<bool>,
+    used: u64,
+    rejected: BTreeMap<String, u64>,
+    reason_names: Vec<Option<String>>,
+    error: Option<String>,
+}
+
+/// Runs the plan; rejected rows and values go to `on_reject` as they are found.
+pub fn run(
+    plan: &mut Plan,
+    options: &RunOptions,
+    on_reject: &mut dyn FnMut(&Rejection) -> std::io::Result<()>,
+    on_progress: &mut dyn FnMut(&Progress),
+) -> Result<RunReport, EngineError> {
+    let config = &plan.config;
+    let mut report = RunReport {
+        schema: REPORT_SCHEMA.to_string(),
+        client: config.client.clone(),
+        config: config.path.display().to_string(),
+        cxm_version: env!("CARGO_PKG_VERSION").to_string(),
+        grouping: Grouping {
+            dimensions: config.report.group_by.clone(),
+            period: config.report.period.as_ref().map(|p| PeriodSpec {
+                field: p.field.clone(),
+                grain: p.grain.name().into(),
+            }),
+        },
+        datasets: Vec::new(),
+        metrics: Vec::new(),
+        results: Vec::new(),
+    };
+    for dataset in &mut plan.datasets {
+        run_dataset(dataset, options, on_reject, on_progress, &mut report)?;
+    }
+    // Metrics in config order, whatever the dataset order.
+    let order: Vec<&str> = plan.config.metrics.iter().map(|m| m.id.as_str()).collect();
+    let rank = |id: &str| order.iter().position(|o| *o == id).unwrap_or(usize::MAX);
+    report.metrics.sort_by_key(|m| rank(&m.metric));
+    report.results.sort_by_key(|r| rank(&r.metric));
+    Ok(report)
+}
+
+fn output_error(dataset: &str, e: std::io::Error) -> EngineError {
+    EngineError::Config(cxm_config::ConfigError::at(
+        std::path::Path::new(dataset),
+        None,
+        format!("cannot write rejected rows: {e}"),
+    ))
+}
+
+fn run_dataset(
+    ds: &mut DatasetPlan,
+    options: &RunOptions,
+    on_reject: &mut dyn FnMut(&Rejection) -> std::io::Result<()>,
+    on_progress: &mut dyn FnMut(&Progress),
+    report: &mut RunReport,
+) -> Result<(), EngineError> {
+    let name = ds.config.name.clone();
+    let data_error = |source| EngineError::Data {
+        dataset: name.clone(),
+        source,
+    };
+    let mut csv = csv_options(&ds.config);
+    if let Some(rows) = options.batch_rows {
+        csv.batch_rows = rows;
+    }
+    let mut source =
+        CsvSource::open(&ds.config.path, ds.fields.clone(), csv).map_err(&data_error)?;
+    let dims: Vec<(usize, String)> = ds
+        .dimensions
+        .iter()
+        .map(|&i| (i, ds.fields[i].name.clone()))
+        .collect();
+    let mut grouper = Grouper::new(&dims, ds.period);
+    let field_names: Vec<String> = ds.fields.iter().map(|f| f.name.clone()).collect();
+    let users: Vec<String> = (0..ds.fields.len())
+        .map(|f| {
+            let ids: Vec<&str> = ds
+                .metrics
+                .iter()
+                .filter(|m| m.dependent_fields(ds).contains(&f))
+                .map(|m| m.config.id.as_str())
+                .collect();
+            ids.join(";")
+        })
+        .collect();
+    let dependents: Vec<Vec<bool>> = ds
+        .metrics
+        .iter()
+        .map(|m| {
+            let deps = m.dependent_fields(ds);
+            (0..ds.fields.len()).map(|f| deps.contains(&f)).collect()
+        })
+        .collect();
+    let weight_field = ds.weight;
+    let mut runs: Vec<MetricRun<'_>> = ds
+        .metrics
+        .iter_mut()
+        .zip(dependents)
+        .map(|(plan, dependent)| MetricRun {
+            plan,
+            dependent,
+            used: 0,
+            rejected: BTreeMap::new(),
+            reason_names: vec![None; 256],
+            error: None,
+        })
+        .collect();
+
+    let mut invalid_values: BTreeMap<String, u64> = BTreeMap::new();
+    let mut group_ids = Vec::new();
+    let mut status = Vec::new();
+    let mut prefilled = Vec::new();
+    let mut ungroupable = Vec::new();
+    let mut rows_seen = 0u64;
+    while let Some(batch) = source.next_batch().map_err(&data_error)? {
+        rows_seen += (batch.num_rows() + batch.rejected_rows.len()) as u64;
+        for r in &batch.rejected_rows {
+            let rejection = Rejection {
+                dataset: name.clone(),
+                line: r.line,
+                scope: "row".into(),
+                field: String::new(),
+                value: r.raw.clone(),
+                reason: r.reason.clone(),
+                detail: r.detail.clone(),
+            };
+            on_reject(&rejection).map_err(|e| output_error(&name, e))?;
+        }
+        for e in &batch.cell_errors {
+            *invalid_values
+                .entry(field_names[e.field].clone())
+                .or_default() += 1;
+            let rejection = Rejection {
+                dataset: name.clone(),
+                line: e.line,
+                scope: users[e.field].clone(),
+                field: field_names[e.field].clone(),
+                value: e.value.clone(),
+                reason: e.reason.as_str().into(),
+                detail: format!("cannot read as {}", ds.fields[e.field].ty.name()),
+            };
+            on_reject(&rejection).map_err(|e| output_error(&name, e))?;
+        }
+        let rows = batch.num_rows();
+        ungroupable.clear();
+        ungroupable.resize(rows, false);
+        for e in batch
+            .cell_errors
+            .iter()
+            .filter(|e| grouper.is_key_field(e.field))
+        {
+            ungroupable[e.row] = true;
+        }
+        grouper.assign(&batch.columns, rows, &ungroupable, &mut group_ids);
+        let (weights, bad_weights) = weights_of(&batch, weight_field);
+        for run in runs.iter_mut().filter(|r| r.error.is_none()) {
+            status.clear();
+            status.resize(rows, 0u8);
+            prefilled.clear();
+            prefilled.resize(rows, false);
+            for e in batch.cell_errors.iter().filter(|e| run.dependent[e.field]) {
+                if !prefilled[e.row] {
+                    prefilled[e.row] = true;
+                    status[e.row] = if e.reason.is_numeric() {
+                        cxm_abi::ROW_NOT_A_NUMBER
+                    } else {
+                        cxm_abi::ROW_INVALID_VALUE
+                    };
+                    *run.rejected
+                        .entry(e.reason.as_str().to_string())
+                        .or_default() += 1;
+                }
+            }
+            for &row in &bad_weights {
+                if !prefilled[row] {
+                    prefilled[row] = true;
+                    status[row] = cxm_abi::ROW_INVALID_WEIGHT;
+                    *run.rejected.entry("invalid_weight".into()).or_default() += 1;
+                }
+            }
+            let columns = match input_columns(&batch, &run.plan.inputs) {
+                Ok(c) => c,
+                Err(e) => {
+                    run.error = Some(format!("metric \"{}\": {e}", run.plan.config.id));
+                    continue;
+                }
+            };
+            let update = run.plan.instance.update(InstanceBatch {
+                columns: &columns,
+                weights: weights.as_ref().map(|w| w.values().as_ref()),
+                group_ids: Some(&group_ids),
+                num_groups: grouper.num_groups(),
+                row_status: &mut status,
+            });
+            if let Err(e) = update {
+                run.error = Some(e.to_string());
+                continue;
+            }
+            tally(run, &batch, &status, &prefilled, &name, on_reject)?;
+        }
+        on_progress(&Progress {
+            dataset: name.clone(),
+            bytes_read: source.bytes_read(),
+            bytes_total: source.total_bytes(),
+            rows: rows_seen,
+        });
+    }
+    let stats = source.finish().map_err(&data_error)?;
+    report.datasets.push(DatasetSummary {
+        name: name.clone(),
+        path: ds.config.path.display().to_string(),
+        sha256: stats.sha256,
+        bytes: stats.bytes,
+        rows_read: stats.rows_read,
+        rows_accepted: stats.rows_accepted,
+        rows_rejected: stats.rows_rejected,
+        invalid_values,
+    });
+    for run in runs {
+        let mut error = run.error;
+        if error.is_none() {
+            match results_of(run.plan, &grouper) {
+                Ok(rows) => report.results.extend(rows),
+                Err(e) => error = Some(e.to_string()),
+            }
+        }
+        report.metrics.push(MetricSummary {
+            metric: run.plan.config.id.clone(),
+            plugin: run.plan.def.name.clone(),
+            library: format!("{} {}", run.plan.library.name, run.plan.library.version),
+            dataset: name.clone(),
+            rows_used: run.used,
+            rows_rejected: run.rejected,
+            error,
+        });
+    }
+    Ok(())
+}
+
+/// The weight vector of a batch (None without a weight field) and the rows whose weight is
+/// missing, negative or not finite (their weight is set to 0 and they are rejected).
+fn weights_of(batch: &Batch, field: Option<usize>) -> (Option<Float64Array>, Vec<usize>) {
+    let Some(field) = field else {
+        return (None, Vec::new());
+    };
+    let column = &batch.columns[field];
+    let raw: Vec<Option<f64>> = match column.data_type() {
+        DataType::Int64 => column
+            .as_primitive::<Int64Type>()
+            .iter()
+            .map(|v| v.map(|x| x as f64))
+            .collect(),
+        _ => column.as_primitive::<Float64Type>().iter().collect(),
+    };
+    let mut bad = Vec::new();
+    let values: Vec<f64> = raw
+        .into_iter()
+        .enumerate()
+        .map(|(row, w)| match w {
+            Some(w) if w.is_finite() && w >= 0.0 => w,
+            _ => {
+                bad.push(row);
+                0.0
+            }
+        })
+        .collect();
+    (Some(Float64Array::from(values)), bad)
+}
+
+/// The columns a metric reads, converted to the types it declared (integers widen to
+/// floats; nothing else is converted).
+fn input_columns(
+    batch: &Batch,
+    inputs: &[(String, usize, DataType)],
+) -> Result<Vec<ArrayRef>, String> {
+    inputs
+        .iter()
+        .map(|(name, field, ty)| {
+            let column = &batch.columns[*field];
+            if column.data_type() == ty {
+                Ok(column.clone())
+            } else if column.data_type() == &DataType::Int64 && ty == &DataType::Float64 {
+                let ints = column.as_primitive::<Int64Type>();
+                let floats: Float64Array = ints.unary(|x| x as f64);
+                Ok(Arc::new(floats) as ArrayRef)
+            } else {
+                Err(format!(
+                    "input \"{name}\" needs {ty}, field is {}",
+                    column.data_type()
+                ))
+            }
+        })
+        .collect()
+}
+
+/// Counts the rows of one batch for one metric and reports the plugin's rejections.
+fn tally(
+    run: &mut MetricRun<'_>,
+    batch: &Batch,
+    status: &[u8],
+    prefilled: &[bool],
+    dataset: &str,
+    on_reject: &mut dyn FnMut(&Rejection) -> std::io::Result<()>,
+) -> Result<(), EngineError> {
+    let first_input = run.plan.inputs.first().map(|(_, f, _)| *f);
+    let field_name = run
+        .plan
+        .config
+        .inputs
+        .first()
+        .map(|(_, f, _)| f.clone())
+        .unwrap_or_default();
+    for (row, &code) in status.iter().enumerate() {
+        if code == 0 {
+            run.used += 1;
+            continue;
+        }
+        if prefilled[row] {
+            continue;
+        }
+        let reason = run.reason_names[usize::from(code)]
+            .get_or_insert_with(|| run.plan.def.reason_name(code))
+            .clone();
+        *run.rejected.entry(reason.clone()).or_default() += 1;
+        let (field, value) = match first_input {
+            Some(f) => (field_name.clone(), batch.raw_value(row, f)),
+            None => (String::new(), String::new()),
+        };
+        let rejection = Rejection {
+            dataset: dataset.to_string(),
+            line: batch.lines[row],
+            scope: run.plan.config.id.clone(),
+            field,
+            value,
+            reason,
+            detail: format!("rejected by {}", run.plan.def.name),
+        };
+        on_reject(&rejection).map_err(|e| output_error(dataset, e))?;
+    }
+    Ok(())
+}
+
+/// Results of one metric: overall, each single key (when there are several), and the full
+/// grouping; totals are recomputed by merging group states into a fresh instance.
+fn results_of(plan: &MetricPlan, grouper: &Grouper) -> Result<Vec<ResultRow>, cxm_host::HostError> {
+    let keys = grouper.num_keys();
+    let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
+    if keys > 1 {
+        sets.extend((0..keys).map(|k| vec![k]));
+    }
+    if keys > 0 {
+        sets.push((0..keys).collect());
+    }
+    let mut out = Vec::new();
+    for set in sets {
+        let (map, labels) = grouper.project(&set);
+        let mut rows = Vec::with_capacity(labels.len());
+        if set.len() == keys {
+            for (fine, group) in labels.into_iter().enumerate() {
+                rows.push((group, plan.instance.finish(fine as u32)?));
+            }
+        } else {
+            let mut rollup = plan.instance.bind_like(&plan.config.params_json)?;
+            rollup.merge(&plan.instance, &map)?;
+            for (coarse, group) in labels.into_iter().enumerate() {
+                rows.push((group, rollup.finish(coarse as u32)?));
+            }
+        }
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        out.extend(rows.into_iter().map(|(group, result)| ResultRow {
+            metric: plan.config.id.clone(),
+            plugin: plan.def.name.clone(),
+            group,
+            result,
+        }));
+    }
+    Ok(out)
+}

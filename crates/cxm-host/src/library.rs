@@ -1,0 +1,286 @@
+//! Loading a plugin library and reading its descriptor into owned Rust values.
+
+use crate::error::HostError;
+use crate::instance::Instance;
+use cxm_abi::{CxmMetric, CxmModule, CxmStr, ABI_MAJOR, ABI_MINOR, ENTRY_SYMBOL_PREFIX};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// A loaded plugin library with its metrics.
+#[derive(Debug)]
+pub struct Library {
+    /// Canonical path of the file.
+    pub path: PathBuf,
+    /// Library name from the descriptor.
+    pub name: String,
+    /// Library version from the descriptor.
+    pub version: String,
+    /// ABI the library was built for, `major.minor`.
+    pub abi: String,
+    /// Whether panics in the library unwind (and so can be reported instead of aborting).
+    pub panic_unwind: bool,
+    /// SHA-256 of the file (lowercase hex).
+    pub sha256: String,
+    /// Exported metrics.
+    pub metrics: Vec<MetricDef>,
+}
+
+/// One metric exported by a library.
+#[derive(Debug, Clone)]
+pub struct MetricDef {
+    /// Library name (for messages).
+    pub library: String,
+    /// Metric name.
+    pub name: String,
+    /// One-sentence description.
+    pub description: String,
+    /// Declared inputs.
+    pub inputs: Vec<InputDef>,
+    /// Params documentation (JSON array of `{name, type, default, description}`).
+    pub params_doc: serde_json::Value,
+    /// The metric's own rejection reasons.
+    pub reasons: Vec<String>,
+    pub(crate) vtable: CxmMetric,
+}
+
+// SAFETY: the vtable holds function pointers and pointers into the immutable static memory
+// of a library that is never unloaded; descriptor functions may be called from any thread.
+unsafe impl Send for MetricDef {}
+// SAFETY: as above.
+unsafe impl Sync for MetricDef {}
+
+/// One declared input of a metric.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputDef {
+    /// Input name.
+    pub name: String,
+    /// Arrow C Data Interface format (`l`, `g`, `u`, `b`, `tdD`, `tsu:UTC`).
+    pub arrow_format: String,
+    /// Whether the config must map it.
+    pub required: bool,
+    /// One-sentence description.
+    pub description: String,
+}
+
+impl MetricDef {
+    /// Binds an instance: see [`Instance::bind`].
+    pub fn bind(
+        &self,
+        params_json: &str,
+        inputs: &[(String, arrow_schema::DataType)],
+    ) -> Result<Instance, HostError> {
+        Instance::bind(self, params_json, inputs)
+    }
+
+    /// The reason name of a row-status code.
+    pub fn reason_name(&self, code: u8) -> String {
+        let code = usize::from(code);
+        let base = usize::from(cxm_abi::ROW_PLUGIN_REASON_BASE);
+        if let Some(name) = cxm_abi::STANDARD_REASONS.get(code) {
+            name.to_string()
+        } else if let Some(name) = code.checked_sub(base).and_then(|i| self.reasons.get(i)) {
+            name.clone()
+        } else {
+            format!("reason_{code}")
+        }
+    }
+}
+
+/// SHA-256 of a file, lowercase hex.
+pub fn file_sha256(path: &Path) -> Result<String, std::io::Error> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+fn loaded() -> &'static Mutex<HashMap<PathBuf, Arc<Library>>> {
+    static LOADED: OnceLock<Mutex<HashMap<PathBuf, Arc<Library>>>> = OnceLock::new();
+    LOADED.get_or_init(Default::default)
+}
+
+/// Loads the library at `path` (once per canonical path per process; never unloaded).
+///
+/// When `expected_sha256` is given, the file's digest is checked *before* the library is
+/// opened, so a tampered file never runs its initialisers.
+pub fn load_library(path: &Path, expected_sha256: Option<&str>) -> Result<Arc<Library>, HostError> {
+    let io = |source| HostError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let canonical = path.canonicalize().map_err(io)?;
+    let sha256 = file_sha256(&canonical).map_err(io)?;
+    if let Some(expected) = expected_sha256 {
+        if !expected.eq_ignore_ascii_case(&sha256) {
+            return Err(HostError::Sha256Mismatch {
+                path: canonical,
+                expected: expected.to_string(),
+                actual: sha256,
+            });
+        }
+    }
+    let mut cache = loaded()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(lib) = cache.get(&canonical) {
+        return Ok(lib.clone());
+    }
+    let lib = Arc::new(open(&canonical, sha256)?);
+    cache.insert(canonical, lib.clone());
+    Ok(lib)
+}
+
+fn open(path: &Path, sha256: String) -> Result<Library, HostError> {
+    let invalid = |message: String| HostError::InvalidDescriptor {
+        path: path.to_path_buf(),
+        message,
+    };
+    // SAFETY: loading a library runs its initialisers; the user listed it in the plugin
+    // registry (optionally pinned by SHA-256, checked before this call).
+    let library = unsafe { libloading::Library::new(path) }.map_err(|e| HostError::Load {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    // Libraries are never unloaded: unloading while any pointer into them lives is unsound.
+    let library: &'static libloading::Library = Box::leak(Box::new(library));
+    // SAFETY: the entry symbol's type is fixed by ABI v1.
+    let entry = match unsafe { library.get::<cxm_abi::EntryFn>(cxm_abi::ENTRY_SYMBOL) } {
+        Ok(entry) => *entry,
+        Err(_) => return Err(missing_entry(library, path)),
+    };
+    // SAFETY: the SDK's entry catches panics and returns a static descriptor or null.
+    let module = unsafe { entry() };
+    if module.is_null() {
+        return Err(invalid(
+            "the entry function returned null (initialisation failed)".into(),
+        ));
+    }
+    // Check the version fields, which stay first in every ABI version, before reading
+    // anything else.
+    // SAFETY: every ABI version starts with abi_major: u32, abi_minor: u32, struct_size.
+    let (major, minor, size) = unsafe {
+        (
+            (*module).abi_major,
+            (*module).abi_minor,
+            (*module).struct_size,
+        )
+    };
+    if major != ABI_MAJOR || minor > ABI_MINOR {
+        return Err(HostError::AbiMismatch {
+            path: path.to_path_buf(),
+            built: format!("{major}.{minor}"),
+            host: crate::abi_version(),
+        });
+    }
+    if size < std::mem::size_of::<CxmModule>() {
+        return Err(invalid(format!(
+            "module struct_size {size} is smaller than ABI v1.0's"
+        )));
+    }
+    // SAFETY: version and size checked; the descriptor is static and immutable.
+    let module = unsafe { &*module };
+    let name = read_str(module.name).map_err(&invalid)?;
+    let metrics = (0..module.num_metrics)
+        .map(|i| {
+            // SAFETY: `metrics` holds num_metrics descriptors.
+            let m = unsafe { *module.metrics.add(i) };
+            read_metric(&name, m).map_err(&invalid)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Library {
+        path: path.to_path_buf(),
+        version: read_str(module.version).map_err(&invalid)?,
+        name,
+        abi: format!("{major}.{minor}"),
+        panic_unwind: module.flags & cxm_abi::FLAG_PANIC_UNWIND != 0,
+        sha256,
+        metrics,
+    })
+}
+
+/// The error for a library without a v1 entry: names the ABI it was built for, if any.
+fn missing_entry(library: &libloading::Library, path: &Path) -> HostError {
+    for major in (1..=32u32).filter(|m| *m != ABI_MAJOR) {
+        let symbol = format!("{ENTRY_SYMBOL_PREFIX}{major}\0");
+        // SAFETY: only the symbol's presence is checked; it is never called.
+        if unsafe { library.get::<*const ()>(symbol.as_bytes()) }.is_ok() {
+            return HostError::AbiMismatch {
+                path: path.to_path_buf(),
+                built: major.to_string(),
+                host: crate::abi_version(),
+            };
+        }
+    }
+    HostError::NoEntry {
+        path: path.to_path_buf(),
+        host_major: ABI_MAJOR,
+    }
+}
+
+fn read_str(s: CxmStr) -> Result<String, String> {
+    if s.len == 0 {
+        return Ok(String::new());
+    }
+    if s.ptr.is_null() {
+        return Err("null string".into());
+    }
+    // SAFETY: descriptor strings point into the library's static memory.
+    let bytes = unsafe { std::slice::from_raw_parts(s.ptr, s.len) };
+    String::from_utf8(bytes.to_vec()).map_err(|_| "string is not UTF-8".into())
+}
+
+fn read_metric(library: &str, m: CxmMetric) -> Result<MetricDef, String> {
+    if m.struct_size < std::mem::size_of::<CxmMetric>() {
+        return Err(format!(
+            "metric struct_size {} is smaller than ABI v1.0's",
+            m.struct_size
+        ));
+    }
+    let name = read_str(m.name)?;
+    let inputs = (0..m.num_inputs)
+        .map(|i| {
+            // SAFETY: `inputs` holds num_inputs entries.
+            let input = unsafe { *m.inputs.add(i) };
+            Ok(InputDef {
+                name: read_str(input.name)?,
+                arrow_format: read_str(input.arrow_format)?,
+                required: input.required != 0,
+                description: read_str(input.description)?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let reasons = (0..m.num_reasons)
+        // SAFETY: `reasons` holds num_reasons entries.
+        .map(|i| read_str(unsafe { *m.reasons.add(i) }))
+        .collect::<Result<Vec<_>, String>>()?;
+    let params_text = read_str(m.params_doc)?;
+    let params_doc = if params_text.is_empty() {
+        serde_json::Value::Array(Vec::new())
+    } else {
+        serde_json::from_str(&params_text)
+            .map_err(|e| format!("metric '{name}': params_doc is not JSON: {e}"))?
+    };
+    Ok(MetricDef {
+        library: library.to_string(),
+        description: read_str(m.description)?,
+        name,
+        inputs,
+        params_doc,
+        reasons,
+        vtable: m,
+    })
+}

@@ -1,0 +1,103 @@
+//! The error type returned by every fallible operation of the crate; each
+//! message names the file (and the line where it is known).
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// Maximum number of available header names listed in a
+/// [`IngestError::MissingColumns`] message.
+const MAX_LISTED_COLUMNS: usize = 30;
+
+/// Errors that stop ingestion of a file.
+#[derive(thiserror::Error, Debug)]
+pub enum IngestError {
+    /// The file could not be opened or read.
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is empty (or holds only empty lines): there is no header row.
+    #[error("{}: file is empty or has no header row", .path.display())]
+    NoHeader { path: PathBuf },
+    /// One or more mapped columns are not in the header.
+    #[error("{}: {}", .path.display(), missing_message(.missing, .available))]
+    MissingColumns {
+        path: PathBuf,
+        missing: Vec<String>,
+        available: Vec<String>,
+    },
+    /// A mapped column name appears more than once in the header.
+    #[error("{}: column \"{column}\" appears more than once in header", .path.display())]
+    DuplicateColumn { path: PathBuf, column: String },
+    /// Two field specs share the same canonical name.
+    #[error("{}: field name \"{field}\" is defined more than once", .path.display())]
+    DuplicateField { path: PathBuf, field: String },
+    /// A `Date`/`Datetime` format string is not a valid chrono strftime format.
+    #[error("{}: field \"{field}\" has an invalid date/time format \"{format}\"", .path.display())]
+    InvalidFormat {
+        path: PathBuf,
+        field: String,
+        format: String,
+    },
+    /// The CSV reader reported an error.
+    #[error("{}{}: {message}", .path.display(), line_suffix(*.line))]
+    Csv {
+        path: PathBuf,
+        line: Option<u64>,
+        message: String,
+    },
+}
+
+fn line_suffix(line: Option<u64>) -> String {
+    match line {
+        Some(l) => format!(":{l}"),
+        None => String::new(),
+    }
+}
+
+fn quoted_list(names: &[String], limit: usize) -> String {
+    let mut out = String::new();
+    for (i, name) in names.iter().take(limit).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "\"{name}\"");
+    }
+    if names.len() > limit {
+        let _ = write!(out, ", ... ({} more)", names.len() - limit);
+    }
+    out
+}
+
+fn missing_message(missing: &[String], available: &[String]) -> String {
+    let noun = if missing.len() == 1 {
+        "column"
+    } else {
+        "columns"
+    };
+    format!(
+        "{noun} {} not found in header (available: {})",
+        quoted_list(missing, usize::MAX),
+        quoted_list(available, MAX_LISTED_COLUMNS)
+    )
+}
+
+impl IngestError {
+    pub(crate) fn from_csv(path: &std::path::Path, err: csv::Error) -> IngestError {
+        let line = err.position().map(|p| p.line());
+        let message = err.to_string();
+        match err.into_kind() {
+            csv::ErrorKind::Io(source) => IngestError::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+            _ => IngestError::Csv {
+                path: path.to_path_buf(),
+                line,
+                message,
+            },
+        }
+    }
+}

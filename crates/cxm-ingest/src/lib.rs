@@ -1,0 +1,103 @@
+//! Streaming CSV ingestion for cxm: reads a CSV file once, in bounded memory,
+//! and turns it into typed Arrow record batches while recording every cell it
+//! cannot parse and every structurally broken row.
+//!
+//! The entry point is [`CsvSource`]: open it with the [`FieldSpec`]s to
+//! extract, pull [`Batch`]es with [`CsvSource::next_batch`], and call
+//! [`CsvSource::finish`] to obtain [`DatasetStats`] (row counts and the
+//! SHA-256 of the whole file).
+
+mod batch;
+mod columns;
+mod datetime;
+mod error;
+mod hashing;
+mod lines;
+mod reader;
+mod types;
+
+#[cfg(test)]
+mod tests;
+
+pub use batch::{Batch, CellError, RowRejection};
+pub use error::IngestError;
+pub use reader::CsvSource;
+pub use types::{CellErrorReason, FieldType};
+
+/// Default number of data rows per batch.
+pub const DEFAULT_BATCH_ROWS: usize = 16_384;
+
+/// Maximum number of characters kept in [`RowRejection::raw`].
+pub const MAX_RAW_CHARS: usize = 500;
+
+/// One column to extract from the CSV file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// Canonical name of the field (the Arrow field name).
+    pub name: String,
+    /// Name of the source column in the CSV header (matched exactly after
+    /// trimming whitespace).
+    pub column: String,
+    /// Type the cell text is parsed into.
+    pub ty: FieldType,
+    /// chrono strftime format for `Date` / `Datetime` fields; ignored for
+    /// other types.
+    pub format: Option<String>,
+}
+
+impl FieldSpec {
+    /// A field without a format string.
+    pub fn new(name: impl Into<String>, column: impl Into<String>, ty: FieldType) -> Self {
+        FieldSpec {
+            name: name.into(),
+            column: column.into(),
+            ty,
+            format: None,
+        }
+    }
+
+    /// Sets the chrono strftime format used for `Date` / `Datetime` fields.
+    pub fn with_format(mut self, format: impl Into<String>) -> Self {
+        self.format = Some(format.into());
+        self
+    }
+}
+
+/// How the CSV file is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// Field delimiter byte (default `b','`).
+    pub delimiter: u8,
+    /// Maximum number of data records (accepted plus rejected) per batch;
+    /// `0` is treated as `1`. Default [`DEFAULT_BATCH_ROWS`].
+    pub batch_rows: usize,
+    /// Cells equal to one of these (after trimming ASCII whitespace from both)
+    /// are null, not errors. Default `[""]`.
+    pub null_values: Vec<String>,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions {
+            delimiter: b',',
+            batch_rows: DEFAULT_BATCH_ROWS,
+            null_values: vec![String::new()],
+        }
+    }
+}
+
+/// Totals for one fully read dataset, returned by [`CsvSource::finish`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatasetStats {
+    /// Data records read (header excluded); always
+    /// `rows_accepted + rows_rejected`.
+    pub rows_read: u64,
+    /// Records that made it into a batch.
+    pub rows_accepted: u64,
+    /// Records rejected as structurally broken.
+    pub rows_rejected: u64,
+    /// Size of the file in bytes (every byte was hashed).
+    pub bytes: u64,
+    /// Lowercase hex SHA-256 of the whole file's bytes.
+    pub sha256: String,
+}

@@ -1,0 +1,15 @@
+//! The error every renderer returns.
+
+/// Why a rendering failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// Writing to the output failed.
+    #[error("cannot write report output: {0}")]
+    Io(#[from] std::io::Error),
+    /// The CSV writer failed.
+    #[error("cannot write CSV output: {0}")]
+    Csv(#[from] csv::Error),
+    /// JSON serialisation failed.
+    #[error("cannot write JSON output: {0}")]
+    Json(#[from] serde_json::Error),
+}

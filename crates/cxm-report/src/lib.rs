@@ -1,0 +1,35 @@
+//! The cxm run report: its data model ([`RunReport`] and friends, filled by the engine) and
+//! its renderings.
+//!
+//! Every renderer writes to any [`std::io::Write`] (never directly to stdout) and returns
+//! [`RenderError`] on failure:
+//!
+//! - [`render_json`]: the machine-readable report (layout versioned by [`REPORT_SCHEMA`]);
+//! - [`render_csv`]: all results as one CSV table;
+//! - [`render_table`]: the terminal report a consultant reads;
+//! - [`RejectionWriter`]: the streaming `rejected.csv` writer;
+//! - [`render_plugins`] / [`render_plugins_json`]: the `cxm plugins` listing.
+
+pub mod model;
+
+mod csv_report;
+mod error;
+mod format;
+mod json;
+mod plugins;
+mod rejections;
+mod table;
+
+pub use csv_report::render_csv;
+pub use cxm_result::{Interval, MetricResult, Table};
+pub use error::RenderError;
+pub use json::render_json;
+pub use model::*;
+pub use plugins::{
+    render_plugins, render_plugins_json, InputInfo, MetricInfo, ParamInfo, PluginInfo,
+};
+pub use rejections::RejectionWriter;
+pub use table::{render_table, TableOptions};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,123 @@
+//! The data model of one `cxm run`: what was read, what each metric used and rejected, and
+//! every result. The engine fills it; the renderers only read it.
+
+use cxm_result::MetricResult;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Version of the JSON report layout; bumped on any incompatible change.
+pub const REPORT_SCHEMA: &str = "cxm.report/1";
+
+/// Everything one run produced.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct RunReport {
+    /// Always [`REPORT_SCHEMA`].
+    pub schema: String,
+    /// The client's display name from the config.
+    pub client: String,
+    /// Path of the client config, as given on the command line.
+    pub config: String,
+    /// The cxm version that produced the report.
+    pub cxm_version: String,
+    /// How results are grouped.
+    pub grouping: Grouping,
+    /// One entry per dataset read.
+    pub datasets: Vec<DatasetSummary>,
+    /// One entry per configured metric: its row accounting and any failure.
+    pub metrics: Vec<MetricSummary>,
+    /// One entry per metric × group (overall first, with an empty group).
+    pub results: Vec<ResultRow>,
+}
+
+/// The grouping of results.
+#[derive(Serialize, Debug, Clone, PartialEq, Default)]
+pub struct Grouping {
+    /// Dimension fields, in config order.
+    pub dimensions: Vec<String>,
+    /// The period, when the config asks for one.
+    pub period: Option<PeriodSpec>,
+}
+
+/// How rows are assigned to periods.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct PeriodSpec {
+    /// The date or datetime field.
+    pub field: String,
+    /// `day`, `week`, `month`, `quarter` or `year`.
+    pub grain: String,
+}
+
+/// Row accounting of one dataset: `rows_read = rows_accepted + rows_rejected`.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct DatasetSummary {
+    /// Dataset name in the config.
+    pub name: String,
+    /// File path as resolved.
+    pub path: String,
+    /// SHA-256 of the file's bytes (lowercase hex).
+    pub sha256: String,
+    /// File size in bytes.
+    pub bytes: u64,
+    /// Data records read (header excluded).
+    pub rows_read: u64,
+    /// Records with the right structure.
+    pub rows_accepted: u64,
+    /// Structurally broken records (rejected whole).
+    pub rows_rejected: u64,
+    /// Values that could not be parsed to their declared type, per field.
+    pub invalid_values: BTreeMap<String, u64>,
+}
+
+/// Row accounting and status of one metric: `rows_used + Σ rows_rejected = rows_accepted`
+/// of its dataset.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct MetricSummary {
+    /// Metric id in the config.
+    pub metric: String,
+    /// Metric name inside its plugin library.
+    pub plugin: String,
+    /// The library's name and version (`cxm-plugin-nps 0.1.0`).
+    pub library: String,
+    /// Dataset it reads.
+    pub dataset: String,
+    /// Rows that entered the formula.
+    pub rows_used: u64,
+    /// Rows rejected, per reason.
+    pub rows_rejected: BTreeMap<String, u64>,
+    /// Set when the metric failed during the run; its results are then absent.
+    pub error: Option<String>,
+}
+
+/// One metric's result for one group.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct ResultRow {
+    /// Metric id in the config.
+    pub metric: String,
+    /// Metric name inside its plugin library.
+    pub plugin: String,
+    /// Dimension values of the group, in grouping order; the period under `period`. Empty
+    /// for the overall result. `None` is a missing (empty) value.
+    pub group: Vec<(String, Option<String>)>,
+    /// The plugin's result.
+    pub result: MetricResult,
+}
+
+/// One rejected row or value, as written to `rejected.csv`.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct Rejection {
+    /// Dataset name.
+    pub dataset: String,
+    /// 1-based line in the source file where the record starts (the header is line 1).
+    pub line: u64,
+    /// `row` when the whole record was rejected; otherwise the metric ids the rejection
+    /// applies to, separated by `;`.
+    pub scope: String,
+    /// Canonical field name, empty for whole-row rejections.
+    pub field: String,
+    /// The original value (or the whole record, for whole-row rejections).
+    pub value: String,
+    /// Machine-readable reason (`out_of_scale`, `not_a_number`, `wrong_field_count`, ...).
+    pub reason: String,
+    /// Human-readable detail.
+    pub detail: String,
+}

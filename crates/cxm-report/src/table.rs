@@ -1,0 +1,350 @@
+//! The terminal report a consultant reads: a title, the row accounting of every dataset,
+//! then per metric a heading, an aligned table of its results and its row accounting.
+
+use crate::error::RenderError;
+use crate::format::{count, fixed, group_cells, group_columns, percent, weight, GroupCell};
+use crate::model::{DatasetSummary, MetricSummary, ResultRow, RunReport};
+use std::io::Write;
+
+/// Options of [`render_table`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableOptions {
+    /// Emphasise headings and flag warnings and failures with ANSI escape codes. When
+    /// `false`, the output contains no escape codes at all.
+    pub color: bool,
+}
+
+const BOLD: &str = "\x1b[1m";
+const YELLOW: &str = "\x1b[33m";
+const RED: &str = "\x1b[1;31m";
+const RESET: &str = "\x1b[0m";
+
+/// Wraps `text` in `code` … reset when `color` is on.
+fn paint(text: &str, code: &str, color: bool) -> String {
+    if color && !text.is_empty() {
+        format!("{code}{text}{RESET}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Writes the human-readable report of `report`.
+pub fn render_table(
+    report: &RunReport,
+    out: &mut impl Write,
+    options: &TableOptions,
+) -> Result<(), RenderError> {
+    let color = options.color;
+    let title = format!("{} — {}", report.client, report.config);
+    writeln!(out, "{}", paint(&title, BOLD, color))?;
+    writeln!(
+        out,
+        "cxm {}; grouping: {}",
+        report.cxm_version,
+        grouping_text(report)
+    )?;
+
+    for dataset in &report.datasets {
+        writeln!(out)?;
+        write_dataset(out, dataset, color)?;
+    }
+
+    for summary in &report.metrics {
+        let rows: Vec<&ResultRow> = report
+            .results
+            .iter()
+            .filter(|r| r.metric == summary.metric)
+            .collect();
+        writeln!(out)?;
+        write_metric(out, report, &summary.metric, Some(summary), &rows, color)?;
+    }
+
+    // Results of metrics the summary list does not mention, in order of first appearance.
+    let mut extra: Vec<&str> = Vec::new();
+    for row in &report.results {
+        let known = report.metrics.iter().any(|m| m.metric == row.metric);
+        if !known && !extra.contains(&row.metric.as_str()) {
+            extra.push(&row.metric);
+        }
+    }
+    for metric in extra {
+        let rows: Vec<&ResultRow> = report
+            .results
+            .iter()
+            .filter(|r| r.metric == metric)
+            .collect();
+        writeln!(out)?;
+        write_metric(out, report, metric, None, &rows, color)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn grouping_text(report: &RunReport) -> String {
+    let g = &report.grouping;
+    let mut parts: Vec<String> = Vec::new();
+    if !g.dimensions.is_empty() {
+        parts.push(g.dimensions.join(", "));
+    }
+    if let Some(p) = &g.period {
+        parts.push(format!("period {} of {}", p.grain, p.field));
+    }
+    if parts.is_empty() {
+        "none (overall only)".to_string()
+    } else {
+        parts.join("; ")
+    }
+}
+
+fn write_dataset(out: &mut impl Write, d: &DatasetSummary, color: bool) -> Result<(), RenderError> {
+    let label = paint(&format!("Dataset {}:", d.name), BOLD, color);
+    let rows_word = if d.rows_read == 1 { "row" } else { "rows" };
+    let mut line = format!(
+        "{label} {} — {} {rows_word} read, {} accepted, {} rejected",
+        d.path,
+        count(d.rows_read),
+        count(d.rows_accepted),
+        count(d.rows_rejected),
+    );
+    if d.rows_rejected > 0 {
+        line.push_str(" (wrong structure)");
+    }
+    if !d.invalid_values.is_empty() {
+        let invalid: Vec<String> = d
+            .invalid_values
+            .iter()
+            .map(|(field, n)| format!("{field} {}", count(*n)))
+            .collect();
+        line.push_str("; invalid values: ");
+        line.push_str(&invalid.join(", "));
+    }
+    writeln!(out, "{line}")?;
+    let sha: String = d.sha256.chars().take(12).collect();
+    let bytes_word = if d.bytes == 1 { "byte" } else { "bytes" };
+    writeln!(out, "  sha256 {sha}, {} {bytes_word}", count(d.bytes))?;
+    Ok(())
+}
+
+fn write_metric(
+    out: &mut impl Write,
+    report: &RunReport,
+    metric: &str,
+    summary: Option<&MetricSummary>,
+    rows: &[&ResultRow],
+    color: bool,
+) -> Result<(), RenderError> {
+    let plugin = summary
+        .map(|s| s.plugin.as_str())
+        .or_else(|| rows.first().map(|r| r.plugin.as_str()))
+        .unwrap_or_default();
+    let mut heading = format!("{metric} ({plugin})");
+    if let Some(unit) = rows
+        .first()
+        .map(|r| r.result.unit.as_str())
+        .filter(|u| !u.is_empty())
+    {
+        heading.push_str(" — ");
+        heading.push_str(unit);
+    }
+    writeln!(out, "{}", paint(&heading, BOLD, color))?;
+
+    match summary.and_then(|s| s.error.as_deref()) {
+        Some(error) => writeln!(out, "  {}", paint(&format!("FAILED: {error}"), RED, color))?,
+        None if rows.is_empty() => writeln!(out, "  (no results)")?,
+        None => write_results(out, report, rows, color)?,
+    }
+
+    if let Some(s) = summary {
+        let mut rejected: Vec<(&String, &u64)> = s.rows_rejected.iter().collect();
+        // Largest first; ties keep the reasons' alphabetical order.
+        rejected.sort_by(|a, b| b.1.cmp(a.1));
+        let rejected = if rejected.is_empty() {
+            "none".to_string()
+        } else {
+            let parts: Vec<String> = rejected
+                .iter()
+                .map(|(reason, n)| format!("{reason} {}", count(**n)))
+                .collect();
+            parts.join(", ")
+        };
+        writeln!(
+            out,
+            "  rows used {}; rejected: {rejected}",
+            count(s.rows_used)
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Align {
+    Left,
+    Right,
+}
+
+/// One table cell: its text and whether it is flagged (painted as a warning).
+struct Cell {
+    text: String,
+    flagged: bool,
+}
+
+impl Cell {
+    fn plain(text: impl Into<String>) -> Self {
+        Cell {
+            text: text.into(),
+            flagged: false,
+        }
+    }
+}
+
+fn write_results(
+    out: &mut impl Write,
+    report: &RunReport,
+    rows: &[&ResultRow],
+    color: bool,
+) -> Result<(), RenderError> {
+    // Overall rows first; otherwise the report's order.
+    let mut ordered: Vec<&ResultRow> = rows
+        .iter()
+        .copied()
+        .filter(|r| r.group.is_empty())
+        .collect();
+    ordered.extend(rows.iter().copied().filter(|r| !r.group.is_empty()));
+
+    let mut group_names: Vec<&str> = group_columns(&report.grouping);
+    let no_grouping = group_names.is_empty();
+    if no_grouping {
+        group_names.push("group");
+    }
+    let ci_level = ordered
+        .iter()
+        .find_map(|r| r.result.ci.as_ref())
+        .map(|ci| ci.level);
+    let ci_header = ci_level.map_or_else(|| "CI".to_string(), |l| format!("{}% CI", percent(l)));
+    let with_notes = ordered.iter().any(|r| !r.result.warnings.is_empty());
+
+    let mut headers: Vec<(String, Align)> = group_names
+        .iter()
+        .map(|g| (g.to_string(), Align::Left))
+        .collect();
+    headers.push(("value".into(), Align::Right));
+    headers.push(("n".into(), Align::Right));
+    headers.push((ci_header, Align::Left));
+    if with_notes {
+        headers.push(("notes".into(), Align::Left));
+    }
+
+    let mut table: Vec<Vec<Cell>> = Vec::new();
+    for row in ordered {
+        let r = &row.result;
+        let mut cells: Vec<Cell> = if no_grouping {
+            let label = if row.group.is_empty() {
+                "(overall)"
+            } else {
+                ""
+            };
+            vec![Cell::plain(label)]
+        } else {
+            group_cells(&report.grouping, row)
+                .into_iter()
+                .enumerate()
+                .map(|(i, cell)| {
+                    Cell::plain(match cell {
+                        GroupCell::Overall if i == 0 => "(overall)",
+                        GroupCell::Overall | GroupCell::Absent => "",
+                        GroupCell::Missing => "(missing)",
+                        GroupCell::Value(v) => v,
+                    })
+                })
+                .collect()
+        };
+        cells.push(Cell::plain(
+            r.value.map_or_else(|| "—".to_string(), |v| fixed(v, 1)),
+        ));
+        cells.push(Cell::plain(weight(r.n)));
+        cells.push(Cell::plain(match &r.ci {
+            Some(ci) => {
+                let bounds = format!("[{}, {}]", fixed(ci.low, 1), fixed(ci.high, 1));
+                if Some(ci.level) == ci_level {
+                    bounds
+                } else {
+                    format!("{}% {bounds}", percent(ci.level))
+                }
+            }
+            None => String::new(),
+        }));
+        if with_notes {
+            let notes: Vec<String> = r.warnings.iter().map(|w| w.replace('_', " ")).collect();
+            cells.push(Cell {
+                text: notes.join(", "),
+                flagged: !notes.is_empty(),
+            });
+        }
+        table.push(cells);
+    }
+    write_grid(out, &headers, &table, color)
+}
+
+/// Writes an aligned grid indented by two spaces: header, rule, rows. Lines carry no
+/// trailing spaces.
+fn write_grid(
+    out: &mut impl Write,
+    headers: &[(String, Align)],
+    rows: &[Vec<Cell>],
+    color: bool,
+) -> Result<(), RenderError> {
+    let len = |s: &str| s.chars().count();
+    let mut widths: Vec<usize> = headers.iter().map(|(h, _)| len(h)).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(len(&cell.text));
+        }
+    }
+    let line = |cells: Vec<(&str, bool)>| -> String {
+        let mut text = String::from(" ");
+        for ((cell, flagged), (w, (_, align))) in cells.into_iter().zip(widths.iter().zip(headers))
+        {
+            let pad = " ".repeat(w.saturating_sub(len(cell)));
+            let shown = if flagged {
+                paint(cell, YELLOW, color)
+            } else {
+                cell.to_string()
+            };
+            text.push(' ');
+            match align {
+                Align::Left => {
+                    text.push_str(&shown);
+                    text.push_str(&pad);
+                }
+                Align::Right => {
+                    text.push_str(&pad);
+                    text.push_str(&shown);
+                }
+            }
+            text.push(' ');
+        }
+        text.trim_end().to_string()
+    };
+
+    let header = line(headers.iter().map(|(h, _)| (h.as_str(), false)).collect());
+    let header = if color {
+        format!("  {BOLD}{}{RESET}", header.trim_start())
+    } else {
+        header
+    };
+    writeln!(out, "{header}")?;
+    let rules: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    writeln!(
+        out,
+        "{}",
+        line(rules.iter().map(|r| (r.as_str(), false)).collect())
+    )?;
+    for row in rows {
+        writeln!(
+            out,
+            "{}",
+            line(row.iter().map(|c| (c.text.as_str(), c.flagged)).collect())
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,327 @@
+//! Tests of the renderers on a hand-built report, with in-memory buffers.
+
+use crate::*;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+fn group(
+    region: Option<&str>,
+    channel: Option<&str>,
+    period: &str,
+) -> Vec<(String, Option<String>)> {
+    vec![
+        ("region".into(), region.map(String::from)),
+        ("channel".into(), channel.map(String::from)),
+        ("period".into(), Some(period.into())),
+    ]
+}
+
+fn report() -> RunReport {
+    let unit = "NPS points (-100 to 100)";
+    let overall = MetricResult {
+        value: Some(20.0),
+        unit: unit.into(),
+        n: 2000.0,
+        ci: Some(Interval {
+            low: 16.94,
+            high: 23.06,
+            level: 0.95,
+            method: "wald".into(),
+        }),
+        ..Default::default()
+    }
+    .detail("promoters", 1000)
+    .detail("detractors", 600);
+    let north = MetricResult {
+        value: Some(25.5),
+        unit: unit.into(),
+        n: 1234.5,
+        ci: Some(Interval {
+            low: 10.26,
+            high: 40.75,
+            level: 0.95,
+            method: "wald".into(),
+        }),
+        ..Default::default()
+    }
+    .warn("low_sample");
+    let empty = MetricResult::empty(unit).warn("no_data");
+    RunReport {
+        schema: REPORT_SCHEMA.into(),
+        client: "Acme Retail".into(),
+        config: "config/clients/acme.toml".into(),
+        cxm_version: "0.1.0".into(),
+        grouping: Grouping {
+            dimensions: vec!["region".into(), "channel".into()],
+            period: Some(PeriodSpec {
+                field: "submitted_at".into(),
+                grain: "month".into(),
+            }),
+        },
+        datasets: vec![DatasetSummary {
+            name: "survey".into(),
+            path: "data/demo/survey.csv".into(),
+            sha256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".into(),
+            bytes: 123_456,
+            rows_read: 3012,
+            rows_accepted: 3008,
+            rows_rejected: 4,
+            invalid_values: BTreeMap::from([("nps".into(), 3), ("submitted_at".into(), 1)]),
+        }],
+        metrics: vec![
+            MetricSummary {
+                metric: "NPS".into(),
+                plugin: "nps".into(),
+                library: "cxm-plugin-nps 0.1.0".into(),
+                dataset: "survey".into(),
+                rows_used: 2950,
+                rows_rejected: BTreeMap::from([
+                    ("empty".into(), 40),
+                    ("not_a_number".into(), 2),
+                    ("out_of_scale".into(), 3),
+                ]),
+                error: None,
+            },
+            MetricSummary {
+                metric: "csat".into(),
+                plugin: "csat".into(),
+                library: "cxm-plugin-csat 0.1.0".into(),
+                dataset: "survey".into(),
+                rows_used: 0,
+                rows_rejected: BTreeMap::new(),
+                error: Some("plugin panicked in update".into()),
+            },
+        ],
+        results: vec![
+            ResultRow {
+                metric: "NPS".into(),
+                plugin: "nps".into(),
+                group: vec![],
+                result: overall,
+            },
+            ResultRow {
+                metric: "NPS".into(),
+                plugin: "nps".into(),
+                group: group(Some("north"), Some("web"), "2025-03"),
+                result: north,
+            },
+            ResultRow {
+                metric: "NPS".into(),
+                plugin: "nps".into(),
+                group: group(None, Some("web"), "2025-04"),
+                result: empty,
+            },
+        ],
+    }
+}
+
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap()
+}
+
+#[test]
+fn json_keeps_key_order_and_values() {
+    let mut buf = Vec::new();
+    render_json(&report(), &mut buf).unwrap();
+    let out = text(buf);
+
+    let top = [
+        "schema",
+        "client",
+        "config",
+        "cxm_version",
+        "grouping",
+        "datasets",
+        "metrics",
+        "results",
+    ];
+    let positions: Vec<usize> = top
+        .iter()
+        .map(|k| out.find(&format!("\n  \"{k}\":")).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+
+    // Group keys in grouping order (serde_json's own maps would sort them), `{}` overall.
+    assert!(out.contains(
+        "\"group\": {\n        \"region\": \"north\",\n        \"channel\": \"web\",\n        \
+         \"period\": \"2025-03\"\n      },"
+    ));
+    assert!(out.contains("\"region\": null,\n        \"channel\": \"web\""));
+    assert!(out.contains("\"group\": {},"));
+    // Whole n as an integer; the keys of a result in order.
+    assert!(out.contains("\"n\": 2000,"));
+    assert!(!out.contains("2000.0"));
+    let keys = [
+        "metric", "plugin", "group", "value", "unit", "n", "ci", "details", "warnings", "tables",
+    ];
+    let first = &out[out.find("\"results\"").unwrap()..];
+    let positions: Vec<usize> = keys
+        .iter()
+        .map(|k| first.find(&format!("\"{k}\":")).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+    assert!(out.ends_with("}\n"));
+
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema"], "cxm.report/1");
+    assert_eq!(v["client"], "Acme Retail");
+    assert_eq!(
+        v["grouping"],
+        json!({"dimensions": ["region", "channel"],
+        "period": {"field": "submitted_at", "grain": "month"}})
+    );
+    assert_eq!(
+        v["datasets"][0]["invalid_values"],
+        json!({"nps": 3, "submitted_at": 1})
+    );
+    assert_eq!(v["datasets"][0]["rows_read"], 3012);
+    assert_eq!(v["metrics"][0]["rows_rejected"]["empty"], 40);
+    assert_eq!(v["metrics"][0]["error"], Value::Null);
+    assert_eq!(v["metrics"][1]["error"], "plugin panicked in update");
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0]["group"], json!({}));
+    assert_eq!(results[0]["value"], 20.0);
+    assert!(results[0]["n"].is_u64());
+    assert_eq!(
+        results[0]["ci"],
+        json!({"low": 16.94, "high": 23.06, "level": 0.95, "method": "wald"})
+    );
+    assert_eq!(
+        results[0]["details"],
+        json!({"promoters": 1000, "detractors": 600})
+    );
+    assert_eq!(results[0]["tables"], json!([]));
+    assert_eq!(results[1]["n"], 1234.5);
+    assert_eq!(results[1]["warnings"], json!(["low_sample"]));
+    assert_eq!(results[2]["value"], Value::Null);
+    assert_eq!(results[2]["ci"], Value::Null);
+    assert_eq!(results[2]["n"], 0);
+    assert!(results[2]["n"].is_u64());
+}
+
+#[test]
+fn json_without_grouping_has_null_period() {
+    let mut r = report();
+    r.grouping = Grouping::default();
+    let mut buf = Vec::new();
+    render_json(&r, &mut buf).unwrap();
+    let v: Value = serde_json::from_slice(&buf).unwrap();
+    assert_eq!(v["grouping"], json!({"dimensions": [], "period": null}));
+}
+
+#[test]
+fn csv_header_and_rows() {
+    let mut buf = Vec::new();
+    render_csv(&report(), &mut buf).unwrap();
+    let out = text(buf);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "metric,plugin,region,channel,period,value,unit,n,ci_low,ci_high,ci_level,ci_method,\
+         warnings,details"
+    );
+    assert_eq!(
+        lines[1],
+        "NPS,nps,,,,20,NPS points (-100 to 100),2000,16.94,23.06,0.95,wald,,\
+         \"{\"\"detractors\"\":600,\"\"promoters\"\":1000}\""
+    );
+    assert_eq!(
+        lines[2],
+        "NPS,nps,north,web,2025-03,25.5,NPS points (-100 to 100),1234.5,10.26,40.75,0.95,wald,\
+         low_sample,{}"
+    );
+    assert_eq!(
+        lines[3],
+        "NPS,nps,,web,2025-04,,NPS points (-100 to 100),0,,,,,no_data,{}"
+    );
+    assert_eq!(lines.len(), 4);
+}
+
+#[test]
+fn csv_without_period_has_no_period_column() {
+    let mut r = report();
+    r.grouping.period = None;
+    r.results.truncate(1);
+    let mut buf = Vec::new();
+    render_csv(&r, &mut buf).unwrap();
+    let out = text(buf);
+    assert!(out.starts_with("metric,plugin,region,channel,value,unit,n,"));
+    assert!(out.lines().nth(1).unwrap().starts_with("NPS,nps,,,20,"));
+}
+
+#[test]
+fn table_text() {
+    let mut buf = Vec::new();
+    render_table(&report(), &mut buf, &TableOptions { color: false }).unwrap();
+    let out = text(buf);
+    assert!(!out.contains('\x1b'), "{out}");
+    let expected = "\
+Acme Retail — config/clients/acme.toml
+cxm 0.1.0; grouping: region, channel; period month of submitted_at
+
+Dataset survey: data/demo/survey.csv — 3,012 rows read, 3,008 accepted, 4 rejected (wrong structure); invalid values: nps 3, submitted_at 1
+  sha256 0123456789ab, 123,456 bytes
+
+NPS (nps) — NPS points (-100 to 100)
+  region     channel  period   value        n  95% CI        notes
+  ---------  -------  -------  -----  -------  ------------  ----------
+  (overall)                     20.0    2,000  [16.9, 23.1]
+  north      web      2025-03   25.5  1,234.5  [10.3, 40.8]  low sample
+  (missing)  web      2025-04      —        0                no data
+  rows used 2,950; rejected: empty 40, out_of_scale 3, not_a_number 2
+
+csat (csat)
+  FAILED: plugin panicked in update
+  rows used 0; rejected: none
+";
+    assert_eq!(out, expected, "\n{out}");
+}
+
+#[test]
+fn table_color_uses_escape_codes() {
+    let mut buf = Vec::new();
+    render_table(&report(), &mut buf, &TableOptions { color: true }).unwrap();
+    let out = text(buf);
+    assert!(out.contains("\x1b[1mNPS (nps) — NPS points (-100 to 100)\x1b[0m"));
+    assert!(out.contains("\x1b[33mlow sample\x1b[0m"));
+    assert!(out.contains("FAILED: plugin panicked in update"));
+}
+
+#[test]
+fn table_without_grouping_labels_overall() {
+    let mut r = report();
+    r.grouping = Grouping::default();
+    r.results.truncate(1);
+    r.metrics.truncate(1);
+    let mut buf = Vec::new();
+    render_table(&r, &mut buf, &TableOptions::default()).unwrap();
+    let out = text(buf);
+    assert!(out.contains("grouping: none (overall only)"));
+    assert!(
+        out.contains("\n  group      value      n  95% CI\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n  (overall)   20.0  2,000  [16.9, 23.1]\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn render_errors_surface() {
+    struct Failing;
+    impl std::io::Write for Failing {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk full"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let r = report();
+    assert!(render_table(&r, &mut Failing, &TableOptions::default()).is_err());
+    assert!(render_json(&r, &mut Failing).is_err());
+    assert!(render_csv(&r, &mut Failing).is_err());
+    assert!(render_plugins(&crate::plugins::tests::sample(), &mut Failing).is_err());
+}

@@ -1,0 +1,138 @@
+//! The result of one metric for one group, as a plugin's `finish` returns it (UTF-8 JSON
+//! across the ABI) and as the host reads it. Both sides use these types, so the wire format
+//! has one definition.
+//!
+//! Wire format (ABI v1): a JSON object with the keys below; unknown keys are ignored by the
+//! host so plugins built against a later minor version still load.
+//! ```json
+//! {"value": 20.0, "unit": "NPS points (-100 to 100)", "n": 2000,
+//!  "ci": {"low": 16.9, "high": 23.1, "level": 0.95, "method": "wald"},
+//!  "details": {"promoters": 1000}, "warnings": ["low_sample"], "tables": []}
+//! ```
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The result of one metric over one group.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[serde(default)]
+pub struct MetricResult {
+    /// The headline figure; `None` when it is undefined (for example, no valid rows).
+    pub value: Option<f64>,
+    /// Unit and scale of `value`, in words (`"% satisfied (4-5 on 1-5)"`).
+    pub unit: String,
+    /// Weighted number of valid observations that entered the formula.
+    pub n: f64,
+    /// Confidence interval of `value`, when the metric has one.
+    pub ci: Option<Interval>,
+    /// Metric-specific figures (counts, shares, secondary statistics), in insertion order.
+    pub details: Map<String, Value>,
+    /// Machine-readable warnings such as `low_sample`.
+    pub warnings: Vec<String>,
+    /// Named tables beyond the headline (per-attribute, per-customer breakdowns).
+    pub tables: Vec<Table>,
+}
+
+/// A confidence interval.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Interval {
+    /// Lower bound, in the unit of the value.
+    pub low: f64,
+    /// Upper bound, in the unit of the value.
+    pub high: f64,
+    /// Confidence level as a fraction (0.95).
+    pub level: f64,
+    /// How it was computed (`wald`, `adjusted_wald`, `wilson`, `t`).
+    pub method: String,
+}
+
+/// A named table a metric returns beside its headline value.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[serde(default)]
+pub struct Table {
+    /// Table name, unique within the result (`attributes`).
+    pub name: String,
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Rows; each has one value per column.
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl MetricResult {
+    /// An empty result with the given unit: no value, n = 0.
+    pub fn empty(unit: impl Into<String>) -> Self {
+        MetricResult {
+            unit: unit.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds one detail figure.
+    pub fn detail(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.details.insert(key.to_string(), value.into());
+        self
+    }
+
+    /// Adds a warning unless it is already present.
+    pub fn warn(mut self, warning: &str) -> Self {
+        if !self.warnings.iter().any(|w| w == warning) {
+            self.warnings.push(warning.to_string());
+        }
+        self
+    }
+
+    /// Serialises to the wire format.
+    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        serde_json::to_vec(self)
+    }
+
+    /// Parses the wire format.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(bytes)
+    }
+}
+
+/// A JSON number for a finite float, `null` otherwise (JSON has no NaN or infinity).
+pub fn number(x: f64) -> Value {
+    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_json() {
+        let r = MetricResult {
+            value: Some(20.0),
+            unit: "NPS".into(),
+            n: 2000.0,
+            ci: Some(Interval {
+                low: 1.0,
+                high: 2.0,
+                level: 0.95,
+                method: "wald".into(),
+            }),
+            ..Default::default()
+        }
+        .detail("promoters", 1000)
+        .warn("low_sample")
+        .warn("low_sample");
+        let back = MetricResult::from_json(&r.to_json().unwrap()).unwrap();
+        assert_eq!(back, r);
+        assert_eq!(back.warnings, vec!["low_sample".to_string()]);
+    }
+
+    #[test]
+    fn unknown_keys_are_ignored_and_missing_keys_default() {
+        let r = MetricResult::from_json(br#"{"value":null,"future":1}"#).unwrap();
+        assert_eq!(r.value, None);
+        assert_eq!(r.n, 0.0);
+    }
+
+    #[test]
+    fn non_finite_numbers_become_null() {
+        assert_eq!(number(f64::NAN), Value::Null);
+        assert_eq!(number(1.5), serde_json::json!(1.5));
+    }
+}

@@ -1,0 +1,464 @@
+//! The code `export_plugin!` expands to: the module descriptor and the `extern "C"`
+//! functions of ABI v1, generic over a [`Metric`]. Not part of the public API.
+
+use crate::columns::{ColumnView, Row};
+use crate::metric::{BoundInputs, InputType, Metric, Reject};
+use cxm_abi::{
+    ArrowSchema, CxmBatch, CxmError, CxmInput, CxmMetric, CxmModule, CxmOwnedBytes, CxmStatus,
+    CxmStr, ABI_MAJOR, ABI_MINOR, FLAG_PANIC_UNWIND,
+};
+use std::cell::RefCell;
+use std::ffi::{c_void, CStr};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::OnceLock;
+
+/// Holds the leaked, immutable module descriptor of a library.
+pub struct ModuleCell(OnceLock<ModulePtr>);
+
+struct ModulePtr(&'static CxmModule);
+
+impl ModuleCell {
+    /// An empty cell, for a `static`.
+    pub const fn new() -> Self {
+        ModuleCell(OnceLock::new())
+    }
+}
+
+impl Default for ModuleCell {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+static LIBRARY_NAME: OnceLock<&'static str> = OnceLock::new();
+
+thread_local! {
+    static PANIC_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+fn leak_str(s: String) -> CxmStr {
+    let s: &'static str = Box::leak(s.into_boxed_str());
+    CxmStr::from_static(s)
+}
+
+/// The body of the generated entry symbol: builds the descriptor once and returns it; null
+/// if building it panicked.
+pub fn entry(
+    cell: &'static ModuleCell,
+    name: &'static str,
+    version: &'static str,
+    metrics: fn() -> Vec<CxmMetric>,
+) -> *const CxmModule {
+    let built = catch_unwind(|| {
+        cell.0
+            .get_or_init(|| {
+                let _ = LIBRARY_NAME.set(name);
+                // Record where a panic happened instead of printing it: the host reports it.
+                std::panic::set_hook(Box::new(|info| {
+                    let at = info
+                        .location()
+                        .map(|l| format!("{}:{}", l.file(), l.line()));
+                    PANIC_LOCATION.with(|p| *p.borrow_mut() = at);
+                }));
+                let metrics: &'static [CxmMetric] = Box::leak(metrics().into_boxed_slice());
+                let flags = if cfg!(panic = "unwind") {
+                    FLAG_PANIC_UNWIND
+                } else {
+                    0
+                };
+                ModulePtr(Box::leak(Box::new(CxmModule {
+                    abi_major: ABI_MAJOR,
+                    abi_minor: ABI_MINOR,
+                    struct_size: std::mem::size_of::<CxmModule>(),
+                    flags,
+                    name: CxmStr::from_static(name),
+                    version: CxmStr::from_static(version),
+                    metrics: metrics.as_ptr(),
+                    num_metrics: metrics.len(),
+                })))
+            })
+            .0 as *const CxmModule
+    });
+    built.unwrap_or(std::ptr::null())
+}
+
+/// The descriptor of one metric.
+pub fn describe<M: Metric>() -> CxmMetric {
+    let inputs: Vec<CxmInput> = M::INPUTS
+        .iter()
+        .map(|i| CxmInput {
+            name: CxmStr::from_static(i.name),
+            arrow_format: CxmStr::from_static(i.ty.arrow_format()),
+            required: u8::from(i.required),
+            description: CxmStr::from_static(i.description),
+        })
+        .collect();
+    let inputs: &'static [CxmInput] = Box::leak(inputs.into_boxed_slice());
+    let params: Vec<serde_json::Value> = M::PARAMS
+        .iter()
+        .map(|p| {
+            serde_json::json!({"name": p.name, "type": p.ty, "default": p.default,
+                               "description": p.description})
+        })
+        .collect();
+    let params_doc = leak_str(serde_json::Value::Array(params).to_string());
+    let reasons: Vec<CxmStr> = M::REASONS.iter().map(|r| CxmStr::from_static(r)).collect();
+    let reasons: &'static [CxmStr] = Box::leak(reasons.into_boxed_slice());
+    CxmMetric {
+        struct_size: std::mem::size_of::<CxmMetric>(),
+        name: CxmStr::from_static(M::NAME),
+        description: CxmStr::from_static(M::DESCRIPTION),
+        inputs: inputs.as_ptr(),
+        num_inputs: inputs.len(),
+        params_doc,
+        reasons: reasons.as_ptr(),
+        num_reasons: reasons.len(),
+        bind: bind::<M>,
+        update: update::<M>,
+        merge: merge::<M>,
+        finish: finish::<M>,
+        release: release::<M>,
+    }
+}
+
+/// A bound metric with one state per group.
+struct Instance<M: Metric> {
+    metric: M,
+    states: Vec<M::State>,
+    /// For each declared input: its child index in the bound struct, if mapped.
+    slots: Vec<Option<usize>>,
+}
+
+type Failure = (CxmStatus, String);
+
+/// Runs `body`, turning an error or a panic into a status and a plugin-owned message.
+fn guarded<M: Metric>(
+    stage: &str,
+    out_error: *mut CxmError,
+    body: impl FnOnce() -> Result<(), Failure>,
+) -> CxmStatus {
+    let (status, message) = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => return CxmStatus::Ok,
+        Ok(Err(failure)) => failure,
+        Err(payload) => {
+            let text = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic payload".into());
+            let at = PANIC_LOCATION.with(|p| p.borrow_mut().take());
+            let at = at.map(|a| format!(" (at {a})")).unwrap_or_default();
+            (CxmStatus::Panic, format!("panicked in {stage}: {text}{at}"))
+        }
+    };
+    let library = LIBRARY_NAME.get().copied().unwrap_or("?");
+    write_bytes(
+        out_error,
+        format!("plugin '{library}' metric '{}': {message}", M::NAME).into_bytes(),
+    );
+    status
+}
+
+unsafe extern "C" fn release_bytes(bytes: *mut CxmOwnedBytes) {
+    if bytes.is_null() {
+        return;
+    }
+    // SAFETY: `bytes` was filled by `write_bytes`, whose private_data is a leaked
+    // Box<Vec<u8>>; release is cleared so it is freed once.
+    unsafe {
+        if (*bytes).release.take().is_some() && !(*bytes).private_data.is_null() {
+            drop(Box::from_raw((*bytes).private_data as *mut Vec<u8>));
+            (*bytes).private_data = std::ptr::null_mut();
+        }
+    }
+}
+
+fn write_bytes(out: *mut CxmOwnedBytes, bytes: Vec<u8>) {
+    if out.is_null() {
+        return;
+    }
+    let boxed = Box::new(bytes);
+    let value = CxmOwnedBytes {
+        ptr: boxed.as_ptr(),
+        len: boxed.len(),
+        private_data: Box::into_raw(boxed) as *mut c_void,
+        release: Some(release_bytes),
+    };
+    // SAFETY: the host passes a valid, writable out-parameter.
+    unsafe { out.write(value) };
+}
+
+fn input_kind(format: &str) -> Option<InputType> {
+    [
+        InputType::Integer,
+        InputType::Number,
+        InputType::Text,
+        InputType::Boolean,
+        InputType::Date,
+        InputType::Timestamp,
+    ]
+    .into_iter()
+    .find(|k| {
+        k.arrow_format() == format || (*k == InputType::Timestamp && format.starts_with("tsu:"))
+    })
+}
+
+/// Reads the children (name, format) of a struct schema.
+///
+/// # Safety
+/// `schema` must be a live Arrow C Data Interface schema.
+unsafe fn schema_children(schema: *const ArrowSchema) -> Result<Vec<(String, String)>, String> {
+    if schema.is_null() {
+        return Err("null input schema".into());
+    }
+    // SAFETY: live for the call, per the contract.
+    let s = unsafe { &*schema };
+    let text = |p: *const std::ffi::c_char| -> String {
+        if p.is_null() {
+            String::new()
+        } else {
+            // SAFETY: Arrow C strings are NUL-terminated.
+            unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
+        }
+    };
+    if text(s.format) != "+s" {
+        return Err(format!(
+            "input schema must be a struct (+s), got {}",
+            text(s.format)
+        ));
+    }
+    let n = usize::try_from(s.n_children).map_err(|_| "negative n_children")?;
+    (0..n)
+        .map(|i| {
+            // SAFETY: `children` holds n_children live schemas.
+            let child = unsafe { &**s.children.add(i) };
+            Ok((text(child.name), text(child.format)))
+        })
+        .collect()
+}
+
+unsafe extern "C" fn bind<M: Metric>(
+    params_json: CxmStr,
+    input_schema: *const ArrowSchema,
+    out_instance: *mut *mut c_void,
+    out_error: *mut CxmError,
+) -> CxmStatus {
+    guarded::<M>("bind", out_error, || {
+        // SAFETY: the host passes params bytes valid for the call.
+        let params = unsafe { std::slice::from_raw_parts(params_json.ptr, params_json.len) };
+        let params: M::Params =
+            serde_json::from_slice(if params.is_empty() { b"{}" } else { params })
+                .map_err(|e| (CxmStatus::InvalidParams, format!("invalid params: {e}")))?;
+        // SAFETY: the host passes a live schema.
+        let children =
+            unsafe { schema_children(input_schema) }.map_err(|e| (CxmStatus::InvalidInput, e))?;
+        let mut slots = vec![None; M::INPUTS.len()];
+        for (child, (name, format)) in children.iter().enumerate() {
+            let Some(pos) = M::INPUTS.iter().position(|i| i.name == name) else {
+                return Err((CxmStatus::InvalidInput, format!("unknown input '{name}'")));
+            };
+            let declared = M::INPUTS[pos].ty;
+            if input_kind(format) != Some(declared) {
+                return Err((
+                    CxmStatus::InvalidInput,
+                    format!(
+                        "input '{name}' must be Arrow '{}', got '{format}'",
+                        declared.arrow_format()
+                    ),
+                ));
+            }
+            slots[pos] = Some(child);
+        }
+        if let Some(missing) = M::INPUTS
+            .iter()
+            .zip(&slots)
+            .find(|(i, s)| i.required && s.is_none())
+        {
+            return Err((
+                CxmStatus::InvalidInput,
+                format!("required input '{}' is not mapped", missing.0.name),
+            ));
+        }
+        let bound = BoundInputs {
+            mapped: slots.iter().map(Option::is_some).collect(),
+        };
+        let metric = M::bind(params, &bound).map_err(|e| (CxmStatus::InvalidParams, e))?;
+        let instance = Box::new(Instance {
+            metric,
+            states: Vec::new(),
+            slots,
+        });
+        // SAFETY: the host passes a writable out-parameter.
+        unsafe { out_instance.write(Box::into_raw(instance) as *mut c_void) };
+        Ok(())
+    })
+}
+
+fn reject_code<M: Metric>(reason: Reject) -> Result<u8, Failure> {
+    use cxm_abi::*;
+    Ok(match reason {
+        Reject::Empty => ROW_EMPTY,
+        Reject::NotANumber => ROW_NOT_A_NUMBER,
+        Reject::OutOfScale => ROW_OUT_OF_SCALE,
+        Reject::InvalidValue => ROW_INVALID_VALUE,
+        Reject::NegativeDuration => ROW_NEGATIVE_DURATION,
+        Reject::Own(name) => {
+            let index = M::REASONS.iter().position(|r| *r == name).ok_or_else(|| {
+                (
+                    CxmStatus::Failed,
+                    format!("rejection reason '{name}' is not declared in REASONS"),
+                )
+            })?;
+            ROW_PLUGIN_REASON_BASE + u8::try_from(index).unwrap_or(u8::MAX - ROW_PLUGIN_REASON_BASE)
+        }
+    })
+}
+
+unsafe extern "C" fn update<M: Metric>(
+    instance: *mut c_void,
+    batch: *const CxmBatch,
+    out_error: *mut CxmError,
+) -> CxmStatus {
+    guarded::<M>("update", out_error, || {
+        // SAFETY: `instance` came from `bind::<M>` and is used by one thread at a time;
+        // `batch` is live for the call.
+        let (inst, batch) = unsafe { (&mut *(instance as *mut Instance<M>), &*batch) };
+        let rows = batch.num_rows;
+        let fail = |m: String| (CxmStatus::Failed, m);
+        if batch.columns.is_null() || batch.row_status.is_null() {
+            return Err(fail("batch without columns or row status".into()));
+        }
+        // SAFETY: the struct array is live for the call.
+        let parent = unsafe { &*batch.columns };
+        let parent_offset =
+            usize::try_from(parent.offset).map_err(|_| fail("negative offset".into()))?;
+        let mut columns = Vec::with_capacity(M::INPUTS.len());
+        for (input, slot) in M::INPUTS.iter().zip(&inst.slots) {
+            columns.push(match slot {
+                None => None,
+                Some(child) => {
+                    if *child as i64 >= parent.n_children {
+                        return Err(fail(format!("batch lacks input '{}'", input.name)));
+                    }
+                    // SAFETY: `children` holds n_children live arrays of the bound types.
+                    let array = unsafe { *parent.children.add(*child) };
+                    // SAFETY: as above.
+                    let view = unsafe { ColumnView::new(array, input.ty, parent_offset, rows) }
+                        .map_err(|e| fail(format!("input '{}': {e}", input.name)))?;
+                    Some(view)
+                }
+            });
+        }
+        // SAFETY: the host passes `rows` elements in each non-null vector.
+        let status = unsafe { std::slice::from_raw_parts_mut(batch.row_status, rows) };
+        let weights = (!batch.weights.is_null())
+            // SAFETY: as above.
+            .then(|| unsafe { std::slice::from_raw_parts(batch.weights, rows) });
+        let groups = (!batch.group_ids.is_null())
+            // SAFETY: as above.
+            .then(|| unsafe { std::slice::from_raw_parts(batch.group_ids, rows) });
+        let num_groups = (batch.num_groups as usize).max(1);
+        if inst.states.len() < num_groups {
+            inst.states.resize_with(num_groups, Default::default);
+        }
+        let required: Vec<usize> = M::INPUTS
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.required)
+            .map(|(k, _)| k)
+            .collect();
+        'rows: for row in 0..rows {
+            if status[row] != 0 {
+                continue;
+            }
+            for &k in &required {
+                if columns[k].as_ref().is_some_and(|c| c.is_null(row)) {
+                    status[row] = cxm_abi::ROW_EMPTY;
+                    continue 'rows;
+                }
+            }
+            let group = groups.map_or(0, |g| g[row] as usize);
+            let Some(state) = inst.states.get_mut(group) else {
+                return Err(fail(format!(
+                    "group id {group} out of range (num_groups {num_groups})"
+                )));
+            };
+            let r = Row {
+                columns: &columns,
+                index: row,
+                weight: weights.map_or(1.0, |w| w[row]),
+            };
+            status[row] = match inst.metric.update(state, &r) {
+                Ok(()) => cxm_abi::ROW_USED,
+                Err(reason) => reject_code::<M>(reason)?,
+            };
+        }
+        Ok(())
+    })
+}
+
+unsafe extern "C" fn merge<M: Metric>(
+    dst: *mut c_void,
+    src: *const c_void,
+    group_map: *const u32,
+    src_groups: u32,
+    out_error: *mut CxmError,
+) -> CxmStatus {
+    guarded::<M>("merge", out_error, || {
+        if std::ptr::eq(dst as *const c_void, src) {
+            return Err((
+                CxmStatus::Failed,
+                "cannot merge an instance into itself".into(),
+            ));
+        }
+        // SAFETY: both came from `bind::<M>` of this metric; distinct (checked above).
+        let (dst, src) = unsafe {
+            (
+                &mut *(dst as *mut Instance<M>),
+                &*(src as *const Instance<M>),
+            )
+        };
+        // SAFETY: the host passes `src_groups` entries.
+        let map = unsafe { std::slice::from_raw_parts(group_map, src_groups as usize) };
+        let empty = M::State::default();
+        for (g, &target) in map.iter().enumerate() {
+            let target = target as usize;
+            if dst.states.len() <= target {
+                dst.states.resize_with(target + 1, Default::default);
+            }
+            let from = src.states.get(g).unwrap_or(&empty);
+            dst.metric.merge(&mut dst.states[target], from);
+        }
+        Ok(())
+    })
+}
+
+unsafe extern "C" fn finish<M: Metric>(
+    instance: *const c_void,
+    group: u32,
+    out_result: *mut CxmOwnedBytes,
+    out_error: *mut CxmError,
+) -> CxmStatus {
+    guarded::<M>("finish", out_error, || {
+        // SAFETY: `instance` came from `bind::<M>`.
+        let inst = unsafe { &*(instance as *const Instance<M>) };
+        let empty = M::State::default();
+        let state = inst.states.get(group as usize).unwrap_or(&empty);
+        let result = inst.metric.finish(state);
+        let json = result
+            .to_json()
+            .map_err(|e| (CxmStatus::Failed, format!("result is not JSON: {e}")))?;
+        write_bytes(out_result, json);
+        Ok(())
+    })
+}
+
+unsafe extern "C" fn release<M: Metric>(instance: *mut c_void) {
+    if instance.is_null() {
+        return;
+    }
+    let _ = catch_unwind(|| {
+        // SAFETY: `instance` came from `bind::<M>`; the host releases it exactly once.
+        drop(unsafe { Box::from_raw(instance as *mut Instance<M>) });
+    });
+}

@@ -1,0 +1,22 @@
+//! One module per command; `dispatch` runs the one the command line names and returns the
+//! exit code of a successful run.
+
+mod plugins;
+mod run;
+mod validate;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the command; `Ok` carries the exit code (0 unless the command reports otherwise).
+pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        Command::Run {
+            config,
+            format,
+            out,
+            batch_rows,
+        } => run::run(&config, format, out.as_deref(), batch_rows),
+        Command::Validate { config } => validate::validate(&config),
+        Command::Plugins { config, format } => plugins::plugins(config.as_deref(), format),
+    }
+}

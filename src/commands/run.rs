@@ -1,0 +1,160 @@
+//! `cxm run`: compute every metric, print the report, and with `--out` write the result
+//! files, the rejected rows and a manifest atomically.
+
+use crate::cli::Format;
+use crate::exit::MetricsFailed;
+use crate::outdir::Staging;
+use crate::progress::ProgressLine;
+use anyhow::Context;
+use cxm_engine::{Plan, RunOptions};
+use cxm_report::{RejectionWriter, RunReport, TableOptions};
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::Path;
+
+/// Runs a client config.
+pub fn run(
+    config: &Path,
+    format: Format,
+    out: Option<&Path>,
+    batch_rows: Option<usize>,
+) -> anyhow::Result<i32> {
+    let client = cxm_config::load_client(config)?;
+    let mut plan = cxm_engine::build_plan(client)?;
+    let staging = out.map(Staging::new).transpose()?;
+    let mut rejections = match &staging {
+        Some(s) => {
+            let file =
+                File::create(s.file("rejected.csv")).context("cannot create rejected.csv")?;
+            Some(RejectionWriter::new(BufWriter::new(file))?)
+        }
+        None => None,
+    };
+    let mut progress = ProgressLine::new();
+    let options = RunOptions { batch_rows };
+    let report = cxm_engine::run(
+        &mut plan,
+        &options,
+        &mut |r| match rejections.as_mut() {
+            Some(w) => w.write(r).map_err(std::io::Error::other),
+            None => Ok(()),
+        },
+        &mut |p| progress.update(p),
+    );
+    progress.finish();
+    let report = report?;
+
+    let mut stdout = std::io::stdout().lock();
+    render(
+        &report,
+        format,
+        &mut stdout,
+        std::io::stdout().is_terminal(),
+    )?;
+    stdout.flush()?;
+
+    let failed: Vec<String> = report
+        .metrics
+        .iter()
+        .filter_map(|m| {
+            m.error
+                .as_ref()
+                .map(|e| format!("metric \"{}\": {e}", m.metric))
+        })
+        .collect();
+    if !failed.is_empty() {
+        if let Some(dir) = out {
+            eprintln!(
+                "note: nothing was written to {} because the run did not complete",
+                dir.display()
+            );
+        }
+        return Err(MetricsFailed(failed).into());
+    }
+
+    if let (Some(staging), Some(dir)) = (staging, out) {
+        let rejected = rejections.as_ref().map_or(0, RejectionWriter::count);
+        if let Some(w) = rejections.take() {
+            w.finish()?.flush()?;
+        }
+        write_file(&staging, "results.json", |w| {
+            Ok(cxm_report::render_json(&report, w)?)
+        })?;
+        write_file(&staging, "results.csv", |w| {
+            Ok(cxm_report::render_csv(&report, w)?)
+        })?;
+        write_file(&staging, "manifest.json", |w| {
+            serde_json::to_writer_pretty(&mut *w, &manifest(config, &plan, &report)?)?;
+            Ok(writeln!(w)?)
+        })?;
+        staging.commit(&[
+            "results.json",
+            "results.csv",
+            "rejected.csv",
+            "manifest.json",
+        ])?;
+        eprintln!(
+            "wrote {}: results.json, results.csv, rejected.csv ({rejected} rejection(s)), manifest.json",
+            dir.display()
+        );
+    }
+    Ok(0)
+}
+
+fn render(
+    report: &RunReport,
+    format: Format,
+    out: &mut impl Write,
+    color: bool,
+) -> anyhow::Result<()> {
+    match format {
+        Format::Table => cxm_report::render_table(report, out, &TableOptions { color })?,
+        Format::Json => cxm_report::render_json(report, out)?,
+        Format::Csv => cxm_report::render_csv(report, out)?,
+    }
+    Ok(())
+}
+
+fn write_file(
+    staging: &Staging,
+    name: &str,
+    body: impl FnOnce(&mut BufWriter<File>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let file = File::create(staging.file(name)).with_context(|| format!("cannot create {name}"))?;
+    let mut w = BufWriter::new(file);
+    body(&mut w).with_context(|| format!("cannot write {name}"))?;
+    w.flush().with_context(|| format!("cannot write {name}"))?;
+    Ok(())
+}
+
+/// What produced the results: cxm version, config and input hashes, plugin libraries.
+fn manifest(config: &Path, plan: &Plan, report: &RunReport) -> anyhow::Result<serde_json::Value> {
+    let hash =
+        |p: &Path| cxm_host::file_sha256(p).with_context(|| format!("cannot hash {}", p.display()));
+    let plugins: Vec<serde_json::Value> = plan
+        .datasets
+        .iter()
+        .flat_map(|d| &d.metrics)
+        .map(|m| {
+            serde_json::json!({
+                "metric": m.config.id, "plugin": m.def.name, "library": m.library.name,
+                "version": m.library.version, "abi": m.library.abi,
+                "path": m.library.path.display().to_string(), "sha256": m.library.sha256,
+            })
+        })
+        .collect();
+    let datasets: Vec<serde_json::Value> = report
+        .datasets
+        .iter()
+        .map(|d| serde_json::json!({"name": d.name, "path": d.path, "sha256": d.sha256, "bytes": d.bytes}))
+        .collect();
+    Ok(serde_json::json!({
+        "schema": "cxm.manifest/1",
+        "cxm_version": env!("CARGO_PKG_VERSION"),
+        "host_abi": cxm_host::abi_version(),
+        "config": {"path": config.display().to_string(), "sha256": hash(config)?},
+        "registry": {"path": plan.config.registry.path.display().to_string(), "sha256": hash(&plan.config.registry.path)?},
+        "datasets": datasets,
+        "plugins": plugins,
+    }))
+}

@@ -1,0 +1,61 @@
+//! Exit codes and one-line error messages (documented in `cxm --help`).
+
+use cxm_engine::EngineError;
+use cxm_host::{CxmStatus, HostError};
+
+/// A run that finished with at least one failed metric.
+#[derive(Debug)]
+pub struct MetricsFailed(pub Vec<String>);
+
+impl std::fmt::Display for MetricsFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} metric(s) failed: {}",
+            self.0.len(),
+            self.0.join("; ")
+        )
+    }
+}
+
+impl std::error::Error for MetricsFailed {}
+
+/// The exit code for an error.
+pub fn code_of(error: &anyhow::Error) -> i32 {
+    if error.downcast_ref::<MetricsFailed>().is_some() {
+        return 5;
+    }
+    if error.downcast_ref::<cxm_config::ConfigError>().is_some() {
+        return 3;
+    }
+    if let Some(host) = error.downcast_ref::<HostError>() {
+        return host_code(host);
+    }
+    match error.downcast_ref::<EngineError>() {
+        Some(EngineError::Config(_)) => 3,
+        Some(EngineError::Plugin { source, .. }) => host_code(source),
+        Some(EngineError::Data { .. }) | None => 1,
+    }
+}
+
+fn host_code(error: &HostError) -> i32 {
+    match error {
+        HostError::Call {
+            status: CxmStatus::InvalidParams | CxmStatus::InvalidInput,
+            ..
+        } => 3,
+        _ => 4,
+    }
+}
+
+/// The error and its causes on one line.
+pub fn one_line(error: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in error.chain() {
+        let text = cause.to_string().replace('\n', " ");
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
+}
