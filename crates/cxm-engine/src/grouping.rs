@@ -33,6 +33,9 @@ pub(crate) fn period_of(date: NaiveDate, grain: Grain) -> (i64, String) {
     }
 }
 
+/// The labels of one group: (key name, value) pairs, `None` for a missing value.
+pub(crate) type GroupLabels = Vec<(String, Option<String>)>;
+
 /// Distinct values of one grouping key, numbered densely.
 #[derive(Default)]
 struct Interner {
@@ -166,10 +169,7 @@ impl Grouper {
 
     /// Projects the groups onto the keys in `subset`: returns the map from each fine group
     /// to its coarse group, and the labels of each coarse group.
-    pub(crate) fn project(
-        &self,
-        subset: &[usize],
-    ) -> (Vec<u32>, Vec<Vec<(String, Option<String>)>>) {
+    pub(crate) fn project(&self, subset: &[usize]) -> (Vec<u32>, Vec<GroupLabels>) {
         let mut coarse: HashMap<Vec<u32>, u32> = HashMap::new();
         let mut labels = Vec::new();
         let mut map = Vec::with_capacity(self.keys.len());
