@@ -224,7 +224,7 @@ fn csv_header_and_rows() {
     assert_eq!(
         lines[1],
         "NPS,nps,,,,20,NPS points (-100 to 100),2000,16.94,23.06,0.95,wald,,\
-         \"{\"\"detractors\"\":600,\"\"promoters\"\":1000}\""
+         \"{\"\"promoters\"\":1000,\"\"detractors\"\":600}\""
     );
     assert_eq!(
         lines[2],

@@ -35,6 +35,9 @@
 
 mod columns;
 mod metric;
+pub mod testing;
+#[cfg(test)]
+mod tests;
 
 #[doc(hidden)]
 pub mod __private;
@@ -43,6 +46,10 @@ pub use columns::Row;
 pub use cxm_abi as abi;
 pub use cxm_result::{number, Interval, MetricResult, Table};
 pub use metric::{BoundInputs, Input, InputType, Metric, Param, Reject};
+/// Re-exported so plugins can name the exact serde the SDK deserialises params with.
+pub use serde;
+/// Re-exported for building `details` values.
+pub use serde_json;
 
 /// Everything a plugin usually needs, in one `use`.
 pub mod prelude {

@@ -1,0 +1,157 @@
+//! Tests of the generated boundary functions, through the testing harness.
+
+use crate::prelude::*;
+use crate::testing::{Column, Harness};
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct SumParams {
+    max: Option<i64>,
+    panic_on: Option<i64>,
+}
+
+/// Sums an integer input; rejects values above `max` with its own reason "too_big".
+struct Sum {
+    params: SumParams,
+}
+
+impl Metric for Sum {
+    const NAME: &'static str = "sum";
+    const DESCRIPTION: &'static str = "test";
+    const INPUTS: &'static [Input] = &[
+        Input::required("x", InputType::Integer, "value"),
+        Input::optional("label", InputType::Text, "label"),
+    ];
+    const REASONS: &'static [&'static str] = &["too_big"];
+    type Params = SumParams;
+    type State = (f64, f64, String);
+
+    fn bind(params: SumParams, inputs: &BoundInputs) -> Result<Self, String> {
+        if params.max == Some(-1) {
+            return Err("max must not be -1".into());
+        }
+        let _ = inputs.is_mapped(1);
+        Ok(Sum { params })
+    }
+
+    fn update(&self, s: &mut Self::State, row: &Row<'_>) -> Result<(), Reject> {
+        let x = row.int(0).ok_or(Reject::Empty)?;
+        if Some(x) == self.params.panic_on {
+            panic!("boom at {x}");
+        }
+        if self.params.max.is_some_and(|m| x > m) {
+            return Err(Reject::Own("too_big"));
+        }
+        s.0 += row.weight();
+        s.1 += row.weight() * x as f64;
+        if let Some(l) = row.text(1) {
+            s.2.push_str(l);
+        }
+        Ok(())
+    }
+
+    fn merge(&self, into: &mut Self::State, from: &Self::State) {
+        into.0 += from.0;
+        into.1 += from.1;
+        into.2.push_str(&from.2);
+    }
+
+    fn finish(&self, s: &Self::State) -> MetricResult {
+        MetricResult {
+            value: Some(s.1),
+            n: s.0,
+            unit: s.2.clone(),
+            ..Default::default()
+        }
+    }
+}
+
+fn ints(v: &[Option<i64>]) -> Column {
+    Column::Int(v.to_vec())
+}
+
+#[test]
+fn rows_are_used_or_rejected_with_reasons() {
+    let mut h = Harness::<Sum>::bind(r#"{"max": 10}"#, &[("x", ints(&[]))]).unwrap();
+    let status = h
+        .update(&[ints(&[Some(1), None, Some(11), Some(4)])], None, None)
+        .unwrap();
+    assert_eq!(status, ["used", "empty", "too_big", "used"]);
+    let r = h.finish(0).unwrap();
+    assert_eq!((r.value, r.n), (Some(5.0), 2.0));
+}
+
+#[test]
+fn weights_groups_and_merge_maps() {
+    let mut a =
+        Harness::<Sum>::bind("{}", &[("x", ints(&[])), ("label", Column::text(&[]))]).unwrap();
+    let labels = Column::text(&[Some("a"), Some("b"), None]);
+    a.update(
+        &[ints(&[Some(2), Some(3), Some(5)]), labels],
+        Some(&[1.0, 2.0, 4.0]),
+        Some(&[0, 1, 1]),
+    )
+    .unwrap();
+    assert_eq!(a.finish(0).unwrap().value, Some(2.0));
+    assert_eq!(a.finish(1).unwrap().value, Some(2.0 * 3.0 + 4.0 * 5.0));
+    assert_eq!(a.finish(1).unwrap().unit, "b");
+    assert_eq!(a.finish(7).unwrap().n, 0.0, "a group never seen is empty");
+    let mut total =
+        Harness::<Sum>::bind("{}", &[("x", ints(&[])), ("label", Column::text(&[]))]).unwrap();
+    total.merge(&a, &[0, 0]).unwrap();
+    let r = total.finish(0).unwrap();
+    assert_eq!((r.value, r.n), (Some(28.0), 7.0));
+}
+
+#[test]
+fn host_rejected_rows_are_skipped() {
+    // The host pre-sets a non-zero status; the harness starts from zero, so this checks
+    // the complement: every row gets a status written.
+    let mut h = Harness::<Sum>::bind("{}", &[("x", ints(&[]))]).unwrap();
+    let status = h.update(&[ints(&[None, None])], None, None).unwrap();
+    assert_eq!(status, ["empty", "empty"]);
+}
+
+#[test]
+fn bind_errors_name_the_problem() {
+    let err = Harness::<Sum>::bind(r#"{"maxx": 1}"#, &[("x", ints(&[]))])
+        .err()
+        .unwrap();
+    assert!(
+        err.starts_with("InvalidParams") && err.contains("unknown field `maxx`"),
+        "{err}"
+    );
+    let err = Harness::<Sum>::bind(r#"{"max": -1}"#, &[("x", ints(&[]))])
+        .err()
+        .unwrap();
+    assert!(err.contains("max must not be -1"), "{err}");
+    let err = Harness::<Sum>::bind("{}", &[("x", Column::Number(vec![]))])
+        .err()
+        .unwrap();
+    assert!(
+        err.starts_with("InvalidInput") && err.contains("input 'x' must be Arrow 'l', got 'g'"),
+        "{err}"
+    );
+    let err = Harness::<Sum>::bind("{}", &[("label", Column::text(&[]))])
+        .err()
+        .unwrap();
+    assert!(err.contains("required input 'x' is not mapped"), "{err}");
+    let err = Harness::<Sum>::bind("{}", &[("x", ints(&[])), ("y", ints(&[]))])
+        .err()
+        .unwrap();
+    assert!(err.contains("unknown input 'y'"), "{err}");
+}
+
+#[test]
+fn panics_become_errors_naming_the_metric() {
+    let mut h = Harness::<Sum>::bind(r#"{"panic_on": 3}"#, &[("x", ints(&[]))]).unwrap();
+    let err = h
+        .update(&[ints(&[Some(1), Some(3)])], None, None)
+        .err()
+        .unwrap();
+    assert!(err.starts_with("Panic"), "{err}");
+    assert!(
+        err.contains("metric 'sum': panicked in update: boom at 3"),
+        "{err}"
+    );
+}
