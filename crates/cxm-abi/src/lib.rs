@@ -208,6 +208,12 @@ impl CxmOwnedBytes {
 /// An error message: UTF-8 text owned by the plugin (see [`CxmOwnedBytes`]).
 pub type CxmError = CxmOwnedBytes;
 
+/// Name of a variadic input declaration: a metric that declares an input named `*`
+/// accepts any number of further inputs of that input's type, named by the config (the
+/// signals of a composite score, say). They follow the declared inputs in the bound
+/// schema.
+pub const VARIADIC_INPUT: &str = "*";
+
 /// One declared input of a metric.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]

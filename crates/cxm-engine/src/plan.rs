@@ -224,6 +224,18 @@ fn resolve_plugin(
     }
 }
 
+/// The declaration an input name matches: its own, or the metric's variadic one.
+fn declared_input<'d>(def: &'d MetricDef, input: &str) -> Option<&'d cxm_host::InputDef> {
+    def.inputs
+        .iter()
+        .find(|i| i.name == input && i.name != cxm_abi::VARIADIC_INPUT)
+        .or_else(|| {
+            def.inputs
+                .iter()
+                .find(|i| i.name == cxm_abi::VARIADIC_INPUT)
+        })
+}
+
 fn metric_names(lib: &Library) -> String {
     let names: Vec<&str> = lib.metrics.iter().map(|d| d.name.as_str()).collect();
     format!("it exports: {}", names.join(", "))
@@ -235,7 +247,7 @@ pub fn build_plan(config: ClientConfig) -> Result<Plan, EngineError> {
     for m in &config.metrics {
         let (lib, def) = resolve_plugin(&config, m)?;
         for (input, _, at) in &m.inputs {
-            if !def.inputs.iter().any(|i| &i.name == input) {
+            if declared_input(&def, input).is_none() {
                 let declared: Vec<&str> = def.inputs.iter().map(|i| i.name.as_str()).collect();
                 return Err(config
                     .error_at(
@@ -289,7 +301,7 @@ fn plan_dataset(
     }
     for (m, _, def) in &metrics {
         for (input, field, at) in &m.inputs {
-            let Some(decl) = def.inputs.iter().find(|i| &i.name == input) else {
+            let Some(decl) = declared_input(def, input) else {
                 continue;
             };
             let Some(wanted) = field_type_of_format(&decl.arrow_format) else {
@@ -373,16 +385,25 @@ fn plan_dataset(
 
     let mut metric_plans = Vec::new();
     for (m, library, def) in metrics {
+        // Declared inputs in declared order, then extra (variadic) inputs in config order.
         let mut inputs = Vec::new();
-        for decl in &def.inputs {
-            let Some((_, field, _)) = m.inputs.iter().find(|(i, _, _)| i == &decl.name) else {
+        let extras = m
+            .inputs
+            .iter()
+            .filter(|(name, _, _)| !def.inputs.iter().any(|d| &d.name == name));
+        let declared = def
+            .inputs
+            .iter()
+            .filter_map(|d| m.inputs.iter().find(|(i, _, _)| i == &d.name));
+        for (name, field, _) in declared.chain(extras) {
+            let Some(decl) = declared_input(&def, name) else {
                 continue;
             };
             let Some(wanted) = field_type_of_format(&decl.arrow_format) else {
                 continue;
             };
             let Some(idx) = index(field) else { continue };
-            inputs.push((decl.name.clone(), idx, wanted.arrow_type()));
+            inputs.push((name.clone(), idx, wanted.arrow_type()));
         }
         let bind_inputs: Vec<(String, DataType)> = inputs
             .iter()

@@ -125,8 +125,11 @@ pub fn describe<M: Metric>() -> CxmMetric {
 struct Instance<M: Metric> {
     metric: M,
     states: Vec<M::State>,
-    /// For each declared input: its child index in the bound struct, if mapped.
+    /// For each declared input, then each extra input: its child index in the bound
+    /// struct, if mapped.
     slots: Vec<Option<usize>>,
+    /// The type of each slot.
+    kinds: Vec<InputType>,
 }
 
 type Failure = (CxmStatus, String);
@@ -253,11 +256,25 @@ unsafe extern "C" fn bind<M: Metric>(
         let children =
             unsafe { schema_children(input_schema) }.map_err(|e| (CxmStatus::InvalidInput, e))?;
         let mut slots = vec![None; M::INPUTS.len()];
+        let mut extra = Vec::new();
+        let variadic = M::INPUTS.iter().find(|i| i.name == cxm_abi::VARIADIC_INPUT);
         for (child, (name, format)) in children.iter().enumerate() {
-            let Some(pos) = M::INPUTS.iter().position(|i| i.name == name) else {
-                return Err((CxmStatus::InvalidInput, format!("unknown input '{name}'")));
+            let position = M::INPUTS
+                .iter()
+                .position(|i| i.name == name && i.name != cxm_abi::VARIADIC_INPUT);
+            let declared = match (position, variadic) {
+                (Some(pos), _) => {
+                    slots[pos] = Some(child);
+                    M::INPUTS[pos].ty
+                }
+                (None, Some(v)) => {
+                    extra.push((name.clone(), child));
+                    v.ty
+                }
+                (None, None) => {
+                    return Err((CxmStatus::InvalidInput, format!("unknown input '{name}'")))
+                }
             };
-            let declared = M::INPUTS[pos].ty;
             if input_kind(format) != Some(declared) {
                 return Err((
                     CxmStatus::InvalidInput,
@@ -267,7 +284,6 @@ unsafe extern "C" fn bind<M: Metric>(
                     ),
                 ));
             }
-            slots[pos] = Some(child);
         }
         if let Some(missing) = M::INPUTS
             .iter()
@@ -281,12 +297,21 @@ unsafe extern "C" fn bind<M: Metric>(
         }
         let bound = BoundInputs {
             mapped: slots.iter().map(Option::is_some).collect(),
+            extra: extra.iter().map(|(n, _)| n.clone()).collect(),
         };
         let metric = M::bind(params, &bound).map_err(|e| (CxmStatus::InvalidParams, e))?;
+        let variadic_type = variadic.map_or(InputType::Number, |v| v.ty);
+        let kinds = M::INPUTS
+            .iter()
+            .map(|i| i.ty)
+            .chain(extra.iter().map(|_| variadic_type))
+            .collect();
+        slots.extend(extra.into_iter().map(|(_, child)| Some(child)));
         let instance = Box::new(Instance {
             metric,
             states: Vec::new(),
             slots,
+            kinds,
         });
         // SAFETY: the host passes a writable out-parameter.
         unsafe { out_instance.write(Box::into_raw(instance) as *mut c_void) };
@@ -332,19 +357,19 @@ unsafe extern "C" fn update<M: Metric>(
         let parent = unsafe { &*batch.columns };
         let parent_offset =
             usize::try_from(parent.offset).map_err(|_| fail("negative offset".into()))?;
-        let mut columns = Vec::with_capacity(M::INPUTS.len());
-        for (input, slot) in M::INPUTS.iter().zip(&inst.slots) {
+        let mut columns = Vec::with_capacity(inst.slots.len());
+        for (index, (slot, kind)) in inst.slots.iter().zip(&inst.kinds).enumerate() {
             columns.push(match slot {
                 None => None,
                 Some(child) => {
                     if *child as i64 >= parent.n_children {
-                        return Err(fail(format!("batch lacks input '{}'", input.name)));
+                        return Err(fail(format!("batch lacks input {index}")));
                     }
                     // SAFETY: `children` holds n_children live arrays of the bound types.
                     let array = unsafe { *parent.children.add(*child) };
                     // SAFETY: as above.
-                    let view = unsafe { ColumnView::new(array, input.ty, parent_offset, rows) }
-                        .map_err(|e| fail(format!("input '{}': {e}", input.name)))?;
+                    let view = unsafe { ColumnView::new(array, *kind, parent_offset, rows) }
+                        .map_err(|e| fail(format!("input {index}: {e}")))?;
                     Some(view)
                 }
             });

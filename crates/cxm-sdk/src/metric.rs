@@ -124,6 +124,20 @@ impl Input {
     }
 }
 
+impl Input {
+    /// Any number of further inputs of type `ty`, named by the config (declare it last).
+    /// [`BoundInputs::extra`] lists their names; a row reads extra input `k` at index
+    /// `INPUTS.len() + k`.
+    pub const fn variadic(ty: InputType, description: &'static str) -> Self {
+        Input {
+            name: cxm_abi::VARIADIC_INPUT,
+            ty,
+            required: false,
+            description,
+        }
+    }
+}
+
 /// Documentation of one param.
 #[derive(Clone, Copy, Debug)]
 pub struct Param {
@@ -158,11 +172,18 @@ impl Param {
 #[derive(Debug)]
 pub struct BoundInputs {
     pub(crate) mapped: Vec<bool>,
+    pub(crate) extra: Vec<String>,
 }
 
 impl BoundInputs {
     /// Whether the declared input with this index is mapped to a field.
     pub fn is_mapped(&self, input: usize) -> bool {
         self.mapped.get(input).copied().unwrap_or(false)
+    }
+
+    /// Names of the extra inputs a variadic declaration accepted, in bound order; extra
+    /// input `k` is read at row index `INPUTS.len() + k`.
+    pub fn extra(&self) -> &[String] {
+        &self.extra
     }
 }

@@ -155,3 +155,75 @@ fn panics_become_errors_naming_the_metric() {
         "{err}"
     );
 }
+
+/// Sums every extra (variadic) input of a row.
+struct SumExtras {
+    names: Vec<String>,
+}
+
+impl Metric for SumExtras {
+    const NAME: &'static str = "sum_extras";
+    const DESCRIPTION: &'static str = "test";
+    const INPUTS: &'static [Input] = &[
+        Input::required("id", InputType::Text, "row id"),
+        Input::variadic(InputType::Number, "signals"),
+    ];
+    type Params = SumParams;
+    type State = f64;
+
+    fn bind(_: SumParams, inputs: &BoundInputs) -> Result<Self, String> {
+        Ok(SumExtras {
+            names: inputs.extra().to_vec(),
+        })
+    }
+
+    fn update(&self, s: &mut f64, row: &Row<'_>) -> Result<(), Reject> {
+        for k in 0..self.names.len() {
+            *s += row.number(Self::INPUTS.len() + k).unwrap_or(0.0);
+        }
+        Ok(())
+    }
+
+    fn merge(&self, into: &mut f64, from: &f64) {
+        *into += from;
+    }
+
+    fn finish(&self, s: &f64) -> MetricResult {
+        MetricResult {
+            value: Some(*s),
+            unit: self.names.join("+"),
+            ..Default::default()
+        }
+    }
+}
+
+#[test]
+fn variadic_inputs_are_named_by_the_config() {
+    let nums = |v: &[Option<f64>]| Column::Number(v.to_vec());
+    let inputs = [
+        ("id", Column::text(&[])),
+        ("logins", nums(&[])),
+        ("seats", nums(&[])),
+    ];
+    let mut h = Harness::<SumExtras>::bind("{}", &inputs).unwrap();
+    let ids = Column::text(&[Some("a"), Some("b")]);
+    h.update(
+        &[
+            ids,
+            nums(&[Some(1.0), None]),
+            nums(&[Some(10.0), Some(20.0)]),
+        ],
+        None,
+        None,
+    )
+    .unwrap();
+    let r = h.finish(0).unwrap();
+    assert_eq!((r.value, r.unit.as_str()), (Some(31.0), "logins+seats"));
+    let err = Harness::<SumExtras>::bind(
+        "{}",
+        &[("id", Column::text(&[])), ("x", Column::Int(vec![]))],
+    )
+    .err()
+    .unwrap();
+    assert!(err.contains("input 'x' must be Arrow 'g'"), "{err}");
+}

@@ -9,6 +9,9 @@
 //! Weights are frequency weights (row multiplicities): a row with weight 3 counts exactly as
 //! three identical rows, so pre-aggregated input gives the same result as the raw rows.
 
+mod quantile;
+pub use quantile::{quantile_sorted, WeightedSample};
+
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 #[cfg(test)]
