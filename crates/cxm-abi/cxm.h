@@ -92,7 +92,8 @@ extern "C" {
 #endif
 
 /* ---------------------------------------------------------------------------------------
- * Row status codes (one uint8_t per row of a batch)
+ * Row status codes (one uint8_t per row of a batch). The host reports code i < 8 under
+ * the i-th name of CXM_STANDARD_REASONS.
  * ------------------------------------------------------------------------------------- */
 
 #define CXM_ROW_USED 0              /* the row entered the metric's formula */
@@ -107,12 +108,17 @@ extern "C" {
  * most 191 own reasons. */
 #define CXM_ROW_PLUGIN_REASON_BASE 64
 
+/* Initializer for the names of the standard codes, indexed by code:
+ *   static const char* const names[] = CXM_STANDARD_REASONS;  */
+#define CXM_STANDARD_REASONS                                                    \
+  {"used",          "empty",             "not_a_number",   "out_of_scale",       \
+   "invalid_value", "negative_duration", "invalid_weight", "invalid_group"}
+
 /* ---------------------------------------------------------------------------------------
  * Status codes
  *
- * Rust declares CxmStatus as a #[repr(C)] enum, i.e. a C `int` (32 bits on every platform
- * cxm supports). Returning any value other than these five is undefined behaviour in the
- * host, so never return a computed integer.
+ * Every function returns an int32_t status code (CxmStatusCode in Rust). The host reads a
+ * code outside these five as CXM_STATUS_FAILED.
  * ------------------------------------------------------------------------------------- */
 
 typedef int32_t CxmStatus;
@@ -243,6 +249,11 @@ typedef void (*CxmReleaseFn)(void* instance);
  * Descriptors (static, immutable; pointed into for the life of the process)
  * ------------------------------------------------------------------------------------- */
 
+/* Name of a variadic input declaration: a metric that declares an input named "*"
+ * accepts any number of further inputs of that input's type, named by the config. They
+ * follow the declared inputs in the bound schema (in config order). */
+#define CXM_VARIADIC_INPUT "*"
+
 /* One declared input of a metric. */
 typedef struct CxmInput {
   CxmStr name;         /* as the config's `inputs = { name = "field" }` uses it */
@@ -297,7 +308,7 @@ typedef const CxmModule* (*CxmEntryFn)(void);
 #endif
 
 CXM_STATIC_ASSERT(sizeof(size_t) == sizeof(void*), "usize must be pointer-sized");
-CXM_STATIC_ASSERT(sizeof(CxmStatus) == sizeof(int), "CxmStatus is a Rust #[repr(C)] enum");
+CXM_STATIC_ASSERT(sizeof(CxmStatus) == 4, "CxmStatus is an int32_t");
 CXM_STATIC_ASSERT(sizeof(CxmStr) == 2 * sizeof(void*), "CxmStr layout");
 CXM_STATIC_ASSERT(sizeof(CxmOwnedBytes) == 4 * sizeof(void*), "CxmOwnedBytes layout");
 CXM_STATIC_ASSERT(offsetof(CxmModule, abi_major) == 0, "abi_major must be first");

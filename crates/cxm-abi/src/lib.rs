@@ -62,11 +62,26 @@
 //! creating several instances and merging them.
 //!
 //! # Errors and panics
-//! Every function returns a [`CxmStatus`]. On anything but [`CxmStatus::Ok`] the plugin
-//! should fill the `error` out-parameter with a message. Every exported function must catch
+//! Every function returns a [`CxmStatusCode`] (an `int32_t`; see [`CxmStatus`]). On anything
+//! but `Ok` the plugin fills the `error` out-parameter with a UTF-8 message (the host makes
+//! one up if it is left empty). By convention the message starts with
+//! `plugin '<library>' metric '<metric>': ` (the SDK does this; a plugin in another language
+//! should too), because the host adds only the config location. Every exported function must catch
 //! panics (unwinding across `extern "C"` aborts the process); the SDK does this and reports
 //! [`CxmStatus::Panic`] with a message naming the plugin and metric. After an error or a
 //! panic in `update` or `merge`, the host stops using the instance (it only releases it).
+//!
+//! # Details that matter to plugins in other languages
+//! - Arrays and strings with a count or length of 0 may have a null pointer.
+//! - The batch's struct array may have a non-zero `offset`: row `i` of a child is at child
+//!   offset + parent offset + `i`. The parent has no validity bitmap (all rows are present).
+//!   A child whose `null_count` is 0 may have a null validity buffer.
+//! - `num_groups` of 0 means 1: group 0 always exists.
+//! - `merge` is never called with `dst == src`; a plugin may reject it.
+//! - Result JSON: numbers as JSON numbers written independently of the C locale; NaN and
+//!   infinities as `null`; an empty group has `"value": null` and `"n": 0`.
+//! - Structs carry `struct_size` so that later minor versions can append fields; a plugin
+//!   built for minor 0 may ignore them.
 //!
 //! # Row status
 //! `update` receives `row_status`, one byte per row, in and out. On entry, a non-zero byte
@@ -130,8 +145,13 @@ pub const STANDARD_REASONS: [&str; 8] = [
     "invalid_group",
 ];
 
-/// Result of every plugin function.
-#[repr(C)]
+/// What every plugin function returns across the boundary: a plain 32-bit integer, one of
+/// the [`CxmStatus`] codes. (An integer, not a Rust enum, so that a value outside the known
+/// codes from a plugin in any language is an error the host reports, never undefined
+/// behaviour; unknown codes read as [`CxmStatus::Failed`].)
+pub type CxmStatusCode = i32;
+
+/// The meaning of a [`CxmStatusCode`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CxmStatus {
     /// Success.
@@ -144,6 +164,24 @@ pub enum CxmStatus {
     Failed = 3,
     /// The plugin panicked; the message says where.
     Panic = 4,
+}
+
+impl CxmStatus {
+    /// The code that crosses the boundary.
+    pub const fn code(self) -> CxmStatusCode {
+        self as CxmStatusCode
+    }
+
+    /// The status of a code; codes outside the known ones mean [`CxmStatus::Failed`].
+    pub const fn from_code(code: CxmStatusCode) -> CxmStatus {
+        match code {
+            0 => CxmStatus::Ok,
+            1 => CxmStatus::InvalidParams,
+            2 => CxmStatus::InvalidInput,
+            4 => CxmStatus::Panic,
+            _ => CxmStatus::Failed,
+        }
+    }
 }
 
 /// A borrowed UTF-8 string: pointer and length, not NUL-terminated.
@@ -272,14 +310,14 @@ pub type BindFn = unsafe extern "C" fn(
     input_schema: *const ArrowSchema,
     out_instance: *mut *mut c_void,
     out_error: *mut CxmError,
-) -> CxmStatus;
+) -> CxmStatusCode;
 
 /// `update(instance, batch, out_error)`.
 pub type UpdateFn = unsafe extern "C" fn(
     instance: *mut c_void,
     batch: *const CxmBatch,
     out_error: *mut CxmError,
-) -> CxmStatus;
+) -> CxmStatusCode;
 
 /// `merge(dst, src, group_map, src_groups, out_error)`: group `g < src_groups` of `src` is
 /// folded into group `group_map[g]` of `dst`. `src` is only read.
@@ -289,7 +327,7 @@ pub type MergeFn = unsafe extern "C" fn(
     group_map: *const u32,
     src_groups: u32,
     out_error: *mut CxmError,
-) -> CxmStatus;
+) -> CxmStatusCode;
 
 /// `finish(instance, group, out_result, out_error)`: the result of one group as UTF-8 JSON.
 /// A group that never received a row yields the metric's empty result (n = 0).
@@ -298,7 +336,7 @@ pub type FinishFn = unsafe extern "C" fn(
     group: u32,
     out_result: *mut CxmOwnedBytes,
     out_error: *mut CxmError,
-) -> CxmStatus;
+) -> CxmStatusCode;
 
 /// `release(instance)`: frees the instance. Never fails.
 pub type ReleaseFn = unsafe extern "C" fn(instance: *mut c_void);

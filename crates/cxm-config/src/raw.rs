@@ -94,6 +94,43 @@ pub(crate) struct RawMetric {
     pub inputs: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     pub params: Option<Spanned<toml::Table>>,
+    #[serde(default)]
+    pub group_by: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub period: Option<Spanned<RawMetricPeriod>>,
+}
+
+/// A metric's period override: `false` (no period grouping) or `{ field, grain }`.
+#[derive(Debug)]
+pub(crate) enum RawMetricPeriod {
+    Off,
+    On(RawPeriod),
+}
+
+impl<'de> Deserialize<'de> for RawMetricPeriod {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PeriodVisitor;
+        impl<'de> Visitor<'de> for PeriodVisitor {
+            type Value = RawMetricPeriod;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "false (no period grouping) or a table { field = \"…\", grain = \"…\" }",
+                )
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawMetricPeriod, E> {
+                if v {
+                    Err(E::custom("period = true is not meaningful: write false, or { field = \"…\", grain = \"…\" }"))
+                } else {
+                    Ok(RawMetricPeriod::Off)
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawMetricPeriod, A::Error> {
+                RawPeriod::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawMetricPeriod::On)
+            }
+        }
+        deserializer.deserialize_any(PeriodVisitor)
+    }
 }
 
 #[derive(Deserialize, Debug)]

@@ -83,6 +83,10 @@ pub struct MetricConfig {
     pub plugin_location: Location,
     /// Where `params` is (or the metric, when it has none).
     pub params_location: Location,
+    /// Effective group_by dimensions (the metric's own, else the report's).
+    pub group_by: Vec<String>,
+    /// Effective period grouping (the metric's own, else the report's; `None` = off).
+    pub period: Option<PeriodConfig>,
 }
 
 /// Grouping of results.
@@ -207,44 +211,51 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
         ));
     }
 
-    let (group_by, period) = match raw.report {
-        None => (Vec::new(), None),
+    let defaults = match raw.report {
+        None => Grouping {
+            group_by: Vec::new(),
+            period: None,
+        },
         Some(r) => {
-            let period = match r.period {
-                None => None,
-                Some(p) => {
-                    let span = p.span();
-                    let p = p.into_inner();
-                    let grain = Grain::parse(&p.grain).ok_or_else(|| {
-                        ctx.err(
-                            span.clone(),
-                            format!(
-                                "unknown grain \"{}\" (use day, week, month, quarter or year)",
-                                p.grain
-                            ),
-                        )
-                    })?;
-                    Some((
-                        PeriodConfig {
-                            field: p.field,
-                            grain,
-                        },
-                        span,
-                    ))
-                }
-            };
-            (r.group_by, period)
+            let period = r.period.map(|p| parse_period(&ctx, p)).transpose()?;
+            Grouping {
+                group_by: r.group_by,
+                period,
+            }
         }
+    };
+    let report = ReportConfig {
+        group_by: check_dimensions(&ctx, &defaults.group_by)?,
+        period: defaults.period.as_ref().map(|(p, _)| p.clone()),
     };
 
     let mut metrics = Vec::new();
     let mut seen = BTreeSet::new();
     for m in raw.metrics {
         let span = m.span();
-        let metric = metric(&ctx, span.clone(), m.into_inner(), &datasets)?;
+        let mut m = m.into_inner();
+        let own_group_by = m.group_by.take();
+        let own_period = m.period.take().map(|p| (p.span(), p.into_inner()));
+        let mut metric = metric(&ctx, span.clone(), m, &datasets)?;
         if !seen.insert(metric.id.clone()) {
             return Err(ctx.err(span, format!("metric id \"{}\" is used twice", metric.id)));
         }
+        let inherited = own_group_by.is_none() && own_period.is_none();
+        let period = match own_period {
+            None => defaults.period.clone(),
+            Some((_, crate::raw::RawMetricPeriod::Off)) => None,
+            Some((span, crate::raw::RawMetricPeriod::On(p))) => {
+                Some(parse_period(&ctx, toml::Spanned::new(span, p))?)
+            }
+        };
+        let grouping = Grouping {
+            group_by: own_group_by.unwrap_or_else(|| defaults.group_by.clone()),
+            period,
+        };
+        let Some(ds) = datasets.iter().find(|d| d.name == metric.dataset) else {
+            continue;
+        };
+        (metric.group_by, metric.period) = check_grouping(&ctx, &grouping, &metric, ds, inherited)?;
         metrics.push(metric);
     }
     if metrics.is_empty() {
@@ -255,7 +266,6 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
         ));
     }
 
-    let report = check_report(&ctx, group_by, period, &metrics, &datasets)?;
     Ok(ClientConfig {
         path: path.to_path_buf(),
         client: raw.client,
@@ -266,28 +276,20 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
     })
 }
 
-fn check_report(
-    ctx: &Ctx<'_>,
+type Span = std::ops::Range<usize>;
+
+/// A grouping as written: dimensions and an optional period, with spans for messages.
+struct Grouping {
     group_by: Vec<toml::Spanned<String>>,
-    period: Option<(PeriodConfig, std::ops::Range<usize>)>,
-    metrics: &[MetricConfig],
-    datasets: &[DatasetConfig],
-) -> Result<ReportConfig, ConfigError> {
-    let used: BTreeSet<&str> = metrics.iter().map(|m| m.dataset.as_str()).collect();
-    let mut names = Vec::new();
-    for g in &group_by {
-        for ds in datasets.iter().filter(|d| used.contains(d.name.as_str())) {
-            if ds.field(g.get_ref()).is_none() {
-                return Err(ctx.err(
-                    g.span(),
-                    format!(
-                        "group_by field \"{}\" is not mapped in dataset \"{}\"",
-                        g.get_ref(),
-                        ds.name
-                    ),
-                ));
-            }
-        }
+    period: Option<(PeriodConfig, Span)>,
+}
+
+fn check_dimensions(
+    ctx: &Ctx<'_>,
+    group_by: &[toml::Spanned<String>],
+) -> Result<Vec<String>, ConfigError> {
+    let mut names: Vec<String> = Vec::new();
+    for g in group_by {
         if names.contains(g.get_ref()) {
             return Err(ctx.err(
                 g.span(),
@@ -296,40 +298,87 @@ fn check_report(
         }
         names.push(g.get_ref().clone());
     }
-    let period = match period {
-        None => None,
-        Some((p, span)) => {
-            for ds in datasets.iter().filter(|d| used.contains(d.name.as_str())) {
-                let Some(field) = ds.field(&p.field) else {
-                    return Err(ctx.err(
-                        span,
-                        format!(
-                            "period field \"{}\" is not mapped in dataset \"{}\"",
-                            p.field, ds.name
-                        ),
-                    ));
-                };
-                if let Some(ty) = field
-                    .ty
-                    .as_deref()
-                    .filter(|t| !matches!(*t, "date" | "datetime"))
-                {
-                    return Err(ctx.err(
-                        span,
-                        format!(
-                            "period field \"{}\" has type {ty}; it must be date or datetime",
-                            p.field
-                        ),
-                    ));
-                }
-            }
-            Some(p)
-        }
+    Ok(names)
+}
+
+/// Checks a metric's effective grouping against its dataset's fields.
+fn check_grouping(
+    ctx: &Ctx<'_>,
+    grouping: &Grouping,
+    metric: &MetricConfig,
+    ds: &DatasetConfig,
+    inherited: bool,
+) -> Result<(Vec<String>, Option<PeriodConfig>), ConfigError> {
+    let hint = if inherited {
+        format!("; map it in dataset \"{}\", or give metric \"{}\" its own group_by/period (group_by = [], period = false)", ds.name, metric.id)
+    } else {
+        String::new()
     };
-    Ok(ReportConfig {
-        group_by: names,
-        period,
-    })
+    for g in &grouping.group_by {
+        if ds.field(g.get_ref()).is_none() {
+            return Err(ctx.err(
+                g.span(),
+                format!(
+                    "group_by field \"{}\" is not mapped in dataset \"{}\" (metric \"{}\"){hint}",
+                    g.get_ref(),
+                    ds.name,
+                    metric.id
+                ),
+            ));
+        }
+    }
+    if let Some((p, span)) = &grouping.period {
+        let Some(field) = ds.field(&p.field) else {
+            return Err(ctx.err(
+                span.clone(),
+                format!(
+                    "period field \"{}\" is not mapped in dataset \"{}\" (metric \"{}\"){hint}",
+                    p.field, ds.name, metric.id
+                ),
+            ));
+        };
+        if let Some(ty) = field
+            .ty
+            .as_deref()
+            .filter(|t| !matches!(*t, "date" | "datetime"))
+        {
+            return Err(ctx.err(
+                span.clone(),
+                format!(
+                    "period field \"{}\" has type {ty}; it must be date or datetime",
+                    p.field
+                ),
+            ));
+        }
+    }
+    Ok((
+        check_dimensions(ctx, &grouping.group_by)?,
+        grouping.period.as_ref().map(|(p, _)| p.clone()),
+    ))
+}
+
+fn parse_period(
+    ctx: &Ctx<'_>,
+    p: toml::Spanned<crate::raw::RawPeriod>,
+) -> Result<(PeriodConfig, Span), ConfigError> {
+    let span = p.span();
+    let p = p.into_inner();
+    let grain = Grain::parse(&p.grain).ok_or_else(|| {
+        ctx.err(
+            span.clone(),
+            format!(
+                "unknown grain \"{}\" (use day, week, month, quarter or year)",
+                p.grain
+            ),
+        )
+    })?;
+    Ok((
+        PeriodConfig {
+            field: p.field,
+            grain,
+        },
+        span,
+    ))
 }
 
 fn dataset(
@@ -486,5 +535,7 @@ fn metric(
         location: ctx.loc(span),
         plugin_location: ctx.loc(m.plugin.span()),
         params_location,
+        group_by: Vec::new(),
+        period: None,
     })
 }

@@ -116,14 +116,14 @@ impl Instance {
         let mut error = CxmOwnedBytes::empty();
         // SAFETY: the schema and params live across the call; the casts are between
         // layout-identical C Data Interface structs (asserted above).
-        let status = unsafe {
+        let status = CxmStatus::from_code(unsafe {
             (def.vtable.bind)(
                 params,
                 &schema as *const FFI_ArrowSchema as *const cxm_abi::ArrowSchema,
                 &mut handle,
                 &mut error,
             )
-        };
+        });
         if status != CxmStatus::Ok {
             return Err(Self::call_error(def, status, &mut error));
         }
@@ -191,7 +191,9 @@ impl Instance {
         let mut error = CxmOwnedBytes::empty();
         // SAFETY: the batch and everything it points to live across the call; the plugin
         // borrows them and never releases the array (the host drops `ffi` afterwards).
-        let status = unsafe { (self.def.vtable.update)(self.handle, &abi_batch, &mut error) };
+        let status = CxmStatus::from_code(unsafe {
+            (self.def.vtable.update)(self.handle, &abi_batch, &mut error)
+        });
         self.check(status, &mut error)
     }
 
@@ -207,7 +209,7 @@ impl Instance {
         let groups = u32::try_from(group_map.len()).unwrap_or(u32::MAX);
         let mut error = CxmOwnedBytes::empty();
         // SAFETY: both handles come from this metric's bind; the map lives across the call.
-        let status = unsafe {
+        let status = CxmStatus::from_code(unsafe {
             (self.def.vtable.merge)(
                 self.handle,
                 other.handle,
@@ -215,7 +217,7 @@ impl Instance {
                 groups,
                 &mut error,
             )
-        };
+        });
         self.check(status, &mut error)
     }
 
@@ -224,7 +226,9 @@ impl Instance {
         let mut out = CxmOwnedBytes::empty();
         let mut error = CxmOwnedBytes::empty();
         // SAFETY: the handle comes from bind; out-parameters are valid.
-        let status = unsafe { (self.def.vtable.finish)(self.handle, group, &mut out, &mut error) };
+        let status = CxmStatus::from_code(unsafe {
+            (self.def.vtable.finish)(self.handle, group, &mut out, &mut error)
+        });
         self.check(status, &mut error)?;
         let text = take_message(&mut out);
         MetricResult::from_json(text.as_bytes()).map_err(|e| HostError::Host {

@@ -5,7 +5,7 @@ use crate::columns::{ColumnView, Row};
 use crate::metric::{BoundInputs, InputType, Metric, Reject};
 use cxm_abi::{
     ArrowSchema, CxmBatch, CxmError, CxmInput, CxmMetric, CxmModule, CxmOwnedBytes, CxmStatus,
-    CxmStr, ABI_MAJOR, ABI_MINOR, FLAG_PANIC_UNWIND,
+    CxmStatusCode, CxmStr, ABI_MAJOR, ABI_MINOR, FLAG_PANIC_UNWIND,
 };
 use std::cell::RefCell;
 use std::ffi::{c_void, CStr};
@@ -139,9 +139,9 @@ fn guarded<M: Metric>(
     stage: &str,
     out_error: *mut CxmError,
     body: impl FnOnce() -> Result<(), Failure>,
-) -> CxmStatus {
+) -> CxmStatusCode {
     let (status, message) = match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => return CxmStatus::Ok,
+        Ok(Ok(())) => return CxmStatus::Ok.code(),
         Ok(Err(failure)) => failure,
         Err(payload) => {
             let text = payload
@@ -159,7 +159,7 @@ fn guarded<M: Metric>(
         out_error,
         format!("plugin '{library}' metric '{}': {message}", M::NAME).into_bytes(),
     );
-    status
+    status.code()
 }
 
 unsafe extern "C" fn release_bytes(bytes: *mut CxmOwnedBytes) {
@@ -245,7 +245,7 @@ unsafe extern "C" fn bind<M: Metric>(
     input_schema: *const ArrowSchema,
     out_instance: *mut *mut c_void,
     out_error: *mut CxmError,
-) -> CxmStatus {
+) -> CxmStatusCode {
     guarded::<M>("bind", out_error, || {
         // SAFETY: the host passes params bytes valid for the call.
         let params = unsafe { std::slice::from_raw_parts(params_json.ptr, params_json.len) };
@@ -343,7 +343,7 @@ unsafe extern "C" fn update<M: Metric>(
     instance: *mut c_void,
     batch: *const CxmBatch,
     out_error: *mut CxmError,
-) -> CxmStatus {
+) -> CxmStatusCode {
     guarded::<M>("update", out_error, || {
         // SAFETY: `instance` came from `bind::<M>` and is used by one thread at a time;
         // `batch` is live for the call.
@@ -428,7 +428,7 @@ unsafe extern "C" fn merge<M: Metric>(
     group_map: *const u32,
     src_groups: u32,
     out_error: *mut CxmError,
-) -> CxmStatus {
+) -> CxmStatusCode {
     guarded::<M>("merge", out_error, || {
         if std::ptr::eq(dst as *const c_void, src) {
             return Err((
@@ -463,7 +463,7 @@ unsafe extern "C" fn finish<M: Metric>(
     group: u32,
     out_result: *mut CxmOwnedBytes,
     out_error: *mut CxmError,
-) -> CxmStatus {
+) -> CxmStatusCode {
     guarded::<M>("finish", out_error, || {
         // SAFETY: `instance` came from `bind::<M>`.
         let inst = unsafe { &*(instance as *const Instance<M>) };

@@ -162,7 +162,8 @@ fn take_text(bytes: &mut CxmOwnedBytes) -> String {
     text
 }
 
-fn check(status: CxmStatus, error: &mut CxmOwnedBytes) -> Result<(), String> {
+fn check(code: cxm_abi::CxmStatusCode, error: &mut CxmOwnedBytes) -> Result<(), String> {
+    let status = CxmStatus::from_code(code);
     let message = take_text(error);
     if status == CxmStatus::Ok {
         Ok(())

@@ -1,0 +1,206 @@
+//! A metric plugin written in C against `crates/cxm-abi/cxm.h` only
+//! (`tests/c-plugin/count.c`), compiled with the system C compiler and run through the real
+//! `cxm` binary: the ABI works from a language other than Rust, row accounting included.
+
+mod common;
+use common::*;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Compiles `tests/c-plugin/count.c` into `dir` under the platform's library file name.
+fn build_c_plugin(dir: &Path) -> PathBuf {
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
+    let out = dir.join(format!(
+        "{}cxm_c_count{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ));
+    let mut cmd = Command::new(&cc);
+    cmd.args([
+        "-std=c11", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC",
+    ])
+    .arg("-I")
+    .arg(repo().join("crates/cxm-abi"))
+    .arg(repo().join("tests/c-plugin/count.c"))
+    .arg("-o")
+    .arg(&out);
+    let o = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run the C compiler `{cc}` (set CC): {e}"));
+    assert!(
+        o.status.success(),
+        "{cmd:?} failed:\n{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.is_file(), "{} was not produced", out.display());
+    out
+}
+
+/// Builds the C plugin into the scratch dir and writes a registry listing it as `c-count`.
+fn c_registry(s: &Scratch) -> PathBuf {
+    let lib = build_c_plugin(s.dir.path());
+    s.write(
+        "plugins.toml",
+        &format!(
+            "[plugins.c-count]\npath = {:?}\n",
+            lib.display().to_string()
+        ),
+    )
+}
+
+/// Eight rows over three regions. Row accounting for `c_count`:
+/// - north: 5 (w 1) and 0 (w 2) used, one empty score: weighted count 3
+/// - south: -1 out of scale, 3 (w 0.5) and 7 (w 1.5) used: weighted count 2
+/// - east: 2 (w 1) and 9 (w 2.5) used: weighted count 3.5
+///
+/// Overall: 6 used rows of total weight 8.5; one empty, one out of scale.
+const DATA: &str = "region,score,w\n\
+                    north,5,1\n\
+                    south,-1,1\n\
+                    north,,1\n\
+                    east,2,1\n\
+                    south,3,0.5\n\
+                    north,0,2\n\
+                    south,7,1.5\n\
+                    east,9,2.5\n";
+
+/// A client config with one `c_count` metric (with `params`), weighted by `w`, grouped by
+/// region.
+fn client(s: &Scratch, params: &str) -> PathBuf {
+    let registry = c_registry(s);
+    s.write("survey.csv", DATA);
+    let text = format!(
+        "client = \"C\"\nplugins = {:?}\n\n\
+         [datasets.survey]\npath = \"survey.csv\"\nweight = \"w\"\n\
+         [datasets.survey.fields]\nregion = \"region\"\nscore = \"score\"\nw = \"w\"\n\n\
+         [[metrics]]\nid = \"count\"\nplugin = \"c-count\"\ndataset = \"survey\"\n\
+         inputs = {{ score = \"score\" }}\nparams = {params}\n\n\
+         [report]\ngroup_by = [\"region\"]\n",
+        registry.display().to_string()
+    );
+    s.write("client.toml", &text)
+}
+
+fn assert_counts(report: &serde_json::Value) {
+    let expected = [
+        (json!({}), 8.5),
+        (json!({"region": "north"}), 3.0),
+        (json!({"region": "south"}), 2.0),
+        (json!({"region": "east"}), 3.5),
+    ];
+    for (group, count) in &expected {
+        let r = result(report, "count", group.clone());
+        assert_eq!(r["value"].as_f64(), Some(*count), "value of {group}: {r}");
+        assert_eq!(r["n"].as_f64(), Some(*count), "n of {group}: {r}");
+        assert_eq!(r["unit"], "rows (C plugin)", "{r}");
+        assert_eq!(r["plugin"], "c_count", "{r}");
+    }
+    let results = report["results"].as_array().expect("results");
+    assert_eq!(
+        results.len(),
+        expected.len(),
+        "overall and three regions: {results:?}"
+    );
+}
+
+#[test]
+fn c_plugin_counts_weighted_rows_per_group_with_row_accounting() {
+    let s = Scratch::new();
+    let cfg = client(&s, "{}");
+    let o = run(&["run", cfg.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = json(&o);
+    assert_counts(&report);
+
+    let metric = &report["metrics"][0];
+    assert_eq!(metric["metric"], "count");
+    assert_eq!(metric["plugin"], "c_count");
+    assert_eq!(metric["library"], "cxm-c-count 0.1.0");
+    assert_eq!(metric["rows_used"], 6);
+    assert_eq!(
+        metric["rows_rejected"],
+        json!({"empty": 1, "out_of_scale": 1})
+    );
+    assert!(metric["error"].is_null(), "{metric}");
+    assert_eq!(report["datasets"][0]["rows_read"], 8);
+}
+
+#[test]
+fn c_plugin_gives_the_same_results_over_many_small_batches() {
+    // Two-row batches: many update calls into the same instance, groups first seen in a
+    // later batch (num_groups grows), then the roll-up of the regions into the overall
+    // result through merge.
+    let s = Scratch::new();
+    let cfg = client(&s, "{}");
+    let whole = run(&["run", cfg.to_str().unwrap(), "--format", "json"]);
+    let small = run(&[
+        "run",
+        cfg.to_str().unwrap(),
+        "--format",
+        "json",
+        "--batch-rows",
+        "2",
+    ]);
+    assert_eq!(whole.status.code(), Some(0), "{}", stderr(&whole));
+    assert_eq!(small.status.code(), Some(0), "{}", stderr(&small));
+    let (whole, small) = (json(&whole), json(&small));
+    assert_counts(&small);
+    assert_eq!(whole["results"], small["results"]);
+    assert_eq!(whole["metrics"], small["metrics"]);
+}
+
+#[test]
+fn c_plugin_invalid_params_fail_in_bind_with_the_config_location() {
+    let s = Scratch::new();
+    let cfg = client(&s, "{ fail = true }");
+    let o = run(&["run", cfg.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("fail requested"), "{err}");
+    assert!(
+        err.contains("plugin 'cxm-c-count' metric 'c_count': invalid params: fail requested"),
+        "{err}"
+    );
+    assert!(err.contains("client.toml:"), "located in the config: {err}");
+    assert!(o.stdout.is_empty(), "no report: {}", stdout(&o));
+}
+
+#[test]
+fn cxm_plugins_lists_the_c_metric_and_its_input() {
+    let s = Scratch::new();
+    let registry = c_registry(&s);
+
+    let o = run(&["plugins", registry.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("Plugin c-count: cxm-c-count 0.1.0 (ABI 1.0)"),
+        "{text}"
+    );
+    assert!(text.contains("metric c_count"), "{text}");
+    assert!(text.contains("score"), "{text}");
+
+    let o = run(&["plugins", registry.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let list = json(&o);
+    let plugin = &list[0];
+    assert_eq!(plugin["name"], "c-count");
+    assert_eq!(plugin["library"], "cxm-c-count");
+    assert_eq!(plugin["version"], "0.1.0");
+    assert_eq!(plugin["abi"], "1.0");
+    let metrics = plugin["metrics"].as_array().expect("metrics");
+    assert_eq!(metrics.len(), 1, "{metrics:?}");
+    assert_eq!(metrics[0]["name"], "c_count");
+    assert_eq!(
+        metrics[0]["inputs"],
+        json!([{
+            "name": "score",
+            "arrow_type": "integer",
+            "required": true,
+            "description": "Integer score; negative values are out of scale."
+        }])
+    );
+    assert_eq!(metrics[0]["params"][0]["name"], "fail");
+}
