@@ -87,15 +87,29 @@ pub fn run(
             serde_json::to_writer_pretty(&mut *w, &manifest(config, &plan, &report)?)?;
             Ok(writeln!(w)?)
         })?;
-        staging.commit(&[
+        let mut files: Vec<String> = [
             "results.json",
             "results.csv",
             "rejected.csv",
             "manifest.json",
-        ])?;
+        ]
+        .map(String::from)
+        .to_vec();
+        for (metric, table) in cxm_report::result_tables(&report) {
+            let name = format!("{metric}.{table}.csv");
+            write_file(&staging, &name, |w| {
+                Ok(cxm_report::render_result_table_csv(
+                    &report, &metric, &table, w,
+                )?)
+            })?;
+            files.push(name);
+        }
+        let names: Vec<&str> = files.iter().map(String::as_str).collect();
+        staging.commit(&names)?;
         eprintln!(
-            "wrote {}: results.json, results.csv, rejected.csv ({rejected} rejection(s)), manifest.json",
-            dir.display()
+            "wrote {}: {} ({rejected} rejection(s) in rejected.csv)",
+            dir.display(),
+            names.join(", ")
         );
     }
     Ok(0)

@@ -24,14 +24,31 @@ pub struct DatasetPlan {
     pub config: DatasetConfig,
     /// The fields to parse, with settled types.
     pub fields: Vec<FieldSpec>,
-    /// Field indices of the group_by dimensions, in order.
-    pub dimensions: Vec<usize>,
-    /// Field index and grain of the period, if grouped by period.
-    pub period: Option<(usize, Grain)>,
+    /// The distinct groupings of this dataset's metrics.
+    pub groupings: Vec<GroupingPlan>,
     /// Field index of the weight, if any.
     pub weight: Option<usize>,
     /// The metrics reading this dataset, in config order.
     pub metrics: Vec<MetricPlan>,
+}
+
+/// How a metric's rows are grouped: dimension fields and an optional period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupingPlan {
+    /// Field indices of the group_by dimensions, in order.
+    pub dimensions: Vec<usize>,
+    /// Field index and grain of the period, if grouped by period.
+    pub period: Option<(usize, Grain)>,
+}
+
+impl GroupingPlan {
+    /// The grouping fields (dimensions, then the period field).
+    pub fn fields(&self) -> impl Iterator<Item = usize> + '_ {
+        self.dimensions
+            .iter()
+            .copied()
+            .chain(self.period.map(|(f, _)| f))
+    }
 }
 
 /// One bound metric.
@@ -46,6 +63,8 @@ pub struct MetricPlan {
     pub inputs: Vec<(String, usize, DataType)>,
     /// The instance bound at plan time; it accumulates the run.
     pub instance: Instance,
+    /// Index of its grouping in [`DatasetPlan::groupings`].
+    pub grouping: usize,
 }
 
 impl MetricPlan {
@@ -53,8 +72,7 @@ impl MetricPlan {
     /// the dataset's grouping and weight fields.
     pub fn dependent_fields(&self, dataset: &DatasetPlan) -> Vec<usize> {
         let mut out: Vec<usize> = self.inputs.iter().map(|(_, f, _)| *f).collect();
-        out.extend(dataset.dimensions.iter().copied());
-        out.extend(dataset.period.map(|(f, _)| f));
+        out.extend(dataset.groupings[self.grouping].fields());
         out.extend(dataset.weight);
         out.sort_unstable();
         out.dedup();
@@ -329,7 +347,6 @@ fn plan_dataset(
             }
         }
     }
-    let report = &config.report;
     let mut role_type = |name: &str, ty: FieldType, role: &str| -> Result<(), EngineError> {
         let current = *types.entry(name.to_string()).or_insert(ty);
         let ok = match role {
@@ -352,11 +369,13 @@ fn plan_dataset(
                 .into())
         }
     };
-    for d in &report.group_by {
-        role_type(d, FieldType::String, "a group_by dimension")?;
-    }
-    if let Some(p) = &report.period {
-        role_type(&p.field, FieldType::Datetime, "period")?;
+    for (m, _, _) in &metrics {
+        for d in &m.group_by {
+            role_type(d, FieldType::String, "a group_by dimension")?;
+        }
+        if let Some(p) = &m.period {
+            role_type(&p.field, FieldType::Datetime, "period")?;
+        }
     }
     if let Some(w) = &ds.weight {
         role_type(w, FieldType::Number, "weight")?;
@@ -384,6 +403,7 @@ fn plan_dataset(
     })?;
 
     let mut metric_plans = Vec::new();
+    let mut groupings: Vec<GroupingPlan> = Vec::new();
     for (m, library, def) in metrics {
         // Declared inputs in declared order, then extra (variadic) inputs in config order.
         let mut inputs = Vec::new();
@@ -412,21 +432,32 @@ fn plan_dataset(
         let instance = def
             .bind(&m.params_json, &bind_inputs)
             .map_err(|e| plugin_error(config, m.params_location, &m.id, e))?;
+        let grouping = GroupingPlan {
+            dimensions: m.group_by.iter().filter_map(|d| index(d)).collect(),
+            period: m
+                .period
+                .as_ref()
+                .and_then(|p| Some((index(&p.field)?, p.grain))),
+        };
+        let grouping = match groupings.iter().position(|g| g == &grouping) {
+            Some(i) => i,
+            None => {
+                groupings.push(grouping);
+                groupings.len() - 1
+            }
+        };
         metric_plans.push(MetricPlan {
             config: m,
             library,
             def,
             inputs,
             instance,
+            grouping,
         });
     }
 
     Ok(DatasetPlan {
-        dimensions: report.group_by.iter().filter_map(|d| index(d)).collect(),
-        period: report
-            .period
-            .as_ref()
-            .and_then(|p| Some((index(&p.field)?, p.grain))),
+        groupings,
         weight: ds.weight.as_deref().and_then(index),
         config: ds.clone(),
         fields,

@@ -62,13 +62,7 @@ pub fn run(
         client: config.client.clone(),
         config: config.path.display().to_string(),
         cxm_version: env!("CARGO_PKG_VERSION").to_string(),
-        grouping: Grouping {
-            dimensions: config.report.group_by.clone(),
-            period: config.report.period.as_ref().map(|p| PeriodSpec {
-                field: p.field.clone(),
-                grain: p.grain.name().into(),
-            }),
-        },
+        grouping: report_grouping(config),
         datasets: Vec::new(),
         metrics: Vec::new(),
         results: Vec::new(),
@@ -82,6 +76,33 @@ pub fn run(
     report.metrics.sort_by_key(|m| rank(&m.metric));
     report.results.sort_by_key(|r| rank(&r.metric));
     Ok(report)
+}
+
+fn grouping_of(dimensions: &[String], period: Option<&cxm_config::PeriodConfig>) -> Grouping {
+    Grouping {
+        dimensions: dimensions.to_vec(),
+        period: period.map(|p| PeriodSpec {
+            field: p.field.clone(),
+            grain: p.grain.name().into(),
+        }),
+    }
+}
+
+/// The report-wide grouping: every metric's dimensions (in first-use order) and the
+/// report's period, else the first metric period.
+fn report_grouping(config: &cxm_config::ClientConfig) -> Grouping {
+    let mut dimensions: Vec<String> = Vec::new();
+    for d in config.metrics.iter().flat_map(|m| &m.group_by) {
+        if !dimensions.contains(d) {
+            dimensions.push(d.clone());
+        }
+    }
+    let period = config
+        .report
+        .period
+        .as_ref()
+        .or_else(|| config.metrics.iter().find_map(|m| m.period.as_ref()));
+    grouping_of(&dimensions, period)
 }
 
 fn output_error(dataset: &str, e: std::io::Error) -> EngineError {
@@ -110,12 +131,18 @@ fn run_dataset(
     }
     let mut source =
         CsvSource::open(&ds.config.path, ds.fields.clone(), csv).map_err(&data_error)?;
-    let dims: Vec<(usize, String)> = ds
-        .dimensions
+    let mut groupers: Vec<Grouper> = ds
+        .groupings
         .iter()
-        .map(|&i| (i, ds.fields[i].name.clone()))
+        .map(|g| {
+            let dims: Vec<(usize, String)> = g
+                .dimensions
+                .iter()
+                .map(|&i| (i, ds.fields[i].name.clone()))
+                .collect();
+            Grouper::new(&dims, g.period)
+        })
         .collect();
-    let mut grouper = Grouper::new(&dims, ds.period);
     let field_names: Vec<String> = ds.fields.iter().map(|f| f.name.clone()).collect();
     let users: Vec<String> = (0..ds.fields.len())
         .map(|f| {
@@ -152,7 +179,7 @@ fn run_dataset(
         .collect();
 
     let mut invalid_values: BTreeMap<String, u64> = BTreeMap::new();
-    let mut group_ids = Vec::new();
+    let mut group_ids: Vec<Vec<u32>> = vec![Vec::new(); ds.groupings.len()];
     let mut status = Vec::new();
     let mut prefilled = Vec::new();
     let mut ungroupable = Vec::new();
@@ -187,16 +214,18 @@ fn run_dataset(
             on_reject(&rejection).map_err(|e| output_error(&name, e))?;
         }
         let rows = batch.num_rows();
-        ungroupable.clear();
-        ungroupable.resize(rows, false);
-        for e in batch
-            .cell_errors
-            .iter()
-            .filter(|e| grouper.is_key_field(e.field))
-        {
-            ungroupable[e.row] = true;
+        for (grouper, ids) in groupers.iter_mut().zip(group_ids.iter_mut()) {
+            ungroupable.clear();
+            ungroupable.resize(rows, false);
+            for e in batch
+                .cell_errors
+                .iter()
+                .filter(|e| grouper.is_key_field(e.field))
+            {
+                ungroupable[e.row] = true;
+            }
+            grouper.assign(&batch.columns, rows, &ungroupable, ids);
         }
-        grouper.assign(&batch.columns, rows, &ungroupable, &mut group_ids);
         let (weights, bad_weights) = weights_of(&batch, weight_field);
         for run in runs.iter_mut().filter(|r| r.error.is_none()) {
             status.clear();
@@ -233,8 +262,8 @@ fn run_dataset(
             let update = run.plan.instance.update(InstanceBatch {
                 columns: &columns,
                 weights: weights.as_ref().map(|w| w.values().as_ref()),
-                group_ids: Some(&group_ids),
-                num_groups: grouper.num_groups(),
+                group_ids: Some(&group_ids[run.plan.grouping]),
+                num_groups: groupers[run.plan.grouping].num_groups(),
                 row_status: &mut status,
             });
             if let Err(e) = update {
@@ -264,7 +293,7 @@ fn run_dataset(
     for run in runs {
         let mut error = run.error;
         if error.is_none() {
-            match results_of(run.plan, &grouper) {
+            match results_of(run.plan, &groupers[run.plan.grouping]) {
                 Ok(rows) => report.results.extend(rows),
                 Err(e) => error = Some(e.to_string()),
             }
@@ -277,6 +306,7 @@ fn run_dataset(
             rows_used: run.used,
             rows_rejected: run.rejected,
             error,
+            grouping: grouping_of(&run.plan.config.group_by, run.plan.config.period.as_ref()),
         });
     }
     Ok(())

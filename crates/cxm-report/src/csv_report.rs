@@ -1,14 +1,18 @@
 //! All results of a run as one CSV table.
 //!
 //! Columns: `metric,plugin,<one per grouping dimension>,period (when the grouping has a
-//! period),value,unit,n,ci_low,ci_high,ci_level,ci_method,warnings,details`. Overall rows and
-//! missing group values have empty group cells; numbers use Rust's shortest round-tripping
+//! period),value,unit,n,ci_low,ci_high,ci_level,ci_method,warnings,details`. A key that a
+//! row is not grouped by (the overall row, roll-ups) reads `(all)`; a missing group value is
+//! an empty cell; numbers use Rust's shortest round-tripping
 //! float formatting; warnings are joined with `;`; details are compact JSON.
 
 use crate::error::RenderError;
 use crate::format::{group_cells, group_columns, GroupCell};
 use crate::model::RunReport;
 use std::io::Write;
+
+/// The cell of a grouping key that a row is not grouped by.
+const ALL: &str = "(all)";
 
 /// Writes the results of `report` as CSV (header included, even when there are no results).
 pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), RenderError> {
@@ -36,7 +40,8 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
                 .into_iter()
                 .map(|cell| match cell {
                     GroupCell::Value(v) => v.to_string(),
-                    GroupCell::Overall | GroupCell::Missing | GroupCell::Absent => String::new(),
+                    GroupCell::Overall | GroupCell::Absent => ALL.to_string(),
+                    GroupCell::Missing => String::new(),
                 }),
         );
         record.push(r.value.map(|v| v.to_string()).unwrap_or_default());
@@ -54,6 +59,67 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
         record.push(r.warnings.join(";"));
         record.push(serde_json::to_string(&r.details)?);
         writer.write_record(&record)?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// The distinct (metric id, table name) pairs of a report's results, in result order.
+pub fn result_tables(report: &RunReport) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for row in &report.results {
+        for t in &row.result.tables {
+            let key = (row.metric.clone(), t.name.clone());
+            if !out.contains(&key) {
+                out.push(key);
+            }
+        }
+    }
+    out
+}
+
+/// One named table of one metric across all its groups, as CSV: the metric's grouping
+/// columns (`(all)` where a row is not grouped by that key), then the table's columns.
+pub fn render_result_table_csv(
+    report: &RunReport,
+    metric: &str,
+    table: &str,
+    out: &mut impl Write,
+) -> Result<(), RenderError> {
+    let grouping = report
+        .metrics
+        .iter()
+        .find(|m| m.metric == metric)
+        .map_or(&report.grouping, |m| &m.grouping);
+    let mut writer = csv::Writer::from_writer(&mut *out);
+    let mut header_written = false;
+    for row in report.results.iter().filter(|r| r.metric == metric) {
+        let Some(t) = row.result.tables.iter().find(|t| t.name == table) else {
+            continue;
+        };
+        if !header_written {
+            let mut header: Vec<&str> = group_columns(grouping);
+            header.extend(t.columns.iter().map(String::as_str));
+            writer.write_record(&header)?;
+            header_written = true;
+        }
+        let groups: Vec<String> = group_cells(grouping, row)
+            .into_iter()
+            .map(|cell| match cell {
+                GroupCell::Value(v) => v.to_string(),
+                GroupCell::Overall | GroupCell::Absent => ALL.to_string(),
+                GroupCell::Missing => String::new(),
+            })
+            .collect();
+        for values in &t.rows {
+            let mut record = groups.clone();
+            record.extend(values.iter().map(|v| match v {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            }));
+            writer.write_record(&record)?;
+        }
     }
     writer.flush()?;
     Ok(())

@@ -20,7 +20,7 @@ mod plugins;
 mod rejections;
 mod table;
 
-pub use csv_report::render_csv;
+pub use csv_report::{render_csv, render_result_table_csv, result_tables};
 pub use cxm_result::{Interval, MetricResult, Table};
 pub use error::RenderError;
 pub use json::render_json;

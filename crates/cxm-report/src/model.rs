@@ -86,6 +86,8 @@ pub struct MetricSummary {
     pub rows_rejected: BTreeMap<String, u64>,
     /// Set when the metric failed during the run; its results are then absent.
     pub error: Option<String>,
+    /// How this metric's results are grouped.
+    pub grouping: Grouping,
 }
 
 /// One metric's result for one group.

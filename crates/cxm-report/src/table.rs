@@ -3,7 +3,7 @@
 
 use crate::error::RenderError;
 use crate::format::{count, fixed, group_cells, group_columns, percent, weight, GroupCell};
-use crate::model::{DatasetSummary, MetricSummary, ResultRow, RunReport};
+use crate::model::{DatasetSummary, Grouping, MetricSummary, ResultRow, RunReport};
 use std::io::Write;
 
 /// Options of [`render_table`].
@@ -151,7 +151,11 @@ fn write_metric(
     match summary.and_then(|s| s.error.as_deref()) {
         Some(error) => writeln!(out, "  {}", paint(&format!("FAILED: {error}"), RED, color))?,
         None if rows.is_empty() => writeln!(out, "  (no results)")?,
-        None => write_results(out, report, rows, color)?,
+        None => {
+            let grouping = summary.map_or(&report.grouping, |s| &s.grouping);
+            write_results(out, grouping, rows, color)?;
+            write_tables(out, rows)?;
+        }
     }
 
     if let Some(s) = summary {
@@ -199,7 +203,7 @@ impl Cell {
 
 fn write_results(
     out: &mut impl Write,
-    report: &RunReport,
+    grouping: &Grouping,
     rows: &[&ResultRow],
     color: bool,
 ) -> Result<(), RenderError> {
@@ -211,7 +215,7 @@ fn write_results(
         .collect();
     ordered.extend(rows.iter().copied().filter(|r| !r.group.is_empty()));
 
-    let mut group_names: Vec<&str> = group_columns(&report.grouping);
+    let mut group_names: Vec<&str> = group_columns(grouping);
     let no_grouping = group_names.is_empty();
     if no_grouping {
         group_names.push("group");
@@ -245,13 +249,14 @@ fn write_results(
             };
             vec![Cell::plain(label)]
         } else {
-            group_cells(&report.grouping, row)
+            group_cells(grouping, row)
                 .into_iter()
                 .enumerate()
                 .map(|(i, cell)| {
                     Cell::plain(match cell {
                         GroupCell::Overall if i == 0 => "(overall)",
-                        GroupCell::Overall | GroupCell::Absent => "",
+                        GroupCell::Overall => "",
+                        GroupCell::Absent => "(all)",
                         GroupCell::Missing => "(missing)",
                         GroupCell::Value(v) => v,
                     })
@@ -347,4 +352,72 @@ fn write_grid(
         )?;
     }
     Ok(())
+}
+
+/// Rows of a result table shown in the terminal; the rest are in the JSON and `--out` CSVs.
+const TABLE_PREVIEW_ROWS: usize = 10;
+
+/// The named tables of the overall result, each cut to its first rows.
+fn write_tables(out: &mut impl Write, rows: &[&ResultRow]) -> Result<(), RenderError> {
+    let Some(overall) = rows.iter().find(|r| r.group.is_empty()) else {
+        return Ok(());
+    };
+    for t in &overall.result.tables {
+        writeln!(out, "  table {} ({} rows, overall):", t.name, t.rows.len())?;
+        let cells: Vec<Vec<String>> = t
+            .rows
+            .iter()
+            .take(TABLE_PREVIEW_ROWS)
+            .map(|r| r.iter().map(table_cell).collect())
+            .collect();
+        let widths: Vec<usize> = t
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                cells
+                    .iter()
+                    .map(|r| r.get(i).map_or(0, |v| v.chars().count()))
+                    .max()
+                    .unwrap_or(0)
+                    .max(c.chars().count())
+            })
+            .collect();
+        let line = |values: Vec<&str>| -> String {
+            let padded: Vec<String> = values
+                .iter()
+                .zip(&widths)
+                .map(|(v, w)| format!("{v:<w$}"))
+                .collect();
+            format!("    {}", padded.join("  ").trim_end())
+        };
+        writeln!(
+            out,
+            "{}",
+            line(t.columns.iter().map(String::as_str).collect())
+        )?;
+        for r in &cells {
+            writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
+        }
+        if t.rows.len() > TABLE_PREVIEW_ROWS {
+            writeln!(
+                out,
+                "    … {} more rows (all rows: --format json, or --out DIR)",
+                t.rows.len() - TABLE_PREVIEW_ROWS
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn table_cell(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "—".into(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(x) if n.is_f64() => format!("{x:.2}"),
+            _ => n.to_string(),
+        },
+        other => other.to_string(),
+    }
 }

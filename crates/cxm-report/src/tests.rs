@@ -16,6 +16,16 @@ fn group(
     ]
 }
 
+fn test_grouping() -> Grouping {
+    Grouping {
+        dimensions: vec!["region".into(), "channel".into()],
+        period: Some(PeriodSpec {
+            field: "submitted_at".into(),
+            grain: "month".into(),
+        }),
+    }
+}
+
 fn report() -> RunReport {
     let unit = "NPS points (-100 to 100)";
     let overall = MetricResult {
@@ -51,13 +61,7 @@ fn report() -> RunReport {
         client: "Acme Retail".into(),
         config: "config/clients/acme.toml".into(),
         cxm_version: "0.1.0".into(),
-        grouping: Grouping {
-            dimensions: vec!["region".into(), "channel".into()],
-            period: Some(PeriodSpec {
-                field: "submitted_at".into(),
-                grain: "month".into(),
-            }),
-        },
+        grouping: test_grouping(),
         datasets: vec![DatasetSummary {
             name: "survey".into(),
             path: "data/demo/survey.csv".into(),
@@ -81,6 +85,7 @@ fn report() -> RunReport {
                     ("out_of_scale".into(), 3),
                 ]),
                 error: None,
+                grouping: test_grouping(),
             },
             MetricSummary {
                 metric: "csat".into(),
@@ -90,6 +95,7 @@ fn report() -> RunReport {
                 rows_used: 0,
                 rows_rejected: BTreeMap::new(),
                 error: Some("plugin panicked in update".into()),
+                grouping: test_grouping(),
             },
         ],
         results: vec![
@@ -223,7 +229,7 @@ fn csv_header_and_rows() {
     );
     assert_eq!(
         lines[1],
-        "NPS,nps,,,,20,NPS points (-100 to 100),2000,16.94,23.06,0.95,wald,,\
+        "NPS,nps,(all),(all),(all),20,NPS points (-100 to 100),2000,16.94,23.06,0.95,wald,,\
          \"{\"\"promoters\"\":1000,\"\"detractors\"\":600}\""
     );
     assert_eq!(
@@ -247,7 +253,11 @@ fn csv_without_period_has_no_period_column() {
     render_csv(&r, &mut buf).unwrap();
     let out = text(buf);
     assert!(out.starts_with("metric,plugin,region,channel,value,unit,n,"));
-    assert!(out.lines().nth(1).unwrap().starts_with("NPS,nps,,,20,"));
+    assert!(out
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("NPS,nps,(all),(all),20,"));
 }
 
 #[test]
@@ -294,6 +304,7 @@ fn table_without_grouping_labels_overall() {
     r.grouping = Grouping::default();
     r.results.truncate(1);
     r.metrics.truncate(1);
+    r.metrics[0].grouping = Grouping::default();
     let mut buf = Vec::new();
     render_table(&r, &mut buf, &TableOptions::default()).unwrap();
     let out = text(buf);
