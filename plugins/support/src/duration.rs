@@ -1,0 +1,246 @@
+//! What every support duration metric shares: the time unit param, the mergeable sample of
+//! durations, the duration between two timestamps, param checks, and the result (weighted
+//! mean as the value, median/p90/p95, t interval of the mean, records without the ending
+//! event).
+
+use cxm_sdk::prelude::*;
+use cxm_stats::{Moments, WeightedSample};
+use serde_json::Value;
+
+/// The unit a duration is reported (or, for `wait`, given) in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeUnit {
+    /// Seconds.
+    Seconds,
+    /// Minutes.
+    Minutes,
+    /// Hours.
+    Hours,
+    /// Days of 24 hours.
+    Days,
+}
+
+impl TimeUnit {
+    /// Seconds in one unit.
+    pub fn seconds(self) -> f64 {
+        match self {
+            TimeUnit::Seconds => 1.0,
+            TimeUnit::Minutes => 60.0,
+            TimeUnit::Hours => 3_600.0,
+            TimeUnit::Days => 86_400.0,
+        }
+    }
+
+    /// Microseconds in one unit (timestamps are microseconds since the epoch).
+    pub fn micros(self) -> f64 {
+        self.seconds() * 1e6
+    }
+
+    /// The unit in words, as reported (`"hours"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeUnit::Seconds => "seconds",
+            TimeUnit::Minutes => "minutes",
+            TimeUnit::Hours => "hours",
+            TimeUnit::Days => "days",
+        }
+    }
+}
+
+/// The duration from `start` to `end` (microseconds since the epoch) in `unit`.
+///
+/// `NegativeDuration` when `end` is before `start`. The difference is taken in i128, so it
+/// cannot overflow.
+pub fn between(start: i64, end: i64, unit: TimeUnit) -> Result<f64, Reject> {
+    let micros = i128::from(end) - i128::from(start);
+    if micros < 0 {
+        return Err(Reject::NegativeDuration);
+    }
+    Ok(micros as f64 / unit.micros())
+}
+
+/// The mergeable accumulator of one group: every duration with its weight, and the weighted
+/// count of records that lack the ending event.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Durations {
+    /// Σw, Σw·x, Σw·x² of the durations, in the reporting unit.
+    pub moments: Moments,
+    /// The durations with their weights, for the quantiles.
+    pub sample: WeightedSample,
+    /// Weighted count of records without the ending event (unanswered, unresolved, …).
+    pub without_end_event: f64,
+}
+
+impl Durations {
+    /// Adds one duration (in the reporting unit) with its weight.
+    pub fn add(&mut self, duration: f64, weight: f64) {
+        self.moments.add(duration, weight);
+        self.sample.add(duration, weight);
+    }
+
+    /// Counts one record without the ending event.
+    pub fn missing_end(&mut self, weight: f64) {
+        self.without_end_event += weight;
+    }
+
+    /// Adds everything of `other`.
+    pub fn merge(&mut self, other: &Durations) {
+        self.moments.merge(&other.moments);
+        self.sample.merge(&other.sample);
+        self.without_end_event += other.without_end_event;
+    }
+}
+
+/// Checks that a row weight can be used (the host already rejects missing or negative
+/// weights; this keeps the plain methods safe when called directly).
+pub fn check_weight(weight: f64) -> Result<(), Reject> {
+    if weight.is_finite() && weight >= 0.0 {
+        Ok(())
+    } else {
+        Err(Reject::InvalidValue)
+    }
+}
+
+/// Checks that `confidence` is a fraction strictly between 0 and 1.
+pub fn check_confidence(confidence: f64) -> Result<(), String> {
+    if cxm_stats::z_for_confidence(confidence).is_some() {
+        return Ok(());
+    }
+    let hint = if confidence > 1.0 && confidence < 100.0 {
+        format!("for a {confidence}% interval write {}", confidence / 100.0)
+    } else {
+        "0.95 for a 95% interval".to_string()
+    };
+    Err(format!(
+        "confidence = {confidence} must be a fraction strictly between 0 and 1 ({hint})"
+    ))
+}
+
+/// How a duration result is reported: unit, confidence level and the `low_sample` bound.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reporting {
+    /// The unit of every figure.
+    pub unit: TimeUnit,
+    /// Confidence level of the t interval.
+    pub confidence: f64,
+    /// Below this weighted n the result carries `low_sample`.
+    pub min_n: u64,
+}
+
+/// The result of a duration metric: value = weighted mean; details mean, median, p90, p95
+/// (Hyndman-Fan definition 2, weighted), unit and without_end_event; ci = t interval of the
+/// mean; n = weighted count of durations.
+pub fn result(durations: &Durations, reporting: Reporting) -> MetricResult {
+    let n = durations.moments.weight;
+    let mean = durations.moments.mean();
+    let quantiles = durations.sample.quantiles(&[0.5, 0.9, 0.95]);
+    let q = |i: usize| {
+        quantiles
+            .get(i)
+            .copied()
+            .flatten()
+            .map_or(Value::Null, number)
+    };
+    let ci = cxm_stats::t_interval(&durations.moments, reporting.confidence).map(|(low, high)| {
+        Interval {
+            low,
+            high,
+            level: reporting.confidence,
+            method: "t".to_string(),
+        }
+    });
+    let mut result = MetricResult {
+        value: mean,
+        unit: reporting.unit.name().to_string(),
+        n,
+        ci,
+        ..Default::default()
+    }
+    .detail("mean", mean.map_or(Value::Null, number))
+    .detail("median", q(0))
+    .detail("p90", q(1))
+    .detail("p95", q(2))
+    .detail("unit", reporting.unit.name())
+    .detail("without_end_event", number(durations.without_end_event));
+    if n <= 0.0 {
+        result = result.warn("no_data");
+    }
+    if n < reporting.min_n as f64 || n <= 0.0 {
+        result = result.warn("low_sample");
+    }
+    result
+}
+
+/// The `unit`, `confidence` and `min_n` param docs, with the metric's default unit.
+pub const fn unit_param(default: &'static str) -> Param {
+    Param::new(
+        "unit",
+        "\"seconds\" | \"minutes\" | \"hours\" | \"days\"",
+        default,
+        "Unit of the reported durations.",
+    )
+}
+
+/// Doc of the `confidence` param.
+pub const CONFIDENCE_PARAM: Param = Param::new(
+    "confidence",
+    "number",
+    "0.95",
+    "Confidence level of the t interval of the mean, between 0 and 1.",
+);
+
+/// Doc of the `min_n` param.
+pub const MIN_N_PARAM: Param = Param::new(
+    "min_n",
+    "int",
+    "30",
+    "Results with fewer (weighted) durations carry the warning low_sample.",
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_convert_microseconds() {
+        // 90 minutes = 5.4e9 µs: 5400 s, 90 min, 1.5 h, 0.0625 d.
+        let d = 90 * 60 * 1_000_000;
+        assert_eq!(between(0, d, TimeUnit::Seconds), Ok(5400.0));
+        assert_eq!(between(0, d, TimeUnit::Minutes), Ok(90.0));
+        assert_eq!(between(0, d, TimeUnit::Hours), Ok(1.5));
+        assert_eq!(between(0, d, TimeUnit::Days), Ok(0.0625));
+        assert_eq!(
+            between(d, 0, TimeUnit::Hours),
+            Err(Reject::NegativeDuration)
+        );
+        assert!(between(i64::MIN, i64::MAX, TimeUnit::Hours).is_ok_and(|h| h > 5e9));
+        assert_eq!(between(5, 5, TimeUnit::Hours), Ok(0.0));
+    }
+
+    #[test]
+    fn empty_result_has_no_value() {
+        let r = result(
+            &Durations::default(),
+            Reporting {
+                unit: TimeUnit::Hours,
+                confidence: 0.95,
+                min_n: 30,
+            },
+        );
+        assert_eq!(r.value, None);
+        assert_eq!(r.n, 0.0);
+        assert_eq!(r.ci, None);
+        assert_eq!(r.warnings, vec!["no_data", "low_sample"]);
+        assert_eq!(r.details["median"], Value::Null);
+        assert_eq!(r.details["unit"], "hours");
+    }
+
+    #[test]
+    fn confidence_must_be_a_fraction() {
+        assert!(check_confidence(0.9).is_ok());
+        let e = check_confidence(95.0).unwrap_err();
+        assert!(e.contains("write 0.95"), "{e}");
+        assert!(check_confidence(0.0).is_err());
+    }
+}
