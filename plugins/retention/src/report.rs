@@ -1,0 +1,113 @@
+//! The result of `retention` and `churn` from a merged state: the headline is the last
+//! period of the range, and the table `periods` lists every period with both rates.
+//!
+//! The spec defines no confidence interval for these rates, so none is reported.
+
+use crate::params::{date_of, Periods};
+use crate::state::{PeriodCounts, RetentionState};
+use cxm_sdk::prelude::*;
+use serde_json::Value;
+
+/// Which rate is the headline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// CRR = 100 · (E − N) / S.
+    Retention,
+    /// Churn = 100 · L / S.
+    Churn,
+}
+
+impl Kind {
+    /// The unit of the headline value.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Kind::Retention => "% of customers at start retained",
+            Kind::Churn => "% of customers at start lost",
+        }
+    }
+
+    fn value(self, p: &PeriodCounts) -> Option<f64> {
+        match self {
+            Kind::Retention => p.retention_pct(),
+            Kind::Churn => p.churn_pct(),
+        }
+    }
+}
+
+/// The columns of the `periods` table.
+pub const PERIOD_COLUMNS: [&str; 9] = [
+    "period",
+    "start",
+    "end",
+    "customers_at_start",
+    "new",
+    "at_end",
+    "lost",
+    "retention_pct",
+    "churn_pct",
+];
+
+/// A `Date` (days since 1970-01-01) as "YYYY-MM-DD".
+fn date_text(days: i32) -> Value {
+    date_of(days).map_or(Value::Null, |d| d.to_string().into())
+}
+
+fn opt(x: Option<f64>) -> Value {
+    x.map_or(Value::Null, number)
+}
+
+fn table(rows: &[PeriodCounts]) -> Table {
+    Table {
+        name: "periods".into(),
+        columns: PERIOD_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        rows: rows
+            .iter()
+            .map(|p| {
+                vec![
+                    p.label.clone().into(),
+                    date_text(p.start),
+                    date_text(p.end),
+                    number(p.at_start),
+                    number(p.new),
+                    number(p.at_end),
+                    number(p.lost),
+                    opt(p.retention_pct()),
+                    opt(p.churn_pct()),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The result of one group: the headline rate of the last period, its counts in
+/// `details`, and every period in the table `periods`.
+pub fn result(kind: Kind, periods: &Periods, min_n: u64, state: &RetentionState) -> MetricResult {
+    let rows = state.periods(periods);
+    let mut result = MetricResult::empty(kind.unit());
+    if let Some(last) = rows.last() {
+        result.value = kind.value(last);
+        result.n = last.at_start;
+        result = result
+            .detail("period", last.label.clone())
+            .detail("start", date_text(last.start))
+            .detail("end", date_text(last.end))
+            .detail("customers_at_start", number(last.at_start))
+            .detail("new", number(last.new))
+            .detail("at_end", number(last.at_end))
+            .detail("lost", number(last.lost));
+    }
+    result = result
+        .detail("customers", number(state.customers))
+        .detail("customers_outside_range", number(state.outside));
+    result.tables.push(table(&rows));
+    if state.customers <= 0.0 {
+        result = result.warn("no_data");
+    }
+    if result.n <= 0.0 {
+        result = result.warn("no_customers_at_start");
+    }
+    if result.n < min_n as f64 || result.n <= 0.0 {
+        result = result.warn("low_sample");
+    }
+    result
+}
