@@ -415,6 +415,7 @@ fn table_cell(v: &serde_json::Value) -> String {
         serde_json::Value::Null => "—".into(),
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Number(n) => match n.as_f64() {
+            Some(x) if n.is_f64() && x.fract() == 0.0 && x.abs() < 1e15 => format!("{x:.0}"),
             Some(x) if n.is_f64() => format!("{x:.2}"),
             _ => n.to_string(),
         },
