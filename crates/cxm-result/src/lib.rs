@@ -31,6 +31,45 @@ pub struct MetricResult {
     pub warnings: Vec<String>,
     /// Named tables beyond the headline (per-attribute, per-customer breakdowns).
     pub tables: Vec<Table>,
+    /// The sufficient statistics behind `value`, so the host can test differences between
+    /// periods and against benchmarks (METRICS.md "Trends and comparisons"). Optional: a
+    /// result without it is reported without significance tests.
+    pub basis: Option<TestBasis>,
+}
+
+/// What a significance test needs to know about a result, by the kind of figure it is.
+/// `value` must be the figure these statistics describe: NPS points for [`TestBasis::Nps`],
+/// a percentage (0-100) for [`TestBasis::Proportion`], the mean itself for
+/// [`TestBasis::Mean`].
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TestBasis {
+    /// An NPS: weighted promoters, detractors and answers (tested with the NPS difference
+    /// z-test, variances as in the Wald interval).
+    Nps {
+        /// Weighted promoters.
+        promoters: f64,
+        /// Weighted detractors.
+        detractors: f64,
+        /// Weighted answers.
+        n: f64,
+    },
+    /// A share: `successes` of `n` (two-proportion z-test).
+    Proportion {
+        /// Weighted successes.
+        successes: f64,
+        /// Weighted trials.
+        n: f64,
+    },
+    /// A mean with its sample variance (Welch t-test).
+    Mean {
+        /// The mean.
+        mean: f64,
+        /// Sample variance (frequency weights).
+        variance: f64,
+        /// Weighted observations.
+        n: f64,
+    },
 }
 
 /// A confidence interval.
@@ -128,6 +167,23 @@ mod tests {
         let r = MetricResult::from_json(br#"{"value":null,"future":1}"#).unwrap();
         assert_eq!(r.value, None);
         assert_eq!(r.n, 0.0);
+    }
+
+    #[test]
+    fn basis_is_tagged_by_kind() {
+        let r = MetricResult {
+            basis: Some(TestBasis::Proportion {
+                successes: 3.0,
+                n: 4.0,
+            }),
+            ..Default::default()
+        };
+        let json: serde_json::Value = serde_json::from_slice(&r.to_json().unwrap()).unwrap();
+        assert_eq!(
+            json["basis"],
+            serde_json::json!({"kind": "proportion", "successes": 3.0, "n": 4.0})
+        );
+        assert_eq!(MetricResult::from_json(&r.to_json().unwrap()).unwrap(), r);
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub mod __private;
 
 pub use columns::Row;
 pub use cxm_abi as abi;
-pub use cxm_result::{number, Interval, MetricResult, Table};
+pub use cxm_result::{number, Interval, MetricResult, Table, TestBasis};
 pub use metric::{BoundInputs, Input, InputType, Metric, Param, Reject};
 /// Re-exported so plugins can name the exact serde the SDK deserialises params with.
 pub use serde;
@@ -55,7 +55,7 @@ pub use serde_json;
 pub mod prelude {
     pub use crate::{
         export_plugin, number, BoundInputs, Input, InputType, Interval, Metric, MetricResult,
-        Param, Reject, Row, Table,
+        Param, Reject, Row, Table, TestBasis,
     };
     pub use serde::Deserialize;
     pub use serde_json::json;
