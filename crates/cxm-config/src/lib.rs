@@ -3,11 +3,13 @@
 //! and resolves every path relative to the file that names it. Every error names the file
 //! and, where the problem is in the TOML, the line and column.
 
+mod analysis;
 mod error;
 mod raw;
 mod registry;
 mod validate;
 
+pub use analysis::{Adjustment, Benchmark, FilterCondition, FilterConfig, FilterValue};
 pub use error::{ConfigError, Location};
 pub use registry::{load_registry, registry_of, resolve_library_path, Registry, RegistryEntry};
 pub use validate::{

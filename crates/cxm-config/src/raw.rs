@@ -17,6 +17,8 @@ pub(crate) struct RawClient {
     pub metrics: Vec<Spanned<RawMetric>>,
     #[serde(default)]
     pub report: Option<RawReport>,
+    #[serde(default)]
+    pub benchmarks: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -98,6 +100,14 @@ pub(crate) struct RawMetric {
     pub group_by: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     pub period: Option<Spanned<RawMetricPeriod>>,
+    #[serde(default)]
+    pub filter: Option<Spanned<toml::Table>>,
+    #[serde(default)]
+    pub min_n: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub suppress_below_min_n: Option<bool>,
+    #[serde(default)]
+    pub benchmark: Option<Spanned<String>>,
 }
 
 /// A metric's period override: `false` (no period grouping) or `{ field, grain }`.
@@ -140,6 +150,18 @@ pub(crate) struct RawReport {
     pub group_by: Vec<Spanned<String>>,
     #[serde(default)]
     pub period: Option<Spanned<RawPeriod>>,
+    #[serde(default)]
+    pub timezone: Option<Spanned<String>>,
+    #[serde(default)]
+    pub fiscal_year_start: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub alpha: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub adjustment: Option<Spanned<String>>,
+    #[serde(default)]
+    pub min_n: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub suppress_below_min_n: Option<bool>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -165,4 +187,24 @@ pub(crate) struct RawRegistryEntry {
     pub sha256: Option<Spanned<String>>,
     #[serde(default)]
     pub description: Option<String>,
+}
+
+/// `config/benchmarks/<name>.toml`.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBenchmarkFile {
+    #[serde(default)]
+    pub benchmark: Vec<Spanned<RawBenchmark>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBenchmark {
+    pub id: String,
+    pub metric: String,
+    pub segment: String,
+    pub value: f64,
+    pub source: String,
+    #[serde(default)]
+    pub year: Option<i64>,
 }

@@ -2,6 +2,7 @@
 //! Plugin-dependent checks (does the metric exist, do its inputs and params fit) happen when
 //! the engine binds the plan; this module checks everything that needs only the TOML.
 
+use crate::analysis::{load_benchmarks, parse_filters, Adjustment, Benchmark, FilterConfig};
 use crate::error::{parse_toml, read_file, ConfigError, Location};
 use crate::raw::{RawClient, RawDataset, RawMetric};
 use crate::registry::{load_registry, Registry};
@@ -24,8 +25,10 @@ pub struct ClientConfig {
     pub datasets: Vec<DatasetConfig>,
     /// Metrics, in config order.
     pub metrics: Vec<MetricConfig>,
-    /// Grouping of results.
+    /// Grouping of results and analysis settings.
     pub report: ReportConfig,
+    /// Benchmarks from the files the config lists.
+    pub benchmarks: Vec<Benchmark>,
 }
 
 /// One dataset.
@@ -87,6 +90,14 @@ pub struct MetricConfig {
     pub group_by: Vec<String>,
     /// Effective period grouping (the metric's own, else the report's; `None` = off).
     pub period: Option<PeriodConfig>,
+    /// Only rows meeting every filter are in the metric's scope.
+    pub filters: Vec<FilterConfig>,
+    /// Effective minimum sample (the metric's own, else the report's).
+    pub min_n: Option<f64>,
+    /// Whether values with n below `min_n` are withheld.
+    pub suppress_below_min_n: bool,
+    /// The benchmark the results are compared with.
+    pub benchmark: Option<(Benchmark, Location)>,
 }
 
 /// Grouping of results.
@@ -96,6 +107,15 @@ pub struct ReportConfig {
     pub group_by: Vec<String>,
     /// Period grouping.
     pub period: Option<PeriodConfig>,
+    /// Time zone of periods and of timestamps without an offset (`None` = UTC), with its
+    /// location for errors.
+    pub timezone: Option<(String, Location)>,
+    /// First month of the fiscal year (1 = calendar year).
+    pub fiscal_year_start: u32,
+    /// Significance level of period-over-period and benchmark tests.
+    pub alpha: f64,
+    /// Adjustment of p-values when many tests are made at once.
+    pub adjustment: Adjustment,
 }
 
 /// Period grouping.
@@ -211,12 +231,54 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
         ));
     }
 
+    let mut report = ReportConfig {
+        group_by: Vec::new(),
+        period: None,
+        timezone: None,
+        fiscal_year_start: 1,
+        alpha: 0.05,
+        adjustment: Adjustment::None,
+    };
+    let (mut default_min_n, mut default_suppress) = (None, false);
     let defaults = match raw.report {
         None => Grouping {
             group_by: Vec::new(),
             period: None,
         },
         Some(r) => {
+            if let Some(tz) = r.timezone {
+                report.timezone = Some((tz.get_ref().clone(), ctx.loc(tz.span())));
+            }
+            if let Some(m) = r.fiscal_year_start {
+                if !(1..=12).contains(m.get_ref()) {
+                    return Err(ctx.err(
+                        m.span(),
+                        "fiscal_year_start is a month number, 1 (January) to 12",
+                    ));
+                }
+                report.fiscal_year_start = *m.get_ref() as u32;
+            }
+            if let Some(a) = r.alpha {
+                if !(*a.get_ref() > 0.0 && *a.get_ref() < 0.5) {
+                    return Err(ctx.err(a.span(), "alpha must be between 0 and 0.5 (e.g. 0.05)"));
+                }
+                report.alpha = *a.get_ref();
+            }
+            if let Some(adj) = r.adjustment {
+                report.adjustment = Adjustment::parse(adj.get_ref()).ok_or_else(|| {
+                    ctx.err(
+                        adj.span(),
+                        format!(
+                            "unknown adjustment \"{}\" (use none, holm or bh)",
+                            adj.get_ref()
+                        ),
+                    )
+                })?;
+            }
+            if let Some(m) = r.min_n {
+                default_min_n = Some(check_min_n(&ctx, &m)?);
+            }
+            default_suppress = r.suppress_below_min_n.unwrap_or(false);
             let period = r.period.map(|p| parse_period(&ctx, p)).transpose()?;
             Grouping {
                 group_by: r.group_by,
@@ -224,16 +286,43 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
             }
         }
     };
-    let report = ReportConfig {
-        group_by: check_dimensions(&ctx, &defaults.group_by)?,
-        period: defaults.period.as_ref().map(|(p, _)| p.clone()),
-    };
+    report.group_by = check_dimensions(&ctx, &defaults.group_by)?;
+    report.period = defaults.period.as_ref().map(|(p, _)| p.clone());
+
+    let mut benchmarks: Vec<Benchmark> = Vec::new();
+    for b in &raw.benchmarks {
+        let file = base.join(b.get_ref());
+        if !file.is_file() {
+            return Err(ctx.err(
+                b.span(),
+                format!("benchmark file {} not found", file.display()),
+            ));
+        }
+        for bench in load_benchmarks(&file)? {
+            if let Some(other) = benchmarks.iter().find(|o| o.id == bench.id) {
+                return Err(ctx.err(
+                    b.span(),
+                    format!(
+                        "benchmark id \"{}\" is defined in {} and {}",
+                        bench.id,
+                        other.file.display(),
+                        file.display()
+                    ),
+                ));
+            }
+            benchmarks.push(bench);
+        }
+    }
 
     let mut metrics = Vec::new();
     let mut seen = BTreeSet::new();
     for m in raw.metrics {
         let span = m.span();
         let mut m = m.into_inner();
+        let own_filter = m.filter.take();
+        let own_min_n = m.min_n.take();
+        let own_suppress = m.suppress_below_min_n.take();
+        let own_benchmark = m.benchmark.take();
         let own_group_by = m.group_by.take();
         let own_period = m.period.take().map(|p| (p.span(), p.into_inner()));
         let mut metric = metric(&ctx, span.clone(), m, &datasets)?;
@@ -256,6 +345,47 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
             continue;
         };
         (metric.group_by, metric.period) = check_grouping(&ctx, &grouping, &metric, ds, inherited)?;
+        if let Some(f) = own_filter {
+            let at = ctx.loc(f.span());
+            metric.filters = parse_filters(f.get_ref(), at)
+                .map_err(|e| ctx.err(f.span(), format!("metric \"{}\": {e}", metric.id)))?;
+            if let Some(bad) = metric.filters.iter().find(|f| ds.field(&f.field).is_none()) {
+                return Err(ctx.err(
+                    f.span(),
+                    format!(
+                        "metric \"{}\": filter field \"{}\" is not mapped in dataset \"{}\"",
+                        metric.id, bad.field, ds.name
+                    ),
+                ));
+            }
+        }
+        metric.min_n = match own_min_n {
+            Some(m) => Some(check_min_n(&ctx, &m)?),
+            None => default_min_n,
+        };
+        metric.suppress_below_min_n = own_suppress.unwrap_or(default_suppress);
+        if metric.suppress_below_min_n && metric.min_n.is_none() {
+            metric.min_n = Some(30.0);
+        }
+        if let Some(b) = own_benchmark {
+            let Some(found) = benchmarks.iter().find(|x| &x.id == b.get_ref()) else {
+                let known: Vec<&str> = benchmarks.iter().map(|x| x.id.as_str()).collect();
+                return Err(ctx.err(
+                    b.span(),
+                    format!(
+                        "metric \"{}\": unknown benchmark \"{}\" (loaded: {})",
+                        metric.id,
+                        b.get_ref(),
+                        if known.is_empty() {
+                            "none; list files in benchmarks = [...]".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                ));
+            };
+            metric.benchmark = Some((found.clone(), ctx.loc(b.span())));
+        }
         metrics.push(metric);
     }
     if metrics.is_empty() {
@@ -273,6 +403,7 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
         datasets,
         metrics,
         report,
+        benchmarks,
     })
 }
 
@@ -355,6 +486,14 @@ fn check_grouping(
         check_dimensions(ctx, &grouping.group_by)?,
         grouping.period.as_ref().map(|(p, _)| p.clone()),
     ))
+}
+
+fn check_min_n(ctx: &Ctx<'_>, m: &toml::Spanned<f64>) -> Result<f64, ConfigError> {
+    if *m.get_ref() >= 1.0 && m.get_ref().is_finite() {
+        Ok(*m.get_ref())
+    } else {
+        Err(ctx.err(m.span(), "min_n must be a number of answers, 1 or more"))
+    }
 }
 
 fn parse_period(
@@ -537,5 +676,9 @@ fn metric(
         params_location,
         group_by: Vec::new(),
         period: None,
+        filters: Vec::new(),
+        min_n: None,
+        suppress_below_min_n: false,
+        benchmark: None,
     })
 }
