@@ -1,6 +1,6 @@
 //! The command-line interface: commands, options and their help texts.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 const ABOUT: &str = "Customer-experience metrics from your exports: NPS, CSAT, CES and any metric a plugin defines.";
@@ -15,7 +15,8 @@ Typical use:
   cxm run config/clients/demo.toml            print the report as a table
   cxm run config/clients/demo.toml --out out/demo --format json
                                               also write results, rejected rows and a manifest
-  cxm plugins config/clients/demo.toml        list the plugins, their inputs and params";
+  cxm plugins config/clients/demo.toml        list the plugins, their inputs and params
+  cxm plan-sample --metric nps --margin 5     responses needed for NPS ±5 points";
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -77,6 +78,87 @@ succeeds: a failed run leaves DIR as it was.")]
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
+    /// How many responses a survey needs for a target margin of error.
+    #[command(long_about = PLAN_SAMPLE_ABOUT, after_help = PLAN_SAMPLE_EXAMPLES)]
+    PlanSample(PlanSampleArgs),
+}
+
+const PLAN_SAMPLE_ABOUT: &str = "\
+How many responses a survey needs for a target margin of error: the half-width of the
+two-sided confidence interval at --confidence. Prints the count, the formula, the
+assumptions and z, and with --population the count after the finite population correction
+n / (1 + (n − 1) / N), all rounded up to whole responses.
+
+The count is of valid responses; invite more to allow for non-response (invitations ≈
+responses / expected response rate).";
+
+const PLAN_SAMPLE_EXAMPLES: &str = "\
+Examples:
+  cxm plan-sample --metric nps --margin 5
+      NPS within ±5 points at 95%, worst case (50% promoters, 50% detractors): 1,537
+  cxm plan-sample --metric nps --margin 5 --population 2000
+      the same for a customer base of 2,000: 870
+  cxm plan-sample --metric nps --margin 5 --promoters 0.45 --detractors 0.20
+      with the shares of a previous run (promoters_pct / 100, detractors_pct / 100)
+  cxm plan-sample --metric csat --margin 3 --expected 80
+      CSAT % within ±3 points when about 80% are satisfied
+  cxm plan-sample --metric ces --margin 0.1 --sd 1.5
+      CES (a mean score) within ±0.1 when answers vary with a standard deviation of 1.5
+
+Margins: NPS points for nps, percentage points for csat and proportion, the score's own
+units for ces and mean. Without an expectation nps, csat and proportion plan for the worst
+case (the largest variance), so the count is enough whatever the true value. ces and mean
+need --sd: take it from a previous run (the square root of basis.variance in
+`cxm run CONFIG --format json`) or from a pilot survey.";
+
+/// Options of `cxm plan-sample`.
+#[derive(Args, Debug)]
+pub struct PlanSampleArgs {
+    /// The kind of figure to estimate.
+    #[arg(long, value_enum)]
+    pub metric: PlanMetric,
+    /// Target margin of error: NPS points (nps), percentage points (csat, proportion) or
+    /// score units (ces, mean).
+    #[arg(long, value_name = "M", allow_negative_numbers = true)]
+    pub margin: f64,
+    /// Confidence level, a fraction between 0 and 1.
+    #[arg(
+        long,
+        value_name = "LEVEL",
+        default_value_t = 0.95,
+        allow_negative_numbers = true
+    )]
+    pub confidence: f64,
+    /// Number of customers who could answer (finite population correction).
+    #[arg(long, value_name = "N")]
+    pub population: Option<u64>,
+    /// Expected share of promoters, a fraction 0-1 (nps; with --detractors).
+    #[arg(long, value_name = "P", allow_negative_numbers = true)]
+    pub promoters: Option<f64>,
+    /// Expected share of detractors, a fraction 0-1 (nps; with --promoters).
+    #[arg(long, value_name = "D", allow_negative_numbers = true)]
+    pub detractors: Option<f64>,
+    /// Expected percentage, 0-100 (csat: satisfied; proportion: successes).
+    #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
+    pub expected: Option<f64>,
+    /// Standard deviation of one answer (ces, mean; required there).
+    #[arg(long, value_name = "SD", allow_negative_numbers = true)]
+    pub sd: Option<f64>,
+}
+
+/// What `cxm plan-sample` plans for.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanMetric {
+    /// Net Promoter Score (margin in NPS points).
+    Nps,
+    /// CSAT % (margin in percentage points).
+    Csat,
+    /// Customer Effort Score, a mean (margin in score units; needs --sd).
+    Ces,
+    /// Any percentage (margin in percentage points).
+    Proportion,
+    /// Any mean (margin in its units; needs --sd).
+    Mean,
 }
 
 /// Report formats.

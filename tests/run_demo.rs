@@ -80,7 +80,7 @@ fn demo_report_has_schema_datasets_and_row_accounting() {
             .map(|v| v.as_u64().unwrap())
             .sum();
         assert_eq!(
-            m["rows_used"].as_u64().unwrap() + rejected,
+            m["rows_used"].as_u64().unwrap() + rejected + m["rows_filtered"].as_u64().unwrap(),
             2999,
             "every accepted row counted once: {m}"
         );
@@ -165,7 +165,7 @@ fn demo_out_dir_has_results_rejections_and_manifest() {
     // Data row 18 of the generator is line 19 (the header is line 1).
     assert_eq!(
         find("not_a_number", "ten")[..4],
-        ["survey", "19", "nps", "nps"]
+        ["survey", "19", "nps;nps_in_store", "nps"]
     );
     assert_eq!(
         find("out_of_scale", "11")[..4],
@@ -177,7 +177,7 @@ fn demo_out_dir_has_results_rejections_and_manifest() {
     );
     assert_eq!(
         find("invalid_datetime", "2025-13-45 10:00:00")[..4],
-        ["survey", "514", "nps;csat;ces", "submitted_at"]
+        ["survey", "514", "nps;csat;ces;nps_in_store", "submitted_at"]
     );
     let broken = rows
         .iter()
@@ -189,7 +189,11 @@ fn demo_out_dir_has_results_rejections_and_manifest() {
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["host_abi"], "1.0");
     assert_eq!(manifest["config"]["sha256"].as_str().unwrap().len(), 64);
-    assert_eq!(manifest["plugins"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        manifest["plugins"].as_array().unwrap().len(),
+        4,
+        "nps, csat, ces, nps_in_store"
+    );
     assert_eq!(manifest["plugins"][0]["abi"], "1.0");
     let results: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
@@ -209,5 +213,12 @@ fn demo_table_and_csv_formats() {
     let o = run(&["run", DEMO, "--format", "csv"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let csv_text = stdout(&o);
-    assert!(csv_text.starts_with("metric,plugin,region,period,value,unit,n,ci_low,ci_high,ci_level,ci_method,warnings,details\n"), "{csv_text}");
+    assert!(
+        csv_text.starts_with(
+            "metric,plugin,region,period,value,unit,n,ci_low,ci_high,ci_level,ci_method,warnings,details,\
+             previous_period,delta,p_value,p_adjusted,significant,benchmark,benchmark_value,benchmark_delta,\
+             benchmark_p_value,benchmark_significant\n"
+        ),
+        "{csv_text}"
+    );
 }

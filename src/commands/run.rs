@@ -42,7 +42,8 @@ pub fn run(
         &mut |p| progress.update(p),
     );
     progress.finish();
-    let report = report?;
+    let mut report = report?;
+    cxm_analysis::analyse(&mut report, &plan.config);
 
     let mut stdout = std::io::stdout().lock();
     render(

@@ -5,33 +5,8 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, TimestampMicrosecondType};
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
-use chrono::{DateTime, Datelike, NaiveDate};
-use cxm_config::Grain;
+use cxm_period::PeriodRule;
 use std::collections::HashMap;
-
-/// The period a date falls in: a sortable key and its label (`2025-03`, `2025-W09`).
-pub(crate) fn period_of(date: NaiveDate, grain: Grain) -> (i64, String) {
-    let (y, m) = (i64::from(date.year()), date.month());
-    match grain {
-        Grain::Day => (
-            i64::from(date.num_days_from_ce()),
-            date.format("%Y-%m-%d").to_string(),
-        ),
-        Grain::Week => {
-            let w = date.iso_week();
-            (
-                i64::from(w.year()) * 100 + i64::from(w.week()),
-                format!("{}-W{:02}", w.year(), w.week()),
-            )
-        }
-        Grain::Month => (y * 12 + i64::from(m) - 1, format!("{y:04}-{m:02}")),
-        Grain::Quarter => (
-            y * 4 + i64::from((m - 1) / 3),
-            format!("{y:04}-Q{}", (m - 1) / 3 + 1),
-        ),
-        Grain::Year => (y, format!("{y:04}")),
-    }
-}
 
 /// The labels of one group: (key name, value) pairs, `None` for a missing value.
 pub(crate) type GroupLabels = Vec<(String, Option<String>)>;
@@ -63,10 +38,9 @@ impl Interner {
         id
     }
 
-    fn period(&mut self, date: NaiveDate, grain: Grain) -> u32 {
-        let (key, label) = period_of(date, grain);
+    fn period(&mut self, key: i64, label: impl FnOnce() -> String) -> u32 {
         *self.periods.entry(key).or_insert_with(|| {
-            self.labels.push(Some(label));
+            self.labels.push(Some(label()));
             (self.labels.len() - 1) as u32
         })
     }
@@ -78,14 +52,14 @@ pub(crate) struct Grouper {
     key_fields: Vec<usize>,
     /// Name of each key (dimension names, then `period`).
     key_names: Vec<String>,
-    grain: Option<Grain>,
+    rule: Option<PeriodRule>,
     interners: Vec<Interner>,
     groups: HashMap<Vec<u32>, u32>,
     keys: Vec<Vec<u32>>,
 }
 
 impl Grouper {
-    pub(crate) fn new(dimensions: &[(usize, String)], period: Option<(usize, Grain)>) -> Self {
+    pub(crate) fn new(dimensions: &[(usize, String)], period: Option<(usize, PeriodRule)>) -> Self {
         let mut key_fields: Vec<usize> = dimensions.iter().map(|(i, _)| *i).collect();
         let mut key_names: Vec<String> = dimensions.iter().map(|(_, n)| n.clone()).collect();
         if let Some((field, _)) = period {
@@ -96,7 +70,7 @@ impl Grouper {
         Grouper {
             key_fields,
             key_names,
-            grain: period.map(|(_, g)| g),
+            rule: period.map(|(_, r)| r),
             interners,
             groups: HashMap::new(),
             keys: Vec::new(),
@@ -133,7 +107,7 @@ impl Grouper {
             out.resize(rows, 0);
             return;
         }
-        let period_key = self.grain.map(|_| self.key_fields.len() - 1);
+        let period_key = self.rule.map(|_| self.key_fields.len() - 1);
         let mut scratch = vec![0u32; self.key_fields.len()];
         for row in 0..rows {
             if skip.get(row).copied().unwrap_or(false) {
@@ -146,8 +120,8 @@ impl Grouper {
                 scratch[k] = if column.is_null(row) {
                     interner.null()
                 } else if Some(k) == period_key {
-                    match date_at(column, row) {
-                        Some(date) => interner.period(date, self.grain.unwrap_or(Grain::Month)),
+                    match self.rule.and_then(|rule| period_at(&rule, column, row)) {
+                        Some(p) => interner.period(p.key, || p.label),
                         None => interner.null(),
                     }
                 } else {
@@ -201,15 +175,12 @@ impl Grouper {
     }
 }
 
-fn date_at(column: &ArrayRef, row: usize) -> Option<NaiveDate> {
+/// The period of row `row` of a date or timestamp column.
+fn period_at(rule: &PeriodRule, column: &ArrayRef, row: usize) -> Option<cxm_period::Period> {
     match column.data_type() {
-        DataType::Date32 => {
-            let days = column.as_primitive::<Date32Type>().value(row);
-            NaiveDate::from_num_days_from_ce_opt(days.checked_add(719_163)?)
-        }
+        DataType::Date32 => rule.of_date(column.as_primitive::<Date32Type>().value(row)),
         DataType::Timestamp(_, _) => {
-            let micros = column.as_primitive::<TimestampMicrosecondType>().value(row);
-            DateTime::from_timestamp_micros(micros).map(|t| t.date_naive())
+            rule.of_timestamp(column.as_primitive::<TimestampMicrosecondType>().value(row))
         }
         _ => None,
     }
@@ -220,26 +191,6 @@ mod tests {
     use super::*;
     use arrow_array::{StringArray, TimestampMicrosecondArray};
     use std::sync::Arc;
-
-    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
-
-    #[test]
-    fn period_labels_and_keys() {
-        assert_eq!(period_of(ymd(2025, 3, 14), Grain::Month).1, "2025-03");
-        assert_eq!(period_of(ymd(2025, 3, 14), Grain::Quarter).1, "2025-Q1");
-        assert_eq!(period_of(ymd(2025, 12, 31), Grain::Quarter).1, "2025-Q4");
-        assert_eq!(period_of(ymd(2025, 3, 14), Grain::Year).1, "2025");
-        assert_eq!(period_of(ymd(2025, 3, 14), Grain::Day).1, "2025-03-14");
-        // 2021-01-03 is a Sunday in ISO week 53 of 2020; 2020-12-28 is Monday of that week.
-        assert_eq!(period_of(ymd(2021, 1, 3), Grain::Week).1, "2020-W53");
-        assert_eq!(
-            period_of(ymd(2021, 1, 3), Grain::Week).0,
-            period_of(ymd(2020, 12, 28), Grain::Week).0
-        );
-        assert_eq!(period_of(ymd(2021, 1, 4), Grain::Week).1, "2021-W01");
-    }
 
     #[test]
     fn assigns_groups_and_projects_rollups() {
@@ -261,7 +212,8 @@ mod tests {
             ])
             .with_timezone("UTC"),
         );
-        let mut g = Grouper::new(&[(0, "region".into())], Some((1, Grain::Month)));
+        let rule = PeriodRule::new(cxm_period::Grain::Month, cxm_period::Zone::Utc, 1).unwrap();
+        let mut g = Grouper::new(&[(0, "region".into())], Some((1, rule)));
         let mut ids = Vec::new();
         g.assign(&[region, ts], 4, &[], &mut ids);
         assert_eq!(ids, vec![0, 1, 2, 3]);

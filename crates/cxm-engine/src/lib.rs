@@ -3,6 +3,7 @@
 //! through every metric bound to it and rolling groups up by merging accumulator state.
 
 mod error;
+mod filter;
 mod grouping;
 mod plan;
 mod run;

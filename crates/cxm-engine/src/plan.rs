@@ -7,6 +7,7 @@ use arrow_schema::DataType;
 use cxm_config::{ClientConfig, DatasetConfig, Grain, Location, MetricConfig};
 use cxm_host::{load_library, HostError, Instance, Library, MetricDef};
 use cxm_ingest::{CsvOptions, CsvSource, FieldSpec, FieldType};
+use cxm_period::{PeriodRule, Zone};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -26,6 +27,8 @@ pub struct DatasetPlan {
     pub fields: Vec<FieldSpec>,
     /// The distinct groupings of this dataset's metrics.
     pub groupings: Vec<GroupingPlan>,
+    /// Time zone of periods and naive timestamps.
+    pub zone: Zone,
     /// Field index of the weight, if any.
     pub weight: Option<usize>,
     /// The metrics reading this dataset, in config order.
@@ -37,8 +40,8 @@ pub struct DatasetPlan {
 pub struct GroupingPlan {
     /// Field indices of the group_by dimensions, in order.
     pub dimensions: Vec<usize>,
-    /// Field index and grain of the period, if grouped by period.
-    pub period: Option<(usize, Grain)>,
+    /// Field index and rule of the period, if grouped by period.
+    pub period: Option<(usize, PeriodRule)>,
 }
 
 impl GroupingPlan {
@@ -65,6 +68,8 @@ pub struct MetricPlan {
     pub instance: Instance,
     /// Index of its grouping in [`DatasetPlan::groupings`].
     pub grouping: usize,
+    /// Its filters: only rows meeting all of them are in scope.
+    pub filters: Vec<crate::filter::CompiledFilter>,
 }
 
 impl MetricPlan {
@@ -73,6 +78,7 @@ impl MetricPlan {
     pub fn dependent_fields(&self, dataset: &DatasetPlan) -> Vec<usize> {
         let mut out: Vec<usize> = self.inputs.iter().map(|(_, f, _)| *f).collect();
         out.extend(dataset.groupings[self.grouping].fields());
+        out.extend(self.filters.iter().map(|f| f.field));
         out.extend(dataset.weight);
         out.sort_unstable();
         out.dedup();
@@ -81,11 +87,32 @@ impl MetricPlan {
 }
 
 /// CSV options of a dataset.
-pub(crate) fn csv_options(ds: &DatasetConfig) -> CsvOptions {
+pub(crate) fn csv_options(ds: &DatasetConfig, zone: Zone) -> CsvOptions {
     CsvOptions {
         delimiter: ds.delimiter,
         null_values: ds.null_values.clone(),
+        timezone: Some(zone),
         ..CsvOptions::default()
+    }
+}
+
+fn period_grain(grain: Grain) -> cxm_period::Grain {
+    match grain {
+        Grain::Day => cxm_period::Grain::Day,
+        Grain::Week => cxm_period::Grain::Week,
+        Grain::Month => cxm_period::Grain::Month,
+        Grain::Quarter => cxm_period::Grain::Quarter,
+        Grain::Year => cxm_period::Grain::Year,
+    }
+}
+
+/// The time zone of the report (UTC unless configured).
+fn report_zone(config: &ClientConfig) -> Result<Zone, EngineError> {
+    match &config.report.timezone {
+        None => Ok(Zone::Utc),
+        Some((name, at)) => {
+            cxm_period::parse_zone(name).map_err(|e| config.error_at(*at, e.to_string()).into())
+        }
     }
 }
 
@@ -290,6 +317,7 @@ pub fn build_plan(config: ClientConfig) -> Result<Plan, EngineError> {
         resolved.push((m.clone(), lib, def));
     }
 
+    let zone = report_zone(&config)?;
     let mut datasets = Vec::new();
     for ds in &config.datasets {
         let metrics: Vec<_> = resolved
@@ -300,7 +328,7 @@ pub fn build_plan(config: ClientConfig) -> Result<Plan, EngineError> {
         if metrics.is_empty() {
             continue;
         }
-        datasets.push(plan_dataset(&config, ds, metrics)?);
+        datasets.push(plan_dataset(&config, ds, zone, metrics)?);
     }
     Ok(Plan { config, datasets })
 }
@@ -308,6 +336,7 @@ pub fn build_plan(config: ClientConfig) -> Result<Plan, EngineError> {
 fn plan_dataset(
     config: &ClientConfig,
     ds: &DatasetConfig,
+    zone: Zone,
     metrics: Vec<(MetricConfig, Arc<Library>, MetricDef)>,
 ) -> Result<DatasetPlan, EngineError> {
     // Settle types: declared, else from the inputs that read the field, else by role.
@@ -345,6 +374,13 @@ fn plan_dataset(
                     .error_at(*at, format!("metric \"{}\": input \"{input}\" needs {} values, but field \"{field}\" {how} {}", m.id, wanted.name(), current.name()))
                     .into());
             }
+        }
+    }
+    for (m, _, _) in &metrics {
+        for f in &m.filters {
+            types
+                .entry(f.field.clone())
+                .or_insert_with(|| crate::filter::implied_type(f));
         }
     }
     let mut role_type = |name: &str, ty: FieldType, role: &str| -> Result<(), EngineError> {
@@ -395,7 +431,7 @@ fn plan_dataset(
     let index = |name: &str| fields.iter().position(|f| f.name == name);
 
     let columns: Vec<String> = fields.iter().map(|f| f.column.clone()).collect();
-    CsvSource::check_header(&ds.path, &columns, &csv_options(ds)).map_err(|source| {
+    CsvSource::check_header(&ds.path, &columns, &csv_options(ds, zone)).map_err(|source| {
         EngineError::Data {
             dataset: ds.name.clone(),
             source,
@@ -432,12 +468,21 @@ fn plan_dataset(
         let instance = def
             .bind(&m.params_json, &bind_inputs)
             .map_err(|e| plugin_error(config, m.params_location, &m.id, e))?;
+        let mut filters = Vec::new();
+        for f in &m.filters {
+            let Some(idx) = index(&f.field) else { continue };
+            let compiled = crate::filter::compile(f, idx, fields[idx].ty)
+                .map_err(|e| config.error_at(f.location, format!("metric \"{}\": {e}", m.id)))?;
+            filters.push(compiled);
+        }
         let grouping = GroupingPlan {
             dimensions: m.group_by.iter().filter_map(|d| index(d)).collect(),
-            period: m
-                .period
-                .as_ref()
-                .and_then(|p| Some((index(&p.field)?, p.grain))),
+            period: m.period.as_ref().and_then(|p| {
+                let rule =
+                    PeriodRule::new(period_grain(p.grain), zone, config.report.fiscal_year_start)
+                        .ok()?;
+                Some((index(&p.field)?, rule))
+            }),
         };
         let grouping = match groupings.iter().position(|g| g == &grouping) {
             Some(i) => i,
@@ -453,11 +498,13 @@ fn plan_dataset(
             inputs,
             instance,
             grouping,
+            filters,
         });
     }
 
     Ok(DatasetPlan {
         groupings,
+        zone,
         weight: ds.weight.as_deref().and_then(index),
         config: ds.clone(),
         fields,

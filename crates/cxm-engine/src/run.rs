@@ -45,6 +45,7 @@ struct MetricRun<'p> {
     dependent: Vec<bool>,
     used: u64,
     rejected: BTreeMap<String, u64>,
+    filtered: u64,
     reason_names: Vec<Option<String>>,
     error: Option<String>,
 }
@@ -66,6 +67,7 @@ pub fn run(
         datasets: Vec::new(),
         metrics: Vec::new(),
         results: Vec::new(),
+        analysis: None,
     };
     for dataset in &mut plan.datasets {
         run_dataset(dataset, options, on_reject, on_progress, &mut report)?;
@@ -76,6 +78,20 @@ pub fn run(
     report.metrics.sort_by_key(|m| rank(&m.metric));
     report.results.sort_by_key(|r| rank(&r.metric));
     Ok(report)
+}
+
+/// Row status the host sets for rows outside a metric's filter (never seen by a plugin's
+/// update, which skips non-zero statuses).
+const ROW_FILTERED: u8 = 8;
+
+fn describe_filters(filters: &[cxm_config::FilterConfig]) -> Option<String> {
+    (!filters.is_empty()).then(|| {
+        filters
+            .iter()
+            .map(|f| f.describe())
+            .collect::<Vec<_>>()
+            .join(" and ")
+    })
 }
 
 fn grouping_of(dimensions: &[String], period: Option<&cxm_config::PeriodConfig>) -> Grouping {
@@ -125,7 +141,7 @@ fn run_dataset(
         dataset: name.clone(),
         source,
     };
-    let mut csv = csv_options(&ds.config);
+    let mut csv = csv_options(&ds.config, ds.zone);
     if let Some(rows) = options.batch_rows {
         csv.batch_rows = rows;
     }
@@ -173,6 +189,7 @@ fn run_dataset(
             dependent,
             used: 0,
             rejected: BTreeMap::new(),
+            filtered: 0,
             reason_names: vec![None; 256],
             error: None,
         })
@@ -252,6 +269,21 @@ fn run_dataset(
                     *run.rejected.entry("invalid_weight".into()).or_default() += 1;
                 }
             }
+            if !run.plan.filters.is_empty() {
+                for row in 0..rows {
+                    if !prefilled[row]
+                        && !run
+                            .plan
+                            .filters
+                            .iter()
+                            .all(|f| f.matches(&batch.columns, row))
+                    {
+                        prefilled[row] = true;
+                        status[row] = ROW_FILTERED;
+                        run.filtered += 1;
+                    }
+                }
+            }
             let columns = match input_columns(&batch, &run.plan.inputs) {
                 Ok(c) => c,
                 Err(e) => {
@@ -305,6 +337,8 @@ fn run_dataset(
             dataset: name.clone(),
             rows_used: run.used,
             rows_rejected: run.rejected,
+            rows_filtered: run.filtered,
+            filter: describe_filters(&run.plan.config.filters),
             error,
             grouping: grouping_of(&run.plan.config.group_by, run.plan.config.period.as_ref()),
         });
@@ -447,6 +481,8 @@ fn results_of(plan: &MetricPlan, grouper: &Grouper) -> Result<Vec<ResultRow>, cx
             plugin: plan.def.name.clone(),
             group,
             result,
+            trend: None,
+            benchmark: None,
         }));
     }
     Ok(out)

@@ -9,6 +9,8 @@ use arrow_array::builder::{
 };
 use arrow_array::ArrayRef;
 
+use cxm_period::Zone;
+
 use crate::datetime::{parse_date, parse_datetime, DateFormat};
 use crate::types::{parse_boolean, parse_integer, parse_number, CellErrorReason, FieldType};
 
@@ -29,6 +31,8 @@ pub(crate) struct ColumnParser {
     /// Index of the source column in the CSV record.
     pub(crate) source: usize,
     format: Option<DateFormat>,
+    /// Zone of `Datetime` values without an offset.
+    zone: Zone,
     builder: Builder,
 }
 
@@ -56,8 +60,15 @@ impl ColumnParser {
         ColumnParser {
             source,
             format,
+            zone: Zone::Utc,
             builder,
         }
+    }
+
+    /// Sets the zone of `Datetime` values without an offset (default UTC).
+    pub(crate) fn with_zone(mut self, zone: Zone) -> Self {
+        self.zone = zone;
+        self
     }
 
     /// Appends a null.
@@ -86,7 +97,7 @@ impl ColumnParser {
             Builder::Date(b) => parse_date(cell, format)
                 .map(|v| b.append_value(v))
                 .ok_or(CellErrorReason::InvalidDate),
-            Builder::Datetime(b) => parse_datetime(cell, format)
+            Builder::Datetime(b) => parse_datetime(cell, format, &self.zone)
                 .map(|v| b.append_value(v))
                 .ok_or(CellErrorReason::InvalidDatetime),
         };

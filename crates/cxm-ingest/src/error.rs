@@ -34,8 +34,14 @@ pub enum IngestError {
     /// Two field specs share the same canonical name.
     #[error("{}: field name \"{field}\" is defined more than once", .path.display())]
     DuplicateField { path: PathBuf, field: String },
-    /// A `Date`/`Datetime` format string is not a valid chrono strftime format.
-    #[error("{}: field \"{field}\" has an invalid date/time format \"{format}\"", .path.display())]
+    /// A `Date`/`Datetime` format is neither a friendly format name nor a
+    /// valid chrono strftime format.
+    #[error(
+        "{}: field \"{field}\" has an invalid date/time format \"{format}\" (expected a chrono \
+         strftime format such as \"%d/%m/%Y %H:%M\", or one of: {})",
+        .path.display(),
+        crate::DATE_FORMAT_NAMES.join(", ")
+    )]
     InvalidFormat {
         path: PathBuf,
         field: String,

@@ -20,6 +20,8 @@ mod types;
 mod tests;
 
 pub use batch::{Batch, CellError, RowRejection};
+pub use cxm_period::Zone;
+pub use datetime::DATE_FORMAT_NAMES;
 pub use error::IngestError;
 pub use reader::CsvSource;
 pub use types::{CellErrorReason, FieldType};
@@ -40,8 +42,14 @@ pub struct FieldSpec {
     pub column: String,
     /// Type the cell text is parsed into.
     pub ty: FieldType,
-    /// chrono strftime format for `Date` / `Datetime` fields; ignored for
-    /// other types.
+    /// Format of `Date` / `Datetime` fields; ignored for other types. Either
+    /// a chrono strftime string (`%d/%m/%Y %H:%M`) or one of the friendly
+    /// names in [`DATE_FORMAT_NAMES`] (`iso`, `dd.mm.yyyy`, `dd/mm/yyyy`,
+    /// `mm/dd/yyyy`, `yyyy-mm-dd hh:mm:ss`, `dd.mm.yyyy hh:mm`, ...; ASCII
+    /// case-insensitive). A name without any `%` that is not a friendly name
+    /// is an [`IngestError::InvalidFormat`]. Without a format, ISO 8601 /
+    /// RFC 3339 values and the dotted `dd.mm.yyyy[ hh:mm[:ss]]` form are
+    /// accepted; slashed dates are ambiguous and need a declared format.
     pub format: Option<String>,
 }
 
@@ -56,7 +64,8 @@ impl FieldSpec {
         }
     }
 
-    /// Sets the chrono strftime format used for `Date` / `Datetime` fields.
+    /// Sets the format (strftime or friendly name, see [`FieldSpec::format`])
+    /// used for `Date` / `Datetime` fields.
     pub fn with_format(mut self, format: impl Into<String>) -> Self {
         self.format = Some(format.into());
         self
@@ -74,6 +83,12 @@ pub struct CsvOptions {
     /// Cells equal to one of these (after trimming ASCII whitespace from both)
     /// are null, not errors. Default `[""]`.
     pub null_values: Vec<String>,
+    /// Time zone of `Datetime` values without a UTC offset: they are local
+    /// wall-clock times there (a time repeated when clocks fall back is the
+    /// earlier instant; a time skipped when clocks spring forward is shifted
+    /// forward by the gap). Values with an offset or `Z` keep their own;
+    /// `Date` fields are unaffected. `None` (the default) is UTC.
+    pub timezone: Option<Zone>,
 }
 
 impl Default for CsvOptions {
@@ -82,6 +97,7 @@ impl Default for CsvOptions {
             delimiter: b',',
             batch_rows: DEFAULT_BATCH_ROWS,
             null_values: vec![String::new()],
+            timezone: None,
         }
     }
 }

@@ -61,7 +61,10 @@ impl CsvSource {
             .iter()
             .zip(sources)
             .zip(formats)
-            .map(|((f, src), fmt)| ColumnParser::new(f.ty, src, fmt, capacity))
+            .map(|((f, src), fmt)| {
+                ColumnParser::new(f.ty, src, fmt, capacity)
+                    .with_zone(options.timezone.unwrap_or_default())
+            })
             .collect();
         let schema = Arc::new(Schema::new(
             fields

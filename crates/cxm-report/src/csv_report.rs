@@ -1,7 +1,9 @@
 //! All results of a run as one CSV table.
 //!
 //! Columns: `metric,plugin,<one per grouping dimension>,period (when the grouping has a
-//! period),value,unit,n,ci_low,ci_high,ci_level,ci_method,warnings,details`. A key that a
+//! period),value,unit,n,ci_low,ci_high,ci_level,ci_method,warnings,details`, then the
+//! trend (`previous_period,delta,p_value,p_adjusted,significant`) and benchmark comparison
+//! (`benchmark,benchmark_value,benchmark_delta,benchmark_p_value,benchmark_significant`). A key that a
 //! row is not grouped by (the overall row, roll-ups) reads `(all)`; a missing group value is
 //! an empty cell; numbers use Rust's shortest round-tripping
 //! float formatting; warnings are joined with `;`; details are compact JSON.
@@ -29,6 +31,16 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
         "ci_method",
         "warnings",
         "details",
+        "previous_period",
+        "delta",
+        "p_value",
+        "p_adjusted",
+        "significant",
+        "benchmark",
+        "benchmark_value",
+        "benchmark_delta",
+        "benchmark_p_value",
+        "benchmark_significant",
     ]);
     writer.write_record(&header)?;
 
@@ -58,6 +70,28 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
         }
         record.push(r.warnings.join(";"));
         record.push(serde_json::to_string(&r.details)?);
+        let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+        let flag = |x: Option<bool>| x.map(|v| v.to_string()).unwrap_or_default();
+        match &row.trend {
+            Some(t) => record.extend([
+                t.previous_period.clone(),
+                opt(t.delta),
+                opt(t.p_value),
+                opt(t.p_adjusted),
+                flag(t.significant),
+            ]),
+            None => record.extend(std::iter::repeat_n(String::new(), 5)),
+        }
+        match &row.benchmark {
+            Some(b) => record.extend([
+                b.id.clone(),
+                b.value.to_string(),
+                opt(b.delta),
+                opt(b.p_value),
+                flag(b.significant),
+            ]),
+            None => record.extend(std::iter::repeat_n(String::new(), 5)),
+        }
         writer.write_record(&record)?;
     }
     writer.flush()?;

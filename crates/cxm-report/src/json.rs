@@ -6,8 +6,11 @@
 //! it is whole.
 
 use crate::error::RenderError;
-use crate::model::{DatasetSummary, Grouping, MetricSummary, ResultRow, RunReport};
-use cxm_result::{Interval, Table};
+use crate::model::{
+    AnalysisSettings, BenchmarkComparison, DatasetSummary, Grouping, MetricSummary, ResultRow,
+    RunReport, Trend,
+};
+use cxm_result::{Interval, Table, TestBasis};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -24,6 +27,7 @@ pub fn render_json(report: &RunReport, out: &mut impl Write) -> Result<(), Rende
         datasets: &report.datasets,
         metrics: &report.metrics,
         results: report.results.iter().map(JsonResult::from).collect(),
+        analysis: report.analysis.as_ref(),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")?;
@@ -41,6 +45,7 @@ struct JsonReport<'a> {
     datasets: &'a [DatasetSummary],
     metrics: &'a [MetricSummary],
     results: Vec<JsonResult<'a>>,
+    analysis: Option<&'a AnalysisSettings>,
 }
 
 #[derive(Serialize)]
@@ -55,6 +60,10 @@ struct JsonResult<'a> {
     ci: Option<&'a Interval>,
     details: &'a Map<String, Value>,
     warnings: &'a [String],
+    band: Option<&'a Value>,
+    trend: Option<&'a Trend>,
+    benchmark: Option<&'a BenchmarkComparison>,
+    basis: Option<&'a TestBasis>,
     tables: &'a [Table],
 }
 
@@ -71,6 +80,10 @@ impl<'a> From<&'a ResultRow> for JsonResult<'a> {
             ci: r.ci.as_ref(),
             details: &r.details,
             warnings: &r.warnings,
+            band: r.details.get("band").filter(|b| b.is_string()),
+            trend: row.trend.as_ref(),
+            benchmark: row.benchmark.as_ref(),
+            basis: r.basis.as_ref(),
             tables: &r.tables,
         }
     }

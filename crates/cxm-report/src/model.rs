@@ -27,6 +27,8 @@ pub struct RunReport {
     pub metrics: Vec<MetricSummary>,
     /// One entry per metric × group (overall first, with an empty group).
     pub results: Vec<ResultRow>,
+    /// Significance settings, once the analysis has run.
+    pub analysis: Option<AnalysisSettings>,
 }
 
 /// The grouping of results.
@@ -68,8 +70,8 @@ pub struct DatasetSummary {
     pub invalid_values: BTreeMap<String, u64>,
 }
 
-/// Row accounting and status of one metric: `rows_used + Σ rows_rejected = rows_accepted`
-/// of its dataset.
+/// Row accounting and status of one metric: `rows_used + Σ rows_rejected + rows_filtered =
+/// rows_accepted` of its dataset.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct MetricSummary {
     /// Metric id in the config.
@@ -84,6 +86,10 @@ pub struct MetricSummary {
     pub rows_used: u64,
     /// Rows rejected, per reason.
     pub rows_rejected: BTreeMap<String, u64>,
+    /// Rows outside the metric's filter (not rejected: out of scope).
+    pub rows_filtered: u64,
+    /// The metric's filter in words, if it has one.
+    pub filter: Option<String>,
     /// Set when the metric failed during the run; its results are then absent.
     pub error: Option<String>,
     /// How this metric's results are grouped.
@@ -102,6 +108,68 @@ pub struct ResultRow {
     pub group: Vec<(String, Option<String>)>,
     /// The plugin's result.
     pub result: MetricResult,
+    /// Change from the previous period of the same group, when grouped by period.
+    pub trend: Option<Trend>,
+    /// Comparison with the metric's benchmark, when it has one.
+    pub benchmark: Option<BenchmarkComparison>,
+}
+
+/// Change from the previous period, with a two-sided significance test.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct Trend {
+    /// Label of the period compared with (the closest earlier one with data).
+    pub previous_period: String,
+    /// The value in that period.
+    pub previous_value: Option<f64>,
+    /// This value minus the previous one, in the metric's unit.
+    pub delta: Option<f64>,
+    /// The test used (`nps_difference_z`, `two_proportion_z`, `welch_t`), if any.
+    pub test: Option<String>,
+    /// The test statistic.
+    pub statistic: Option<f64>,
+    /// Two-sided p-value.
+    pub p_value: Option<f64>,
+    /// p-value after the report's adjustment for multiple tests.
+    pub p_adjusted: Option<f64>,
+    /// Whether `p_adjusted` is below alpha.
+    pub significant: Option<bool>,
+}
+
+/// A result against a published benchmark, with a one-sided test in the direction of the
+/// difference.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct BenchmarkComparison {
+    /// Benchmark id.
+    pub id: String,
+    /// Segment or industry of the benchmark.
+    pub segment: String,
+    /// Where the figure comes from.
+    pub source: String,
+    /// The benchmark value.
+    pub value: f64,
+    /// Result minus benchmark.
+    pub delta: Option<f64>,
+    /// `above`, `below` or `equal`.
+    pub direction: String,
+    /// The test used, if any.
+    pub test: Option<String>,
+    /// One-sided p-value in the direction of the difference.
+    pub p_value: Option<f64>,
+    /// Whether `p_value` is below alpha.
+    pub significant: Option<bool>,
+}
+
+/// Settings of the significance tests in a report.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct AnalysisSettings {
+    /// Significance level.
+    pub alpha: f64,
+    /// Adjustment of p-values (`none`, `holm`, `benjamini-hochberg`).
+    pub adjustment: String,
+    /// How the adjustment's family is formed.
+    pub family: String,
+    /// Number of period-over-period tests made.
+    pub tests: usize,
 }
 
 /// One rejected row or value, as written to `rejected.csv`.

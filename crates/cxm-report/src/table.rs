@@ -171,11 +171,21 @@ fn write_metric(
                 .collect();
             parts.join(", ")
         };
+        let filtered = match &s.filter {
+            Some(f) => format!("; outside filter ({f}): {}", count(s.rows_filtered)),
+            None => String::new(),
+        };
         writeln!(
             out,
-            "  rows used {}; rejected: {rejected}",
+            "  rows used {}; rejected: {rejected}{filtered}",
             count(s.rows_used)
         )?;
+        if rows
+            .iter()
+            .any(|r| r.trend.as_ref().is_some_and(|t| t.significant.is_some()))
+        {
+            writeln!(out, "  Δ prev: change from the previous period; * significant (two-sided test at the report's alpha)")?;
+        }
     }
     Ok(())
 }
@@ -226,6 +236,11 @@ fn write_results(
         .map(|ci| ci.level);
     let ci_header = ci_level.map_or_else(|| "CI".to_string(), |l| format!("{}% CI", percent(l)));
     let with_notes = ordered.iter().any(|r| !r.result.warnings.is_empty());
+    let with_trend = ordered.iter().any(|r| r.trend.is_some());
+    let benchmark_header = ordered
+        .iter()
+        .find_map(|r| r.benchmark.as_ref())
+        .map(|b| format!("vs {} ({})", b.segment, fixed(b.value, 1)));
 
     let mut headers: Vec<(String, Align)> = group_names
         .iter()
@@ -234,6 +249,12 @@ fn write_results(
     headers.push(("value".into(), Align::Right));
     headers.push(("n".into(), Align::Right));
     headers.push((ci_header, Align::Left));
+    if with_trend {
+        headers.push(("Δ prev".into(), Align::Right));
+    }
+    if let Some(h) = &benchmark_header {
+        headers.push((h.clone(), Align::Right));
+    }
     if with_notes {
         headers.push(("notes".into(), Align::Left));
     }
@@ -278,6 +299,36 @@ fn write_results(
             }
             None => String::new(),
         }));
+        if with_trend {
+            cells.push(
+                match row
+                    .trend
+                    .as_ref()
+                    .and_then(|t| t.delta.map(|d| (d, t.significant)))
+                {
+                    Some((d, significant)) => Cell {
+                        text: marked(d, significant == Some(true)),
+                        flagged: significant == Some(true),
+                    },
+                    None => Cell::plain(""),
+                },
+            );
+        }
+        if benchmark_header.is_some() {
+            cells.push(
+                match row
+                    .benchmark
+                    .as_ref()
+                    .and_then(|b| b.delta.map(|d| (d, b.significant)))
+                {
+                    Some((d, significant)) => Cell {
+                        text: marked(d, significant == Some(true)),
+                        flagged: significant == Some(true),
+                    },
+                    None => Cell::plain(""),
+                },
+            );
+        }
         if with_notes {
             let notes: Vec<String> = r.warnings.iter().map(|w| w.replace('_', " ")).collect();
             cells.push(Cell {
@@ -288,6 +339,23 @@ fn write_results(
         table.push(cells);
     }
     write_grid(out, &headers, &table, color)
+}
+
+/// A signed change with an arrow, starred when significant: `+4.2 ▲*`.
+fn marked(delta: f64, significant: bool) -> String {
+    let arrow = if delta > 0.0 {
+        "▲"
+    } else if delta < 0.0 {
+        "▼"
+    } else {
+        "="
+    };
+    let sign = if delta > 0.0 { "+" } else { "" };
+    format!(
+        "{sign}{} {arrow}{}",
+        fixed(delta, 1),
+        if significant { "*" } else { " " }
+    )
 }
 
 /// Writes an aligned grid indented by two spaces: header, rule, rows. Lines carry no

@@ -84,6 +84,8 @@ fn report() -> RunReport {
                     ("not_a_number".into(), 2),
                     ("out_of_scale".into(), 3),
                 ]),
+                rows_filtered: 0,
+                filter: None,
                 error: None,
                 grouping: test_grouping(),
             },
@@ -94,6 +96,8 @@ fn report() -> RunReport {
                 dataset: "survey".into(),
                 rows_used: 0,
                 rows_rejected: BTreeMap::new(),
+                rows_filtered: 0,
+                filter: None,
                 error: Some("plugin panicked in update".into()),
                 grouping: test_grouping(),
             },
@@ -104,20 +108,27 @@ fn report() -> RunReport {
                 plugin: "nps".into(),
                 group: vec![],
                 result: overall,
+                trend: None,
+                benchmark: None,
             },
             ResultRow {
                 metric: "NPS".into(),
                 plugin: "nps".into(),
                 group: group(Some("north"), Some("web"), "2025-03"),
                 result: north,
+                trend: None,
+                benchmark: None,
             },
             ResultRow {
                 metric: "NPS".into(),
                 plugin: "nps".into(),
                 group: group(None, Some("web"), "2025-04"),
                 result: empty,
+                trend: None,
+                benchmark: None,
             },
         ],
+        analysis: None,
     }
 }
 
@@ -225,21 +236,22 @@ fn csv_header_and_rows() {
     assert_eq!(
         lines[0],
         "metric,plugin,region,channel,period,value,unit,n,ci_low,ci_high,ci_level,ci_method,\
-         warnings,details"
+         warnings,details,previous_period,delta,p_value,p_adjusted,significant,benchmark,\
+         benchmark_value,benchmark_delta,benchmark_p_value,benchmark_significant"
     );
     assert_eq!(
         lines[1],
         "NPS,nps,(all),(all),(all),20,NPS points (-100 to 100),2000,16.94,23.06,0.95,wald,,\
-         \"{\"\"promoters\"\":1000,\"\"detractors\"\":600}\""
+         \"{\"\"promoters\"\":1000,\"\"detractors\"\":600}\",,,,,,,,,,"
     );
     assert_eq!(
         lines[2],
         "NPS,nps,north,web,2025-03,25.5,NPS points (-100 to 100),1234.5,10.26,40.75,0.95,wald,\
-         low_sample,{}"
+         low_sample,{},,,,,,,,,,"
     );
     assert_eq!(
         lines[3],
-        "NPS,nps,,web,2025-04,,NPS points (-100 to 100),0,,,,,no_data,{}"
+        "NPS,nps,,web,2025-04,,NPS points (-100 to 100),0,,,,,no_data,{},,,,,,,,,,"
     );
     assert_eq!(lines.len(), 4);
 }

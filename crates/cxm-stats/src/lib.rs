@@ -2,6 +2,13 @@
 //! quantiles, frequency-weighted moments, the t interval of a mean and the Wilson score
 //! interval of a proportion.
 //!
+//! Comparisons build on them: normal and t CDFs ([`normal_cdf`], [`student_t_cdf`]),
+//! period-over-period tests ([`nps_difference_z`], [`two_proportion_z`], [`welch_t`]),
+//! one-sided tests against a benchmark ([`nps_vs_benchmark`], [`proportion_vs_benchmark`],
+//! [`mean_vs_benchmark`]), multiple-testing adjustment ([`holm`], [`benjamini_hochberg`])
+//! and sample sizes for a target margin of error ([`sample_size_nps`],
+//! [`sample_size_proportion`], [`sample_size_mean`]).
+//!
 //! Every function returns `None` instead of panicking when its inputs do not define a
 //! result (a confidence level outside (0, 1), no observations, no degrees of freedom), so a
 //! plugin can report "undefined" rather than a made-up number.
@@ -9,8 +16,19 @@
 //! Weights are frequency weights (row multiplicities): a row with weight 3 counts exactly as
 //! three identical rows, so pre-aggregated input gives the same result as the raw rows.
 
+mod adjust;
+mod distribution;
 mod quantile;
+mod sample_size;
+mod significance;
+pub use adjust::{benjamini_hochberg, holm};
+pub use distribution::{normal_cdf, student_t_cdf};
 pub use quantile::{quantile_sorted, WeightedSample};
+pub use sample_size::{sample_size_mean, sample_size_nps, sample_size_proportion};
+pub use significance::{
+    mean_vs_benchmark, nps_difference_z, nps_vs_benchmark, proportion_vs_benchmark,
+    two_proportion_z, welch_t, TestOutcome,
+};
 
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 

@@ -73,6 +73,7 @@ impl Count {
             value: (count > 0.0).then_some(count),
             unit: self.unit(),
             n: count,
+            // No test basis: a count is not a mean, share or NPS.
             ..Default::default()
         };
         sample_warnings(result, self.params.min_n)

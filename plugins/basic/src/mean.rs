@@ -61,6 +61,16 @@ impl MeanState {
     }
 }
 
+/// The test basis of the mean: mean, sample variance (frequency weights) and n; `None`
+/// when n <= 1, where the sample variance is undefined.
+fn mean_basis(m: &Moments) -> Option<TestBasis> {
+    Some(TestBasis::Mean {
+        mean: m.mean()?,
+        variance: m.sample_variance()?,
+        n: m.weight,
+    })
+}
+
 /// The bound `mean` metric.
 #[derive(Clone, Debug)]
 pub struct Mean {
@@ -128,6 +138,7 @@ impl Mean {
             unit: self.unit(),
             n: m.weight,
             ci,
+            basis: mean_basis(m),
             ..Default::default()
         }
         .detail("sd", detail_number(m.sample_variance().map(f64::sqrt)))

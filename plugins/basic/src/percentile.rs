@@ -164,6 +164,8 @@ impl Percentile {
             value: at(0),
             unit: self.unit(),
             n: state.n,
+            // No test basis: a percentile is not a mean, share or NPS (its difference
+            // would need a different test).
             ..Default::default()
         }
         .detail("p", number(self.p))

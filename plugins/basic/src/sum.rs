@@ -80,6 +80,7 @@ impl Sum {
             value: (state.n > 0.0).then_some(state.sum),
             unit: self.unit(),
             n: state.n,
+            // No test basis: a sum is not a mean, share or NPS.
             ..Default::default()
         };
         sample_warnings(result, self.params.min_n)

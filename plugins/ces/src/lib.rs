@@ -103,6 +103,16 @@ fn interval_detail((low, high): (f64, f64), level: f64, method: &str) -> Value {
     serde_json::json!({"low": number(low), "high": number(high), "level": number(level), "method": method})
 }
 
+/// The test basis of a mean score: mean, sample variance (frequency weights) and n;
+/// `None` when n <= 1, where the sample variance is undefined.
+fn mean_basis(moments: &Moments) -> Option<TestBasis> {
+    Some(TestBasis::Mean {
+        mean: moments.mean()?,
+        variance: moments.sample_variance()?,
+        n: moments.weight,
+    })
+}
+
 /// Resolves and checks the `easy` range against the scale and direction.
 fn resolve_easy(params: &CesParams) -> Result<[i64; 2], String> {
     let (easy, given) = match (params.easy, params.higher_is_easier) {
@@ -237,6 +247,7 @@ impl Ces {
             unit: self.unit(),
             n,
             ci,
+            basis: mean_basis(&state.moments),
             ..Default::default()
         }
         .detail("easy", number(state.easy))

@@ -217,3 +217,42 @@ fn unknown_params_and_bad_confidence_are_refused() {
     assert!(err.contains("for a 95% interval write 0.95"), "{err}");
     assert!(with(json!({"confidence": -1.0})).is_err());
 }
+
+#[test]
+fn basis_is_the_mean_with_its_sample_variance() {
+    // Weighted scores: 7 × 2, 5 × 1, 2 × 1 → n = 4, Σw·x = 21, Σw·x² = 98 + 25 + 4 = 127.
+    // mean = 21/4 = 5.25; variance = (127 − 21²/4)/(4 − 1) = (127 − 110.25)/3 = 5.583333…
+    let m = ces();
+    let s = tally_counts(&m, &[(7, 2), (5, 1), (2, 1)]);
+    let r = m.result(&s);
+    assert_eq!(r.value, Some(5.25));
+    let Some(TestBasis::Mean { mean, variance, n }) = r.basis else {
+        panic!("expected a Mean basis, got {:?}", r.basis)
+    };
+    assert_eq!(mean, 5.25);
+    close(variance, 16.75 / 3.0);
+    assert_eq!(n, 4.0);
+    assert_eq!(Some(mean), r.value);
+    assert_eq!(n, r.n);
+    // Fractional weights are frequency weights: 7 × 1.5 and 1 × 0.5 → n = 2,
+    // Σw·x = 11, Σw·x² = 74; mean 5.5, variance = (74 − 60.5)/1 = 13.5.
+    let mut s = CesState::default();
+    m.tally(&mut s, Some(7), 1.5).unwrap();
+    m.tally(&mut s, Some(1), 0.5).unwrap();
+    let r = m.result(&s);
+    assert_eq!(
+        r.basis,
+        Some(TestBasis::Mean {
+            mean: 5.5,
+            variance: 13.5,
+            n: 2.0
+        })
+    );
+    // n = 1: a mean but no sample variance, so no basis; n = 0: neither.
+    let r = m.result(&tally_counts(&m, &[(6, 1)]));
+    assert_eq!(r.value, Some(6.0));
+    assert_eq!(r.basis, None);
+    let r = m.result(&CesState::default());
+    assert_eq!(r.value, None);
+    assert_eq!(r.basis, None);
+}

@@ -105,6 +105,9 @@ fn base(unit: &str, state: &CacState, min_n: u64) -> MetricResult {
     let mut r = MetricResult {
         n: state.acquired,
         unit: unit.to_string(),
+        // No test basis (`basis` stays None): CAC is a ratio of sums (spend / acquired) and
+        // LTV:CAC a given value over it; neither is an NPS, a proportion or a mean of
+        // observations, so there is no standard test of their differences.
         ..Default::default()
     }
     .detail("spend", number(state.spend))

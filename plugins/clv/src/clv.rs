@@ -151,6 +151,10 @@ impl Clv {
         let mut result = MetricResult {
             n: customers,
             unit: UNIT.to_string(),
+            // No test basis (`basis` stays None): CLV is a projection (average order value ×
+            // purchase rate × lifespan × margin) built from ratios of sums and params, not an
+            // NPS, a proportion or a plain mean with a sample variance, so there is no standard
+            // test of its differences.
             ..Default::default()
         }
         .detail("method", self.plan.method().name())

@@ -156,3 +156,12 @@ fn param_errors_explain_the_fix() {
         .unwrap_err()
         .contains("unknown field"));
 }
+
+#[test]
+fn cac_and_ltv_cac_have_no_test_basis() {
+    // Ratios of sums (and a given LTV over one): no standard test applies, so no basis.
+    let r = cac(json!({})).unwrap().result(&state(&ROWS));
+    assert_eq!((r.value, &r.basis), (Some(60.0), &None));
+    let r = ltv_cac(json!({"ltv": 750})).unwrap().result(&state(&ROWS));
+    assert_eq!((r.value, &r.basis), (Some(12.5), &None));
+}

@@ -244,3 +244,26 @@ fn param_errors_explain_the_fix() {
     let m = clv(json!({"method": "historical", "min_n": 2})).unwrap();
     assert!(m.result(&four_years(&m)).warnings.is_empty());
 }
+
+#[test]
+fn clv_has_no_test_basis() {
+    // A projection from ratios of sums: no standard test applies, so no basis, whatever
+    // the method.
+    for params in [
+        json!({"method": "simple", "lifespan_years": 3}),
+        json!({"method": "historical"}),
+        json!({"method": "predictive", "lifespan_months": 36}),
+    ] {
+        let m = clv(params).unwrap();
+        let r = m.result(&four_years(&m));
+        assert_eq!(
+            r.value,
+            Some(if r.details["method"] == "historical" {
+                1000.0
+            } else {
+                750.0
+            })
+        );
+        assert_eq!(r.basis, None);
+    }
+}

@@ -52,6 +52,17 @@ fn optional(x: Option<f64>) -> Value {
     x.map_or(Value::Null, number)
 }
 
+/// The test basis of the mean score over customers (each at its latest snapshot): mean,
+/// sample variance with the row weights as frequency weights, and n; `None` when n <= 1,
+/// where the sample variance is undefined.
+fn mean_basis(moments: &Moments) -> Option<TestBasis> {
+    Some(TestBasis::Mean {
+        mean: moments.mean()?,
+        variance: moments.sample_variance()?,
+        n: moments.weight,
+    })
+}
+
 impl Composite {
     /// Whether a customer whose score went from `previous` to `latest` is cooling: it fell
     /// by at least `cooling_drop` points.
@@ -112,6 +123,7 @@ impl Composite {
             unit: UNIT.to_string(),
             n,
             ci,
+            basis: mean_basis(&moments),
             ..Default::default()
         }
         .detail("customers", number(n))

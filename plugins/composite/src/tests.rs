@@ -354,3 +354,62 @@ fn merging_equals_one_state_and_destination_wins() {
     assert_eq!(r.details["merge_duplicates"], json!(1));
     assert!(r.warnings.iter().any(|w| w == "duplicate_entity"));
 }
+
+#[test]
+fn basis_is_the_mean_and_sample_variance_of_latest_scores() {
+    let m = metric();
+    let (state, _) = state_of(&m, &portfolio());
+    let r = m.result(&state);
+    // Latest scores 82.5, 30, 50, 55, 32.5: mean 50, s² = (14287.5 − 250²/5) / 4 = 446.875.
+    assert_eq!(
+        r.basis,
+        Some(TestBasis::Mean {
+            mean: 50.0,
+            variance: 446.875,
+            n: 5.0
+        })
+    );
+    assert_eq!(r.value, Some(50.0));
+    assert_eq!(r.n, 5.0);
+    // Frequency weights: A (82.5) with weight 2 and B (30): Σw = 3, Σw·x = 195,
+    // Σw·x² = 2·6806.25 + 900 = 14512.5; s² = (14512.5 − 195²/3) / 2 = 918.75.
+    let mut weighted = CompositeState::default();
+    m.tally(
+        &mut weighted,
+        Some("A"),
+        Some(D1),
+        &[Some(15.0), Some(1.0), Some(9.0)],
+        2.0,
+    )
+    .unwrap();
+    m.tally(
+        &mut weighted,
+        Some("B"),
+        Some(D1),
+        &[Some(5.0), Some(4.0), Some(7.0)],
+        1.0,
+    )
+    .unwrap();
+    let r = m.result(&weighted);
+    assert_eq!(
+        r.basis,
+        Some(TestBasis::Mean {
+            mean: 65.0,
+            variance: 918.75,
+            n: 3.0
+        })
+    );
+    assert_eq!(r.value, Some(65.0));
+}
+
+#[test]
+fn no_basis_without_a_sample_variance() {
+    let m = metric();
+    // One customer: a mean but no variance.
+    let (state, _) = state_of(&m, &portfolio()[..1]);
+    let r = m.result(&state);
+    assert_eq!(r.value, Some(100.0));
+    assert_eq!(r.basis, None);
+    let r = m.result(&CompositeState::default());
+    assert_eq!((r.value, &r.basis), (None, &None));
+}

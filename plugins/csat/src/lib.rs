@@ -183,6 +183,10 @@ impl Csat {
             unit: self.unit(),
             n,
             ci,
+            basis: (n > 0.0).then_some(TestBasis::Proportion {
+                successes: state.satisfied,
+                n,
+            }),
             ..Default::default()
         }
         .detail("satisfied", number(state.satisfied))

@@ -234,3 +234,32 @@ fn confidence_applies_to_both_intervals() {
     assert_eq!(ci.level, 0.9);
     assert_eq!(r.details["mean_ci"]["level"], json!(0.9));
 }
+
+#[test]
+fn basis_is_the_satisfied_proportion_and_matches_the_value() {
+    // Weighted: 2 × score 5, 1.5 × score 4, 0.5 × score 2 → 3.5 satisfied of n = 4:
+    // CSAT = 100 · 3.5 / 4 = 87.5.
+    let m = csat();
+    let mut s = CsatState::default();
+    m.tally(&mut s, Some(5), 2.0).unwrap();
+    m.tally(&mut s, Some(4), 1.5).unwrap();
+    m.tally(&mut s, Some(2), 0.5).unwrap();
+    let r = m.result(&s);
+    assert_eq!(r.value, Some(87.5));
+    assert_eq!(
+        r.basis,
+        Some(TestBasis::Proportion {
+            successes: 3.5,
+            n: 4.0
+        })
+    );
+    let Some(TestBasis::Proportion { successes, n }) = r.basis else {
+        unreachable!()
+    };
+    close(r.value.unwrap(), 100.0 * successes / n);
+    assert_eq!(n, r.n);
+    // No answers: no value, no basis.
+    let r = m.result(&CsatState::default());
+    assert_eq!(r.value, None);
+    assert_eq!(r.basis, None);
+}

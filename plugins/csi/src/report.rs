@@ -162,6 +162,10 @@ impl Csi {
             n,
             ci,
             tables: vec![table],
+            // No test basis (`basis` stays None): the index is a weighted combination of
+            // per-attribute means over different rows, not one NPS, proportion or mean of
+            // observations; its variance needs the Satterthwaite approximation above, which
+            // none of the standard tests (NPS z, two-proportion z, Welch t) takes.
             ..Default::default()
         }
         .detail("attributes", lines.len())

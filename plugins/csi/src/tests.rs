@@ -383,3 +383,12 @@ fn invalid_params_are_refused_with_a_reason() {
     let m = csi(json!({"scale": [1, 5]}), true).unwrap();
     assert_eq!(m.params().importance_scale, [1.0, 5.0]);
 }
+
+#[test]
+fn csi_has_no_test_basis() {
+    // The index combines per-attribute means; no standard test applies, so no basis.
+    let m = csi(json!({"weights": {"price": 6, "delivery": 2}}), false).unwrap();
+    let r = m.result(&tally(&m, &EXAMPLE));
+    assert!(r.value.is_some());
+    assert_eq!(r.basis, None);
+}

@@ -42,6 +42,17 @@ struct Totals {
     criteria: Vec<Moments>,
 }
 
+/// The test basis of the IQS: the mean review score, the sample variance of review scores
+/// (frequency weights: review weights) and the weighted number of reviews; `None` when
+/// n <= 1, where the sample variance is undefined.
+fn mean_basis(scores: &Moments) -> Option<TestBasis> {
+    Some(TestBasis::Mean {
+        mean: scores.mean()?,
+        variance: scores.sample_variance()?,
+        n: scores.weight,
+    })
+}
+
 impl Iqs {
     /// The score of one review.
     pub fn review_score(&self, review: &Review) -> ReviewScore {
@@ -140,6 +151,7 @@ impl Iqs {
                 method: "t".to_string(),
             }),
             tables: vec![table],
+            basis: mean_basis(&t.scores),
             ..Default::default()
         }
         .detail("reviews", number(n))

@@ -169,6 +169,11 @@ impl Nps {
             unit: UNIT.to_string(),
             n,
             ci: self.interval(state),
+            basis: (n > 0.0).then_some(TestBasis::Nps {
+                promoters: state.promoters,
+                detractors: state.detractors,
+                n,
+            }),
             ..Default::default()
         }
         .detail("promoters", number(state.promoters))

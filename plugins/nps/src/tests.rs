@@ -314,3 +314,32 @@ fn bands_follow_the_thresholds() {
     let err = with(json!({"bands": {"good": 80}})).unwrap_err();
     assert!(err.contains("bands must rise"), "{err}");
 }
+
+#[test]
+fn basis_carries_the_weighted_counts_and_matches_the_value() {
+    // 7 promoters, 2.5 passives, 0.5 detractors (weighted): n = 10, NPS = 100·(7 − 0.5)/10 = 65.
+    let r = nps().result(&counts(7.0, 2.5, 0.5));
+    assert_eq!(r.value, Some(65.0));
+    assert_eq!(
+        r.basis,
+        Some(TestBasis::Nps {
+            promoters: 7.0,
+            detractors: 0.5,
+            n: 10.0
+        })
+    );
+    let Some(TestBasis::Nps {
+        promoters,
+        detractors,
+        n,
+    }) = r.basis
+    else {
+        unreachable!()
+    };
+    close(r.value.unwrap(), 100.0 * (promoters - detractors) / n);
+    assert_eq!(n, r.n);
+    // No answers: no value, no basis.
+    let r = nps().result(&NpsState::default());
+    assert_eq!(r.value, None);
+    assert_eq!(r.basis, None);
+}

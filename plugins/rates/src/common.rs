@@ -72,7 +72,8 @@ impl Proportion {
 }
 
 /// The result of a rate: value = 100 · hits / total, Wilson interval on 0-100, n = total,
-/// `no_data` and `low_sample` warnings.
+/// basis = Proportion { successes: hits, n: total } (when total > 0), `no_data` and
+/// `low_sample` warnings.
 pub fn rate_result(p: &Proportion, unit: &str, settings: RateSettings) -> MetricResult {
     let level = settings.confidence;
     let n = p.total;
@@ -87,6 +88,10 @@ pub fn rate_result(p: &Proportion, unit: &str, settings: RateSettings) -> Metric
         unit: unit.to_string(),
         n,
         ci,
+        basis: (n > 0.0).then_some(TestBasis::Proportion {
+            successes: p.hits,
+            n,
+        }),
         ..Default::default()
     };
     if n <= 0.0 {

@@ -32,6 +32,34 @@ impl Kind {
             Kind::Churn => p.churn_pct(),
         }
     }
+
+    /// The test basis of the headline rate of `p`, as a share of the customers at start S:
+    /// retention = (E − N) of S, churn = L of S, so `value` = 100 · successes / n.
+    ///
+    /// Since E = S + N − L, E − N = S − L ≤ S always, but a customer who joins and leaves
+    /// within the period is in N and L without being in S, so L can exceed S (and E − N go
+    /// below 0; CRR is then negative and churn above 100 %). The rate is then not a
+    /// proportion of S and a two-proportion test does not apply: no basis. `None` also when
+    /// S = 0 (no value).
+    pub fn basis(self, p: &PeriodCounts) -> Option<TestBasis> {
+        let n = p.at_start;
+        if n <= 0.0 {
+            return None;
+        }
+        let successes = match self {
+            Kind::Retention => p.at_end - p.new,
+            Kind::Churn => p.lost,
+        };
+        // Fractional weights can leave rounding residue at the bounds 0 and S.
+        let slack = 1e-9 * n;
+        if !(-slack..=n + slack).contains(&successes) {
+            return None;
+        }
+        Some(TestBasis::Proportion {
+            successes: successes.clamp(0.0, n),
+            n,
+        })
+    }
 }
 
 /// The columns of the `periods` table.
@@ -87,6 +115,7 @@ pub fn result(kind: Kind, periods: &Periods, min_n: u64, state: &RetentionState)
     if let Some(last) = rows.last() {
         result.value = kind.value(last);
         result.n = last.at_start;
+        result.basis = kind.basis(last);
         result = result
             .detail("period", last.label.clone())
             .detail("start", date_text(last.start))

@@ -366,3 +366,73 @@ fn param_errors_explain_the_fix() {
     );
     assert!(err(json!({"periods": {}})).contains("unknown field"));
 }
+
+fn proportion(r: &MetricResult) -> (f64, f64) {
+    match r.basis {
+        Some(TestBasis::Proportion { successes, n }) => {
+            let value = r.value.expect("a basis implies a value");
+            assert!((value - 100.0 * successes / n).abs() < 1e-9, "{r:?}");
+            assert_eq!(n, r.n);
+            (successes, n)
+        }
+        ref other => panic!("expected a Proportion basis, got {other:?}"),
+    }
+}
+
+#[test]
+fn basis_is_a_share_of_the_customers_at_start() {
+    // Spec example: S = 200, N = 20, E = 200, L = 20. Retention: E − N = 180 of 200 (90 %);
+    // churn: L = 20 of 200 (10 %).
+    let c = monthly("2025-01-01", "2025-02-01");
+    let mut s = RetentionState::default();
+    add(&c, &mut s, "2024-06-01", None, 180.0);
+    add(&c, &mut s, "2024-06-01", Some("2025-01-15"), 20.0);
+    add(&c, &mut s, "2025-01-10", None, 20.0);
+    assert_eq!(proportion(&c.result(Kind::Retention, &s)), (180.0, 200.0));
+    assert_eq!(proportion(&c.result(Kind::Churn, &s)), (20.0, 200.0));
+    // The headline period is the last one: March has S = 250, N = 0, E = 230, L = 20.
+    let c = monthly("2025-01-01", "2025-04-01");
+    let mut s = RetentionState::default();
+    add(&c, &mut s, "2024-06-01", None, 160.0);
+    add(&c, &mut s, "2024-06-01", Some("2025-01-15"), 20.0);
+    add(&c, &mut s, "2024-06-01", Some("2025-03-10"), 20.0);
+    add(&c, &mut s, "2025-01-10", None, 20.0);
+    add(&c, &mut s, "2025-02-05", None, 50.0);
+    assert_eq!(proportion(&c.result(Kind::Retention, &s)), (230.0, 250.0));
+    assert_eq!(proportion(&c.result(Kind::Churn, &s)), (20.0, 250.0));
+    // Fractional weights: S = 2.5 (0.5 leaves in January), N = 1.5 (stays):
+    // E − N = 2 of 2.5 (80 %), L = 0.5 of 2.5 (20 %).
+    let c = monthly("2025-01-01", "2025-02-01");
+    let mut s = RetentionState::default();
+    add(&c, &mut s, "2024-06-01", None, 2.0);
+    add(&c, &mut s, "2024-06-01", Some("2025-01-15"), 0.5);
+    add(&c, &mut s, "2025-01-10", None, 1.5);
+    assert_eq!(proportion(&c.result(Kind::Retention, &s)), (2.0, 2.5));
+    assert_eq!(proportion(&c.result(Kind::Churn, &s)), (0.5, 2.5));
+}
+
+#[test]
+fn no_basis_when_the_rate_is_not_a_share_of_the_customers_at_start() {
+    // S = 2 stay; 10 join and leave within January: N = 10, L = 10, E = 2.
+    // CRR = 100 · (2 − 10) / 2 = −400 and churn = 100 · 10 / 2 = 500: not proportions.
+    let c = monthly("2025-01-01", "2025-02-01");
+    let mut s = RetentionState::default();
+    add(&c, &mut s, "2024-06-01", None, 2.0);
+    add(&c, &mut s, "2025-01-05", Some("2025-01-20"), 10.0);
+    let r = c.result(Kind::Retention, &s);
+    assert_eq!((r.value, &r.basis), (Some(-400.0), &None));
+    let r = c.result(Kind::Churn, &s);
+    assert_eq!((r.value, &r.basis), (Some(500.0), &None));
+    // L = S is still a share: the 2 at start leave: L = 2 of 2 (100 % churn), E − N = 0 of 2.
+    let mut s = RetentionState::default();
+    add(&c, &mut s, "2024-06-01", Some("2025-01-10"), 2.0);
+    assert_eq!(proportion(&c.result(Kind::Churn, &s)), (2.0, 2.0));
+    assert_eq!(proportion(&c.result(Kind::Retention, &s)), (0.0, 2.0));
+    // No customers at start (S = 0): no value, no basis.
+    let mut s = RetentionState::default();
+    add(&c, &mut s, "2025-01-10", None, 3.0);
+    let r = c.result(Kind::Retention, &s);
+    assert_eq!((r.value, &r.basis), (None, &None));
+    let r = c.result(Kind::Churn, &RetentionState::default());
+    assert_eq!((r.value, &r.basis), (None, &None));
+}

@@ -128,9 +128,20 @@ pub struct Reporting {
     pub min_n: u64,
 }
 
+/// The test basis of the mean duration (in the reporting unit): mean, sample variance with
+/// the row weights as frequency weights, and n; `None` when n <= 1, where the sample
+/// variance is undefined.
+pub fn mean_basis(moments: &Moments) -> Option<TestBasis> {
+    Some(TestBasis::Mean {
+        mean: moments.mean()?,
+        variance: moments.sample_variance()?,
+        n: moments.weight,
+    })
+}
+
 /// The result of a duration metric: value = weighted mean; details mean, median, p90, p95
 /// (Hyndman-Fan definition 2, weighted), unit and without_end_event; ci = t interval of the
-/// mean; n = weighted count of durations.
+/// mean; n = weighted count of durations; basis = [`mean_basis`].
 pub fn result(durations: &Durations, reporting: Reporting) -> MetricResult {
     let n = durations.moments.weight;
     let mean = durations.moments.mean();
@@ -155,6 +166,7 @@ pub fn result(durations: &Durations, reporting: Reporting) -> MetricResult {
         unit: reporting.unit.name().to_string(),
         n,
         ci,
+        basis: mean_basis(&durations.moments),
         ..Default::default()
     }
     .detail("mean", mean.map_or(Value::Null, number))

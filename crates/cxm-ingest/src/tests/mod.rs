@@ -4,6 +4,7 @@
 mod header;
 mod parsing;
 mod streaming;
+mod zones;
 
 use std::path::{Path, PathBuf};
 

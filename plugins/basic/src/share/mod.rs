@@ -221,6 +221,10 @@ impl Share {
             unit: self.unit(),
             n,
             ci,
+            basis: (n > 0.0).then_some(TestBasis::Proportion {
+                successes: state.matching,
+                n,
+            }),
             ..Default::default()
         }
         .detail("matching", number(state.matching))

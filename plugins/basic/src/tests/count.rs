@@ -108,3 +108,10 @@ fn param_errors() {
     let typo = Harness::<Count>::bind(r#"{"units": "orders"}"#, &[("value", col)]);
     assert!(typo.err().unwrap().contains("unknown field `units`"));
 }
+
+#[test]
+fn count_has_no_test_basis() {
+    // A count is not a mean, share or NPS: no significance test, so no basis.
+    let c = Count::new(CountParams::default(), false).unwrap();
+    assert_eq!(c.result(3.5).basis, None);
+}

@@ -169,3 +169,43 @@ fn param_errors() {
     });
     assert!(nan.err().unwrap().contains("finite"));
 }
+
+#[test]
+fn basis_is_the_mean_with_its_sample_variance() {
+    use cxm_sdk::TestBasis;
+    // [1..5]: mean 3, s² = (55 − 15²/5) / 4 = 2.5, n = 5.
+    let mut h = bind("{}").unwrap();
+    h.update(&[numbers(&[1.0, 2.0, 3.0, 4.0, 5.0])], None, None)
+        .unwrap();
+    let r = h.finish(0).unwrap();
+    assert_eq!(
+        r.basis,
+        Some(TestBasis::Mean {
+            mean: 3.0,
+            variance: 2.5,
+            n: 5.0
+        })
+    );
+    // Frequency weights (2, ×3), (5, ×1), (7, ×2): Σw = 6, Σw·x = 25, Σw·x² = 135:
+    // mean 25/6, s² = (135 − 625/6) / 5 = 37/6; the basis mean is the value.
+    let mut w = bind("{}").unwrap();
+    w.update(&[numbers(&[2.0, 5.0, 7.0])], Some(&[3.0, 1.0, 2.0]), None)
+        .unwrap();
+    let r = w.finish(0).unwrap();
+    let Some(TestBasis::Mean { mean, variance, n }) = r.basis else {
+        panic!("expected a Mean basis, got {:?}", r.basis)
+    };
+    close(mean, 25.0 / 6.0, 1e-12);
+    close(variance, 37.0 / 6.0, 1e-12);
+    assert_eq!((Some(mean), n), (r.value, r.n));
+    assert_eq!(n, 6.0);
+    // One observation (the zero-weight row is none): a mean, no variance, no basis.
+    let m = Mean::new(MeanParams::default()).unwrap();
+    let mut s = MeanState::default();
+    m.tally(&mut s, Some(100.0), 0.0).unwrap();
+    m.tally(&mut s, Some(4.0), 1.0).unwrap();
+    let r = m.result(&s);
+    assert_eq!((r.value, &r.basis), (Some(4.0), &None));
+    let r = bind("{}").unwrap().finish(0).unwrap();
+    assert_eq!((r.value, &r.basis), (None, &None));
+}

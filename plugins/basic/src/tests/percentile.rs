@@ -150,3 +150,12 @@ fn param_errors() {
     assert!(err(r#"{"p": 0.9, "confidence": 0.9}"#).contains("unknown field `confidence`"));
     assert!(err(r#"{"p": "0.9"}"#).contains("invalid type"));
 }
+
+#[test]
+fn percentile_has_no_test_basis() {
+    // A percentile is not a mean, share or NPS: no significance test, so no basis.
+    let mut h = bind(r#"{"p": 0.9}"#).unwrap();
+    h.update(&[one_to_ten()], None, None).unwrap();
+    let r = h.finish(0).unwrap();
+    assert_eq!((r.value, &r.basis), (Some(9.5), &None));
+}

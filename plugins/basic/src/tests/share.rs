@@ -271,3 +271,45 @@ fn between_needs_two_numbers() {
     let e = number_share(r#"{"between": [1, 2, 3]}"#).err().unwrap();
     assert!(e.contains("between = [1, 2, 3] must be two numbers"), "{e}");
 }
+
+#[test]
+fn basis_is_matching_of_n() {
+    use cxm_sdk::TestBasis;
+    // chat ×1.5, Chat ×1, email ×2.5 (the two empty rows are rejected, not in n);
+    // exact "chat": 1.5 of 5 = 30 %.
+    let mut h = text_share(r#"{"equals": "chat"}"#).unwrap();
+    h.update(&[channels()], Some(&[1.5, 1.0, 2.5, 4.0, 4.0]), None)
+        .unwrap();
+    let r = h.finish(0).unwrap();
+    assert_eq!(r.value, Some(30.0));
+    assert_eq!(
+        r.basis,
+        Some(TestBasis::Proportion {
+            successes: 1.5,
+            n: 5.0
+        })
+    );
+    let Some(TestBasis::Proportion { successes, n }) = r.basis else {
+        unreachable!()
+    };
+    close(r.value.unwrap(), 100.0 * successes / n, 1e-12);
+    assert_eq!(n, r.n);
+    // With empty_counts_as_no the empty rows are in n (unweighted): 1 of 5 = 20 %.
+    let mut h = text_share(r#"{"equals": "chat", "empty_counts_as_no": true}"#).unwrap();
+    h.update(&[channels()], None, None).unwrap();
+    let r = h.finish(0).unwrap();
+    assert_eq!(
+        r.basis,
+        Some(TestBasis::Proportion {
+            successes: 1.0,
+            n: 5.0
+        })
+    );
+    assert_eq!(r.value, Some(20.0));
+    // No rows: no value, no basis.
+    let r = text_share(r#"{"equals": "chat"}"#)
+        .unwrap()
+        .finish(0)
+        .unwrap();
+    assert_eq!((r.value, &r.basis), (None, &None));
+}

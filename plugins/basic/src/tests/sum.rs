@@ -117,3 +117,13 @@ fn param_errors() {
         .unwrap()
         .contains("unknown field `confidence`"));
 }
+
+#[test]
+fn sum_has_no_test_basis() {
+    // A sum is not a mean, share or NPS: no significance test, so no basis.
+    let mut h = bind("{}");
+    h.update(&[Column::Number(vec![Some(10.0), Some(20.5)])], None, None)
+        .unwrap();
+    let r = h.finish(0).unwrap();
+    assert_eq!((r.value, &r.basis), (Some(30.5), &None));
+}

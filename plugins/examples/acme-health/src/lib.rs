@@ -85,6 +85,22 @@ pub struct State {
     pub accounts: BTreeMap<String, Account>,
 }
 
+/// The test basis of the mean account score, so the host can test changes between periods:
+/// the mean Σw·x / Σw and the sample variance with the account weights as frequency
+/// weights, (Σw·x² − (Σw·x)² / Σw) / (Σw − 1), from n = Σw, sum = Σw·x and sum_sq = Σw·x².
+/// `None` when n <= 1, where the sample variance is undefined.
+pub fn mean_basis(n: f64, sum: f64, sum_sq: f64) -> Option<TestBasis> {
+    if n.is_nan() || n <= 1.0 {
+        return None;
+    }
+    let variance = ((sum_sq - sum * sum / n) / (n - 1.0)).max(0.0);
+    Some(TestBasis::Mean {
+        mean: sum / n,
+        variance,
+        n,
+    })
+}
+
 /// The bound `acme_health` metric.
 #[derive(Clone, Debug)]
 pub struct AcmeHealth {
@@ -172,12 +188,13 @@ impl AcmeHealth {
 
     /// The result of one group.
     pub fn result(&self, state: &State) -> MetricResult {
-        let (mut n, mut sum, mut at_risk) = (0.0, 0.0, 0.0);
+        let (mut n, mut sum, mut sum_sq, mut at_risk) = (0.0, 0.0, 0.0, 0.0);
         let mut rows: Vec<(f64, &str, Vec<Value>)> = Vec::new();
         for (id, a) in &state.accounts {
             let risky = a.score < self.params.at_risk_below;
             n += a.weight;
             sum += a.weight * a.score;
+            sum_sq += a.weight * a.score * a.score;
             if risky {
                 at_risk += a.weight;
             }
@@ -209,6 +226,7 @@ impl AcmeHealth {
             value: (n > 0.0).then(|| sum / n),
             unit: "account health score (0-100)".into(),
             n,
+            basis: mean_basis(n, sum, sum_sq),
             ..Default::default()
         }
         .detail("accounts", number(n))

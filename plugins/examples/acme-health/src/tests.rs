@@ -210,3 +210,58 @@ fn params_are_validated() {
     assert_eq!(m.score(1.0, 2.0, 3.0, None), Err(Reject::Empty));
     assert_eq!(m.score(1.0, 2.0, f64::NAN, None), Err(Reject::NotANumber));
 }
+
+/// The (mean, variance, n) of a `Mean` basis, checked against the value and n.
+fn mean_basis_of(r: &MetricResult) -> (f64, f64, f64) {
+    match r.basis {
+        Some(TestBasis::Mean { mean, variance, n }) => {
+            assert_eq!(Some(mean), r.value, "the basis mean is the headline value");
+            assert_eq!(n, r.n);
+            (mean, variance, n)
+        }
+        ref other => panic!("expected a Mean basis, got {other:?}"),
+    }
+}
+
+#[test]
+fn basis_is_the_mean_account_score_with_its_sample_variance() {
+    // Scores 71, 100, 18.5: Σx = 189.5, Σx² = 5041 + 10000 + 342.25 = 15383.25;
+    // s² = (15383.25 − 189.5²/3) / 2 = 20479/12.
+    let mut h = Harness::<AcmeHealth>::bind("{}", &inputs()).unwrap();
+    h.update(&columns(&fixture()), None, None).unwrap();
+    let (mean, variance, n) = mean_basis_of(&h.finish(0).unwrap());
+    close(mean, 189.5 / 3.0);
+    close(variance, 20_479.0 / 12.0);
+    assert_eq!(n, 3.0);
+    // Frequency weights: acme-1 (71) ×2 and acme-3 (18.5): Σw = 3, Σw·x = 160.5,
+    // Σw·x² = 10424.25; s² = (10424.25 − 160.5²/3) / 2 = 918.75; the same as the expanded
+    // accounts.
+    let rows = fixture();
+    let mut weighted = Harness::<AcmeHealth>::bind("{}", &inputs()).unwrap();
+    weighted
+        .update(&columns(&[rows[0], rows[2]]), Some(&[2.0, 1.0]), None)
+        .unwrap();
+    let (mean, variance, n) = mean_basis_of(&weighted.finish(0).unwrap());
+    close(mean, 53.5);
+    close(variance, 918.75);
+    assert_eq!(n, 3.0);
+    let mut expanded = Harness::<AcmeHealth>::bind("{}", &inputs()).unwrap();
+    let copy = (Some("acme-1b"), 40.0, 50.0, 10.0, Some(1.0));
+    expanded
+        .update(&columns(&[rows[0], copy, rows[2]]), None, None)
+        .unwrap();
+    close(mean_basis_of(&expanded.finish(0).unwrap()).1, 918.75);
+}
+
+#[test]
+fn no_basis_without_a_sample_variance() {
+    // One account: a mean but no sample variance; none: no value either.
+    let mut h = Harness::<AcmeHealth>::bind("{}", &inputs()).unwrap();
+    assert_eq!(h.finish(0).unwrap().basis, None);
+    h.update(&columns(&fixture()[..1]), None, None).unwrap();
+    let r = h.finish(0).unwrap();
+    assert!(r.value.is_some());
+    assert_eq!(r.basis, None);
+    assert_eq!(mean_basis(1.0, 71.0, 5041.0), None);
+    assert_eq!(mean_basis(0.0, 0.0, 0.0), None);
+}

@@ -354,3 +354,55 @@ fn on_merge_the_destination_wins_duplicates() {
     assert_eq!(r.value, Some(0.0));
     close_json(&r.details["auto_fail"], 1.0);
 }
+
+fn mean_basis(r: &MetricResult) -> (f64, f64, f64) {
+    match r.basis {
+        Some(TestBasis::Mean { mean, variance, n }) => (mean, variance, n),
+        ref other => panic!("expected a Mean basis, got {other:?}"),
+    }
+}
+
+#[test]
+fn basis_is_the_mean_and_sample_variance_of_review_scores() {
+    let m = iqs(scorecard()).unwrap();
+    // Review scores 88.75, 0 (auto-fail), 220/3, 80 (R4 has no applicable criterion):
+    // mean = 2905/48; Σx² = 88.75² + (220/3)² + 80², so the sample variance is
+    // (Σx² − (Σx)²/4) / 3 = 960625/576.
+    let r = m.result(&tally(&m, &REVIEWS));
+    let (mean, variance, n) = mean_basis(&r);
+    close(mean, 2905.0 / 48.0);
+    close(variance, 960_625.0 / 576.0);
+    assert_eq!(n, 4.0);
+    assert_eq!(Some(mean), r.value);
+    assert_eq!(n, r.n);
+    // R1 weighted 3 (frequency weight): scores 88.75 ×3, 0, 220/3, 80, n = 6:
+    // mean = 5035/72, variance = 1048165/864.
+    let mut weighted = REVIEWS.to_vec();
+    for row in weighted.iter_mut().filter(|r| r.0 == "R1") {
+        row.3 = 3.0;
+    }
+    let r = m.result(&tally(&m, &weighted));
+    let (mean, variance, n) = mean_basis(&r);
+    close(mean, 5035.0 / 72.0);
+    close(variance, 1_048_165.0 / 864.0);
+    assert_eq!(n, 6.0);
+    assert_eq!(Some(mean), r.value);
+    // The basis variance is the one behind the t interval: mean ± t·√(variance/n) (the
+    // upper end is clamped to 100 here, the lower end is not).
+    let ci = r.ci.as_ref().unwrap();
+    let t = cxm_stats::t_for_confidence(0.95, n - 1.0).unwrap();
+    close(mean - ci.low, t * (variance / n).sqrt());
+}
+
+#[test]
+fn no_basis_without_a_sample_variance() {
+    let m = iqs(scorecard()).unwrap();
+    // One review (R1, 88.75): a mean but no sample variance.
+    let r = m.result(&tally(&m, &REVIEWS[..3]));
+    assert_eq!(r.value, Some(88.75));
+    assert_eq!(r.basis, None);
+    // No reviews at all.
+    let r = m.result(&IqsState::default());
+    assert_eq!(r.value, None);
+    assert_eq!(r.basis, None);
+}

@@ -104,3 +104,21 @@ fn param_errors() {
         Err(Reject::InvalidValue)
     );
 }
+
+#[test]
+fn basis_is_converted_of_leads() {
+    // 12.5 converted (weighted) of 12.5 + 27.5 = 40 leads: 31.25 %.
+    let mut h = bind("{}").unwrap();
+    h.update(
+        &leads(&[Some(true), Some(false), None]),
+        Some(&[12.5, 27.5, 3.0]),
+        None,
+    )
+    .unwrap();
+    let r = h.finish(0).unwrap();
+    assert_eq!(r.value, Some(31.25));
+    assert_eq!(proportion_basis(&r), (12.5, 40.0));
+    // No leads: no value, no basis.
+    let r = bind("{}").unwrap().finish(0).unwrap();
+    assert_eq!((r.value, &r.basis), (None, &None));
+}

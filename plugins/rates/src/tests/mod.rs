@@ -40,3 +40,19 @@ pub fn detail(r: &MetricResult, key: &str) -> f64 {
 pub fn statuses(s: &[String]) -> Vec<&str> {
     s.iter().map(String::as_str).collect()
 }
+
+/// The (successes, n) of a `Proportion` basis, checked against the headline value
+/// (100 · successes / n) and n; panics on any other basis.
+pub fn proportion_basis(r: &MetricResult) -> (f64, f64) {
+    match r.basis {
+        Some(cxm_sdk::TestBasis::Proportion { successes, n }) => {
+            close(
+                r.value.expect("a basis implies a value"),
+                100.0 * successes / n,
+            );
+            assert_eq!(n, r.n, "the basis n is the result's n");
+            (successes, n)
+        }
+        ref other => panic!("expected a Proportion basis, got {other:?}"),
+    }
+}

@@ -149,3 +149,35 @@ fn plain_methods() {
         }
     );
 }
+
+#[test]
+fn basis_is_referred_of_new_customers() {
+    // Flag form: referred ×2, not ×1 (the empty row is rejected): 2 of 3.
+    let mut h = by_flag("{}").unwrap();
+    h.update(
+        &[Column::Bool(vec![Some(true), Some(false), None])],
+        Some(&[2.0, 1.0, 4.0]),
+        None,
+    )
+    .unwrap();
+    let r = h.finish(0).unwrap();
+    assert_eq!(proportion_basis(&r), (2.0, 3.0));
+    // Source form: "referral" ×1 of 4 sources: 25 %.
+    let mut h = by_source("{}").unwrap();
+    h.update(
+        &[Column::text(&[
+            Some("referral"),
+            Some("ads"),
+            Some("ads"),
+            Some("seo"),
+        ])],
+        None,
+        None,
+    )
+    .unwrap();
+    let r = h.finish(0).unwrap();
+    assert_eq!(r.value, Some(25.0));
+    assert_eq!(proportion_basis(&r), (1.0, 4.0));
+    let r = by_flag("{}").unwrap().finish(0).unwrap();
+    assert_eq!((r.value, &r.basis), (None, &None));
+}

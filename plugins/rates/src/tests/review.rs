@@ -187,3 +187,14 @@ fn plain_methods() {
         (Some(100.0), 2.0)
     );
 }
+
+#[test]
+fn basis_is_answered_of_received() {
+    // 4 answered of 6 received (the negative and receipt-less rows are rejected).
+    let mut h = bind("{}").unwrap();
+    h.update(&reviews(), None, None).unwrap();
+    let r = h.finish(0).unwrap();
+    assert_eq!(proportion_basis(&r), (4.0, 6.0));
+    let r = bind("{}").unwrap().finish(0).unwrap();
+    assert_eq!((r.value, &r.basis), (None, &None));
+}

@@ -45,3 +45,15 @@ pub fn detail(r: &MetricResult, key: &str) -> f64 {
 pub fn statuses(s: &[String]) -> Vec<&str> {
     s.iter().map(String::as_str).collect()
 }
+
+/// The (mean, variance, n) of a `Mean` basis; panics on any other basis.
+pub fn mean_basis(r: &MetricResult) -> (f64, f64, f64) {
+    match r.basis {
+        Some(cxm_sdk::TestBasis::Mean { mean, variance, n }) => {
+            assert_eq!(Some(mean), r.value, "the basis mean is the headline value");
+            assert_eq!(n, r.n, "the basis n is the result's n");
+            (mean, variance, n)
+        }
+        ref other => panic!("expected a Mean basis, got {other:?}"),
+    }
+}

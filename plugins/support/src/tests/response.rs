@@ -229,3 +229,23 @@ fn plain_methods() {
     );
     assert!(s.tickets.is_empty());
 }
+
+#[test]
+fn basis_is_the_mean_reply_interval_and_its_sample_variance() {
+    // Intervals 30, 60, 15 min: mean 35, s² = (900 + 3600 + 225 − 105²/3) / 2 = 525, n = 3.
+    let mut h = bind(r#"{"unit": "minutes"}"#).unwrap();
+    h.update(&messages(&ROWS), None, None).unwrap();
+    let (mean, variance, n) = mean_basis(&h.finish(0).unwrap());
+    assert_eq!((mean, n), (35.0, 3.0));
+    close(variance, 525.0);
+    // In hours (the default unit): mean 35/60, s² = 525/3600.
+    let mut h = bind("{}").unwrap();
+    h.update(&messages(&ROWS), None, None).unwrap();
+    let (mean, variance, n) = mean_basis(&h.finish(0).unwrap());
+    close(mean, 35.0 / 60.0);
+    close(variance, 525.0 / 3600.0);
+    assert_eq!(n, 3.0);
+    // No conversation: no value, no basis.
+    let r = bind("{}").unwrap().finish(0).unwrap();
+    assert_eq!((r.value, &r.basis), (None, &None));
+}

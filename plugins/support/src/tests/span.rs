@@ -241,3 +241,76 @@ fn plain_methods_reject_like_the_abi() {
     assert_eq!(m.tally(&mut s, Some(0), Some(3_600_000_000), 1.0), Ok(()));
     assert_eq!(m.result(&s).value, Some(1.0));
 }
+
+#[test]
+fn first_response_basis_is_the_mean_and_sample_variance_in_the_unit() {
+    // Durations 1, 2, 3, 4 h: mean 2.5, s² = (30 − 10²/4) / 3 = 5/3, n = 4.
+    let mut h = bind_frt("{}").unwrap();
+    h.update(&tickets(), None, None).unwrap();
+    let (mean, variance, n) = mean_basis(&h.finish(0).unwrap());
+    assert_eq!((mean, n), (2.5, 4.0));
+    close(variance, 5.0 / 3.0);
+    // In minutes: 60..240, mean 150, s² = 5/3 · 60² = 6000.
+    let mut h = bind_frt(r#"{"unit": "minutes"}"#).unwrap();
+    h.update(&tickets(), None, None).unwrap();
+    let (mean, variance, n) = mean_basis(&h.finish(0).unwrap());
+    assert_eq!((mean, n), (150.0, 4.0));
+    close(variance, 6000.0);
+    // Frequency weights: (1 h ×2, 5 h ×1, 7 h ×3): Σw = 6, Σw·x = 28, Σw·x² = 174,
+    // s² = (174 − 28²/6) / 5 = 26/3.
+    let created = at(0, 0, 0);
+    let mut w = bind_frt("{}").unwrap();
+    w.update(
+        &[
+            ts(&[Some(created); 3]),
+            ts(&[Some(at(0, 1, 0)), Some(at(0, 5, 0)), Some(at(0, 7, 0))]),
+        ],
+        Some(&[2.0, 1.0, 3.0]),
+        None,
+    )
+    .unwrap();
+    let (mean, variance, n) = mean_basis(&w.finish(0).unwrap());
+    close(mean, 14.0 / 3.0);
+    close(variance, 26.0 / 3.0);
+    assert_eq!(n, 6.0);
+    // No durations: no value and no basis.
+    let r = bind_frt("{}").unwrap().finish(0).unwrap();
+    assert_eq!((r.value, &r.basis), (None, &None));
+}
+
+#[test]
+fn resolution_basis_needs_two_durations() {
+    let inputs = [("created_at", ts(&[])), ("resolved_at", ts(&[]))];
+    // Resolved after 6 h and 24 h, in days: 0.25 and 1; mean 0.625,
+    // s² = (0.0625 + 1 − 1.25²/2) / 1 = 0.28125.
+    let mut h = Harness::<ResolutionTime>::bind(r#"{"unit": "days"}"#, &inputs).unwrap();
+    h.update(
+        &[
+            ts(&[Some(at(0, 10, 0)), Some(at(0, 10, 0))]),
+            ts(&[Some(at(0, 16, 0)), Some(at(1, 10, 0))]),
+        ],
+        None,
+        None,
+    )
+    .unwrap();
+    let r = h.finish(0).unwrap();
+    assert_eq!(
+        r.basis,
+        Some(cxm_sdk::TestBasis::Mean {
+            mean: 0.625,
+            variance: 0.28125,
+            n: 2.0
+        })
+    );
+    mean_basis(&r);
+    // One duration: a mean but no sample variance, so no basis.
+    let mut one = Harness::<ResolutionTime>::bind("{}", &inputs).unwrap();
+    one.update(
+        &[ts(&[Some(at(0, 10, 0))]), ts(&[Some(at(2, 10, 0))])],
+        None,
+        None,
+    )
+    .unwrap();
+    let r = one.finish(0).unwrap();
+    assert_eq!((r.value, &r.basis), (Some(48.0), &None));
+}

@@ -195,3 +195,37 @@ fn plain_methods() {
         Err(Reject::InvalidValue)
     );
 }
+
+#[test]
+fn basis_is_the_mean_wait_and_its_sample_variance() {
+    // 100 calls × 2 min and 100 × 3 min: mean 2.5, s² = (400 + 900 − 500²/200) / 199
+    // = 50/199, n = 200.
+    let mut h = bind_number("{}").unwrap();
+    h.update(
+        &[number(&[Some(2.0), Some(3.0)])],
+        Some(&[100.0, 100.0]),
+        None,
+    )
+    .unwrap();
+    let (mean, variance, n) = mean_basis(&h.finish(0).unwrap());
+    assert_eq!((mean, n), (2.5, 200.0));
+    close(variance, 50.0 / 199.0);
+    // Timestamps, reported in seconds: 120 s and 180 s; mean 150,
+    // s² = (14400 + 32400 − 300²/2) / 1 = 1800.
+    let mut h = bind_stamps(r#"{"unit": "seconds"}"#).unwrap();
+    h.update(
+        &[
+            ts(&[Some(at(0, 9, 0)), Some(at(0, 9, 0))]),
+            ts(&[Some(at(0, 9, 2)), Some(at(0, 9, 3))]),
+        ],
+        None,
+        None,
+    )
+    .unwrap();
+    let (mean, variance, n) = mean_basis(&h.finish(0).unwrap());
+    assert_eq!((mean, n), (150.0, 2.0));
+    close(variance, 1800.0);
+    // Nothing served: no value, no basis.
+    let r = bind_number("{}").unwrap().finish(0).unwrap();
+    assert_eq!((r.value, &r.basis), (None, &None));
+}

@@ -1,0 +1,31 @@
+//! Turns merged results into analysis a client can rely on (METRICS.md "Trends and
+//! comparisons"): minimum samples and suppression, the change from the previous period with
+//! a two-sided test (adjusted for multiple tests when configured), and the comparison with a
+//! benchmark with a one-sided test. Everything is computed from each result's test basis
+//! (counts, or mean and variance), never from averaged ratios.
+
+mod benchmark;
+mod sample;
+mod trend;
+
+use cxm_config::ClientConfig;
+use cxm_report::{AnalysisSettings, RunReport};
+
+/// Applies the config's analysis settings to a finished report.
+pub fn analyse(report: &mut RunReport, config: &ClientConfig) {
+    for metric in &config.metrics {
+        sample::apply_min_n(report, metric);
+    }
+    let tests = trend::add_trends(report, config.report.alpha, config.report.adjustment);
+    for metric in &config.metrics {
+        if let Some((bench, _)) = &metric.benchmark {
+            benchmark::compare(report, &metric.id, bench, config.report.alpha);
+        }
+    }
+    report.analysis = Some(AnalysisSettings {
+        alpha: config.report.alpha,
+        adjustment: config.report.adjustment.name().to_string(),
+        family: "all period-over-period tests of one metric".to_string(),
+        tests,
+    });
+}

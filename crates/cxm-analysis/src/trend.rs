@@ -1,0 +1,131 @@
+//! Period over period: for every metric and group, each period is compared with the closest
+//! earlier period of the same group, with the test its basis calls for (NPS difference
+//! z-test, two-proportion z-test, Welch t-test), and the p-values of one metric are adjusted
+//! together when the config asks for Holm or Benjamini–Hochberg.
+
+use cxm_config::Adjustment;
+use cxm_report::{ResultRow, RunReport, Trend};
+use cxm_result::TestBasis;
+use cxm_stats::TestOutcome;
+use std::collections::BTreeMap;
+
+/// The test of the change from `a` (earlier) to `b`.
+pub(crate) fn difference_test(a: &TestBasis, b: &TestBasis) -> Option<TestOutcome> {
+    match (a, b) {
+        (
+            TestBasis::Nps {
+                promoters: p1,
+                detractors: d1,
+                n: n1,
+            },
+            TestBasis::Nps {
+                promoters: p2,
+                detractors: d2,
+                n: n2,
+            },
+        ) => cxm_stats::nps_difference_z((*p1, *d1, *n1), (*p2, *d2, *n2)),
+        (
+            TestBasis::Proportion {
+                successes: x1,
+                n: n1,
+            },
+            TestBasis::Proportion {
+                successes: x2,
+                n: n2,
+            },
+        ) => cxm_stats::two_proportion_z(*x1, *n1, *x2, *n2),
+        (
+            TestBasis::Mean {
+                mean: m1,
+                variance: v1,
+                n: n1,
+            },
+            TestBasis::Mean {
+                mean: m2,
+                variance: v2,
+                n: n2,
+            },
+        ) => cxm_stats::welch_t(*m1, *v1, *n1, *m2, *v2, *n2),
+        _ => None,
+    }
+}
+
+/// A group without its period: (key, value) pairs.
+type GroupKey = Vec<(String, Option<String>)>;
+
+fn period_of(row: &ResultRow) -> Option<&str> {
+    row.group
+        .iter()
+        .find(|(k, _)| k == "period")
+        .and_then(|(_, v)| v.as_deref())
+}
+
+/// Adds a trend to every result that has an earlier period in its group; returns the
+/// number of tests made.
+pub(crate) fn add_trends(report: &mut RunReport, alpha: f64, adjustment: Adjustment) -> usize {
+    // (metric, group without period) -> indices of rows, in period order.
+    let mut series: BTreeMap<(String, GroupKey), Vec<usize>> = BTreeMap::new();
+    for (i, row) in report.results.iter().enumerate() {
+        if period_of(row).is_none() {
+            continue;
+        }
+        let rest: GroupKey = row
+            .group
+            .iter()
+            .filter(|(k, _)| k != "period")
+            .cloned()
+            .collect();
+        series
+            .entry((row.metric.clone(), rest))
+            .or_default()
+            .push(i);
+    }
+    // Per metric: (row index, outcome) of every test, for the adjustment.
+    let mut tests: BTreeMap<String, Vec<(usize, TestOutcome)>> = BTreeMap::new();
+    for ((metric, _), mut rows) in series {
+        // Period labels are zero-padded, so their order is chronological.
+        rows.sort_by(|a, b| period_of(&report.results[*a]).cmp(&period_of(&report.results[*b])));
+        for pair in rows.windows(2) {
+            let (prev, cur) = (&report.results[pair[0]], &report.results[pair[1]]);
+            let outcome = match (&prev.result.basis, &cur.result.basis) {
+                (Some(a), Some(b)) => difference_test(a, b),
+                _ => None,
+            };
+            let delta = match (prev.result.value, cur.result.value) {
+                (Some(a), Some(b)) => Some(b - a),
+                _ => None,
+            };
+            let trend = Trend {
+                previous_period: period_of(prev).unwrap_or_default().to_string(),
+                previous_value: prev.result.value,
+                delta,
+                test: outcome.map(|o| o.method.to_string()),
+                statistic: outcome.map(|o| o.statistic),
+                p_value: outcome.map(|o| o.p_value),
+                p_adjusted: None,
+                significant: None,
+            };
+            report.results[pair[1]].trend = Some(trend);
+            if let Some(o) = outcome {
+                tests.entry(metric.clone()).or_default().push((pair[1], o));
+            }
+        }
+    }
+    let mut count = 0;
+    for family in tests.values() {
+        count += family.len();
+        let p: Vec<f64> = family.iter().map(|(_, o)| o.p_value).collect();
+        let adjusted = match adjustment {
+            Adjustment::None => p.clone(),
+            Adjustment::Holm => cxm_stats::holm(&p),
+            Adjustment::BenjaminiHochberg => cxm_stats::benjamini_hochberg(&p),
+        };
+        for ((row, _), q) in family.iter().zip(adjusted) {
+            if let Some(t) = report.results[*row].trend.as_mut() {
+                t.p_adjusted = Some(q);
+                t.significant = Some(q < alpha);
+            }
+        }
+    }
+    count
+}

@@ -1,0 +1,297 @@
+//! Date and datetime cell parsing: a fast, allocation-free parser for the
+//! common ISO 8601 / RFC 3339 layouts and the dotted European `dd.mm.yyyy`
+//! form, with chrono as the fallback and for declared formats (chrono
+//! strftime strings or friendly names, see [`format`]).
+//!
+//! Datetimes without a UTC offset are local wall-clock times in the
+//! configured [`Zone`] (UTC by default); values with an offset or `Z` keep
+//! their own offset. Dates have no zone.
+
+mod format;
+
+#[cfg(test)]
+mod tests;
+
+use chrono::format::{Parsed, StrftimeItems};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime};
+use cxm_period::Zone;
+
+pub(crate) use format::DateFormat;
+pub use format::DATE_FORMAT_NAMES;
+
+/// `NaiveDate::num_days_from_ce` of 1970-01-01.
+const EPOCH_DAYS_FROM_CE: i32 = 719_163;
+const SECS_PER_DAY: i64 = 86_400;
+const MICROS_PER_SEC: i64 = 1_000_000;
+
+fn days_since_epoch(date: NaiveDate) -> i32 {
+    date.num_days_from_ce() - EPOCH_DAYS_FROM_CE
+}
+
+/// Components of a value parsed by [`parse_iso`] or [`parse_dotted`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Parts {
+    /// Local calendar date, days since 1970-01-01.
+    days: i32,
+    /// Local seconds since midnight.
+    secs: i64,
+    /// Fractional microseconds (digits past the sixth are truncated).
+    micros: i64,
+    /// Offset east of UTC in seconds, when the value has one (`Z` is 0).
+    offset_secs: Option<i64>,
+}
+
+impl Parts {
+    /// The wall-clock time as microseconds since 1970-01-01T00:00 (local).
+    fn local_micros(&self) -> i64 {
+        (i64::from(self.days) * SECS_PER_DAY + self.secs) * MICROS_PER_SEC + self.micros
+    }
+
+    /// The instant: the value's own offset if it has one, else the wall-clock
+    /// time in `zone`.
+    fn utc_micros(&self, zone: &Zone) -> Option<i64> {
+        match self.offset_secs {
+            Some(offset) => Some(self.local_micros() - offset * MICROS_PER_SEC),
+            None => local_to_utc(self.local_micros(), zone),
+        }
+    }
+}
+
+/// The instant of a wall-clock time given as microseconds since
+/// 1970-01-01T00:00 local time. An ambiguous local time (when clocks fall
+/// back) takes the EARLIER instant; a nonexistent one (in the gap when
+/// clocks spring forward) is shifted forward by the length of the gap
+/// (RFC 5545 section 3.3.5; see `cxm_period::Zone::local_to_utc`).
+fn local_to_utc(local_micros: i64, zone: &Zone) -> Option<i64> {
+    match zone {
+        Zone::Utc => Some(local_micros),
+        _ => zone.local_to_utc(DateTime::from_timestamp_micros(local_micros)?.naive_utc()),
+    }
+}
+
+/// Reads `n` ASCII digits at `start`.
+fn digits(s: &[u8], start: usize, n: usize) -> Option<u32> {
+    let part = s.get(start..start.checked_add(n)?)?;
+    let mut v = 0u32;
+    for &b in part {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u32::from(b - b'0');
+    }
+    Some(v)
+}
+
+/// `HH:MM[:SS[.fff...]]` at `start`: seconds since midnight, fractional
+/// microseconds, and the position after the time.
+fn parse_time(s: &[u8], start: usize) -> Option<(i64, i64, usize)> {
+    if s.get(start + 2) != Some(&b':') {
+        return None;
+    }
+    let hour = digits(s, start, 2)?;
+    let minute = digits(s, start + 3, 2)?;
+    let (mut second, mut micros) = (0, 0i64);
+    let mut pos = start + 5;
+    if s.get(pos) == Some(&b':') {
+        second = digits(s, pos + 1, 2)?;
+        pos += 3;
+        if s.get(pos) == Some(&b'.') {
+            pos += 1;
+            let first = pos;
+            while let Some(&b) = s.get(pos) {
+                if !b.is_ascii_digit() {
+                    break;
+                }
+                if pos - first < 6 {
+                    micros = micros * 10 + i64::from(b - b'0');
+                }
+                pos += 1;
+            }
+            let n = pos - first;
+            if n == 0 {
+                return None;
+            }
+            for _ in n..6 {
+                micros *= 10;
+            }
+        }
+    }
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    Some((i64::from(hour * 3600 + minute * 60 + second), micros, pos))
+}
+
+/// The rest of the value at `pos`: nothing (`Some(None)`), `Z`/`z`, or
+/// `±hh[[:]mm]` (`Some(Some(seconds east of UTC))`); `None` if malformed.
+fn parse_offset(s: &[u8], mut pos: usize) -> Option<Option<i64>> {
+    match s.get(pos) {
+        None => Some(None),
+        Some(b'Z' | b'z') if pos + 1 == s.len() => Some(Some(0)),
+        Some(&sign @ (b'+' | b'-')) => {
+            let oh = digits(s, pos + 1, 2)?;
+            pos += 3;
+            let om = match s.get(pos) {
+                None => 0,
+                Some(b':') => {
+                    pos += 3;
+                    digits(s, pos - 2, 2)?
+                }
+                Some(_) => {
+                    pos += 2;
+                    digits(s, pos - 2, 2)?
+                }
+            };
+            if pos != s.len() || oh > 23 || om > 59 {
+                return None;
+            }
+            let offset = i64::from(oh * 3600 + om * 60);
+            Some(Some(if sign == b'-' { -offset } else { offset }))
+        }
+        Some(_) => None,
+    }
+}
+
+/// Fast path: `YYYY-MM-DD[(T|t| )HH:MM[:SS[.fff...]][Z|z|±hh[[:]mm]]]`.
+fn parse_iso(s: &[u8]) -> Option<Parts> {
+    if s.len() < 10 || s[4] != b'-' || s[7] != b'-' {
+        return None;
+    }
+    let year = i32::try_from(digits(s, 0, 4)?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, digits(s, 5, 2)?, digits(s, 8, 2)?)?;
+    let mut parts = Parts {
+        days: days_since_epoch(date),
+        secs: 0,
+        micros: 0,
+        offset_secs: None,
+    };
+    if s.len() == 10 {
+        return Some(parts);
+    }
+    if !matches!(s[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    let (secs, micros, pos) = parse_time(s, 11)?;
+    parts.secs = secs;
+    parts.micros = micros;
+    parts.offset_secs = parse_offset(s, pos)?;
+    Some(parts)
+}
+
+/// The dotted European form `DD.MM.YYYY[ HH:MM[:SS[.fff...]]]`, without an
+/// offset. It is accepted without a declared format because it is
+/// unambiguous: dots always mean day.month.year. Slashed dates are NOT
+/// auto-accepted: `03/04/2025` is 3 April in dd/mm/yyyy (Europe) but 4 March
+/// in mm/dd/yyyy (US), and guessing would silently misdate rows, so they
+/// need a declared format (`dd/mm/yyyy` or `mm/dd/yyyy`).
+fn parse_dotted(s: &[u8]) -> Option<Parts> {
+    if s.len() < 10 || s[2] != b'.' || s[5] != b'.' {
+        return None;
+    }
+    let year = i32::try_from(digits(s, 6, 4)?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, digits(s, 3, 2)?, digits(s, 0, 2)?)?;
+    let mut parts = Parts {
+        days: days_since_epoch(date),
+        secs: 0,
+        micros: 0,
+        offset_secs: None,
+    };
+    if s.len() == 10 {
+        return Some(parts);
+    }
+    if s[10] != b' ' {
+        return None;
+    }
+    let (secs, micros, pos) = parse_time(s, 11)?;
+    if pos != s.len() {
+        return None;
+    }
+    parts.secs = secs;
+    parts.micros = micros;
+    Some(parts)
+}
+
+/// Slow path for ISO-like values the fast parser does not handle (all of
+/// them carry an offset).
+fn chrono_fallback(s: &[u8]) -> Option<DateTime<FixedOffset>> {
+    let text = std::str::from_utf8(s).ok()?;
+    DateTime::parse_from_rfc3339(text)
+        .or_else(|_| DateTime::parse_from_rfc2822(text))
+        .or_else(|_| DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f %z"))
+        .ok()
+}
+
+/// Parses a trimmed cell as a date, returning days since 1970-01-01.
+///
+/// Without a format: `YYYY-MM-DD`, `DD.MM.YYYY`, or any datetime accepted by
+/// [`parse_datetime`], of which the (local) date part is kept. With the
+/// `iso` format, the same without `DD.MM.YYYY`.
+pub(crate) fn parse_date(s: &[u8], format: Option<&DateFormat>) -> Option<i32> {
+    let iso = || {
+        parse_iso(s)
+            .map(|p| p.days)
+            .or_else(|| chrono_fallback(s).map(|dt| days_since_epoch(dt.date_naive())))
+    };
+    match format {
+        None => iso().or_else(|| parse_dotted(s).map(|p| p.days)),
+        Some(DateFormat::Iso) => iso(),
+        Some(DateFormat::Strftime { fmt, has_offset }) => {
+            let text = std::str::from_utf8(s).ok()?;
+            let date = if *has_offset {
+                DateTime::parse_from_str(text, fmt)
+                    .map(|dt| dt.date_naive())
+                    .ok()
+            } else {
+                NaiveDate::parse_from_str(text, fmt)
+                    .or_else(|_| NaiveDateTime::parse_from_str(text, fmt).map(|dt| dt.date()))
+                    .ok()
+            };
+            date.map(days_since_epoch)
+        }
+    }
+}
+
+/// Parses a trimmed cell as an instant, returning microseconds since the Unix
+/// epoch in UTC. Values with an offset (or `Z`) keep it; values without one
+/// are wall-clock times in `zone` (see [`local_to_utc`] for daylight-saving
+/// gaps and overlaps); a date alone is local midnight.
+pub(crate) fn parse_datetime(s: &[u8], format: Option<&DateFormat>, zone: &Zone) -> Option<i64> {
+    let iso = || {
+        parse_iso(s)
+            .and_then(|p| p.utc_micros(zone))
+            .or_else(|| chrono_fallback(s).map(|dt| dt.timestamp_micros()))
+    };
+    match format {
+        None => iso().or_else(|| parse_dotted(s)?.utc_micros(zone)),
+        Some(DateFormat::Iso) => iso(),
+        Some(DateFormat::Strftime { fmt, has_offset }) => {
+            let text = std::str::from_utf8(s).ok()?;
+            // NaiveDateTime parsing silently ignores a parsed offset, so a
+            // format with an offset goes through DateTime only.
+            let local = if *has_offset {
+                return DateTime::parse_from_str(text, fmt)
+                    .map(|dt| dt.timestamp_micros())
+                    .ok()
+                    .or_else(|| midnight_with_offset(text, fmt));
+            } else {
+                NaiveDateTime::parse_from_str(text, fmt).ok().or_else(|| {
+                    NaiveDate::parse_from_str(text, fmt)
+                        .ok()
+                        .and_then(|d| d.and_hms_opt(0, 0, 0))
+                })
+            };
+            local_to_utc(local?.and_utc().timestamp_micros(), zone)
+        }
+    }
+}
+
+/// A date-only value with an offset (`01/03/2025 +0200` for `%d/%m/%Y %z`):
+/// midnight at that offset.
+fn midnight_with_offset(text: &str, fmt: &str) -> Option<i64> {
+    let mut parsed = Parsed::new();
+    chrono::format::parse(&mut parsed, text, StrftimeItems::new(fmt)).ok()?;
+    let midnight = parsed.to_naive_date().ok()?.and_hms_opt(0, 0, 0)?;
+    let offset = parsed.to_fixed_offset().ok()?;
+    let local = midnight.and_utc().timestamp_micros();
+    local.checked_sub(i64::from(offset.local_minus_utc()) * MICROS_PER_SEC)
+}

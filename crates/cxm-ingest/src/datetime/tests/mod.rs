@@ -1,0 +1,160 @@
+//! Tests of date and datetime parsing: the ISO fast path, the chrono
+//! fallback and strftime formats (UTC); zones and friendly formats in the
+//! submodules.
+
+mod formats;
+mod zones;
+
+use super::format::format_has_offset;
+use super::*;
+
+/// 2025-03-01T00:00:00Z in microseconds.
+const MAR1: i64 = 1_740_787_200_000_000;
+const HOUR: i64 = 3_600_000_000;
+
+fn dt(s: &str) -> Option<i64> {
+    parse_datetime(s.as_bytes(), None, &Zone::Utc)
+}
+
+fn dtf(s: &str, f: &str) -> Option<i64> {
+    let f = DateFormat::new(f).expect("valid format");
+    parse_datetime(s.as_bytes(), Some(&f), &Zone::Utc)
+}
+
+fn date(s: &str) -> Option<i32> {
+    parse_date(s.as_bytes(), None)
+}
+
+#[test]
+fn dates_without_format() {
+    assert_eq!(date("1970-01-01"), Some(0));
+    assert_eq!(date("1970-01-02"), Some(1));
+    assert_eq!(date("1969-12-31"), Some(-1));
+    assert_eq!(date("2024-02-29"), Some(19_782));
+    assert_eq!(date("2025-03-01"), Some(20_148));
+    assert_eq!(date("2025-03-01T10:00:00"), Some(20_148));
+    // The local date part is kept, whatever the offset.
+    assert_eq!(date("2025-03-01T23:30:00-05:00"), Some(20_148));
+    for bad in [
+        "2023-02-29",
+        "2025-13-01",
+        "2025-3-1",
+        "01/03/2025",
+        "",
+        "x",
+    ] {
+        assert_eq!(date(bad), None, "{bad}");
+    }
+    assert_eq!(date("2025-03-01T25:00:00"), None);
+}
+
+#[test]
+fn dates_with_format() {
+    let f = DateFormat::new("%d/%m/%Y").expect("valid");
+    assert_eq!(parse_date(b"02/01/1970", Some(&f)), Some(1));
+    assert_eq!(parse_date(b"31/02/2025", Some(&f)), None);
+    assert_eq!(parse_date(b"1970-01-02", Some(&f)), None);
+    let f = DateFormat::new("%d/%m/%Y %H:%M").expect("valid");
+    assert_eq!(parse_date(b"01/03/2025 10:00", Some(&f)), Some(20_148));
+}
+
+#[test]
+fn datetimes_fast_path() {
+    assert_eq!(dt("1970-01-01T00:00:00Z"), Some(0));
+    assert_eq!(dt("2025-03-01"), Some(MAR1));
+    assert_eq!(dt("2025-03-01T10:00:00Z"), Some(1_740_823_200_000_000));
+    assert_eq!(dt("2025-03-01T10:00:00"), Some(MAR1 + 10 * HOUR));
+    assert_eq!(dt("2025-03-01 10:00:00"), Some(MAR1 + 10 * HOUR));
+    assert_eq!(dt("2025-03-01t10:00z"), Some(MAR1 + 10 * HOUR));
+    assert_eq!(dt("2025-03-01T10:00"), Some(MAR1 + 10 * HOUR));
+    assert_eq!(dt("2025-03-01T10:00:00+02:00"), Some(1_740_816_000_000_000));
+    assert_eq!(dt("2025-03-01T10:00:00+0200"), Some(1_740_816_000_000_000));
+    assert_eq!(dt("2025-03-01T10:00:00+02"), Some(1_740_816_000_000_000));
+    assert_eq!(dt("2025-03-01T10:00+02:00"), Some(1_740_816_000_000_000));
+    assert_eq!(
+        dt("2025-03-01T10:00:00-05:30"),
+        Some(MAR1 + 15 * HOUR + HOUR / 2)
+    );
+    assert_eq!(
+        dt("2025-03-01T23:30:00-01:00"),
+        Some(MAR1 + 24 * HOUR + HOUR / 2)
+    );
+    assert_eq!(
+        dt("2025-03-01T10:00:00.5Z"),
+        Some(MAR1 + 10 * HOUR + 500_000)
+    );
+    assert_eq!(
+        dt("2025-03-01T10:00:00.123456Z"),
+        Some(MAR1 + 10 * HOUR + 123_456)
+    );
+    assert_eq!(
+        dt("2025-03-01T10:00:00.123456789"),
+        Some(MAR1 + 10 * HOUR + 123_456)
+    );
+    assert_eq!(
+        dt("2025-03-01T10:00:00.250+01:00"),
+        Some(MAR1 + 9 * HOUR + 250_000)
+    );
+    assert_eq!(dt("1969-12-31T23:59:59Z"), Some(-1_000_000));
+}
+
+#[test]
+fn datetimes_rejected() {
+    for bad in [
+        "",
+        "hello",
+        "2025-03-01T",
+        "2025-03-01T10",
+        "2025-03-01T24:00",
+        "2025-03-01T10:60",
+        "2025-03-01T10:00:61",
+        "2025-03-01T10:00:00.",
+        "2025-03-01T10:00:00+",
+        "2025-03-01T10:00:00+2",
+        "2025-03-01T10:00:00+02:0",
+        "2025-03-01T10:00:00+24:00",
+        "2025-03-01T10:00:00Zjunk",
+        "2025-03-01X10:00:00",
+        "2025-02-30T10:00:00",
+    ] {
+        assert_eq!(dt(bad), None, "{bad}");
+    }
+}
+
+#[test]
+fn datetimes_chrono_fallback() {
+    assert_eq!(
+        dt("Sat, 01 Mar 2025 10:00:00 +0000"),
+        Some(MAR1 + 10 * HOUR)
+    );
+    assert_eq!(dt("2025-03-01 10:00:00 +0200"), Some(MAR1 + 8 * HOUR));
+}
+
+#[test]
+fn datetimes_with_format() {
+    assert_eq!(
+        dtf("01/03/2025 10:00", "%d/%m/%Y %H:%M"),
+        Some(MAR1 + 10 * HOUR)
+    );
+    assert_eq!(
+        dtf("01/03/2025 10:00 +0200", "%d/%m/%Y %H:%M %z"),
+        Some(MAR1 + 8 * HOUR)
+    );
+    assert_eq!(
+        dtf("01/03/2025 10:00 -01:00", "%d/%m/%Y %H:%M %:z"),
+        Some(MAR1 + 11 * HOUR)
+    );
+    assert_eq!(dtf("01/03/2025", "%d/%m/%Y"), Some(MAR1));
+    assert_eq!(dtf("2025-03-01T10:00:00Z", "%d/%m/%Y"), None);
+}
+
+#[test]
+fn format_validation() {
+    assert!(DateFormat::new("%Y-%m-%d").is_some());
+    assert!(DateFormat::new("%Q").is_none());
+    assert!(format_has_offset("%Y %z"));
+    assert!(format_has_offset("%Y %:z"));
+    assert!(format_has_offset("%+"));
+    assert!(!format_has_offset("%Y-%m-%d %H:%M"));
+    assert!(!format_has_offset("%%z"));
+}
