@@ -222,3 +222,31 @@ fn demo_table_and_csv_formats() {
         "{csv_text}"
     );
 }
+
+#[test]
+fn demo_trends_compare_quarters_with_holm_adjustment() {
+    let report = demo_json();
+    assert_eq!(report["analysis"]["adjustment"], "holm");
+    let q2 = result(
+        &report,
+        "nps",
+        json!({"region": "North", "period": "2025-Q2"}),
+    );
+    let trend = &q2["trend"];
+    assert_eq!(trend["previous_period"], "2025-Q1");
+    assert_eq!(trend["test"], "nps_difference_z");
+    let (p, q) = (
+        trend["p_value"].as_f64().unwrap(),
+        trend["p_adjusted"].as_f64().unwrap(),
+    );
+    assert!(q >= p, "Holm never lowers a p-value: {trend}");
+    let q1 = result(
+        &report,
+        "nps",
+        json!({"region": "North", "period": "2025-Q1"}),
+    );
+    let delta = q2["value"].as_f64().unwrap() - q1["value"].as_f64().unwrap();
+    assert!((trend["delta"].as_f64().unwrap() - delta).abs() < 1e-9);
+    assert_eq!(q2["benchmark"]["id"], "retail-nps");
+    assert_eq!(q2["band"], q2["details"]["band"]);
+}
