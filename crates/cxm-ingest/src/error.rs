@@ -54,6 +54,14 @@ pub enum IngestError {
         line: Option<u64>,
         message: String,
     },
+    /// A non-CSV source (Parquet, NDJSON, Excel, PostgreSQL) failed; `source_name` names
+    /// the file or the database query, `line` the record where known.
+    #[error("{source_name}{}: {message}", line_suffix(*.line))]
+    Source {
+        source_name: String,
+        line: Option<u64>,
+        message: String,
+    },
 }
 
 fn line_suffix(line: Option<u64>) -> String {

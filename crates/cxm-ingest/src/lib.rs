@@ -8,18 +8,22 @@
 //! SHA-256 of the whole file).
 
 mod batch;
+mod builder;
 mod columns;
 mod datetime;
 mod error;
 mod hashing;
 mod lines;
 mod reader;
+mod source;
 mod types;
 
 #[cfg(test)]
 mod tests;
 
 pub use batch::{Batch, CellError, RowRejection};
+pub use builder::BatchBuilder;
+pub use source::RecordSource;
 pub use cxm_period::Zone;
 pub use datetime::DATE_FORMAT_NAMES;
 pub use error::IngestError;

@@ -263,7 +263,7 @@ impl CsvSource {
 
 /// Checks canonical names are unique and date/time formats are valid; returns
 /// each field's parsed format.
-fn validate_fields(
+pub(crate) fn validate_fields(
     path: &Path,
     fields: &[FieldSpec],
 ) -> Result<Vec<Option<DateFormat>>, IngestError> {
