@@ -70,6 +70,19 @@ succeeds: a failed run leaves DIR as it was.")]
         /// The client config (TOML).
         config: PathBuf,
     },
+    /// Show what cxm sees in a CSV export: dialect, encoding, columns with inferred types and
+    /// sample values, and a field mapping to start a config from.
+    #[command(after_help = "Example:\n  cxm inspect exports/survey_march.csv")]
+    Inspect {
+        /// The file to inspect.
+        file: PathBuf,
+        /// How many rows to sample.
+        #[arg(long, default_value_t = 1000)]
+        rows: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
     /// List the registered plugins with their metrics, inputs and params.
     Plugins {
         /// A client config or a plugin registry (default: config/plugins.toml).

@@ -1,6 +1,7 @@
 //! One module per command; `dispatch` runs the one the command line names and returns the
 //! exit code of a successful run.
 
+mod inspect;
 mod plan_sample;
 mod plugins;
 mod run;
@@ -18,6 +19,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
             batch_rows,
         } => run::run(&config, format, out.as_deref(), batch_rows),
         Command::Validate { config } => validate::validate(&config),
+        Command::Inspect { file, rows, format } => inspect::inspect(&file, rows, format),
         Command::Plugins { config, format } => plugins::plugins(config.as_deref(), format),
         Command::PlanSample(args) => plan_sample::plan_sample(&args),
     }

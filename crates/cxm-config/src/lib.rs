@@ -7,11 +7,16 @@ mod analysis;
 mod error;
 mod raw;
 mod registry;
+mod source;
 mod validate;
 
 pub use analysis::{Adjustment, Benchmark, FilterCondition, FilterConfig, FilterValue};
 pub use error::{ConfigError, Location};
 pub use registry::{load_registry, registry_of, resolve_library_path, Registry, RegistryEntry};
+pub use source::{
+    connection_has_password, ConnectionSource, CsvConfig, MaxRejected, PgQueryConfig,
+    SheetSelector, SourceConfig,
+};
 pub use validate::{
     load_client, ClientConfig, DatasetConfig, FieldConfig, Grain, MetricConfig, PeriodConfig,
     ReportConfig, FIELD_TYPES,

@@ -24,9 +24,34 @@ pub(crate) struct RawClient {
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDataset {
-    pub path: Spanned<String>,
+    #[serde(default)]
+    pub path: Option<Spanned<String>>,
     #[serde(default)]
     pub format: Option<Spanned<String>>,
+    #[serde(default)]
+    pub encoding: Option<Spanned<String>>,
+    #[serde(default)]
+    pub header_row: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub decimal_comma: Option<bool>,
+    #[serde(default)]
+    pub thousands_separator: Option<Spanned<String>>,
+    #[serde(default)]
+    pub trim: Option<bool>,
+    #[serde(default)]
+    pub sheet: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub table: Option<Spanned<String>>,
+    #[serde(default)]
+    pub query: Option<Spanned<String>>,
+    #[serde(default)]
+    pub connection: Option<Spanned<String>>,
+    #[serde(default)]
+    pub connection_env: Option<Spanned<String>>,
+    #[serde(default)]
+    pub unique_key: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub max_rejected: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub delimiter: Option<Spanned<String>>,
     #[serde(default)]

@@ -18,6 +18,16 @@ pub enum EngineError {
         /// The host's error.
         source: HostError,
     },
+    /// More rows were rejected than the dataset's max_rejected allows.
+    #[error("dataset \"{dataset}\": {rejected} rows rejected (structure, duplicates or unreadable values), more than max_rejected = {limit}; see rejected.csv of a run without the limit, or fix the export")]
+    TooManyRejected {
+        /// Dataset name.
+        dataset: String,
+        /// Rows rejected so far.
+        rejected: u64,
+        /// The limit, in words.
+        limit: String,
+    },
     /// A dataset could not be read.
     #[error("dataset \"{dataset}\": {source}")]
     Data {

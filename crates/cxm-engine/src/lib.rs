@@ -7,6 +7,7 @@ mod filter;
 mod grouping;
 mod plan;
 mod run;
+mod sources;
 
 pub use error::EngineError;
 pub use plan::{build_plan, DatasetPlan, MetricPlan, Plan};

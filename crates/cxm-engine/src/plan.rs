@@ -6,7 +6,7 @@ use crate::error::EngineError;
 use arrow_schema::DataType;
 use cxm_config::{ClientConfig, DatasetConfig, Grain, Location, MetricConfig};
 use cxm_host::{load_library, HostError, Instance, Library, MetricDef};
-use cxm_ingest::{CsvOptions, CsvSource, FieldSpec, FieldType};
+use cxm_ingest::{FieldSpec, FieldType};
 use cxm_period::{PeriodRule, Zone};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -83,16 +83,6 @@ impl MetricPlan {
         out.sort_unstable();
         out.dedup();
         out
-    }
-}
-
-/// CSV options of a dataset.
-pub(crate) fn csv_options(ds: &DatasetConfig, zone: Zone) -> CsvOptions {
-    CsvOptions {
-        delimiter: ds.delimiter,
-        null_values: ds.null_values.clone(),
-        timezone: Some(zone),
-        ..CsvOptions::default()
     }
 }
 
@@ -376,6 +366,9 @@ fn plan_dataset(
             }
         }
     }
+    for key in &ds.unique_key {
+        types.entry(key.clone()).or_insert(FieldType::String);
+    }
     for (m, _, _) in &metrics {
         for f in &m.filters {
             types
@@ -430,13 +423,7 @@ fn plan_dataset(
         .collect();
     let index = |name: &str| fields.iter().position(|f| f.name == name);
 
-    let columns: Vec<String> = fields.iter().map(|f| f.column.clone()).collect();
-    CsvSource::check_header(&ds.path, &columns, &csv_options(ds, zone)).map_err(|source| {
-        EngineError::Data {
-            dataset: ds.name.clone(),
-            source,
-        }
-    })?;
+    crate::sources::check_columns(ds, &fields, zone)?;
 
     let mut metric_plans = Vec::new();
     let mut groupings: Vec<GroupingPlan> = Vec::new();

@@ -4,13 +4,13 @@
 
 use crate::error::EngineError;
 use crate::grouping::Grouper;
-use crate::plan::{csv_options, DatasetPlan, MetricPlan, Plan};
+use crate::plan::{DatasetPlan, MetricPlan, Plan};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, Int64Type};
 use arrow_array::{Array, ArrayRef, Float64Array};
 use arrow_schema::DataType;
 use cxm_host::InstanceBatch;
-use cxm_ingest::{Batch, CsvSource};
+use cxm_ingest::Batch;
 use cxm_report::{
     DatasetSummary, Grouping, MetricSummary, PeriodSpec, Rejection, ResultRow, RunReport,
     REPORT_SCHEMA,
@@ -80,6 +80,21 @@ pub fn run(
     Ok(report)
 }
 
+/// A 128-bit hash of a row's unique_key values (trimmed original text), from two SipHash
+/// passes with different prefixes: collisions are negligible at any realistic row count.
+fn key_hash(batch: &Batch, row: usize, fields: &[usize]) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let mut a = std::collections::hash_map::DefaultHasher::new();
+    let mut b = std::collections::hash_map::DefaultHasher::new();
+    0xA5u8.hash(&mut b);
+    for &f in fields {
+        let value = batch.raw_bytes(row, f).unwrap_or_default().trim_ascii();
+        value.hash(&mut a);
+        value.hash(&mut b);
+    }
+    (u128::from(a.finish()) << 64) | u128::from(b.finish())
+}
+
 /// Row status the host sets for rows outside a metric's filter (never seen by a plugin's
 /// update, which skips non-zero statuses).
 const ROW_FILTERED: u8 = 8;
@@ -141,12 +156,19 @@ fn run_dataset(
         dataset: name.clone(),
         source,
     };
-    let mut csv = csv_options(&ds.config, ds.zone);
-    if let Some(rows) = options.batch_rows {
-        csv.batch_rows = rows;
-    }
     let mut source =
-        CsvSource::open(&ds.config.path, ds.fields.clone(), csv).map_err(&data_error)?;
+        crate::sources::open_source(&ds.config, ds.fields.clone(), ds.zone, options.batch_rows)?;
+    let key_fields: Vec<usize> = ds
+        .config
+        .unique_key
+        .iter()
+        .filter_map(|k| ds.fields.iter().position(|f| &f.name == k))
+        .collect();
+    let mut seen_keys: std::collections::HashMap<u128, u64> = std::collections::HashMap::new();
+    let mut duplicates = 0u64;
+    let mut rows_with_invalid_values = 0u64;
+    let mut dropped: Vec<bool> = Vec::new();
+    let mut structural_rejected = 0u64;
     let mut groupers: Vec<Grouper> = ds
         .groupings
         .iter()
@@ -231,6 +253,57 @@ fn run_dataset(
             on_reject(&rejection).map_err(|e| output_error(&name, e))?;
         }
         let rows = batch.num_rows();
+        dropped.clear();
+        dropped.resize(rows, false);
+        if !key_fields.is_empty() {
+            for (row, drop) in dropped.iter_mut().enumerate() {
+                let key = key_hash(&batch, row, &key_fields);
+                match seen_keys.get(&key) {
+                    Some(first) => {
+                        *drop = true;
+                        duplicates += 1;
+                        let value: Vec<String> = key_fields
+                            .iter()
+                            .map(|&f| batch.raw_value(row, f))
+                            .collect();
+                        on_reject(&Rejection {
+                            dataset: name.clone(),
+                            line: batch.lines[row],
+                            scope: "row".into(),
+                            field: ds.config.unique_key.join(";"),
+                            value: value.join(";"),
+                            reason: "duplicate".into(),
+                            detail: format!(
+                                "same unique_key as line {first}; the first one is kept"
+                            ),
+                        })
+                        .map_err(|e| output_error(&name, e))?;
+                    }
+                    None => {
+                        seen_keys.insert(key, batch.lines[row]);
+                    }
+                }
+            }
+        }
+        let mut invalid_rows: Vec<usize> = batch
+            .cell_errors
+            .iter()
+            .filter(|e| !dropped[e.row])
+            .map(|e| e.row)
+            .collect();
+        invalid_rows.dedup();
+        rows_with_invalid_values += invalid_rows.len() as u64;
+        structural_rejected += batch.rejected_rows.len() as u64;
+        if let Some(cxm_config::MaxRejected::Count(limit)) = ds.config.max_rejected {
+            let total = structural_rejected + duplicates + rows_with_invalid_values;
+            if total > limit {
+                return Err(EngineError::TooManyRejected {
+                    dataset: name.clone(),
+                    rejected: total,
+                    limit: limit.to_string(),
+                });
+            }
+        }
         for (grouper, ids) in groupers.iter_mut().zip(group_ids.iter_mut()) {
             ungroupable.clear();
             ungroupable.resize(rows, false);
@@ -241,6 +314,9 @@ fn run_dataset(
             {
                 ungroupable[e.row] = true;
             }
+            for (u, d) in ungroupable.iter_mut().zip(&dropped) {
+                *u |= *d;
+            }
             grouper.assign(&batch.columns, rows, &ungroupable, ids);
         }
         let (weights, bad_weights) = weights_of(&batch, weight_field);
@@ -248,7 +324,12 @@ fn run_dataset(
             status.clear();
             status.resize(rows, 0u8);
             prefilled.clear();
-            prefilled.resize(rows, false);
+            prefilled.extend_from_slice(&dropped);
+            for (st, d) in status.iter_mut().zip(&dropped) {
+                if *d {
+                    *st = ROW_FILTERED;
+                }
+            }
             for e in batch.cell_errors.iter().filter(|e| run.dependent[e.field]) {
                 if !prefilled[e.row] {
                     prefilled[e.row] = true;
@@ -312,14 +393,33 @@ fn run_dataset(
         });
     }
     let stats = source.finish().map_err(&data_error)?;
+    if let Some(cxm_config::MaxRejected::Percent(limit)) = ds.config.max_rejected {
+        let total = stats.rows_rejected + duplicates + rows_with_invalid_values;
+        let pct = if stats.rows_read == 0 {
+            0.0
+        } else {
+            100.0 * total as f64 / stats.rows_read as f64
+        };
+        if pct > limit {
+            return Err(EngineError::TooManyRejected {
+                dataset: name.clone(),
+                rejected: total,
+                limit: format!(
+                    "{limit}% of {} rows read ({pct:.2}% rejected)",
+                    stats.rows_read
+                ),
+            });
+        }
+    }
     report.datasets.push(DatasetSummary {
         name: name.clone(),
         path: ds.config.path.display().to_string(),
         sha256: stats.sha256,
         bytes: stats.bytes,
         rows_read: stats.rows_read,
-        rows_accepted: stats.rows_accepted,
-        rows_rejected: stats.rows_rejected,
+        rows_accepted: stats.rows_accepted - duplicates,
+        rows_rejected: stats.rows_rejected + duplicates,
+        duplicates,
         invalid_values,
     });
     for run in runs {

@@ -41,7 +41,8 @@ pub struct RowRejection {
 pub struct Batch {
     /// One array per field spec, in the same order; length = accepted rows.
     pub columns: Vec<ArrayRef>,
-    /// 1-based source line where each accepted row starts (header is line 1).
+    /// 1-based physical line of the source where each accepted row starts
+    /// (counting every line of the file, a preamble above the header included).
     pub lines: Vec<u64>,
     pub cell_errors: Vec<CellError>,
     pub rejected_rows: Vec<RowRejection>,

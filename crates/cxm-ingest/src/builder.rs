@@ -5,15 +5,19 @@
 
 use crate::batch::{Batch, CellError, RowRejection};
 use crate::columns::ColumnParser;
-use crate::reader::validate_fields;
-use crate::{FieldSpec, IngestError, Zone};
-use std::path::Path;
+use crate::fields::validate_fields;
+use crate::{FieldSpec, IngestError, NumberFormat, Zone};
+use std::path::{Path, PathBuf};
 
 /// Accumulates rows into a [`Batch`].
 #[derive(Debug)]
 pub struct BatchBuilder {
+    path: PathBuf,
     parsers: Vec<ColumnParser>,
     null_values: Vec<Vec<u8>>,
+    /// Whether `String` cells are trimmed (numbers, dates, booleans and the
+    /// null-value comparison always trim).
+    trim: bool,
     batch: Batch,
     capacity: usize,
 }
@@ -21,7 +25,9 @@ pub struct BatchBuilder {
 impl BatchBuilder {
     /// A builder for `fields` (in order). `path` names the source in errors; `null_values`
     /// are the cell texts that mean empty (compared after trimming); `zone` applies to
-    /// timestamps without an offset.
+    /// timestamps without an offset. Numbers are plain (`1234.5`) and strings trimmed
+    /// until [`BatchBuilder::with_number_format`] / [`BatchBuilder::with_trim`] say
+    /// otherwise.
     pub fn new(
         path: &Path,
         fields: &[FieldSpec],
@@ -33,40 +39,81 @@ impl BatchBuilder {
         let parsers = fields
             .iter()
             .zip(formats)
-            .enumerate()
-            .map(|(i, (f, fmt))| ColumnParser::new(f.ty, i, fmt, capacity).with_zone(zone))
+            .map(|(f, fmt)| ColumnParser::new(f.ty, fmt, capacity).with_zone(zone))
             .collect();
         Ok(BatchBuilder {
+            path: path.to_path_buf(),
             parsers,
-            null_values: null_values.iter().map(|n| n.as_bytes().trim_ascii().to_vec()).collect(),
+            null_values: null_values
+                .iter()
+                .map(|n| n.as_bytes().trim_ascii().to_vec())
+                .collect(),
+            trim: true,
             batch: Batch::new(fields.len(), capacity),
             capacity,
         })
     }
 
+    /// Reads `Integer` and `Number` cells written with `format` (decimal comma, thousands
+    /// separators). Errors: [`IngestError::InvalidOptions`] for an unusable separator (see
+    /// [`NumberFormat::validate`]).
+    pub fn with_number_format(mut self, format: NumberFormat) -> Result<BatchBuilder, IngestError> {
+        format
+            .validate()
+            .map_err(|message| IngestError::InvalidOptions {
+                path: self.path.clone(),
+                message,
+            })?;
+        self.parsers = self
+            .parsers
+            .into_iter()
+            .map(|p| p.with_number_format(format))
+            .collect();
+        Ok(self)
+    }
+
+    /// Whether `String` cells are trimmed of ASCII whitespace (default `true`); with
+    /// `false` they keep their spaces. Other types are always parsed trimmed.
+    pub fn with_trim(mut self, trim: bool) -> BatchBuilder {
+        self.trim = trim;
+        self
+    }
+
     /// Adds an accepted row: one cell per field, `None` for a missing value. `line` is the
     /// row's position in the source (line, record or row number) as reports should show it.
     pub fn push_row(&mut self, line: u64, cells: &[Option<&[u8]>]) {
+        self.push_cells(line, |field| cells.get(field).copied().flatten());
+    }
+
+    /// [`BatchBuilder::push_row`] with the cell of each field given by `cell(field)`.
+    pub(crate) fn push_cells<'c>(&mut self, line: u64, cell: impl Fn(usize) -> Option<&'c [u8]>) {
         let row = self.batch.num_rows();
         self.batch.lines.push(line);
         for (field, parser) in self.parsers.iter_mut().enumerate() {
-            let cell = cells.get(field).copied().flatten();
+            let cell = cell(field);
             self.batch.push_raw(cell.unwrap_or_default());
-            let trimmed = cell.map(<[u8]>::trim_ascii);
-            match trimmed {
-                None => parser.append_null(),
-                Some(t) if self.null_values.iter().any(|n| n.as_slice() == t) => parser.append_null(),
-                Some(t) => {
-                    if let Err(reason) = parser.append(t) {
-                        self.batch.cell_errors.push(CellError {
-                            row,
-                            field,
-                            line,
-                            value: String::from_utf8_lossy(cell.unwrap_or_default()).into_owned(),
-                            reason,
-                        });
-                    }
-                }
+            let Some(raw) = cell else {
+                parser.append_null();
+                continue;
+            };
+            let trimmed = raw.trim_ascii();
+            if self.null_values.iter().any(|n| n.as_slice() == trimmed) {
+                parser.append_null();
+                continue;
+            }
+            let value = if !self.trim && parser.is_string() {
+                raw
+            } else {
+                trimmed
+            };
+            if let Err(reason) = parser.append(value) {
+                self.batch.cell_errors.push(CellError {
+                    row,
+                    field,
+                    line,
+                    value: String::from_utf8_lossy(raw).into_owned(),
+                    reason,
+                });
             }
         }
     }
@@ -100,7 +147,7 @@ mod tests {
     use super::*;
     use crate::{CellErrorReason, FieldType};
     use arrow_array::cast::AsArray;
-    use arrow_array::types::Int64Type;
+    use arrow_array::types::{Float64Type, Int64Type};
     use arrow_array::Array;
 
     #[test]
@@ -109,7 +156,14 @@ mod tests {
             FieldSpec::new("score", "score", FieldType::Integer),
             FieldSpec::new("region", "region", FieldType::String),
         ];
-        let mut b = BatchBuilder::new(Path::new("x"), &fields, &["".into(), "NA".into()], Zone::Utc, 4).unwrap();
+        let mut b = BatchBuilder::new(
+            Path::new("x"),
+            &fields,
+            &["".into(), "NA".into()],
+            Zone::Utc,
+            4,
+        )
+        .unwrap();
         b.push_row(1, &[Some(b" 7 "), Some(b"north")]);
         b.push_row(2, &[Some(b"NA"), None]);
         b.push_row(3, &[Some(b"x"), Some(b"south")]);
@@ -122,8 +176,58 @@ mod tests {
         assert!(batch.columns[1].is_null(1));
         assert_eq!(batch.cell_errors.len(), 1);
         assert_eq!(batch.cell_errors[0].reason, CellErrorReason::NotANumber);
-        assert_eq!((batch.cell_errors[0].row, batch.cell_errors[0].line), (2, 3));
+        assert_eq!(
+            (batch.cell_errors[0].row, batch.cell_errors[0].line),
+            (2, 3)
+        );
         assert_eq!(batch.raw_value(0, 0), " 7 ");
         assert_eq!(batch.lines, vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn number_format_and_trim_options() {
+        let fields = [
+            FieldSpec::new("n", "n", FieldType::Number),
+            FieldSpec::new("i", "i", FieldType::Integer),
+            FieldSpec::new("s", "s", FieldType::String),
+        ];
+        let format = NumberFormat {
+            decimal_comma: true,
+            thousands: Some(b' '),
+        };
+        let mut b = BatchBuilder::new(Path::new("x"), &fields, &["".into()], Zone::Utc, 2)
+            .unwrap()
+            .with_number_format(format)
+            .unwrap()
+            .with_trim(false);
+        b.push_row(2, &[Some(b" 1 234,5 "), Some(b"12 000"), Some(b"  a b ")]);
+        b.push_row(3, &[Some(b"4.5"), Some(b" "), Some(b" ")]);
+        let batch = b.finish();
+        assert_eq!(
+            batch.columns[0].as_primitive::<Float64Type>().value(0),
+            1234.5
+        );
+        assert_eq!(
+            batch.columns[1].as_primitive::<Int64Type>().value(0),
+            12_000
+        );
+        assert_eq!(batch.columns[2].as_string::<i32>().value(0), "  a b ");
+        // The blank string is a null value, whatever the trimming.
+        assert!(batch.columns[2].is_null(1) && batch.columns[1].is_null(1));
+        assert_eq!(batch.cell_errors.len(), 1);
+        assert_eq!(batch.cell_errors[0].reason, CellErrorReason::NotANumber);
+
+        let clash = NumberFormat {
+            decimal_comma: true,
+            thousands: Some(b','),
+        };
+        let err = BatchBuilder::new(Path::new("x.csv"), &fields, &[], Zone::Utc, 1)
+            .unwrap()
+            .with_number_format(clash)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "x.csv: thousands separator ',' is also the decimal mark"
+        );
     }
 }

@@ -12,6 +12,7 @@ use arrow_array::ArrayRef;
 use cxm_period::Zone;
 
 use crate::datetime::{parse_date, parse_datetime, DateFormat};
+use crate::numbers::NumberFormat;
 use crate::types::{parse_boolean, parse_integer, parse_number, CellErrorReason, FieldType};
 
 /// The Arrow builder of one column.
@@ -28,23 +29,20 @@ enum Builder {
 /// Parses one mapped column and accumulates its values for the current batch.
 #[derive(Debug)]
 pub(crate) struct ColumnParser {
-    /// Index of the source column in the CSV record.
-    pub(crate) source: usize,
     format: Option<DateFormat>,
     /// Zone of `Datetime` values without an offset.
     zone: Zone,
+    /// How `Integer` and `Number` cells are written.
+    number: NumberFormat,
+    /// Scratch space for rewriting numbers.
+    scratch: Vec<u8>,
     builder: Builder,
 }
 
 impl ColumnParser {
-    /// A parser for the record's column `source`; `format` is only used by
-    /// `Date` and `Datetime` columns.
-    pub(crate) fn new(
-        ty: FieldType,
-        source: usize,
-        format: Option<DateFormat>,
-        capacity: usize,
-    ) -> Self {
+    /// A parser for a column of type `ty`; `format` is only used by `Date`
+    /// and `Datetime` columns.
+    pub(crate) fn new(ty: FieldType, format: Option<DateFormat>, capacity: usize) -> Self {
         let builder = match ty {
             FieldType::Integer => Builder::Integer(Int64Builder::with_capacity(capacity)),
             FieldType::Number => Builder::Number(Float64Builder::with_capacity(capacity)),
@@ -58,11 +56,23 @@ impl ColumnParser {
             ),
         };
         ColumnParser {
-            source,
             format,
             zone: Zone::Utc,
+            number: NumberFormat::default(),
+            scratch: Vec::new(),
             builder,
         }
+    }
+
+    /// Sets how `Integer` and `Number` cells are written (default plain).
+    pub(crate) fn with_number_format(mut self, number: NumberFormat) -> Self {
+        self.number = number;
+        self
+    }
+
+    /// True for a `String` column.
+    pub(crate) fn is_string(&self) -> bool {
+        matches!(self.builder, Builder::String(_))
     }
 
     /// Sets the zone of `Datetime` values without an offset (default UTC).
@@ -83,13 +93,22 @@ impl ColumnParser {
         }
     }
 
-    /// Parses an already trimmed, non-null cell and appends it. On failure a
+    /// Parses a non-null cell (trimmed, except for `String` columns read
+    /// without trimming) and appends it. On failure a
     /// null is appended and the reason returned.
     pub(crate) fn append(&mut self, cell: &[u8]) -> Result<(), CellErrorReason> {
         let format = self.format.as_ref();
         let result = match &mut self.builder {
-            Builder::Integer(b) => parse_integer(cell).map(|v| b.append_value(v)),
-            Builder::Number(b) => parse_number(cell).map(|v| b.append_value(v)),
+            Builder::Integer(b) => self
+                .number
+                .normalize(cell, &mut self.scratch)
+                .and_then(parse_integer)
+                .map(|v| b.append_value(v)),
+            Builder::Number(b) => self
+                .number
+                .normalize(cell, &mut self.scratch)
+                .and_then(parse_number)
+                .map(|v| b.append_value(v)),
             Builder::String(b) => std::str::from_utf8(cell)
                 .map(|v| b.append_value(v))
                 .map_err(|_| CellErrorReason::InvalidUtf8),
@@ -127,7 +146,7 @@ mod tests {
 
     #[test]
     fn builds_typed_arrays_with_nulls_on_error() {
-        let mut p = ColumnParser::new(FieldType::Integer, 0, None, 4);
+        let mut p = ColumnParser::new(FieldType::Integer, None, 4);
         assert_eq!(p.append(b"7.0"), Ok(()));
         assert_eq!(p.append(b"7.5"), Err(CellErrorReason::NotAnInteger));
         p.append_null();
@@ -141,8 +160,29 @@ mod tests {
     }
 
     #[test]
+    fn number_formats_apply_to_numeric_columns() {
+        let format = NumberFormat {
+            decimal_comma: true,
+            thousands: None,
+        };
+        let mut n = ColumnParser::new(FieldType::Number, None, 2).with_number_format(format);
+        assert_eq!(n.append(b"1.234,5"), Ok(()));
+        assert_eq!(n.append(b"4.5"), Err(CellErrorReason::NotANumber));
+        let arr = n.finish();
+        let floats = arr
+            .as_any()
+            .downcast_ref::<arrow_array::Float64Array>()
+            .expect("f64");
+        assert_eq!(floats.value(0), 1234.5);
+        assert!(floats.is_null(1));
+        let mut i = ColumnParser::new(FieldType::Integer, None, 1).with_number_format(format);
+        assert_eq!(i.append(b"1.000"), Ok(()));
+        assert!(!i.is_string());
+    }
+
+    #[test]
     fn string_and_timestamp_columns() {
-        let mut s = ColumnParser::new(FieldType::String, 0, None, 2);
+        let mut s = ColumnParser::new(FieldType::String, None, 2);
         assert_eq!(s.append(b"ok"), Ok(()));
         assert_eq!(s.append(b"\xff"), Err(CellErrorReason::InvalidUtf8));
         let arr = s.finish();
@@ -150,7 +190,7 @@ mod tests {
         assert_eq!(strs.value(0), "ok");
         assert!(strs.is_null(1));
 
-        let mut t = ColumnParser::new(FieldType::Datetime, 0, None, 1);
+        let mut t = ColumnParser::new(FieldType::Datetime, None, 1);
         assert_eq!(t.append(b"1970-01-01T00:00:01Z"), Ok(()));
         let arr = t.finish();
         assert_eq!(arr.data_type(), &FieldType::Datetime.arrow_type());

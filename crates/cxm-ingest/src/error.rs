@@ -47,6 +47,28 @@ pub enum IngestError {
         field: String,
         format: String,
     },
+    /// Reading options that contradict each other or the file, e.g. a
+    /// decimal comma with `,` as the delimiter.
+    #[error("{}: {message}", .path.display())]
+    InvalidOptions { path: PathBuf, message: String },
+    /// The declared encoding is not a label known to the WHATWG Encoding
+    /// Standard (as implemented by `encoding_rs`).
+    #[error(
+        "{}: unknown encoding \"{encoding}\" (expected a label such as \"utf-8\", \
+         \"utf-16le\", \"utf-16be\", \"windows-1252\", \"windows-1251\", \"latin1\")",
+        .path.display()
+    )]
+    UnknownEncoding { path: PathBuf, encoding: String },
+    /// The header row holds control characters (NUL, ...; tabs and line
+    /// breaks aside): the file is binary, or UTF-16 without a byte-order mark
+    /// read as another encoding.
+    #[error(
+        "{}: not a CSV text file (its header row contains control characters when read as \
+         {encoding}; \
+         a UTF-16 file without a byte-order mark needs encoding \"utf-16le\" or \"utf-16be\")",
+        .path.display()
+    )]
+    NotText { path: PathBuf, encoding: String },
     /// The CSV reader reported an error.
     #[error("{}{}: {message}", .path.display(), line_suffix(*.line))]
     Csv {

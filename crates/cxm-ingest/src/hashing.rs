@@ -1,42 +1,36 @@
 //! A `Read` adapter that hashes (SHA-256) and counts every byte it reads from
-//! the file, hides a leading UTF-8 byte-order mark from the CSV parser, and
-//! indexes line breaks of what it passes on, so the file is read exactly once.
+//! the file, and reads a sample of the file's head ahead of time so the
+//! encoding and the dialect can be detected before parsing starts, while the
+//! file is still read exactly once.
 
 use std::io::{self, Read};
 
 use sha2::{Digest, Sha256};
 
-use crate::lines::LineIndex;
-
-const UTF8_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
-
-/// Wraps a reader; every byte read from `inner` is hashed and counted
-/// (including a BOM), but a leading BOM is not passed on.
+/// Wraps a reader; every byte read from `inner` is hashed and counted. The
+/// first bytes are read ahead into a sample ([`HashingReader::head`]) that is
+/// handed out first (minus any bytes [`HashingReader::skip`]ped).
 pub(crate) struct HashingReader<R> {
     inner: R,
     hasher: Sha256,
     bytes: u64,
-    /// Line breaks of the bytes passed on (BOM excluded).
-    lines: LineIndex,
-    /// Bytes read ahead while looking for a BOM, not yet handed out.
-    pending: [u8; 3],
-    pending_pos: usize,
-    pending_len: usize,
+    /// Bytes read ahead, not all handed out yet.
+    head: Vec<u8>,
+    head_pos: usize,
 }
 
 impl<R: Read> HashingReader<R> {
-    /// Wraps `inner`, reading up to three bytes ahead to strip a UTF-8 BOM.
-    pub(crate) fn new(inner: R) -> io::Result<Self> {
+    /// Wraps `inner`, reading up to `sample` bytes ahead (fewer only at the
+    /// end of the input).
+    pub(crate) fn new(inner: R, sample: usize) -> io::Result<Self> {
         let mut reader = HashingReader {
             inner,
             hasher: Sha256::new(),
             bytes: 0,
-            lines: LineIndex::default(),
-            pending: [0; 3],
-            pending_pos: 0,
-            pending_len: 0,
+            head: Vec::new(),
+            head_pos: 0,
         };
-        let mut head = [0u8; 3];
+        let mut head = vec![0u8; sample];
         let mut filled = 0;
         while filled < head.len() {
             match reader.read_inner(&mut head[filled..]) {
@@ -46,10 +40,8 @@ impl<R: Read> HashingReader<R> {
                 Err(e) => return Err(e),
             }
         }
-        if head != UTF8_BOM {
-            reader.pending = head;
-            reader.pending_len = filled;
-        }
+        head.truncate(filled);
+        reader.head = head;
         Ok(reader)
     }
 
@@ -61,15 +53,20 @@ impl<R: Read> HashingReader<R> {
         Ok(n)
     }
 
-    /// Number of bytes read from the underlying reader so far.
-    pub(crate) fn bytes(&self) -> u64 {
-        self.bytes
+    /// The sampled bytes not handed out or skipped yet.
+    pub(crate) fn head(&self) -> &[u8] {
+        self.head.get(self.head_pos..).unwrap_or_default()
     }
 
-    /// The line on which a record starts that the parser began reading at
-    /// `byte` (an offset in the BOM-less stream); see [`LineIndex::line_at`].
-    pub(crate) fn line_at(&mut self, byte: u64) -> u64 {
-        self.lines.line_at(byte)
+    /// Drops the next `n` sampled bytes (a byte-order mark) without handing
+    /// them out; they stay hashed.
+    pub(crate) fn skip(&mut self, n: usize) {
+        self.head_pos = self.head_pos.saturating_add(n).min(self.head.len());
+    }
+
+    /// Number of bytes read from the underlying reader so far.
+    pub(crate) fn byte_count(&self) -> u64 {
+        self.bytes
     }
 
     /// Reads the rest of the input, then returns the byte count and the
@@ -100,17 +97,14 @@ impl<R: std::fmt::Debug> std::fmt::Debug for HashingReader<R> {
 
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.pending_pos < self.pending_len {
-            let avail = &self.pending[self.pending_pos..self.pending_len];
+        let avail = self.head();
+        if !avail.is_empty() {
             let n = avail.len().min(buf.len());
             buf[..n].copy_from_slice(&avail[..n]);
-            self.pending_pos += n;
-            self.lines.scan(&buf[..n]);
+            self.head_pos += n;
             return Ok(n);
         }
-        let n = self.read_inner(buf)?;
-        self.lines.scan(buf.get(..n).unwrap_or_default());
-        Ok(n)
+        self.read_inner(buf)
     }
 }
 
@@ -126,11 +120,11 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A reader that returns at most one byte per call.
-    struct Trickle<'a>(&'a [u8]);
+    pub(crate) struct Trickle<'a>(pub(crate) &'a [u8]);
 
     impl Read for Trickle<'_> {
         fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -145,8 +139,10 @@ mod tests {
         }
     }
 
-    fn read_all<R: Read>(input: R) -> (Vec<u8>, u64, String) {
-        let mut r = HashingReader::new(input).expect("new");
+    fn read_all<R: Read>(input: R, sample: usize, skip: usize) -> (Vec<u8>, Vec<u8>, u64, String) {
+        let mut r = HashingReader::new(input, sample).expect("new");
+        let head = r.head().to_vec();
+        r.skip(skip);
         let mut out = Vec::new();
         let mut buf = [0u8; 2];
         loop {
@@ -157,13 +153,15 @@ mod tests {
             out.extend_from_slice(&buf[..n]);
         }
         let (bytes, sha) = r.finish().expect("finish");
-        (out, bytes, sha)
+        (head, out, bytes, sha)
     }
 
     #[test]
-    fn strips_bom_but_hashes_it() {
+    fn skipped_bom_is_still_hashed() {
         let input = b"\xEF\xBB\xBFa,b\n1,2\n";
-        for (out, bytes, sha) in [read_all(&input[..]), read_all(Trickle(input))] {
+        for (head, out, bytes, sha) in [read_all(&input[..], 4, 3), read_all(Trickle(input), 4, 3)]
+        {
+            assert_eq!(head, b"\xEF\xBB\xBFa");
             assert_eq!(out, b"a,b\n1,2\n");
             assert_eq!(bytes, input.len() as u64);
             assert_eq!(sha, hex(&Sha256::digest(input)));
@@ -173,17 +171,23 @@ mod tests {
     #[test]
     fn short_and_plain_inputs_pass_through() {
         for input in [&b""[..], b"a", b"ab", b"abc", b"\xEF\xBB", b"abcdef"] {
-            let (out, bytes, sha) = read_all(Trickle(input));
-            assert_eq!(out, input);
-            assert_eq!(bytes, input.len() as u64);
-            assert_eq!(sha, hex(&Sha256::digest(input)));
+            for sample in [0, 3, 100] {
+                let (head, out, bytes, sha) = read_all(Trickle(input), sample, 0);
+                assert_eq!(head, &input[..sample.min(input.len())]);
+                assert_eq!(out, input);
+                assert_eq!(bytes, input.len() as u64);
+                assert_eq!(sha, hex(&Sha256::digest(input)));
+            }
         }
+        // Skipping past the sample is harmless.
+        let (_, out, _, _) = read_all(&b"abcdef"[..], 2, 5);
+        assert_eq!(out, b"cdef");
     }
 
     #[test]
     fn finish_drains_the_rest() {
         let input = b"hello world";
-        let mut r = HashingReader::new(&input[..]).expect("new");
+        let mut r = HashingReader::new(&input[..], 3).expect("new");
         let mut buf = [0u8; 4];
         assert_eq!(r.read(&mut buf).expect("read"), 3);
         let (bytes, sha) = r.finish().expect("finish");

@@ -6,16 +6,28 @@
 //! extract, pull [`Batch`]es with [`CsvSource::next_batch`], and call
 //! [`CsvSource::finish`] to obtain [`DatasetStats`] (row counts and the
 //! SHA-256 of the whole file).
+//!
+//! [`CsvOptions`] describe the dialect: delimiter (declared or sniffed),
+//! character encoding (declared or detected; non-UTF-8 text is decoded while
+//! streaming, the hash always covers the bytes as stored), the line of the
+//! header, decimal commas and thousands separators, and trimming.
+//! [`inspect::inspect_csv`] reports what a file looks like before any field
+//! is mapped.
 
 mod batch;
 mod builder;
 mod columns;
 mod datetime;
+mod dialect;
 mod error;
+mod fields;
 mod hashing;
+pub mod inspect;
 mod lines;
+mod numbers;
 mod reader;
 mod source;
+mod text;
 mod types;
 
 #[cfg(test)]
@@ -23,11 +35,12 @@ mod tests;
 
 pub use batch::{Batch, CellError, RowRejection};
 pub use builder::BatchBuilder;
-pub use source::RecordSource;
 pub use cxm_period::Zone;
 pub use datetime::DATE_FORMAT_NAMES;
 pub use error::IngestError;
+pub use numbers::NumberFormat;
 pub use reader::CsvSource;
+pub use source::RecordSource;
 pub use types::{CellErrorReason, FieldType};
 
 /// Default number of data rows per batch.
@@ -81,6 +94,40 @@ impl FieldSpec {
 pub struct CsvOptions {
     /// Field delimiter byte (default `b','`).
     pub delimiter: u8,
+    /// Detect the delimiter among `,` `;` tab `|` from the first records
+    /// (from the header on, honouring quotes): the candidate giving the most
+    /// records with one shared field count greater than 1 wins, ties going
+    /// to `,`. When no candidate splits the records, `delimiter` is used.
+    /// Default `false`.
+    pub sniff_delimiter: bool,
+    /// Character encoding: any label of the WHATWG Encoding Standard
+    /// (`utf-8`, `utf-16le`, `utf-16be`, `windows-1252`, `windows-1251`,
+    /// `latin1` / `iso-8859-1` (read as windows-1252), `koi8-r`, ...; ASCII
+    /// case-insensitive). A byte-order mark of that encoding is skipped.
+    /// `None` (the default) detects it: a UTF-8 or UTF-16 byte-order mark,
+    /// else UTF-8 if the first 64 KiB are valid UTF-8, else the legacy
+    /// encoding `chardetng` guesses from them. UTF-8 is passed through as
+    /// is (invalid bytes make `invalid_utf8` cells); other encodings are
+    /// decoded, malformed sequences becoming U+FFFD.
+    pub encoding: Option<String>,
+    /// 1-based physical line of the header (`0` is treated as `1`); the
+    /// lines above it (a preamble, quotes not honoured) are skipped and not
+    /// counted as data. Default `1`.
+    pub header_row: usize,
+    /// Numbers are written with a decimal comma: `4,5` is 4.5 and, unless
+    /// `thousands_separator` says otherwise, `.` groups thousands (`1.234,5`
+    /// is 1234.5). Affects `Integer` and `Number` fields only; needs a
+    /// delimiter other than `,` ([`IngestError::InvalidOptions`] otherwise).
+    /// Default `false`.
+    pub decimal_comma: bool,
+    /// Byte grouping thousands in `Integer` and `Number` fields (`b','`,
+    /// `b'.'`, `b' '`): with `Some(b',')`, `1,234` is 1234. See
+    /// [`NumberFormat`]. Default `None`.
+    pub thousands_separator: Option<u8>,
+    /// Trim ASCII whitespace around `String` cells (default `true`); with
+    /// `false` they keep it. Other types, null values and header names are
+    /// always compared trimmed.
+    pub trim: bool,
     /// Maximum number of data records (accepted plus rejected) per batch;
     /// `0` is treated as `1`. Default [`DEFAULT_BATCH_ROWS`].
     pub batch_rows: usize,
@@ -95,10 +142,26 @@ pub struct CsvOptions {
     pub timezone: Option<Zone>,
 }
 
+impl CsvOptions {
+    /// The number format these options describe.
+    pub fn number_format(&self) -> NumberFormat {
+        NumberFormat {
+            decimal_comma: self.decimal_comma,
+            thousands: self.thousands_separator,
+        }
+    }
+}
+
 impl Default for CsvOptions {
     fn default() -> Self {
         CsvOptions {
             delimiter: b',',
+            sniff_delimiter: false,
+            encoding: None,
+            header_row: 1,
+            decimal_comma: false,
+            thousands_separator: None,
+            trim: true,
             batch_rows: DEFAULT_BATCH_ROWS,
             null_values: vec![String::new()],
             timezone: None,

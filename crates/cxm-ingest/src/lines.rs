@@ -23,14 +23,27 @@ struct Run {
 pub(crate) struct LineIndex {
     /// Bytes scanned so far.
     offset: u64,
-    /// Line breaks seen so far.
+    /// Line breaks seen so far, plus the lines skipped before the stream.
     breaks: u64,
+    /// Lines skipped before the stream (a preamble above the header).
+    skipped: u64,
     /// The last byte scanned was `\r`.
     prev_cr: bool,
     runs: VecDeque<Run>,
 }
 
 impl LineIndex {
+    /// An index of a stream whose first byte is on line `first_line`
+    /// (1-based; `0` is treated as `1`) of the file.
+    pub(crate) fn starting_at(first_line: u64) -> LineIndex {
+        let skipped = first_line.saturating_sub(1);
+        LineIndex {
+            breaks: skipped,
+            skipped,
+            ..LineIndex::default()
+        }
+    }
+
     /// Records the next bytes of the stream.
     pub(crate) fn scan(&mut self, data: &[u8]) {
         for (i, &b) in data.iter().enumerate() {
@@ -70,7 +83,7 @@ impl LineIndex {
         }
         match self.runs.front() {
             Some(run) if run.start <= byte => 1 + run.breaks_after,
-            _ => 1,
+            _ => 1 + self.skipped,
         }
     }
 }
@@ -117,6 +130,13 @@ mod tests {
     fn embedded_newlines_are_counted() {
         // "a,\"x\ny\"\nb": second record begins at offset 9 on line 3.
         assert_eq!(lines(&[b"a,\"x\ny\"\nb"], &[0, 9]), [1, 3]);
+    }
+
+    #[test]
+    fn streams_can_start_below_line_one() {
+        let mut idx = LineIndex::starting_at(3);
+        idx.scan(b"h\r\nx\n");
+        assert_eq!([idx.line_at(0), idx.line_at(2)], [3, 4]);
     }
 
     #[test]

@@ -1,5 +1,7 @@
-//! [`CsvSource`]: opens a CSV file, checks its header against the field specs,
-//! and streams it as typed [`Batch`]es while hashing the file's bytes.
+//! [`CsvSource`]: opens a CSV file, works out its dialect (encoding,
+//! delimiter, header line), checks its header against the field specs, and
+//! streams it as typed [`Batch`]es built by [`BatchBuilder`] while hashing
+//! the file's bytes.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -8,14 +10,15 @@ use std::sync::Arc;
 use arrow_schema::{Field, Schema, SchemaRef};
 use csv::ByteRecord;
 
-use crate::batch::{Batch, CellError, RowRejection};
-use crate::columns::ColumnParser;
-use crate::datetime::DateFormat;
+use crate::batch::{Batch, RowRejection};
+use crate::builder::BatchBuilder;
+use crate::dialect::{resolve_encoding, sample_text, sniff_delimiter, TextEncoding, SAMPLE_BYTES};
+use crate::fields::resolve_columns;
 use crate::hashing::HashingReader;
-use crate::types::FieldType;
+use crate::text::TextReader;
 use crate::{CsvOptions, DatasetStats, FieldSpec, IngestError, MAX_RAW_CHARS};
 
-type Reader = csv::Reader<HashingReader<File>>;
+pub(crate) type Reader = csv::Reader<TextReader<File>>;
 
 /// Buffer size of the CSV reader.
 const READ_BUFFER: usize = 64 * 1024;
@@ -29,11 +32,13 @@ pub struct CsvSource {
     fields: Vec<FieldSpec>,
     schema: SchemaRef,
     header: Vec<String>,
-    parsers: Vec<ColumnParser>,
+    /// Index in the record of each field's column.
+    sources: Vec<usize>,
+    builder: BatchBuilder,
     reader: Reader,
     record: ByteRecord,
-    null_values: Vec<Vec<u8>>,
     delimiter: u8,
+    encoding: String,
     batch_rows: usize,
     total_bytes: Option<u64>,
     rows_accepted: u64,
@@ -45,50 +50,44 @@ pub struct CsvSource {
 }
 
 impl CsvSource {
-    /// Opens `path`, reads and checks its header, and prepares to parse the
-    /// columns named by `fields`.
+    /// Opens `path`, works out its encoding and delimiter, reads and checks
+    /// its header, and prepares to parse the columns named by `fields`.
     pub fn open(
         path: &Path,
         fields: Vec<FieldSpec>,
         options: CsvOptions,
     ) -> Result<CsvSource, IngestError> {
-        let formats = validate_fields(path, &fields)?;
-        let (reader, header, total_bytes) = open_reader(path, &options)?;
-        let sources = resolve_columns(path, &header, fields.iter().map(|f| f.column.as_str()))?;
         let batch_rows = options.batch_rows.max(1);
+        let zone = options.timezone.unwrap_or_default();
         let capacity = batch_rows.min(MAX_PREALLOC_ROWS);
-        let parsers = fields
-            .iter()
-            .zip(sources)
-            .zip(formats)
-            .map(|((f, src), fmt)| {
-                ColumnParser::new(f.ty, src, fmt, capacity)
-                    .with_zone(options.timezone.unwrap_or_default())
-            })
-            .collect();
+        let builder = BatchBuilder::new(path, &fields, &options.null_values, zone, capacity)?
+            .with_trim(options.trim);
+        let opened = open_reader(path, &options)?;
+        let builder = builder.with_number_format(options.number_format())?;
+        let sources = resolve_columns(
+            path,
+            &opened.header,
+            fields.iter().map(|f| f.column.as_str()),
+        )?;
         let schema = Arc::new(Schema::new(
             fields
                 .iter()
                 .map(|f| Field::new(f.name.as_str(), f.ty.arrow_type(), true))
                 .collect::<Vec<_>>(),
         ));
-        let null_values = options
-            .null_values
-            .iter()
-            .map(|n| n.as_bytes().trim_ascii().to_vec())
-            .collect();
         Ok(CsvSource {
             path: path.to_path_buf(),
             fields,
             schema,
-            header,
-            parsers,
-            reader,
+            header: opened.header,
+            sources,
+            builder,
+            reader: opened.reader,
             record: ByteRecord::new(),
-            null_values,
-            delimiter: options.delimiter,
+            delimiter: opened.delimiter,
+            encoding: opened.encoding.name(),
             batch_rows,
-            total_bytes,
+            total_bytes: opened.total_bytes,
             rows_accepted: 0,
             rows_rejected: 0,
             done: false,
@@ -103,9 +102,9 @@ impl CsvSource {
         columns: &[String],
         options: &CsvOptions,
     ) -> Result<Vec<String>, IngestError> {
-        let (_, header, _) = open_reader(path, options)?;
-        resolve_columns(path, &header, columns.iter().map(String::as_str))?;
-        Ok(header)
+        let opened = open_reader(path, options)?;
+        resolve_columns(path, &opened.header, columns.iter().map(String::as_str))?;
+        Ok(opened.header)
     }
 
     /// The field specs, in column order.
@@ -123,6 +122,17 @@ impl CsvSource {
         &self.path
     }
 
+    /// The delimiter in use (declared or sniffed).
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// The encoding in use (declared or detected), as its lowercase
+    /// canonical name: `utf-8`, `utf-16le`, `windows-1252`, ...
+    pub fn encoding(&self) -> &str {
+        &self.encoding
+    }
+
     /// Arrow schema of the batches: one nullable field per spec, named
     /// `spec.name`.
     pub fn schema(&self) -> SchemaRef {
@@ -131,7 +141,7 @@ impl CsvSource {
 
     /// Bytes read from the file so far (including read-ahead buffering).
     pub fn bytes_read(&self) -> u64 {
-        self.reader.get_ref().bytes()
+        self.reader.get_ref().byte_count()
     }
 
     /// Size of the file when it was opened, if known.
@@ -148,12 +158,9 @@ impl CsvSource {
         if self.done {
             return Ok(None);
         }
-        let capacity = self.batch_rows.min(MAX_PREALLOC_ROWS);
-        let mut batch = Batch::new(self.parsers.len(), capacity);
-        let mut taken = 0;
-        while taken < self.batch_rows {
+        while self.builder.len() < self.batch_rows {
             match self.reader.read_byte_record(&mut self.record) {
-                Ok(true) => {}
+                Ok(true) => self.read_record(),
                 Ok(false) => {
                     self.done = true;
                     break;
@@ -161,57 +168,61 @@ impl CsvSource {
                 Err(err) => {
                     self.done = true;
                     let err = IngestError::from_csv(&self.path, err);
-                    if taken == 0 {
+                    if self.builder.is_empty() {
                         return Err(err);
                     }
                     self.pending_error = Some(err);
                     break;
                 }
             }
-            taken += 1;
-            self.read_record(&mut batch);
         }
-        if taken == 0 {
+        if self.builder.is_empty() {
             return Ok(None);
         }
-        batch.columns = self.parsers.iter_mut().map(ColumnParser::finish).collect();
-        Ok(Some(batch))
+        Ok(Some(self.builder.finish()))
     }
 
-    /// Files the record in `self.record` into `batch`.
-    fn read_record(&mut self, batch: &mut Batch) {
+    /// Files the record in `self.record` into the batch being built.
+    fn read_record(&mut self) {
         let start = self.record.position().map_or(0, |p| p.byte());
         let line = self.reader.get_mut().line_at(start);
-        if self.record.len() != self.header.len() {
+        let rejection = if ends_in_open_quote(&self.reader) {
+            Some((
+                "unterminated_quote",
+                "a quoted field is not closed before the end of the file".to_owned(),
+            ))
+        } else if self.record.len() != self.header.len() {
+            Some((
+                "wrong_field_count",
+                format!(
+                    "expected {} fields, found {}",
+                    self.header.len(),
+                    self.record.len()
+                ),
+            ))
+        } else {
+            None
+        };
+        if let Some((reason, detail)) = rejection {
             self.rows_rejected += 1;
-            let record = self.rows_accepted + self.rows_rejected;
-            batch
-                .rejected_rows
-                .push(self.wrong_field_count(line, record));
+            self.builder.reject_row(RowRejection {
+                line,
+                record: self.rows_accepted + self.rows_rejected,
+                reason: reason.to_owned(),
+                detail,
+                raw: self.raw_record(),
+            });
             return;
         }
         self.rows_accepted += 1;
-        let row = batch.num_rows();
-        batch.lines.push(line);
-        for (field, parser) in self.parsers.iter_mut().enumerate() {
-            let cell = self.record.get(parser.source).unwrap_or_default();
-            batch.push_raw(cell);
-            let trimmed = cell.trim_ascii();
-            if self.null_values.iter().any(|n| n.as_slice() == trimmed) {
-                parser.append_null();
-            } else if let Err(reason) = parser.append(trimmed) {
-                batch.cell_errors.push(CellError {
-                    row,
-                    field,
-                    line,
-                    value: String::from_utf8_lossy(cell).into_owned(),
-                    reason,
-                });
-            }
-        }
+        let (record, sources) = (&self.record, &self.sources);
+        self.builder
+            .push_cells(line, |field| record.get(*sources.get(field)?));
     }
 
-    fn wrong_field_count(&self, line: u64, record: u64) -> RowRejection {
+    /// The record re-joined with the delimiter, at most [`MAX_RAW_CHARS`]
+    /// characters of lossy UTF-8.
+    fn raw_record(&self) -> String {
         let mut raw = Vec::new();
         for (i, f) in self.record.iter().enumerate() {
             if i > 0 {
@@ -226,17 +237,7 @@ impl CsvSource {
         if let Some((cut, _)) = raw.char_indices().nth(MAX_RAW_CHARS) {
             raw.truncate(cut);
         }
-        RowRejection {
-            line,
-            record,
-            reason: "wrong_field_count".to_owned(),
-            detail: format!(
-                "expected {} fields, found {}",
-                self.header.len(),
-                self.record.len()
-            ),
-            raw,
-        }
+        raw
     }
 
     /// Reads the rest of the file (so the hash covers all of it) and returns
@@ -261,53 +262,50 @@ impl CsvSource {
     }
 }
 
-/// Checks canonical names are unique and date/time formats are valid; returns
-/// each field's parsed format.
-pub(crate) fn validate_fields(
-    path: &Path,
-    fields: &[FieldSpec],
-) -> Result<Vec<Option<DateFormat>>, IngestError> {
-    let mut formats = Vec::with_capacity(fields.len());
-    for (i, f) in fields.iter().enumerate() {
-        if fields[..i].iter().any(|g| g.name == f.name) {
-            return Err(IngestError::DuplicateField {
-                path: path.to_path_buf(),
-                field: f.name.clone(),
-            });
-        }
-        let format = match (&f.format, f.ty) {
-            (Some(fmt), FieldType::Date | FieldType::Datetime) => Some(
-                DateFormat::new(fmt).ok_or_else(|| IngestError::InvalidFormat {
-                    path: path.to_path_buf(),
-                    field: f.name.clone(),
-                    format: fmt.clone(),
-                })?,
-            ),
-            _ => None,
-        };
-        formats.push(format);
-    }
-    Ok(formats)
+/// True if the record just read runs to the end of the file inside a quoted
+/// field (the CSV parser accepts such a record as if the quote were closed).
+fn ends_in_open_quote(reader: &Reader) -> bool {
+    let text = reader.get_ref();
+    text.ends_in_open_quote() && reader.position().byte() == text.passed()
 }
 
-/// Opens the file and reads its header row (a UTF-8 BOM is ignored).
-fn open_reader(
-    path: &Path,
-    options: &CsvOptions,
-) -> Result<(Reader, Vec<String>, Option<u64>), IngestError> {
+/// A file opened for reading, positioned after its header.
+pub(crate) struct Opened {
+    pub(crate) reader: Reader,
+    /// Header names, trimmed, lossy UTF-8.
+    pub(crate) header: Vec<String>,
+    pub(crate) total_bytes: Option<u64>,
+    pub(crate) encoding: TextEncoding,
+    pub(crate) delimiter: u8,
+}
+
+/// Opens the file, settles its encoding and delimiter, skips the lines above
+/// the header and reads the header row.
+pub(crate) fn open_reader(path: &Path, options: &CsvOptions) -> Result<Opened, IngestError> {
     let io_err = |source| IngestError::Io {
         path: path.to_path_buf(),
         source,
     };
     let file = File::open(path).map_err(io_err)?;
     let total_bytes = file.metadata().ok().map(|m| m.len());
-    let source = HashingReader::new(file).map_err(io_err)?;
+    let mut raw = HashingReader::new(file, SAMPLE_BYTES).map_err(io_err)?;
+    let complete = raw.head().len() < SAMPLE_BYTES;
+    let encoding = resolve_encoding(path, options.encoding.as_deref(), raw.head(), complete)?;
+    raw.skip(encoding.bom_len);
+    let delimiter = if options.sniff_delimiter {
+        let text = sample_text(raw.head(), encoding.encoding, options.header_row);
+        sniff_delimiter(&text, complete).map_or(options.delimiter, |s| s.delimiter)
+    } else {
+        options.delimiter
+    };
+    check_number_options(path, options, delimiter)?;
+    let text = TextReader::new(raw, encoding.encoding, options.header_row, delimiter);
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(options.delimiter)
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(READ_BUFFER)
-        .from_reader(source);
+        .from_reader(text);
     let mut record = ByteRecord::new();
     let found = reader
         .read_byte_record(&mut record)
@@ -317,44 +315,50 @@ fn open_reader(
             path: path.to_path_buf(),
         });
     }
+    let control = |&b: &u8| (b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')) || b == 0x7f;
+    if record.iter().any(|f| f.iter().any(control)) {
+        return Err(IngestError::NotText {
+            path: path.to_path_buf(),
+            encoding: encoding.name(),
+        });
+    }
+    if ends_in_open_quote(&reader) {
+        let start = record.position().map_or(0, |p| p.byte());
+        return Err(IngestError::Csv {
+            path: path.to_path_buf(),
+            line: Some(reader.get_mut().line_at(start)),
+            message: "a quoted field of the header is not closed before the end of the file"
+                .to_owned(),
+        });
+    }
     let header = record
         .iter()
         .map(|f| String::from_utf8_lossy(f).trim().to_owned())
         .collect();
-    Ok((reader, header, total_bytes))
+    Ok(Opened {
+        reader,
+        header,
+        total_bytes,
+        encoding,
+        delimiter,
+    })
 }
 
-/// Maps each requested column name (trimmed) to its index in the header.
-fn resolve_columns<'a>(
+/// Decimal commas need another delimiter; the thousands separator must be
+/// usable.
+fn check_number_options(
     path: &Path,
-    header: &[String],
-    columns: impl Iterator<Item = &'a str> + Clone,
-) -> Result<Vec<usize>, IngestError> {
-    let mut missing: Vec<String> = Vec::new();
-    for col in columns.clone().map(str::trim) {
-        if !header.iter().any(|h| h == col) && !missing.iter().any(|m| m == col) {
-            missing.push(col.to_owned());
-        }
+    options: &CsvOptions,
+    delimiter: u8,
+) -> Result<(), IngestError> {
+    let invalid = |message: String| IngestError::InvalidOptions {
+        path: path.to_path_buf(),
+        message,
+    };
+    if options.decimal_comma && delimiter == b',' {
+        return Err(invalid(
+            "decimal_comma needs a delimiter other than ',' (such as ';')".to_owned(),
+        ));
     }
-    if !missing.is_empty() {
-        return Err(IngestError::MissingColumns {
-            path: path.to_path_buf(),
-            missing,
-            available: header.to_vec(),
-        });
-    }
-    let mut indices = Vec::new();
-    for col in columns.map(str::trim) {
-        let mut found = header.iter().enumerate().filter(|(_, h)| *h == col);
-        match (found.next(), found.next()) {
-            (Some((i, _)), None) => indices.push(i),
-            _ => {
-                return Err(IngestError::DuplicateColumn {
-                    path: path.to_path_buf(),
-                    column: col.to_owned(),
-                })
-            }
-        }
-    }
-    Ok(indices)
+    options.number_format().validate().map_err(invalid)
 }

@@ -65,6 +65,13 @@ impl FieldType {
     }
 }
 
+/// Serialized as its name (`"integer"`, `"date"`, ...).
+impl serde::Serialize for FieldType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
 impl fmt::Display for FieldType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

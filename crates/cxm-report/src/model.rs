@@ -64,8 +64,11 @@ pub struct DatasetSummary {
     pub rows_read: u64,
     /// Records with the right structure.
     pub rows_accepted: u64,
-    /// Structurally broken records (rejected whole).
+    /// Records rejected whole: structurally broken, or duplicates of an earlier record's
+    /// unique_key.
     pub rows_rejected: u64,
+    /// Of those, duplicates.
+    pub duplicates: u64,
     /// Values that could not be parsed to their declared type, per field.
     pub invalid_values: BTreeMap<String, u64>,
 }

@@ -70,6 +70,7 @@ fn report() -> RunReport {
             rows_read: 3012,
             rows_accepted: 3008,
             rows_rejected: 4,
+            duplicates: 0,
             invalid_values: BTreeMap::from([("nps".into(), 3), ("submitted_at".into(), 1)]),
         }],
         metrics: vec![

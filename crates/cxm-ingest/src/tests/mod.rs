@@ -1,7 +1,10 @@
 //! Tests of the whole reader against CSV fixtures written to temporary
 //! directories.
 
+mod dialects;
+mod encodings;
 mod header;
+mod malformed;
 mod parsing;
 mod streaming;
 mod zones;

@@ -70,7 +70,13 @@ fn every_failure_reason() {
                        7.5,NaN,\xff\xfe,maybe,2025-02-30,2025-03-01T25:00\n\
                        abc,inf,ok,2,01/03/2025,yesterday\n";
     let (_d, path) = fixture("bad.csv", csv);
-    let mut src = open(&path, all_types());
+    // Declared UTF-8: undeclared, this sample (no valid non-ASCII UTF-8 at
+    // all) would be detected as a legacy encoding and decoded.
+    let options = CsvOptions {
+        encoding: Some("utf-8".into()),
+        ..CsvOptions::default()
+    };
+    let mut src = CsvSource::open(&path, all_types(), options).expect("open");
     let all = batches(&mut src);
     let b = &all[0];
     use CellErrorReason::*;

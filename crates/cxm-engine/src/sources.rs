@@ -1,0 +1,144 @@
+//! Opening a dataset's source by its format: CSV (any dialect and encoding), Parquet,
+//! NDJSON, Excel and PostgreSQL all yield the same typed batches.
+
+use crate::error::EngineError;
+use cxm_config::{
+    ConnectionSource, CsvConfig, DatasetConfig, PgQueryConfig, SheetSelector, SourceConfig,
+};
+use cxm_ingest::{CsvOptions, CsvSource, FieldSpec, IngestError, RecordSource};
+use cxm_period::Zone;
+
+/// CSV options of a dataset's CSV source.
+pub(crate) fn csv_options(
+    ds: &DatasetConfig,
+    csv: &CsvConfig,
+    zone: Zone,
+    batch_rows: Option<usize>,
+) -> CsvOptions {
+    let mut options = CsvOptions {
+        delimiter: csv.delimiter.unwrap_or(b','),
+        sniff_delimiter: csv.delimiter.is_none(),
+        encoding: csv.encoding.clone(),
+        header_row: csv.header_row,
+        decimal_comma: csv.decimal_comma,
+        thousands_separator: csv.thousands_separator,
+        trim: csv.trim,
+        null_values: ds.null_values.clone(),
+        timezone: Some(zone),
+        ..CsvOptions::default()
+    };
+    if let Some(rows) = batch_rows {
+        options.batch_rows = rows;
+    }
+    options
+}
+
+fn data_error(ds: &DatasetConfig, source: IngestError) -> EngineError {
+    EngineError::Data {
+        dataset: ds.name.clone(),
+        source,
+    }
+}
+
+/// The connection string of a PostgreSQL source.
+fn connection(ds: &DatasetConfig, c: &ConnectionSource) -> Result<String, EngineError> {
+    match c {
+        ConnectionSource::Literal(s) => Ok(s.clone()),
+        ConnectionSource::Env(var) => std::env::var(var).map_err(|_| {
+            EngineError::Config(cxm_config::ConfigError::at(
+                std::path::Path::new(&ds.name),
+                Some(ds.location),
+                format!(
+                    "dataset \"{}\": environment variable {var} (connection_env) is not set",
+                    ds.name
+                ),
+            ))
+        }),
+    }
+}
+
+fn pg_query(q: &PgQueryConfig) -> cxm_postgres::PgQuery {
+    match q {
+        PgQueryConfig::Table(t) => cxm_postgres::PgQuery::Table(t.clone()),
+        PgQueryConfig::Sql(s) => cxm_postgres::PgQuery::Sql(s.clone()),
+    }
+}
+
+/// Opens a dataset for reading `fields`.
+pub(crate) fn open_source(
+    ds: &DatasetConfig,
+    fields: Vec<FieldSpec>,
+    zone: Zone,
+    batch_rows: Option<usize>,
+) -> Result<Box<dyn RecordSource>, EngineError> {
+    let rows = batch_rows.unwrap_or(cxm_ingest::DEFAULT_BATCH_ROWS);
+    let err = |e| data_error(ds, e);
+    Ok(match &ds.source {
+        SourceConfig::Csv(csv) => Box::new(
+            CsvSource::open(&ds.path, fields, csv_options(ds, csv, zone, batch_rows))
+                .map_err(err)?,
+        ),
+        SourceConfig::Parquet => Box::new(
+            cxm_parquet::ParquetSource::open(&ds.path, fields, &ds.null_values, zone, rows)
+                .map_err(err)?,
+        ),
+        SourceConfig::Ndjson => Box::new(
+            cxm_ndjson::NdjsonSource::open(&ds.path, fields, &ds.null_values, zone, rows)
+                .map_err(err)?,
+        ),
+        SourceConfig::Xlsx { sheet, header_row } => {
+            let sheet = sheet.as_ref().map(|s| match s {
+                SheetSelector::Name(n) => cxm_xlsx::SheetRef::Name(n.clone()),
+                SheetSelector::Index(i) => cxm_xlsx::SheetRef::Index(*i),
+            });
+            Box::new(
+                cxm_xlsx::XlsxSource::open(
+                    &ds.path,
+                    sheet,
+                    *header_row,
+                    fields,
+                    &ds.null_values,
+                    zone,
+                    rows,
+                )
+                .map_err(err)?,
+            )
+        }
+        SourceConfig::Postgres {
+            connection: c,
+            query,
+        } => {
+            let conn = connection(ds, c)?;
+            Box::new(
+                cxm_postgres::PgSource::open(
+                    &conn,
+                    &pg_query(query),
+                    fields,
+                    &ds.null_values,
+                    zone,
+                    rows,
+                )
+                .map_err(err)?,
+            )
+        }
+    })
+}
+
+/// Checks that every mapped column exists in the source, without reading the data.
+pub(crate) fn check_columns(
+    ds: &DatasetConfig,
+    fields: &[FieldSpec],
+    zone: Zone,
+) -> Result<(), EngineError> {
+    match &ds.source {
+        SourceConfig::Csv(csv) => {
+            let columns: Vec<String> = fields.iter().map(|f| f.column.clone()).collect();
+            CsvSource::check_header(&ds.path, &columns, &csv_options(ds, csv, zone, None))
+                .map(|_| ())
+                .map_err(|e| data_error(ds, e))
+        }
+        // Opening reads only metadata (Parquet), a sample (NDJSON), the sheet (Excel) or the
+        // result's columns (PostgreSQL), and checks the mapping.
+        _ => open_source(ds, fields.to_vec(), zone, Some(1)).map(|_| ()),
+    }
+}

@@ -1,0 +1,121 @@
+//! `cxm inspect FILE`: what cxm sees in an export before anyone writes a mapping: the
+//! dialect and encoding, the columns with inferred types and sample values, and a field
+//! mapping to paste into a client config.
+
+use crate::cli::ListFormat;
+use anyhow::Context;
+use cxm_ingest::inspect::{inspect_csv, Inspection};
+use std::io::Write;
+use std::path::Path;
+
+/// A canonical field name for a column header: lower snake case.
+fn canonical(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    let out = out.trim_end_matches('_').to_string();
+    if out.is_empty() {
+        "field".into()
+    } else {
+        out
+    }
+}
+
+fn print_inspection(i: &Inspection, out: &mut impl Write) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "format {}; encoding {}{}; delimiter {:?}; header on line {}; {} rows sampled",
+        i.format,
+        i.encoding,
+        if i.encoding_detected {
+            " (detected)"
+        } else {
+            ""
+        },
+        i.delimiter,
+        i.header_row,
+        i.rows_sampled
+    )?;
+    writeln!(out)?;
+    let width = i
+        .columns
+        .iter()
+        .map(|c| c.name.chars().count())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    writeln!(
+        out,
+        "  {:<width$}  {:<9}  {:>5}  samples",
+        "column", "type", "empty"
+    )?;
+    for c in &i.columns {
+        writeln!(
+            out,
+            "  {:<width$}  {:<9}  {:>5}  {}",
+            c.name,
+            c.inferred_type.name(),
+            c.empty,
+            c.samples.join(" | ")
+        )?;
+        if let Some(s) = &c.suggestion {
+            writeln!(out, "  {:<width$}  hint: {s}", "")?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "A starting point for the config (rename fields as you like):"
+    )?;
+    writeln!(out, "[datasets.NAME.fields]")?;
+    for c in &i.columns {
+        let ty = c.inferred_type.name();
+        if ty == "string" {
+            writeln!(out, "{} = {:?}", canonical(&c.name), c.name)?;
+        } else {
+            writeln!(
+                out,
+                "{} = {{ column = {:?}, type = \"{ty}\" }}",
+                canonical(&c.name),
+                c.name
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Inspects a CSV export.
+pub fn inspect(file: &Path, rows: usize, format: ListFormat) -> anyhow::Result<i32> {
+    let inspection =
+        inspect_csv(file, rows).with_context(|| format!("cannot inspect {}", file.display()))?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        ListFormat::Table => print_inspection(&inspection, &mut out)?,
+        ListFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &inspection)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical;
+
+    #[test]
+    fn canonical_names_are_snake_case() {
+        assert_eq!(
+            canonical("Likelihood to recommend"),
+            "likelihood_to_recommend"
+        );
+        assert_eq!(canonical(" Response ID "), "response_id");
+        assert_eq!(canonical("CSAT (1-5)"), "csat_1_5");
+        assert_eq!(canonical("--"), "field");
+    }
+}
