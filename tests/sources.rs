@@ -209,3 +209,18 @@ fn malformed_files_give_clear_errors_not_panics() {
     assert_eq!(report["datasets"][0]["rows_rejected"], 1);
     assert_eq!(report["metrics"][0]["rows_used"], 1);
 }
+
+#[test]
+fn inspect_lists_the_columns_of_other_formats() {
+    let s = Scratch::new();
+    s.write(
+        "e.ndjson",
+        "{\"Ticket ID\": 1, \"customer\": {\"id\": \"C1\"}}\n",
+    );
+    let o = run(&["inspect", s.path("e.ndjson").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("format ndjson"), "{text}");
+    assert!(text.contains("ticket_id = \"Ticket ID\""), "{text}");
+    assert!(text.contains("customer_id = \"customer.id\""), "{text}");
+}

@@ -1,6 +1,6 @@
-//! `cxm inspect FILE`: what cxm sees in an export before anyone writes a mapping: the
-//! dialect and encoding, the columns with inferred types and sample values, and a field
-//! mapping to paste into a client config.
+//! `cxm inspect FILE`: what cxm sees in an export before anyone writes a mapping: for CSV
+//! the dialect and encoding, the columns with inferred types and sample values; for Parquet,
+//! NDJSON and Excel the columns; and a field mapping to paste into a client config.
 
 use crate::cli::ListFormat;
 use anyhow::Context;
@@ -89,8 +89,43 @@ fn print_inspection(i: &Inspection, out: &mut impl Write) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// Inspects a CSV export.
+/// The columns of a non-CSV file and its format name, or `None` for CSV.
+fn other_format_columns(file: &Path) -> Option<anyhow::Result<(&'static str, Vec<String>)>> {
+    let ext = file.extension()?.to_str()?.to_ascii_lowercase();
+    let (kind, columns) = match ext.as_str() {
+        "parquet" | "pq" => ("parquet", cxm_parquet::columns(file)),
+        "ndjson" | "jsonl" => ("ndjson", cxm_ndjson::columns(file)),
+        "xlsx" | "xlsm" => ("xlsx", cxm_xlsx::columns(file, None, 1)),
+        _ => return None,
+    };
+    Some(columns.map(|c| (kind, c)).map_err(anyhow::Error::from))
+}
+
+/// Inspects an export: CSV in depth; Parquet, NDJSON and Excel by their columns.
 pub fn inspect(file: &Path, rows: usize, format: ListFormat) -> anyhow::Result<i32> {
+    if let Some(found) = other_format_columns(file) {
+        let (kind, columns) =
+            found.with_context(|| format!("cannot inspect {}", file.display()))?;
+        let mut out = std::io::stdout().lock();
+        if format == ListFormat::Json {
+            serde_json::to_writer_pretty(
+                &mut out,
+                &serde_json::json!({"format": kind, "columns": columns}),
+            )?;
+            writeln!(out)?;
+            return Ok(0);
+        }
+        writeln!(
+            out,
+            "format {kind}; {} columns (types come from the mapping; every source is parsed the same way)",
+            columns.len()
+        )?;
+        writeln!(out, "[datasets.NAME.fields]")?;
+        for c in &columns {
+            writeln!(out, "{} = {c:?}", canonical(c))?;
+        }
+        return Ok(0);
+    }
     let inspection =
         inspect_csv(file, rows).with_context(|| format!("cannot inspect {}", file.display()))?;
     let mut out = std::io::stdout().lock();
