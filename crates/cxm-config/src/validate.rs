@@ -10,6 +10,7 @@ use crate::source::{
     connection_has_password, format_of_path, source_label, ConnectionSource, CsvConfig,
     MaxRejected, PgQueryConfig, SheetSelector, SourceConfig,
 };
+pub use cxm_period::Grain;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -135,46 +136,6 @@ pub struct PeriodConfig {
     pub field: String,
     /// Period length.
     pub grain: Grain,
-}
-
-/// Period length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Grain {
-    /// Calendar day.
-    Day,
-    /// ISO 8601 week.
-    Week,
-    /// Calendar month.
-    Month,
-    /// Calendar quarter.
-    Quarter,
-    /// Calendar year.
-    Year,
-}
-
-impl Grain {
-    /// Parses a grain name.
-    pub fn parse(s: &str) -> Option<Grain> {
-        Some(match s {
-            "day" => Grain::Day,
-            "week" => Grain::Week,
-            "month" => Grain::Month,
-            "quarter" => Grain::Quarter,
-            "year" => Grain::Year,
-            _ => return None,
-        })
-    }
-
-    /// The grain's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Grain::Day => "day",
-            Grain::Week => "week",
-            Grain::Month => "month",
-            Grain::Quarter => "quarter",
-            Grain::Year => "year",
-        }
-    }
 }
 
 impl DatasetConfig {

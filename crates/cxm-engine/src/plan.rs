@@ -4,7 +4,7 @@
 
 use crate::error::EngineError;
 use arrow_schema::DataType;
-use cxm_config::{ClientConfig, DatasetConfig, Grain, Location, MetricConfig};
+use cxm_config::{ClientConfig, DatasetConfig, Location, MetricConfig};
 use cxm_host::{load_library, HostError, Instance, Library, MetricDef};
 use cxm_ingest::{FieldSpec, FieldType};
 use cxm_period::{PeriodRule, Zone};
@@ -83,16 +83,6 @@ impl MetricPlan {
         out.sort_unstable();
         out.dedup();
         out
-    }
-}
-
-fn period_grain(grain: Grain) -> cxm_period::Grain {
-    match grain {
-        Grain::Day => cxm_period::Grain::Day,
-        Grain::Week => cxm_period::Grain::Week,
-        Grain::Month => cxm_period::Grain::Month,
-        Grain::Quarter => cxm_period::Grain::Quarter,
-        Grain::Year => cxm_period::Grain::Year,
     }
 }
 
@@ -465,9 +455,7 @@ fn plan_dataset(
         let grouping = GroupingPlan {
             dimensions: m.group_by.iter().filter_map(|d| index(d)).collect(),
             period: m.period.as_ref().and_then(|p| {
-                let rule =
-                    PeriodRule::new(period_grain(p.grain), zone, config.report.fiscal_year_start)
-                        .ok()?;
+                let rule = PeriodRule::new(p.grain, zone, config.report.fiscal_year_start).ok()?;
                 Some((index(&p.field)?, rule))
             }),
         };
