@@ -26,6 +26,15 @@ fn canonical(name: &str) -> String {
     }
 }
 
+/// A value cut to `max` characters for the table (the JSON output keeps the samples whole).
+fn shorten(value: &str, max: usize) -> String {
+    if value.chars().count() <= max {
+        value.to_string()
+    } else {
+        format!("{}…", value.chars().take(max - 1).collect::<String>())
+    }
+}
+
 fn print_inspection(i: &Inspection, out: &mut impl Write) -> anyhow::Result<()> {
     writeln!(
         out,
@@ -61,7 +70,11 @@ fn print_inspection(i: &Inspection, out: &mut impl Write) -> anyhow::Result<()> 
             c.name,
             c.inferred_type.name(),
             c.empty,
-            c.samples.join(" | ")
+            c.samples
+                .iter()
+                .map(|v| shorten(v, 30))
+                .collect::<Vec<_>>()
+                .join(" | ")
         )?;
         if let Some(s) = &c.suggestion {
             writeln!(out, "  {:<width$}  hint: {s}", "")?;

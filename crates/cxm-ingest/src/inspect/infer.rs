@@ -54,10 +54,16 @@ const NUMBER_FORMATS: [(NumberFormat, &str); 3] = [
     ),
 ];
 
+/// Cell texts that exports commonly use for "no value" (R writes NA, Excel #N/A, databases
+/// NULL). Inspection counts them as empty and suggests declaring them as null_values.
+const NULL_TOKENS: [&str; 6] = ["NA", "N/A", "n/a", "NULL", "null", "#N/A"];
+
 /// What the values of one column seen so far fit.
 #[derive(Debug)]
 pub(crate) struct ColumnStats {
     empty: usize,
+    /// The "no value" tokens seen, in order of appearance.
+    null_tokens: Vec<&'static str>,
     non_empty: usize,
     samples: Vec<String>,
     integer: bool,
@@ -83,6 +89,7 @@ impl ColumnStats {
         }
         ColumnStats {
             empty: 0,
+            null_tokens: Vec::new(),
             non_empty: 0,
             samples: Vec::new(),
             integer: true,
@@ -101,6 +108,13 @@ impl ColumnStats {
         let value = cell.trim_matches(|c: char| c.is_ascii_whitespace());
         if value.is_empty() {
             self.empty += 1;
+            return;
+        }
+        if let Some(token) = NULL_TOKENS.iter().find(|t| **t == value) {
+            self.empty += 1;
+            if !self.null_tokens.contains(token) {
+                self.null_tokens.push(token);
+            }
             return;
         }
         self.non_empty += 1;
@@ -131,7 +145,19 @@ impl ColumnStats {
 
     /// The column's description.
     pub(crate) fn finish(self, name: String) -> ColumnInspection {
-        let (inferred_type, suggestion) = self.infer();
+        let (inferred_type, mut suggestion) = self.infer();
+        if !self.null_tokens.is_empty() {
+            let quoted: Vec<String> = self
+                .null_tokens
+                .iter()
+                .map(|t| format!("\"{t}\""))
+                .collect();
+            let nulls = format!("null_values = [\"\", {}] on the dataset", quoted.join(", "));
+            suggestion = Some(match suggestion {
+                Some(s) => format!("{s}; {nulls}"),
+                None => nulls,
+            });
+        }
         ColumnInspection {
             name,
             inferred_type,
@@ -279,6 +305,21 @@ mod tests {
         );
         assert_eq!(infer(b',', &["north", "7"]), plain(FieldType::String));
         assert_eq!(infer(b',', &["", " "]), plain(FieldType::String));
+    }
+
+    #[test]
+    fn null_tokens_count_as_empty_and_are_suggested() {
+        let mut c = ColumnStats::new(b',');
+        for v in ["10", "NA", "7", "NA", "3"] {
+            c.observe(v);
+        }
+        let col = c.finish("nps".into());
+        assert_eq!(col.inferred_type, FieldType::Integer);
+        assert_eq!(col.empty, 2);
+        assert_eq!(
+            col.suggestion.as_deref(),
+            Some("null_values = [\"\", \"NA\"] on the dataset")
+        );
     }
 
     #[test]
