@@ -34,7 +34,12 @@ pub fn code_of(error: &anyhow::Error) -> i32 {
     match error.downcast_ref::<EngineError>() {
         Some(EngineError::Config(_)) => 3,
         Some(EngineError::Plugin { source, .. }) => host_code(source),
-        Some(EngineError::Data { .. } | EngineError::TooManyRejected { .. }) | None => 1,
+        Some(
+            EngineError::Data { .. }
+            | EngineError::TooManyRejected { .. }
+            | EngineError::Internal(_),
+        )
+        | None => 1,
     }
 }
 

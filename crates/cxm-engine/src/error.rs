@@ -28,6 +28,9 @@ pub enum EngineError {
         /// The limit, in words.
         limit: String,
     },
+    /// Something that should not happen did (a bug in cxm); the message says where.
+    #[error("internal error: {0}")]
+    Internal(String),
     /// A dataset could not be read.
     #[error("dataset \"{dataset}\": {source}")]
     Data {

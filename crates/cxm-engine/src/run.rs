@@ -80,6 +80,42 @@ pub fn run(
     Ok(report)
 }
 
+/// A batch with the reader's progress when it was read.
+struct FedBatch {
+    batch: Batch,
+    bytes_read: u64,
+    bytes_total: Option<u64>,
+}
+
+/// Reads every batch of `source` into `sender`, then finishes the source. Returns `None`
+/// when it stopped early (the consumer hung up, or a read error was sent).
+fn read_ahead(
+    mut source: Box<dyn cxm_ingest::RecordSource>,
+    sender: std::sync::mpsc::SyncSender<Result<FedBatch, cxm_ingest::IngestError>>,
+) -> Option<Result<cxm_ingest::DatasetStats, cxm_ingest::IngestError>> {
+    loop {
+        match source.next_batch() {
+            Ok(Some(batch)) => {
+                let fed = FedBatch {
+                    batch,
+                    bytes_read: source.bytes_read(),
+                    bytes_total: source.total_bytes(),
+                };
+                if sender.send(Ok(fed)).is_err() {
+                    return None;
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                let _ = sender.send(Err(e));
+                return None;
+            }
+        }
+    }
+    drop(sender);
+    Some(source.finish())
+}
+
 /// A 128-bit hash of a row's unique_key values (trimmed original text), from two SipHash
 /// passes with different prefixes: collisions are negligible at any realistic row count.
 fn key_hash(batch: &Batch, row: usize, fields: &[usize]) -> u128 {
@@ -156,7 +192,7 @@ fn run_dataset(
         dataset: name.clone(),
         source,
     };
-    let mut source =
+    let source =
         crate::sources::open_source(&ds.config, ds.fields.clone(), ds.zone, options.batch_rows)?;
     let key_fields: Vec<usize> = ds
         .config
@@ -223,176 +259,198 @@ fn run_dataset(
     let mut prefilled = Vec::new();
     let mut ungroupable = Vec::new();
     let mut rows_seen = 0u64;
-    while let Some(batch) = source.next_batch().map_err(&data_error)? {
-        rows_seen += (batch.num_rows() + batch.rejected_rows.len()) as u64;
-        for r in &batch.rejected_rows {
-            let rejection = Rejection {
-                dataset: name.clone(),
-                line: r.line,
-                scope: "row".into(),
-                field: String::new(),
-                value: r.raw.clone(),
-                reason: r.reason.clone(),
-                detail: r.detail.clone(),
-            };
-            on_reject(&rejection).map_err(|e| output_error(&name, e))?;
-        }
-        for e in &batch.cell_errors {
-            *invalid_values
-                .entry(field_names[e.field].clone())
-                .or_default() += 1;
-            let rejection = Rejection {
-                dataset: name.clone(),
-                line: e.line,
-                scope: users[e.field].clone(),
-                field: field_names[e.field].clone(),
-                value: e.value.clone(),
-                reason: e.reason.as_str().into(),
-                detail: format!("cannot read as {}", ds.fields[e.field].ty.name()),
-            };
-            on_reject(&rejection).map_err(|e| output_error(&name, e))?;
-        }
-        let rows = batch.num_rows();
-        dropped.clear();
-        dropped.resize(rows, false);
-        if !key_fields.is_empty() {
-            for (row, drop) in dropped.iter_mut().enumerate() {
-                let key = key_hash(&batch, row, &key_fields);
-                match seen_keys.get(&key) {
-                    Some(first) => {
-                        *drop = true;
-                        duplicates += 1;
-                        let value: Vec<String> = key_fields
-                            .iter()
-                            .map(|&f| batch.raw_value(row, f))
-                            .collect();
-                        on_reject(&Rejection {
-                            dataset: name.clone(),
-                            line: batch.lines[row],
-                            scope: "row".into(),
-                            field: ds.config.unique_key.join(";"),
-                            value: value.join(";"),
-                            reason: "duplicate".into(),
-                            detail: format!(
-                                "same unique_key as line {first}; the first one is kept"
-                            ),
-                        })
-                        .map_err(|e| output_error(&name, e))?;
-                    }
-                    None => {
-                        seen_keys.insert(key, batch.lines[row]);
+    // Reading and parsing run on their own thread, one or two batches ahead of grouping and
+    // the metrics (a bounded channel keeps memory bounded); batches arrive in file order, so
+    // results are identical to a single-threaded run.
+    let (sender, receiver) =
+        std::sync::mpsc::sync_channel::<Result<FedBatch, cxm_ingest::IngestError>>(2);
+    let stats = std::thread::scope(|scope| -> Result<cxm_ingest::DatasetStats, EngineError> {
+        let reader = scope.spawn(move || read_ahead(source, sender));
+        for fed in receiver.iter() {
+            let FedBatch {
+                batch,
+                bytes_read,
+                bytes_total,
+            } = fed.map_err(&data_error)?;
+            rows_seen += (batch.num_rows() + batch.rejected_rows.len()) as u64;
+            for r in &batch.rejected_rows {
+                let rejection = Rejection {
+                    dataset: name.clone(),
+                    line: r.line,
+                    scope: "row".into(),
+                    field: String::new(),
+                    value: r.raw.clone(),
+                    reason: r.reason.clone(),
+                    detail: r.detail.clone(),
+                };
+                on_reject(&rejection).map_err(|e| output_error(&name, e))?;
+            }
+            for e in &batch.cell_errors {
+                *invalid_values
+                    .entry(field_names[e.field].clone())
+                    .or_default() += 1;
+                let rejection = Rejection {
+                    dataset: name.clone(),
+                    line: e.line,
+                    scope: users[e.field].clone(),
+                    field: field_names[e.field].clone(),
+                    value: e.value.clone(),
+                    reason: e.reason.as_str().into(),
+                    detail: format!("cannot read as {}", ds.fields[e.field].ty.name()),
+                };
+                on_reject(&rejection).map_err(|e| output_error(&name, e))?;
+            }
+            let rows = batch.num_rows();
+            dropped.clear();
+            dropped.resize(rows, false);
+            if !key_fields.is_empty() {
+                for (row, drop) in dropped.iter_mut().enumerate() {
+                    let key = key_hash(&batch, row, &key_fields);
+                    match seen_keys.get(&key) {
+                        Some(first) => {
+                            *drop = true;
+                            duplicates += 1;
+                            let value: Vec<String> = key_fields
+                                .iter()
+                                .map(|&f| batch.raw_value(row, f))
+                                .collect();
+                            on_reject(&Rejection {
+                                dataset: name.clone(),
+                                line: batch.lines[row],
+                                scope: "row".into(),
+                                field: ds.config.unique_key.join(";"),
+                                value: value.join(";"),
+                                reason: "duplicate".into(),
+                                detail: format!(
+                                    "same unique_key as line {first}; the first one is kept"
+                                ),
+                            })
+                            .map_err(|e| output_error(&name, e))?;
+                        }
+                        None => {
+                            seen_keys.insert(key, batch.lines[row]);
+                        }
                     }
                 }
             }
-        }
-        let mut invalid_rows: Vec<usize> = batch
-            .cell_errors
-            .iter()
-            .filter(|e| !dropped[e.row])
-            .map(|e| e.row)
-            .collect();
-        invalid_rows.dedup();
-        rows_with_invalid_values += invalid_rows.len() as u64;
-        structural_rejected += batch.rejected_rows.len() as u64;
-        if let Some(cxm_config::MaxRejected::Count(limit)) = ds.config.max_rejected {
-            let total = structural_rejected + duplicates + rows_with_invalid_values;
-            if total > limit {
-                return Err(EngineError::TooManyRejected {
-                    dataset: name.clone(),
-                    rejected: total,
-                    limit: limit.to_string(),
-                });
-            }
-        }
-        for (grouper, ids) in groupers.iter_mut().zip(group_ids.iter_mut()) {
-            ungroupable.clear();
-            ungroupable.resize(rows, false);
-            for e in batch
+            let mut invalid_rows: Vec<usize> = batch
                 .cell_errors
                 .iter()
-                .filter(|e| grouper.is_key_field(e.field))
-            {
-                ungroupable[e.row] = true;
-            }
-            for (u, d) in ungroupable.iter_mut().zip(&dropped) {
-                *u |= *d;
-            }
-            grouper.assign(&batch.columns, rows, &ungroupable, ids);
-        }
-        let (weights, bad_weights) = weights_of(&batch, weight_field);
-        for run in runs.iter_mut().filter(|r| r.error.is_none()) {
-            status.clear();
-            status.resize(rows, 0u8);
-            prefilled.clear();
-            prefilled.extend_from_slice(&dropped);
-            for (st, d) in status.iter_mut().zip(&dropped) {
-                if *d {
-                    *st = ROW_FILTERED;
+                .filter(|e| !dropped[e.row])
+                .map(|e| e.row)
+                .collect();
+            invalid_rows.dedup();
+            rows_with_invalid_values += invalid_rows.len() as u64;
+            structural_rejected += batch.rejected_rows.len() as u64;
+            if let Some(cxm_config::MaxRejected::Count(limit)) = ds.config.max_rejected {
+                let total = structural_rejected + duplicates + rows_with_invalid_values;
+                if total > limit {
+                    return Err(EngineError::TooManyRejected {
+                        dataset: name.clone(),
+                        rejected: total,
+                        limit: limit.to_string(),
+                    });
                 }
             }
-            for e in batch.cell_errors.iter().filter(|e| run.dependent[e.field]) {
-                if !prefilled[e.row] {
-                    prefilled[e.row] = true;
-                    status[e.row] = if e.reason.is_numeric() {
-                        cxm_abi::ROW_NOT_A_NUMBER
-                    } else {
-                        cxm_abi::ROW_INVALID_VALUE
-                    };
-                    *run.rejected
-                        .entry(e.reason.as_str().to_string())
-                        .or_default() += 1;
+            for (grouper, ids) in groupers.iter_mut().zip(group_ids.iter_mut()) {
+                ungroupable.clear();
+                ungroupable.resize(rows, false);
+                for e in batch
+                    .cell_errors
+                    .iter()
+                    .filter(|e| grouper.is_key_field(e.field))
+                {
+                    ungroupable[e.row] = true;
                 }
-            }
-            for &row in &bad_weights {
-                if !prefilled[row] {
-                    prefilled[row] = true;
-                    status[row] = cxm_abi::ROW_INVALID_WEIGHT;
-                    *run.rejected.entry("invalid_weight".into()).or_default() += 1;
+                for (u, d) in ungroupable.iter_mut().zip(&dropped) {
+                    *u |= *d;
                 }
+                grouper.assign(&batch.columns, rows, &ungroupable, ids);
             }
-            if !run.plan.filters.is_empty() {
-                for row in 0..rows {
-                    if !prefilled[row]
-                        && !run
-                            .plan
-                            .filters
-                            .iter()
-                            .all(|f| f.matches(&batch.columns, row))
-                    {
-                        prefilled[row] = true;
-                        status[row] = ROW_FILTERED;
-                        run.filtered += 1;
+            let (weights, bad_weights) = weights_of(&batch, weight_field);
+            for run in runs.iter_mut().filter(|r| r.error.is_none()) {
+                status.clear();
+                status.resize(rows, 0u8);
+                prefilled.clear();
+                prefilled.extend_from_slice(&dropped);
+                for (st, d) in status.iter_mut().zip(&dropped) {
+                    if *d {
+                        *st = ROW_FILTERED;
                     }
                 }
-            }
-            let columns = match input_columns(&batch, &run.plan.inputs) {
-                Ok(c) => c,
-                Err(e) => {
-                    run.error = Some(format!("metric \"{}\": {e}", run.plan.config.id));
+                for e in batch.cell_errors.iter().filter(|e| run.dependent[e.field]) {
+                    if !prefilled[e.row] {
+                        prefilled[e.row] = true;
+                        status[e.row] = if e.reason.is_numeric() {
+                            cxm_abi::ROW_NOT_A_NUMBER
+                        } else {
+                            cxm_abi::ROW_INVALID_VALUE
+                        };
+                        *run.rejected
+                            .entry(e.reason.as_str().to_string())
+                            .or_default() += 1;
+                    }
+                }
+                for &row in &bad_weights {
+                    if !prefilled[row] {
+                        prefilled[row] = true;
+                        status[row] = cxm_abi::ROW_INVALID_WEIGHT;
+                        *run.rejected.entry("invalid_weight".into()).or_default() += 1;
+                    }
+                }
+                if !run.plan.filters.is_empty() {
+                    for row in 0..rows {
+                        if !prefilled[row]
+                            && !run
+                                .plan
+                                .filters
+                                .iter()
+                                .all(|f| f.matches(&batch.columns, row))
+                        {
+                            prefilled[row] = true;
+                            status[row] = ROW_FILTERED;
+                            run.filtered += 1;
+                        }
+                    }
+                }
+                let columns = match input_columns(&batch, &run.plan.inputs) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        run.error = Some(format!("metric \"{}\": {e}", run.plan.config.id));
+                        continue;
+                    }
+                };
+                let update = run.plan.instance.update(InstanceBatch {
+                    columns: &columns,
+                    weights: weights.as_ref().map(|w| w.values().as_ref()),
+                    group_ids: Some(&group_ids[run.plan.grouping]),
+                    num_groups: groupers[run.plan.grouping].num_groups(),
+                    row_status: &mut status,
+                });
+                if let Err(e) = update {
+                    run.error = Some(e.to_string());
                     continue;
                 }
-            };
-            let update = run.plan.instance.update(InstanceBatch {
-                columns: &columns,
-                weights: weights.as_ref().map(|w| w.values().as_ref()),
-                group_ids: Some(&group_ids[run.plan.grouping]),
-                num_groups: groupers[run.plan.grouping].num_groups(),
-                row_status: &mut status,
-            });
-            if let Err(e) = update {
-                run.error = Some(e.to_string());
-                continue;
+                tally(run, &batch, &status, &prefilled, &name, on_reject)?;
             }
-            tally(run, &batch, &status, &prefilled, &name, on_reject)?;
+            on_progress(&Progress {
+                dataset: name.clone(),
+                bytes_read,
+                bytes_total,
+                rows: rows_seen,
+            });
         }
-        on_progress(&Progress {
-            dataset: name.clone(),
-            bytes_read: source.bytes_read(),
-            bytes_total: source.total_bytes(),
-            rows: rows_seen,
-        });
-    }
-    let stats = source.finish().map_err(&data_error)?;
+        match reader.join() {
+            Ok(Some(finished)) => finished.map_err(&data_error),
+            // The reader stopped after sending an error, which the loop returned already.
+            Ok(None) => Err(EngineError::Internal(format!(
+                "dataset \"{name}\": reader stopped early"
+            ))),
+            Err(_) => Err(EngineError::Internal(format!(
+                "dataset \"{name}\": the reading thread panicked"
+            ))),
+        }
+    })?;
     if let Some(cxm_config::MaxRejected::Percent(limit)) = ds.config.max_rejected {
         let total = stats.rows_rejected + duplicates + rows_with_invalid_values;
         let pct = if stats.rows_read == 0 {
