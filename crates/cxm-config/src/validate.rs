@@ -6,10 +6,7 @@ use crate::analysis::{load_benchmarks, parse_filters, Adjustment, Benchmark, Fil
 use crate::error::{parse_toml, read_file, ConfigError, Location};
 use crate::raw::{RawClient, RawDataset, RawMetric};
 use crate::registry::{load_registry, Registry};
-use crate::source::{
-    connection_has_password, format_of_path, source_label, ConnectionSource, CsvConfig,
-    MaxRejected, PgQueryConfig, SheetSelector, SourceConfig,
-};
+use crate::source::{MaxRejected, SourceConfig};
 pub use cxm_period::Grain;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -157,16 +154,20 @@ impl ClientConfig {
     }
 }
 
-struct Ctx<'a> {
-    file: &'a Path,
-    source: &'a str,
+pub(crate) struct Ctx<'a> {
+    pub(crate) file: &'a Path,
+    pub(crate) source: &'a str,
 }
 
 impl Ctx<'_> {
-    fn loc(&self, span: std::ops::Range<usize>) -> Location {
+    pub(crate) fn loc(&self, span: std::ops::Range<usize>) -> Location {
         Location::of_offset(self.source, span.start)
     }
-    fn err(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> ConfigError {
+    pub(crate) fn err(
+        &self,
+        span: std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) -> ConfigError {
         ConfigError::at(self.file, Some(self.loc(span)), message)
     }
 }
@@ -497,7 +498,7 @@ fn dataset(
     name: String,
     ds: RawDataset,
 ) -> Result<DatasetConfig, ConfigError> {
-    let (source, path, location) = dataset_source(ctx, base, &name, &ds)?;
+    let (source, path, location) = crate::source::dataset_source(ctx, base, &name, &ds)?;
     let mut fields = Vec::new();
     for (field_name, mapping) in ds.fields {
         let location = ctx.loc(field_name.span());
@@ -680,200 +681,4 @@ fn metric(
         suppress_below_min_n: false,
         benchmark: None,
     })
-}
-
-/// The source of a dataset: its format (declared, else from the file extension), the
-/// format's options, the file (or a label) and where it is declared.
-fn dataset_source(
-    ctx: &Ctx<'_>,
-    base: &Path,
-    name: &str,
-    ds: &RawDataset,
-) -> Result<(SourceConfig, PathBuf, Location), ConfigError> {
-    let declared = ds.format.as_ref().map(|f| (f.get_ref().as_str(), f.span()));
-    let known = ["csv", "parquet", "ndjson", "xlsx", "postgres"];
-    if let Some((f, span)) = &declared {
-        if !known.contains(f) {
-            return Err(ctx.err(
-                span.clone(),
-                format!(
-                    "dataset \"{name}\": unknown format \"{f}\" (use {})",
-                    known.join(", ")
-                ),
-            ));
-        }
-    }
-    let only = |key: &str,
-                present: bool,
-                formats: &str,
-                span: Option<std::ops::Range<usize>>|
-     -> Result<(), ConfigError> {
-        match (present, span) {
-            (true, Some(span)) => Err(ctx.err(
-                span,
-                format!("dataset \"{name}\": `{key}` applies to {formats} only"),
-            )),
-            _ => Ok(()),
-        }
-    };
-    if declared.as_ref().map(|(f, _)| *f) == Some("postgres") {
-        let location = ds
-            .format
-            .as_ref()
-            .map_or(Location { line: 1, column: 1 }, |f| ctx.loc(f.span()));
-        let connection = match (&ds.connection, &ds.connection_env) {
-            (Some(c), None) => {
-                if connection_has_password(c.get_ref()) {
-                    return Err(ctx.err(c.span(), format!("dataset \"{name}\": never store a password in the config: remove it and set PGPASSWORD, use ~/.pgpass, or put the whole connection string in an environment variable named by connection_env")));
-                }
-                ConnectionSource::Literal(c.get_ref().clone())
-            }
-            (None, Some(e)) => ConnectionSource::Env(e.get_ref().clone()),
-            _ => return Err(ConfigError::at(ctx.file, Some(location), format!("dataset \"{name}\": a postgres dataset needs exactly one of connection = \"host=… dbname=…\" or connection_env = \"VARIABLE\""))),
-        };
-        let query = match (&ds.table, &ds.query) {
-            (Some(t), None) => PgQueryConfig::Table(t.get_ref().clone()),
-            (None, Some(q)) => PgQueryConfig::Sql(q.get_ref().clone()),
-            _ => return Err(ConfigError::at(ctx.file, Some(location), format!("dataset \"{name}\": a postgres dataset needs exactly one of table = \"…\" or query = \"SELECT …\""))),
-        };
-        only(
-            "path",
-            ds.path.is_some(),
-            "files",
-            ds.path.as_ref().map(|p| p.span()),
-        )?;
-        let source = SourceConfig::Postgres { connection, query };
-        let label = source_label(&source, Path::new(""));
-        return Ok((source, label, location));
-    }
-    let Some(path_span) = &ds.path else {
-        return Err(ConfigError::at(ctx.file, None, format!("dataset \"{name}\": `path` is missing (or set format = \"postgres\" with a table or query)")));
-    };
-    for (key, value) in [
-        ("table", &ds.table),
-        ("query", &ds.query),
-        ("connection", &ds.connection),
-        ("connection_env", &ds.connection_env),
-    ] {
-        only(
-            key,
-            value.is_some(),
-            "postgres datasets",
-            value.as_ref().map(|v| v.span()),
-        )?;
-    }
-    let path = base.join(path_span.get_ref());
-    if !path.is_file() {
-        return Err(ctx.err(
-            path_span.span(),
-            format!("dataset \"{name}\": file {} not found", path.display()),
-        ));
-    }
-    let location = ctx.loc(path_span.span());
-    let format = match declared {
-        Some((f, _)) => f,
-        None => format_of_path(&path).ok_or_else(|| {
-            ctx.err(path_span.span(), format!("dataset \"{name}\": cannot tell the format from the file name; add format = \"csv\" (or parquet, ndjson, xlsx)"))
-        })?,
-    };
-    let header_row = match &ds.header_row {
-        None => 1,
-        Some(h) if *h.get_ref() >= 1 => *h.get_ref() as usize,
-        Some(h) => {
-            return Err(ctx.err(
-                h.span(),
-                "header_row is the 1-based row of the column names",
-            ))
-        }
-    };
-    let csv_only: [(&str, bool, Option<std::ops::Range<usize>>); 4] = [
-        (
-            "delimiter",
-            ds.delimiter.is_some(),
-            ds.delimiter.as_ref().map(|d| d.span()),
-        ),
-        (
-            "encoding",
-            ds.encoding.is_some(),
-            ds.encoding.as_ref().map(|d| d.span()),
-        ),
-        (
-            "thousands_separator",
-            ds.thousands_separator.is_some(),
-            ds.thousands_separator.as_ref().map(|d| d.span()),
-        ),
-        (
-            "decimal_comma",
-            ds.decimal_comma.is_some(),
-            Some(path_span.span()),
-        ),
-    ];
-    let source = match format {
-        "csv" => {
-            let delimiter = match &ds.delimiter {
-                None => None,
-                Some(d) => Some(match d.get_ref().as_str() {
-                    "\\t" | "\t" | "tab" => b'\t',
-                    s if s.len() == 1 => s.as_bytes()[0],
-                    _ => {
-                        return Err(ctx.err(
-                            d.span(),
-                            "delimiter must be one ASCII character (or \"\\t\")",
-                        ))
-                    }
-                }),
-            };
-            let thousands_separator =
-                match &ds.thousands_separator {
-                    None => None,
-                    Some(t) if t.get_ref().len() == 1 => Some(t.get_ref().as_bytes()[0]),
-                    Some(t) => return Err(ctx.err(
-                        t.span(),
-                        "thousands_separator must be one character (\",\", \".\", \" \" or \"'\")",
-                    )),
-                };
-            if ds.decimal_comma == Some(true) && delimiter == Some(b',') {
-                return Err(ctx.err(path_span.span(), format!("dataset \"{name}\": decimal_comma needs a delimiter other than \",\" (usually \";\")")));
-            }
-            only(
-                "sheet",
-                ds.sheet.is_some(),
-                "xlsx datasets",
-                ds.sheet.as_ref().map(|s| s.span()),
-            )?;
-            SourceConfig::Csv(CsvConfig {
-                delimiter,
-                encoding: ds.encoding.as_ref().map(|e| e.get_ref().clone()),
-                header_row,
-                decimal_comma: ds.decimal_comma.unwrap_or(false),
-                thousands_separator,
-                trim: ds.trim.unwrap_or(true),
-            })
-        }
-        other => {
-            for (key, present, span) in csv_only {
-                only(key, present, "csv datasets", span)?;
-            }
-            match other {
-                "parquet" => SourceConfig::Parquet,
-                "ndjson" => SourceConfig::Ndjson,
-                _ => {
-                    let sheet = match &ds.sheet {
-                        None => None,
-                        Some(s) => Some(match s.get_ref() {
-                            toml::Value::String(n) => SheetSelector::Name(n.clone()),
-                            toml::Value::Integer(i) if *i >= 0 => SheetSelector::Index(*i as usize),
-                            _ => {
-                                return Err(
-                                    ctx.err(s.span(), "sheet is a sheet name or a 0-based index")
-                                )
-                            }
-                        }),
-                    };
-                    SourceConfig::Xlsx { sheet, header_row }
-                }
-            }
-        }
-    };
-    Ok((source, path, location))
 }
