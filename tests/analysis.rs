@@ -237,3 +237,47 @@ fn bad_time_zone_is_a_located_config_error() {
         stderr(&o)
     );
 }
+
+#[test]
+fn configured_bands_label_any_metric() {
+    let s = Scratch::new();
+    let cfg = config(&s, "", "").replace(
+        "group_by = [\"region\"]\n",
+        "group_by = [\"region\"]\nbands = [[\"red\", 0], [\"amber\", 70], [\"green\", 80]]\n",
+    );
+    let report = run_json(&s, &cfg);
+    // North: 82% in February (green), 70% in January (amber: 70 reaches amber's bound);
+    // south 50% in January (red).
+    assert_eq!(
+        result(
+            &report,
+            "csat",
+            json!({"region": "north", "period": "2025-02"})
+        )["band"],
+        "green"
+    );
+    assert_eq!(
+        result(
+            &report,
+            "csat",
+            json!({"region": "north", "period": "2025-01"})
+        )["band"],
+        "amber"
+    );
+    assert_eq!(
+        result(
+            &report,
+            "csat",
+            json!({"region": "south", "period": "2025-01"})
+        )["band"],
+        "red"
+    );
+    let bad = config(&s, "", "").replace(
+        "group_by = [\"region\"]\n",
+        "group_by = [\"region\"]\nbands = [[\"b\", 5], [\"a\", 1]]\n",
+    );
+    let path = s.write("bad.toml", &bad);
+    let o = run(&["validate", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("rising bounds"), "{}", stderr(&o));
+}

@@ -15,6 +15,7 @@ use cxm_report::{AnalysisSettings, RunReport};
 pub fn analyse(report: &mut RunReport, config: &ClientConfig) {
     for metric in &config.metrics {
         sample::apply_min_n(report, metric);
+        sample::apply_bands(report, metric);
     }
     let tests = trend::add_trends(report, config.report.alpha, config.report.adjustment);
     for metric in &config.metrics {

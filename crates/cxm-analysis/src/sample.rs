@@ -1,4 +1,4 @@
-//! Minimum samples: a configured `min_n` replaces the plugin's own threshold for the
+//! Minimum samples and bands: a configured `min_n` replaces the plugin's own threshold for the
 //! `low_sample` warning, and `suppress_below_min_n` withholds the value (a consultant must
 //! not show a client an NPS of 100 from 3 answers).
 
@@ -25,5 +25,26 @@ pub(crate) fn apply_min_n(report: &mut RunReport, metric: &MetricConfig) {
             r.tables.clear();
             r.warnings.push(SUPPRESSED.to_string());
         }
+    }
+}
+
+/// Labels each result with the metric's configured band (replacing the plugin's own).
+pub(crate) fn apply_bands(report: &mut RunReport, metric: &MetricConfig) {
+    let Some((first, _)) = metric.bands.first() else {
+        return;
+    };
+    for row in report.results.iter_mut().filter(|r| r.metric == metric.id) {
+        let Some(value) = row.result.value else {
+            continue;
+        };
+        let label = metric
+            .bands
+            .iter()
+            .rev()
+            .find(|(_, lower)| value >= *lower)
+            .map_or(first, |(l, _)| l);
+        row.result
+            .details
+            .insert("band".to_string(), label.clone().into());
     }
 }

@@ -133,6 +133,8 @@ pub(crate) struct RawMetric {
     pub suppress_below_min_n: Option<bool>,
     #[serde(default)]
     pub benchmark: Option<Spanned<String>>,
+    #[serde(default)]
+    pub bands: Option<Spanned<Vec<(String, f64)>>>,
 }
 
 /// A metric's period override: `false` (no period grouping) or `{ field, grain }`.

@@ -106,6 +106,9 @@ pub struct MetricConfig {
     pub suppress_below_min_n: bool,
     /// The benchmark the results are compared with.
     pub benchmark: Option<(Benchmark, Location)>,
+    /// Bands as (label, lower bound), ascending: a value gets the label of the highest
+    /// lower bound it reaches (below the first: the first label). Empty: the plugin's own.
+    pub bands: Vec<(String, f64)>,
 }
 
 /// Grouping of results.
@@ -295,6 +298,7 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
         let own_min_n = m.min_n.take();
         let own_suppress = m.suppress_below_min_n.take();
         let own_benchmark = m.benchmark.take();
+        let own_bands = m.bands.take();
         let own_group_by = m.group_by.take();
         let own_period = m.period.take().map(|p| (p.span(), p.into_inner()));
         let mut metric = metric(&ctx, span.clone(), m, &datasets)?;
@@ -336,6 +340,19 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
             None => default_min_n,
         };
         metric.suppress_below_min_n = own_suppress.unwrap_or(default_suppress);
+        if let Some(b) = own_bands {
+            let bands = b.get_ref();
+            if bands.is_empty()
+                || bands.windows(2).any(|w| w[0].1 >= w[1].1)
+                || bands.iter().any(|(_, x)| !x.is_finite())
+            {
+                return Err(ctx.err(
+                    b.span(),
+                    format!("metric \"{}\": bands are [label, lower bound] pairs with rising bounds, e.g. [[\"red\", 0], [\"amber\", 60], [\"green\", 80]]", metric.id),
+                ));
+            }
+            metric.bands = bands.clone();
+        }
         if metric.suppress_below_min_n && metric.min_n.is_none() {
             metric.min_n = Some(30.0);
         }
@@ -680,5 +697,6 @@ fn metric(
         min_n: None,
         suppress_below_min_n: false,
         benchmark: None,
+        bands: Vec::new(),
     })
 }

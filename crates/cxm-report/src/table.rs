@@ -237,6 +237,14 @@ fn write_results(
     let ci_header = ci_level.map_or_else(|| "CI".to_string(), |l| format!("{}% CI", percent(l)));
     let with_notes = ordered.iter().any(|r| !r.result.warnings.is_empty());
     let with_trend = ordered.iter().any(|r| r.trend.is_some());
+    let band_of = |r: &ResultRow| {
+        r.result
+            .details
+            .get("band")
+            .and_then(|b| b.as_str())
+            .map(str::to_string)
+    };
+    let with_band = ordered.iter().any(|r| band_of(r).is_some());
     let benchmark_header = ordered
         .iter()
         .find_map(|r| r.benchmark.as_ref())
@@ -249,6 +257,9 @@ fn write_results(
     headers.push(("value".into(), Align::Right));
     headers.push(("n".into(), Align::Right));
     headers.push((ci_header, Align::Left));
+    if with_band {
+        headers.push(("band".into(), Align::Left));
+    }
     if with_trend {
         headers.push(("Δ prev".into(), Align::Right));
     }
@@ -299,6 +310,9 @@ fn write_results(
             }
             None => String::new(),
         }));
+        if with_band {
+            cells.push(Cell::plain(band_of(row).unwrap_or_default()));
+        }
         if with_trend {
             cells.push(
                 match row
