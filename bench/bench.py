@@ -1,0 +1,236 @@
+"""Time cxm, DuckDB and Polars on the generated survey, check they agree, print the table.
+
+    python bench.py ROWS CXM_BINARY      (run by bench/run.sh, which prepares everything)
+
+Each engine runs as its own process, RUNS times per format; wall time is measured around the
+process (perf_counter), peak RSS is the process's ru_maxrss from os.wait4 (so it is that one
+process, not the largest child so far). The table shows the best wall time and the largest
+peak RSS of the runs. The figures of every run are checked against the others: NPS, CSAT %
+and CES mean overall and per region x month, values to 1e-9 relative (1e-9 absolute near
+zero) and n exactly. Any disagreement fails the run (exit 1) after printing every difference.
+"""
+
+import datetime
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+REL_TOL = 1e-9
+ABS_TOL = 1e-9
+METRICS = ("nps", "csat", "ces")
+FORMATS = ("csv", "parquet")
+ENGINES = ("cxm", "duckdb", "polars")
+# Targets from the performance issue.
+TARGET_RATIO = {"csv": 0.8, "parquet": 1.0}
+TARGET_RSS_MB = 100.0
+
+
+def timed(cmd: list[str], stdout_path: str, env: dict | None = None) -> tuple[float, float]:
+    """Runs cmd with stdout to stdout_path; returns (wall seconds, peak RSS MB). Exits loudly
+    if the command fails."""
+    err_path = stdout_path + ".stderr"
+    with open(stdout_path, "wb") as out, open(err_path, "wb") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        with open(err_path, errors="replace") as f:
+            sys.exit(f"FAILED (exit {proc.returncode}): {' '.join(cmd)}\n{f.read()}")
+    return wall, usage.ru_maxrss / 1024.0  # ru_maxrss is in KiB on Linux
+
+
+def cxm_figures(report_path: str) -> dict:
+    with open(report_path) as f:
+        report = json.load(f)
+    figures = {}
+    for r in report["results"]:
+        if r["metric"] not in METRICS:
+            continue
+        g = r["group"]
+        if not g:
+            key = (None, None)
+        elif set(g) == {"region", "period"}:
+            key = (g["region"], g["period"])
+        else:
+            continue  # roll-ups per region alone / per month alone: not compared
+        figures[(key, r["metric"])] = (r["value"], r["n"])
+    rows = report["datasets"][0]["rows_read"]
+    return {"figures": figures, "rows": rows, "query_s": None}
+
+
+def python_figures(out_path: str) -> dict:
+    with open(out_path) as f:
+        d = json.load(f)
+    figures = {((x["region"], x["month"]), x["metric"]): (x["value"], x["n"]) for x in d["figures"]}
+    return {"figures": figures, "rows": None, "query_s": d["query_s"]}
+
+
+def compare(name_a: str, a: dict, name_b: str, b: dict) -> list[str]:
+    problems = []
+    for k in sorted(set(a) | set(b), key=lambda k: (k[0][0] or "", k[0][1] or "", k[1])):
+        where = "overall" if k[0] == (None, None) else f"{k[0][0]} {k[0][1]}"
+        if k not in a or k not in b:
+            problems.append(f"{k[1]} {where}: only in {name_a if k in a else name_b}")
+            continue
+        (va, na), (vb, nb) = a[k], b[k]
+        if na != nb:
+            problems.append(f"{k[1]} {where}: n {name_a}={na} {name_b}={nb}")
+        if va is None or vb is None:
+            if va is not vb:
+                problems.append(f"{k[1]} {where}: value {name_a}={va} {name_b}={vb}")
+        elif not math.isclose(va, vb, rel_tol=REL_TOL, abs_tol=ABS_TOL):
+            problems.append(
+                f"{k[1]} {where}: value {name_a}={va!r} {name_b}={vb!r} "
+                f"(diff {va - vb:.3e})"
+            )
+    return problems
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        mem = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.splitlines()[1]
+        mem = " ".join(mem.split()[1:2])
+    except (OSError, IndexError):
+        pass
+    return f"{os.cpu_count()} CPUs (nproc), {cpu}, {mem} RAM, {platform.platform()}"
+
+
+def main() -> None:
+    rows_wanted = int(sys.argv[1])
+    cxm = os.path.abspath(sys.argv[2])
+    results_dir = os.path.join(HERE, "results")
+    runs_dir = os.path.join(results_dir, "runs")
+    os.makedirs(runs_dir, exist_ok=True)
+    python = sys.executable
+    env = dict(os.environ, POLARS_MAX_THREADS=str(os.cpu_count() or 1))
+
+    measured = {}  # (engine, fmt) -> dict(wall, rss, query_s)
+    figures = {}  # (engine, fmt) -> list of figure dicts, one per run
+    for fmt in FORMATS:
+        data = os.path.join(HERE, "data", f"survey.{fmt}")
+        config = os.path.join(HERE, "config", f"bench_{fmt}.toml")
+        for engine in ENGINES:
+            walls, rsss, queries, runs = [], [], [], []
+            for i in range(RUNS):
+                out = os.path.join(runs_dir, f"{engine}-{fmt}-{i + 1}.json")
+                if engine == "cxm":
+                    cmd = [cxm, "run", config, "--format", "json"]
+                    wall, rss = timed(cmd, out, env)
+                    got = cxm_figures(out)
+                    if got["rows"] != rows_wanted:
+                        sys.exit(f"FAILED: cxm read {got['rows']} rows, expected {rows_wanted}")
+                else:
+                    cmd = [python, os.path.join(HERE, "engines.py"), engine, fmt, data, out]
+                    wall, rss = timed(cmd, out + ".log", env)
+                    got = python_figures(out)
+                walls.append(wall)
+                rsss.append(rss)
+                queries.append(got["query_s"])
+                runs.append(got["figures"])
+                print(f"  {engine:<7} {fmt:<8} run {i + 1}: {wall:7.3f} s  {rss:8.1f} MB", flush=True)
+            best = min(range(RUNS), key=lambda i: walls[i])
+            measured[(engine, fmt)] = {
+                "wall": walls[best],
+                "rss": max(rsss),
+                "query_s": queries[best],
+            }
+            figures[(engine, fmt)] = runs
+
+    # Agreement: every engine's first run on each format against DuckDB's first run on CSV
+    # (so CSV and Parquet are checked against each other too: same data), and every later run
+    # against the same engine's first run.
+    problems = {}
+    ref_name, ref = "duckdb/csv#1", figures[("duckdb", "csv")][0]
+    for (engine, fmt), runs in figures.items():
+        for i, run in enumerate(runs):
+            name = f"{engine}/{fmt}#{i + 1}"
+            other_name, other = (ref_name, ref) if i == 0 else (f"{engine}/{fmt}#1", runs[0])
+            if name != other_name:
+                diff = compare(name, run, other_name, other)
+                if diff:
+                    problems[f"{name} vs {other_name}"] = diff
+    n_checked = len(ref)
+    if problems:
+        total = sum(len(d) for d in problems.values())
+        print(f"\nFAILED: the engines disagree ({total} differences):", file=sys.stderr)
+        for pair, diff in problems.items():
+            print(f"  {pair}: {len(diff)} of {n_checked} figures differ", file=sys.stderr)
+            for p in diff[:8]:
+                print("    " + p, file=sys.stderr)
+            if len(diff) > 8:
+                print(f"    ... and {len(diff) - 8} more", file=sys.stderr)
+        sys.exit(1)
+
+    # Table.
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        f"# cxm benchmark: {rows_wanted:,} rows, {date}",
+        "",
+        f"Machine: {machine()}.",
+        f"Best of {RUNS} run(s) (wall); peak RSS is the largest of the {RUNS}. Each engine is a separate "
+        "process; DuckDB and Polars times include starting Python and importing the library "
+        "(`import` and `query` columns are measured inside that process).",
+        "",
+        "| engine | format | wall s | peak RSS MB | ratio to faster of DuckDB/Polars | import s | query s |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    verdicts = []
+    for fmt in FORMATS:
+        fastest = min(measured[("duckdb", fmt)]["wall"], measured[("polars", fmt)]["wall"])
+        for engine in ENGINES:
+            m = measured[(engine, fmt)]
+            ratio = m["wall"] / fastest
+            imp = q = "—"
+            if engine != "cxm":
+                with open(os.path.join(runs_dir, f"{engine}-{fmt}-1.json")) as f:
+                    imp = f"{json.load(f)['import_s']:.3f}"
+                q = f"{m['query_s']:.3f}"
+            lines.append(
+                f"| {engine} | {fmt} | {m['wall']:.3f} | {m['rss']:.1f} | {ratio:.2f} | {imp} | {q} |"
+            )
+        cm = measured[("cxm", fmt)]
+        ratio = cm["wall"] / fastest
+        verdicts.append(
+            f"- {fmt}: cxm wall {ratio:.2f} x the faster of DuckDB/Polars "
+            f"(target <= {TARGET_RATIO[fmt]:.1f}): {'met' if ratio <= TARGET_RATIO[fmt] else 'NOT met'}; "
+            f"peak RSS {cm['rss']:.1f} MB (target <= {TARGET_RSS_MB:.0f}): "
+            f"{'met' if cm['rss'] <= TARGET_RSS_MB else 'NOT met'}"
+        )
+    lines += [
+        "",
+        f"Agreement: all {len(ENGINES)} engines x {len(FORMATS)} formats x {RUNS} run(s) give the "
+        f"same {n_checked} figures (NPS, CSAT %, CES mean; overall and per region x month; "
+        f"value to {REL_TOL:g} relative, n exactly).",
+        "",
+        "Targets (from the issue):",
+        *verdicts,
+        "",
+    ]
+    text = "\n".join(lines)
+    print()
+    print(text)
+    with open(os.path.join(results_dir, "latest.md"), "w") as f:
+        f.write(text)
+    print(f"written to {os.path.relpath(os.path.join(results_dir, 'latest.md'))}")
+
+
+if __name__ == "__main__":
+    main()
