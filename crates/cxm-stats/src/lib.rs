@@ -41,6 +41,19 @@ fn upper_tail_probability(level: f64) -> Option<f64> {
     (level > 0.0 && level < 1.0).then(|| 1.0 - (1.0 - level) / 2.0)
 }
 
+/// The two-sided normal critical value for a `confidence` param, or the message a plugin
+/// shows when it is not a fraction strictly between 0 and 1 (with a hint for `95`).
+pub fn check_confidence(confidence: f64) -> Result<f64, String> {
+    z_for_confidence(confidence).ok_or_else(|| {
+        let hint = if confidence > 1.0 && confidence < 100.0 {
+            format!("for a {confidence}% interval write {}", confidence / 100.0)
+        } else {
+            "0.95 for a 95% interval".to_string()
+        };
+        format!("confidence = {confidence} must be a fraction strictly between 0 and 1 ({hint})")
+    })
+}
+
 /// The two-sided standard normal critical value Φ⁻¹(1 − (1 − level) / 2).
 ///
 /// `z_for_confidence(0.95)` is 1.959963984540054. `None` unless `0 < level < 1`.

@@ -95,17 +95,7 @@ pub(crate) fn range_text([lo, hi]: [i64; 2]) -> String {
 
 /// The two-sided normal critical value of `confidence`, or a message for the user.
 pub(crate) fn critical_value(confidence: f64) -> Result<f64, String> {
-    let hint = if confidence > 1.0 && confidence < 100.0 {
-        format!(
-            " (for a {confidence}% interval write {})",
-            confidence / 100.0
-        )
-    } else {
-        " (0.95 for a 95% interval)".to_string()
-    };
-    cxm_stats::z_for_confidence(confidence).ok_or_else(|| {
-        format!("confidence = {confidence} must be a fraction strictly between 0 and 1{hint}")
-    })
+    cxm_stats::check_confidence(confidence)
 }
 
 /// Checks that the three ranges partition 0-10.

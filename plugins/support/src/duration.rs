@@ -104,17 +104,7 @@ pub fn check_weight(weight: f64) -> Result<(), Reject> {
 
 /// Checks that `confidence` is a fraction strictly between 0 and 1.
 pub fn check_confidence(confidence: f64) -> Result<(), String> {
-    if cxm_stats::z_for_confidence(confidence).is_some() {
-        return Ok(());
-    }
-    let hint = if confidence > 1.0 && confidence < 100.0 {
-        format!("for a {confidence}% interval write {}", confidence / 100.0)
-    } else {
-        "0.95 for a 95% interval".to_string()
-    };
-    Err(format!(
-        "confidence = {confidence} must be a fraction strictly between 0 and 1 ({hint})"
-    ))
+    cxm_stats::check_confidence(confidence).map(|_| ())
 }
 
 /// How a duration result is reported: unit, confidence level and the `low_sample` bound.
