@@ -270,9 +270,9 @@ fn write_time(buf: &mut Vec<u8>, t: &NaiveTime) {
     let nanos = t.nanosecond() % 1_000_000_000;
     let _ = if nanos == 0 {
         Ok(())
-    } else if nanos % 1_000_000 == 0 {
+    } else if nanos.is_multiple_of(1_000_000) {
         write!(buf, ".{:03}", nanos / 1_000_000)
-    } else if nanos % 1_000 == 0 {
+    } else if nanos.is_multiple_of(1_000) {
         write!(buf, ".{:06}", nanos / 1_000)
     } else {
         write!(buf, ".{nanos:09}")
