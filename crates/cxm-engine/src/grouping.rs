@@ -120,8 +120,13 @@ impl Grouper {
                 scratch[k] = if column.is_null(row) {
                     interner.null()
                 } else if Some(k) == period_key {
-                    match self.rule.and_then(|rule| period_at(&rule, column, row)) {
-                        Some(p) => interner.period(p.key, || p.label),
+                    match self
+                        .rule
+                        .and_then(|rule| Some((rule, period_key_at(&rule, column, row)?)))
+                    {
+                        // The label is built only when the period is first seen.
+                        Some((rule, key)) => interner
+                            .period(key, || rule.label(key).unwrap_or_else(|| key.to_string())),
                         None => interner.null(),
                     }
                 } else {
@@ -175,12 +180,14 @@ impl Grouper {
     }
 }
 
-/// The period of row `row` of a date or timestamp column.
-fn period_at(rule: &PeriodRule, column: &ArrayRef, row: usize) -> Option<cxm_period::Period> {
+/// The period key of row `row` of a date or timestamp column (no label: that is built
+/// once per period).
+fn period_key_at(rule: &PeriodRule, column: &ArrayRef, row: usize) -> Option<i64> {
     match column.data_type() {
-        DataType::Date32 => rule.of_date(column.as_primitive::<Date32Type>().value(row)),
+        DataType::Date32 => rule.key_of_date(column.as_primitive::<Date32Type>().value(row)),
         DataType::Timestamp(_, _) => {
-            rule.of_timestamp(column.as_primitive::<TimestampMicrosecondType>().value(row))
+            let micros = column.as_primitive::<TimestampMicrosecondType>().value(row);
+            rule.key_of_date(rule.zone.local_days(micros)?)
         }
         _ => None,
     }
