@@ -16,6 +16,7 @@
 
 mod batch;
 mod builder;
+mod chunks;
 mod columns;
 mod datetime;
 mod dialect;
@@ -35,6 +36,7 @@ mod tests;
 
 pub use batch::{Batch, CellError, RowRejection};
 pub use builder::BatchBuilder;
+pub use chunks::{Chunk, ChunkSummary, ChunkedSource, SequentialChunks, SourceDigest};
 pub use cxm_period::Zone;
 pub use datetime::DATE_FORMAT_NAMES;
 pub use error::IngestError;
