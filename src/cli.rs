@@ -60,9 +60,16 @@ succeeds: a failed run leaves DIR as it was.")]
         /// Also write results, rejected rows and a manifest into this directory.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Worker threads for parsing and computing (default: one per core). Results are
+        /// identical whatever the number: chunks are merged in file order.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
         /// Rows per batch (tuning; the default suits most files).
         #[arg(long, value_name = "ROWS", hide = true)]
         batch_rows: Option<usize>,
+        /// Bytes per chunk of a CSV file read in parallel (tuning and tests).
+        #[arg(long, value_name = "BYTES", hide = true)]
+        chunk_bytes: Option<usize>,
     },
     /// Check a client config without computing: TOML keys, references, plugin libraries,
     /// params, and that every mapped column exists in the dataset headers.

@@ -8,6 +8,7 @@ mod run;
 mod validate;
 
 use crate::cli::{Cli, Command};
+use cxm_engine::RunOptions;
 
 /// Runs the command; `Ok` carries the exit code (0 unless the command reports otherwise).
 pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
@@ -16,8 +17,19 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
             config,
             format,
             out,
+            threads,
             batch_rows,
-        } => run::run(&config, format, out.as_deref(), batch_rows),
+            chunk_bytes,
+        } => run::run(
+            &config,
+            format,
+            out.as_deref(),
+            RunOptions {
+                batch_rows,
+                threads: threads.map(usize::from),
+                chunk_bytes,
+            },
+        ),
         Command::Validate { config } => validate::validate(&config),
         Command::Inspect { file, rows, format } => inspect::inspect(&file, rows, format),
         Command::Plugins { config, format } => plugins::plugins(config.as_deref(), format),

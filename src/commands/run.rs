@@ -17,7 +17,7 @@ pub fn run(
     config: &Path,
     format: Format,
     out: Option<&Path>,
-    batch_rows: Option<usize>,
+    options: RunOptions,
 ) -> anyhow::Result<i32> {
     let client = cxm_config::load_client(config)?;
     let mut plan = cxm_engine::build_plan(client)?;
@@ -31,7 +31,6 @@ pub fn run(
         None => None,
     };
     let mut progress = ProgressLine::new();
-    let options = RunOptions { batch_rows };
     let report = cxm_engine::run(
         &mut plan,
         &options,

@@ -1,9 +1,11 @@
-//! Assigning rows to groups (group_by dimensions × period) without per-row allocation, and
-//! projecting fine groups onto coarser grouping sets for roll-ups.
+//! Assigning rows to groups (group_by dimensions × period) without per-row allocation,
+//! folding the groups found in one chunk into the run's groups, and projecting fine groups
+//! onto coarser grouping sets for roll-ups.
 
+use crate::fxhash::FxBuildHasher;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, TimestampMicrosecondType};
-use arrow_array::{Array, ArrayRef};
+use arrow_array::{Array, ArrayRef, PrimitiveArray, StringArray};
 use arrow_schema::DataType;
 use cxm_period::PeriodRule;
 use std::collections::HashMap;
@@ -11,39 +13,119 @@ use std::collections::HashMap;
 /// The labels of one group: (key name, value) pairs, `None` for a missing value.
 pub(crate) type GroupLabels = Vec<(String, Option<String>)>;
 
-/// Distinct values of one grouping key, numbered densely.
+/// What a key value is, independently of the id an interner gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum KeyValue {
+    Null,
+    Text(Box<str>),
+    Period(i64),
+}
+
+/// Distinct values of one grouping key, numbered densely in order of first appearance.
 #[derive(Default)]
 struct Interner {
-    text: HashMap<String, u32>,
-    periods: HashMap<i64, u32>,
+    text: HashMap<Box<str>, u32, FxBuildHasher>,
+    periods: HashMap<i64, u32, FxBuildHasher>,
     null_id: Option<u32>,
+    /// The value of each id.
+    values: Vec<KeyValue>,
+    /// The label of each id.
     labels: Vec<Option<String>>,
 }
 
 impl Interner {
+    fn add(&mut self, value: KeyValue, label: Option<String>) -> u32 {
+        let id = self.values.len() as u32;
+        self.values.push(value);
+        self.labels.push(label);
+        id
+    }
+
     fn null(&mut self) -> u32 {
-        *self.null_id.get_or_insert_with(|| {
-            self.labels.push(None);
-            (self.labels.len() - 1) as u32
-        })
+        match self.null_id {
+            Some(id) => id,
+            None => {
+                let id = self.add(KeyValue::Null, None);
+                self.null_id = Some(id);
+                id
+            }
+        }
     }
 
     fn text(&mut self, value: &str) -> u32 {
         if let Some(id) = self.text.get(value) {
             return *id;
         }
-        let id = self.labels.len() as u32;
-        self.labels.push(Some(value.to_string()));
-        self.text.insert(value.to_string(), id);
+        let id = self.add(KeyValue::Text(value.into()), Some(value.to_string()));
+        self.text.insert(value.into(), id);
         id
     }
 
+    /// The id of a period key; its label is built only when the period is first seen.
     fn period(&mut self, key: i64, label: impl FnOnce() -> String) -> u32 {
-        *self.periods.entry(key).or_insert_with(|| {
-            self.labels.push(Some(label()));
-            (self.labels.len() - 1) as u32
-        })
+        if let Some(id) = self.periods.get(&key) {
+            return *id;
+        }
+        let id = self.add(KeyValue::Period(key), Some(label()));
+        self.periods.insert(key, id);
+        id
     }
+
+    /// The id of a value interned elsewhere, with its label.
+    fn value(&mut self, value: &KeyValue, label: &Option<String>) -> u32 {
+        match value {
+            KeyValue::Null => self.null(),
+            KeyValue::Text(text) => self.text(text),
+            KeyValue::Period(key) => self.period(*key, || label.clone().unwrap_or_default()),
+        }
+    }
+}
+
+/// Group ids by key tuple: packed into a `u128` when there are at most four keys.
+enum GroupIndex {
+    Packed(HashMap<u128, u32, FxBuildHasher>),
+    Wide(HashMap<Vec<u32>, u32, FxBuildHasher>),
+}
+
+impl GroupIndex {
+    fn for_keys(keys: usize) -> GroupIndex {
+        if keys <= 4 {
+            GroupIndex::Packed(HashMap::default())
+        } else {
+            GroupIndex::Wide(HashMap::default())
+        }
+    }
+
+    /// The id of `key`, or `next` after inserting it (returns whether it was new).
+    fn get_or_insert(&mut self, key: &[u32], next: u32) -> (u32, bool) {
+        match self {
+            GroupIndex::Packed(map) => {
+                let packed = key
+                    .iter()
+                    .fold(0u128, |acc, &k| (acc << 32) | u128::from(k));
+                match map.entry(packed) {
+                    std::collections::hash_map::Entry::Occupied(e) => (*e.get(), false),
+                    std::collections::hash_map::Entry::Vacant(e) => (*e.insert(next), true),
+                }
+            }
+            GroupIndex::Wide(map) => match map.get(key) {
+                Some(id) => (*id, false),
+                None => {
+                    map.insert(key.to_vec(), next);
+                    (next, true)
+                }
+            },
+        }
+    }
+}
+
+/// One key column of a batch, downcast once per batch.
+enum KeyColumn<'a> {
+    Text(&'a StringArray),
+    Date(&'a PrimitiveArray<Date32Type>),
+    Timestamp(&'a PrimitiveArray<TimestampMicrosecondType>),
+    /// A period over a column that is neither a date nor a timestamp: no period.
+    Unusable,
 }
 
 /// Assigns group ids to rows; one group per distinct combination of key values seen.
@@ -54,8 +136,12 @@ pub(crate) struct Grouper {
     key_names: Vec<String>,
     rule: Option<PeriodRule>,
     interners: Vec<Interner>,
-    groups: HashMap<Vec<u32>, u32>,
+    index: GroupIndex,
+    /// The key tuple of each group.
     keys: Vec<Vec<u32>>,
+    /// The last day seen by the period key and its interned id (rows often come in time
+    /// order).
+    last_day: Option<(i32, u32)>,
 }
 
 impl Grouper {
@@ -68,12 +154,30 @@ impl Grouper {
         }
         let interners = key_fields.iter().map(|_| Interner::default()).collect();
         Grouper {
+            index: GroupIndex::for_keys(key_fields.len()),
             key_fields,
             key_names,
             rule: period.map(|(_, r)| r),
             interners,
-            groups: HashMap::new(),
             keys: Vec::new(),
+            last_day: None,
+        }
+    }
+
+    /// An empty grouper with the same keys.
+    pub(crate) fn fresh(&self) -> Grouper {
+        Grouper {
+            key_fields: self.key_fields.clone(),
+            key_names: self.key_names.clone(),
+            rule: self.rule,
+            interners: self
+                .key_fields
+                .iter()
+                .map(|_| Interner::default())
+                .collect(),
+            index: GroupIndex::for_keys(self.key_fields.len()),
+            keys: Vec::new(),
+            last_day: None,
         }
     }
 
@@ -92,6 +196,15 @@ impl Grouper {
         self.key_fields.contains(&field)
     }
 
+    fn group_of(&mut self, key: &[u32]) -> u32 {
+        let next = self.keys.len() as u32;
+        let (id, new) = self.index.get_or_insert(key, next);
+        if new {
+            self.keys.push(key.to_vec());
+        }
+        id
+    }
+
     /// Writes the group id of every row of `columns` into `out`. Rows flagged in `skip`
     /// (their grouping values could not be read; every metric rejects them) get group 0
     /// without creating a group.
@@ -108,42 +221,91 @@ impl Grouper {
             return;
         }
         let period_key = self.rule.map(|_| self.key_fields.len() - 1);
+        let key_columns: Vec<KeyColumn<'_>> = self
+            .key_fields
+            .iter()
+            .enumerate()
+            .map(|(k, &field)| key_column(&columns[field], Some(k) == period_key))
+            .collect();
         let mut scratch = vec![0u32; self.key_fields.len()];
         for row in 0..rows {
             if skip.get(row).copied().unwrap_or(false) {
                 out.push(0);
                 continue;
             }
-            for (k, &field) in self.key_fields.iter().enumerate() {
-                let column = &columns[field];
-                let interner = &mut self.interners[k];
-                scratch[k] = if column.is_null(row) {
+            for (k, column) in key_columns.iter().enumerate() {
+                scratch[k] = self.key_id(k, column, row);
+            }
+            out.push(self.group_of(&scratch));
+        }
+    }
+
+    /// The interned id of key `k` in `row`.
+    fn key_id(&mut self, k: usize, column: &KeyColumn<'_>, row: usize) -> u32 {
+        let interner = &mut self.interners[k];
+        let day = match column {
+            KeyColumn::Text(strings) => {
+                return if strings.is_null(row) {
                     interner.null()
-                } else if Some(k) == period_key {
-                    match self
-                        .rule
-                        .and_then(|rule| Some((rule, period_key_at(&rule, column, row)?)))
-                    {
-                        // The label is built only when the period is first seen.
-                        Some((rule, key)) => interner
-                            .period(key, || rule.label(key).unwrap_or_else(|| key.to_string())),
-                        None => interner.null(),
-                    }
                 } else {
-                    interner.text(column.as_string::<i32>().value(row))
+                    interner.text(strings.value(row))
                 };
             }
-            let id = match self.groups.get(scratch.as_slice()) {
-                Some(id) => *id,
-                None => {
-                    let id = self.keys.len() as u32;
-                    self.keys.push(scratch.clone());
-                    self.groups.insert(scratch.clone(), id);
-                    id
-                }
-            };
-            out.push(id);
+            KeyColumn::Unusable => return interner.null(),
+            KeyColumn::Date(dates) => (!dates.is_null(row)).then(|| dates.value(row)),
+            KeyColumn::Timestamp(stamps) => match (stamps.is_null(row), self.rule) {
+                (false, Some(rule)) => rule.zone.local_days(stamps.value(row)),
+                _ => None,
+            },
+        };
+        let (Some(day), Some(rule)) = (day, self.rule) else {
+            return interner.null();
+        };
+        if let Some((last, id)) = self.last_day {
+            if last == day {
+                return id;
+            }
         }
+        let id = match rule.key_of_date(day) {
+            // The label is built only when the period is first seen.
+            Some(key) => {
+                interner.period(key, || rule.label(key).unwrap_or_else(|| key.to_string()))
+            }
+            None => interner.null(),
+        };
+        self.last_day = Some((day, id));
+        id
+    }
+
+    /// Folds the groups of `other` (a grouper with the same keys, filled from one chunk)
+    /// into this one; returns the id here of each group of `other`.
+    pub(crate) fn absorb(&mut self, other: &Grouper) -> Vec<u32> {
+        let value_maps: Vec<Vec<u32>> = other
+            .interners
+            .iter()
+            .zip(self.interners.iter_mut())
+            .map(|(theirs, ours)| {
+                theirs
+                    .values
+                    .iter()
+                    .zip(&theirs.labels)
+                    .map(|(value, label)| ours.value(value, label))
+                    .collect()
+            })
+            .collect();
+        let mut scratch = vec![0u32; self.key_fields.len()];
+        let mut map = Vec::with_capacity(other.keys.len().max(1));
+        for key in &other.keys {
+            for (k, &v) in key.iter().enumerate() {
+                scratch[k] = value_maps[k][v as usize];
+            }
+            map.push(self.group_of(&scratch));
+        }
+        if other.keys.is_empty() {
+            // No group was created (no keys, or no groupable row): group 0 maps to group 0.
+            map.push(0);
+        }
+        map
     }
 
     /// Projects the groups onto the keys in `subset`: returns the map from each fine group
@@ -180,16 +342,20 @@ impl Grouper {
     }
 }
 
-/// The period key of row `row` of a date or timestamp column (no label: that is built
-/// once per period).
-fn period_key_at(rule: &PeriodRule, column: &ArrayRef, row: usize) -> Option<i64> {
+/// Downcasts a key column once: text for dimensions; dates or timestamps for the period.
+fn key_column(column: &ArrayRef, is_period: bool) -> KeyColumn<'_> {
+    if !is_period {
+        return match column.as_string_opt::<i32>() {
+            Some(strings) => KeyColumn::Text(strings),
+            None => KeyColumn::Unusable,
+        };
+    }
     match column.data_type() {
-        DataType::Date32 => rule.key_of_date(column.as_primitive::<Date32Type>().value(row)),
-        DataType::Timestamp(_, _) => {
-            let micros = column.as_primitive::<TimestampMicrosecondType>().value(row);
-            rule.key_of_date(rule.zone.local_days(micros)?)
+        DataType::Date32 => KeyColumn::Date(column.as_primitive::<Date32Type>()),
+        DataType::Timestamp(arrow_schema::TimeUnit::Microsecond, _) => {
+            KeyColumn::Timestamp(column.as_primitive::<TimestampMicrosecondType>())
         }
-        _ => None,
+        _ => KeyColumn::Unusable,
     }
 }
 
@@ -199,30 +365,30 @@ mod tests {
     use arrow_array::{StringArray, TimestampMicrosecondArray};
     use std::sync::Arc;
 
+    fn columns(regions: Vec<Option<&str>>, days: &[i64]) -> Vec<ArrayRef> {
+        let day = 86_400_000_000i64;
+        let region: ArrayRef = Arc::new(StringArray::from(regions));
+        let ts: ArrayRef = Arc::new(
+            TimestampMicrosecondArray::from(days.iter().map(|d| d * day).collect::<Vec<_>>())
+                .with_timezone("UTC"),
+        );
+        vec![region, ts]
+    }
+
+    fn month_rule() -> PeriodRule {
+        PeriodRule::new(cxm_period::Grain::Month, cxm_period::Zone::Utc, 1).unwrap()
+    }
+
     #[test]
     fn assigns_groups_and_projects_rollups() {
-        let region: ArrayRef = Arc::new(StringArray::from(vec![
-            Some("N"),
-            Some("S"),
-            Some("N"),
-            None,
-        ]));
-        // 2025-03-01, 2025-03-02, 2025-04-01, 2025-04-02 (UTC), in microseconds.
-        let day = 86_400_000_000i64;
-        let march = 20_148 * day;
-        let ts: ArrayRef = Arc::new(
-            TimestampMicrosecondArray::from(vec![
-                march,
-                march + day,
-                march + 31 * day,
-                march + 32 * day,
-            ])
-            .with_timezone("UTC"),
+        // 2025-03-01, 2025-03-02, 2025-04-01, 2025-04-02 (UTC).
+        let cols = columns(
+            vec![Some("N"), Some("S"), Some("N"), None],
+            &[20_148, 20_149, 20_179, 20_180],
         );
-        let rule = PeriodRule::new(cxm_period::Grain::Month, cxm_period::Zone::Utc, 1).unwrap();
-        let mut g = Grouper::new(&[(0, "region".into())], Some((1, rule)));
+        let mut g = Grouper::new(&[(0, "region".into())], Some((1, month_rule())));
         let mut ids = Vec::new();
-        g.assign(&[region, ts], 4, &[], &mut ids);
+        g.assign(&cols, 4, &[], &mut ids);
         assert_eq!(ids, vec![0, 1, 2, 3]);
         let (map, labels) = g.project(&[]);
         assert_eq!(map, vec![0, 0, 0, 0]);
@@ -236,5 +402,59 @@ mod tests {
         let (map, labels) = g.project(&[0]);
         assert_eq!(map, vec![0, 1, 0, 2]);
         assert_eq!(labels[2], vec![("region".to_string(), None)]);
+    }
+
+    #[test]
+    fn absorbing_chunks_matches_one_pass() {
+        let all = columns(
+            vec![Some("N"), Some("S"), Some("N"), None, Some("S"), Some("E")],
+            &[20_148, 20_149, 20_179, 20_180, 20_179, 20_148],
+        );
+        let mut whole = Grouper::new(&[(0, "region".into())], Some((1, month_rule())));
+        let mut ids = Vec::new();
+        whole.assign(&all, 6, &[], &mut ids);
+        assert_eq!(ids, vec![0, 1, 2, 3, 4, 5]);
+
+        // The same rows in two chunks, each with its own grouper, folded in order.
+        let mut merged = whole.fresh();
+        let first = columns(
+            vec![Some("N"), Some("S"), Some("N")],
+            &[20_148, 20_149, 20_179],
+        );
+        let second = columns(vec![None, Some("S"), Some("E")], &[20_180, 20_179, 20_148]);
+        let mut maps = Vec::new();
+        for cols in [first, second] {
+            let mut local = merged.fresh();
+            let mut local_ids = Vec::new();
+            local.assign(&cols, 3, &[], &mut local_ids);
+            let map = merged.absorb(&local);
+            maps.push(
+                local_ids
+                    .iter()
+                    .map(|&i| map[i as usize])
+                    .collect::<Vec<_>>(),
+            );
+        }
+        assert_eq!(maps, vec![vec![0, 1, 2], vec![3, 4, 5]]);
+        for subset in [vec![], vec![0], vec![1], vec![0, 1]] {
+            assert_eq!(merged.project(&subset), whole.project(&subset));
+        }
+        // A chunk whose rows were all skipped maps its group 0 to group 0.
+        let empty = merged.fresh();
+        assert_eq!(merged.absorb(&empty), vec![0]);
+    }
+
+    #[test]
+    fn skipped_rows_and_ungrouped_batches() {
+        let cols = columns(vec![Some("N"), Some("S")], &[20_148, 20_149]);
+        let mut g = Grouper::new(&[(0, "region".into())], None);
+        let mut ids = Vec::new();
+        g.assign(&cols, 2, &[true, false], &mut ids);
+        assert_eq!(ids, vec![0, 0]);
+        assert_eq!(g.num_groups(), 1);
+        let mut none = Grouper::new(&[], None);
+        none.assign(&cols, 2, &[], &mut ids);
+        assert_eq!(ids, vec![0, 0]);
+        assert_eq!(none.absorb(&none.fresh()), vec![0]);
     }
 }

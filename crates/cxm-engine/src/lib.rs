@@ -2,13 +2,18 @@
 //! types settled, params bound, headers checked) and runs it, streaming each dataset once
 //! through every metric bound to it and rolling groups up by merging accumulator state.
 
+mod chunk;
+mod context;
 mod error;
 mod filter;
+mod fxhash;
 mod grouping;
+mod merge;
+mod pipeline;
 mod plan;
 mod run;
 mod sources;
 
 pub use error::EngineError;
 pub use plan::{build_plan, DatasetPlan, MetricPlan, Plan};
-pub use run::{run, Progress, RunOptions};
+pub use run::{default_threads, run, Progress, RunOptions};

@@ -5,7 +5,9 @@ use crate::error::EngineError;
 use cxm_config::{
     ConnectionSource, CsvConfig, DatasetConfig, PgQueryConfig, SheetSelector, SourceConfig,
 };
-use cxm_ingest::{CsvOptions, CsvSource, FieldSpec, IngestError, RecordSource};
+use cxm_ingest::{
+    ChunkedSource, CsvOptions, CsvSource, FieldSpec, IngestError, RecordSource, SequentialChunks,
+};
 use cxm_period::Zone;
 
 /// CSV options of a dataset's CSV source.
@@ -122,6 +124,18 @@ pub(crate) fn open_source(
             )
         }
     })
+}
+
+/// Opens a dataset as chunks that workers parse in parallel where the format allows it;
+/// other sources are read in order on one thread.
+pub(crate) fn open_chunked(
+    ds: &DatasetConfig,
+    fields: Vec<FieldSpec>,
+    zone: Zone,
+    options: &crate::RunOptions,
+) -> Result<Box<dyn ChunkedSource>, EngineError> {
+    let source = open_source(ds, fields, zone, options.batch_rows)?;
+    Ok(Box::new(SequentialChunks::new(source)))
 }
 
 /// Checks that every mapped column exists in the source, without reading the data.

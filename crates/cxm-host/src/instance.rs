@@ -33,6 +33,21 @@ pub struct InstanceBatch<'a> {
     pub row_status: &'a mut [u8],
 }
 
+/// A metric and its bound inputs: binds fresh instances (one per chunk of data, say) from
+/// any thread, without touching an existing instance.
+#[derive(Debug, Clone)]
+pub struct InstanceTemplate {
+    def: MetricDef,
+    inputs: Vec<(String, DataType)>,
+}
+
+impl InstanceTemplate {
+    /// Binds a fresh, empty instance with `params_json`.
+    pub fn bind(&self, params_json: &str) -> Result<Instance, HostError> {
+        Instance::bind(&self.def, params_json, &self.inputs)
+    }
+}
+
 /// A bound instance of a metric; released when dropped.
 pub struct Instance {
     def: MetricDef,
@@ -149,12 +164,19 @@ impl Instance {
     /// Binds a fresh, empty instance with the same params and inputs (for roll-ups and
     /// per-thread partial states).
     pub fn bind_like(&self, params_json: &str) -> Result<Self, HostError> {
-        let inputs: Vec<(String, DataType)> = self
-            .fields
-            .iter()
-            .map(|f| (f.name().clone(), f.data_type().clone()))
-            .collect();
-        Instance::bind(&self.def, params_json, &inputs)
+        self.template().bind(params_json)
+    }
+
+    /// What it takes to bind more instances like this one, from any thread.
+    pub fn template(&self) -> InstanceTemplate {
+        InstanceTemplate {
+            def: self.def.clone(),
+            inputs: self
+                .fields
+                .iter()
+                .map(|f| (f.name().clone(), f.data_type().clone()))
+                .collect(),
+        }
     }
 
     /// Folds one batch into the instance.

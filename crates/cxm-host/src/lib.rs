@@ -8,7 +8,7 @@ mod library;
 
 pub use cxm_abi::CxmStatus;
 pub use error::HostError;
-pub use instance::{Instance, InstanceBatch};
+pub use instance::{Instance, InstanceBatch, InstanceTemplate};
 pub use library::{file_sha256, load_library, InputDef, Library, MetricDef};
 
 /// The ABI version this host speaks, as `major.minor`.

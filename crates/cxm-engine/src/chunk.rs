@@ -1,0 +1,435 @@
+//! Processing the batches of one chunk of a dataset, on any thread: rows are grouped with
+//! the chunk's own groupers and fed to the chunk's own metric instances, and every row is
+//! counted as used or rejected with a reason. The result, a [`ChunkState`], is merged into
+//! the run in chunk order by [`crate::merge`].
+
+use crate::context::{DatasetContext, MetricContext};
+use crate::grouping::Grouper;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float64Type, Int64Type};
+use arrow_array::{Array, ArrayRef, Float64Array};
+use arrow_schema::DataType;
+use cxm_host::{Instance, InstanceBatch};
+use cxm_ingest::Batch;
+use cxm_report::Rejection;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// Row status the host sets for rows outside a metric's filter (never seen by a plugin's
+/// update, which skips non-zero statuses).
+const ROW_FILTERED: u8 = 8;
+
+/// One metric's share of a chunk.
+pub(crate) struct MetricPart {
+    /// The chunk's instance (bound at the first batch).
+    pub(crate) instance: Option<Instance>,
+    pub(crate) used: u64,
+    pub(crate) rejected: BTreeMap<String, u64>,
+    pub(crate) filtered: u64,
+    /// A failure of the plugin; later batches are not fed to it.
+    pub(crate) error: Option<String>,
+}
+
+/// Everything one chunk contributes to a run.
+pub(crate) struct ChunkState {
+    /// One grouper per grouping, holding the chunk's groups.
+    pub(crate) groupers: Vec<Grouper>,
+    pub(crate) metrics: Vec<MetricPart>,
+    /// Rejections in the order found, lines relative to the chunk's line base and without
+    /// the dataset name (both filled in when merged).
+    pub(crate) rejections: Vec<Rejection>,
+    /// Unreadable values per field name.
+    pub(crate) invalid_values: BTreeMap<String, u64>,
+    /// Records read (accepted plus structurally rejected).
+    pub(crate) rows_seen: u64,
+    /// Records rejected as structurally broken.
+    pub(crate) structural_rejected: u64,
+    /// Rows dropped as duplicates of an earlier unique_key.
+    pub(crate) duplicates: u64,
+    /// Accepted rows with at least one unreadable value.
+    pub(crate) rows_with_invalid_values: u64,
+}
+
+/// The first line of each unique_key seen so far (by a 128-bit hash of the key's text).
+#[derive(Default)]
+pub(crate) struct SeenKeys {
+    first_line: HashMap<u128, u64>,
+}
+
+/// Reusable per-batch vectors.
+#[derive(Default)]
+struct Scratch {
+    group_ids: Vec<Vec<u32>>,
+    status: Vec<u8>,
+    prefilled: Vec<bool>,
+    ungroupable: Vec<bool>,
+    dropped: Vec<bool>,
+}
+
+/// Processes the batches of one chunk.
+pub(crate) struct ChunkWork<'c> {
+    ctx: &'c DatasetContext,
+    state: ChunkState,
+    scratch: Scratch,
+}
+
+impl<'c> ChunkWork<'c> {
+    pub(crate) fn new(ctx: &'c DatasetContext) -> ChunkWork<'c> {
+        let state = ChunkState {
+            groupers: ctx.groupers.iter().map(Grouper::fresh).collect(),
+            metrics: ctx
+                .metrics
+                .iter()
+                .map(|_| MetricPart {
+                    instance: None,
+                    used: 0,
+                    rejected: BTreeMap::new(),
+                    filtered: 0,
+                    error: None,
+                })
+                .collect(),
+            rejections: Vec::new(),
+            invalid_values: BTreeMap::new(),
+            rows_seen: 0,
+            structural_rejected: 0,
+            duplicates: 0,
+            rows_with_invalid_values: 0,
+        };
+        ChunkWork {
+            ctx,
+            state,
+            scratch: Scratch::default(),
+        }
+    }
+
+    /// The chunk's contribution so far.
+    pub(crate) fn finish(self) -> ChunkState {
+        self.state
+    }
+
+    /// Processes one batch. `seen_keys` is the run's unique_key register: given only when
+    /// batches are processed in file order (required when the dataset has a unique_key).
+    pub(crate) fn process(&mut self, batch: &Batch, seen_keys: Option<&mut SeenKeys>) {
+        let ctx = self.ctx;
+        let st = &mut self.state;
+        let sc = &mut self.scratch;
+        st.rows_seen += (batch.num_rows() + batch.rejected_rows.len()) as u64;
+        st.structural_rejected += batch.rejected_rows.len() as u64;
+        for r in &batch.rejected_rows {
+            st.rejections.push(Rejection {
+                dataset: String::new(),
+                line: r.line,
+                scope: "row".into(),
+                field: String::new(),
+                value: r.raw.clone(),
+                reason: r.reason.clone(),
+                detail: r.detail.clone(),
+            });
+        }
+        for e in &batch.cell_errors {
+            *st.invalid_values
+                .entry(ctx.field_names[e.field].clone())
+                .or_default() += 1;
+            st.rejections.push(Rejection {
+                dataset: String::new(),
+                line: e.line,
+                scope: ctx.users[e.field].clone(),
+                field: ctx.field_names[e.field].clone(),
+                value: e.value.clone(),
+                reason: e.reason.as_str().into(),
+                detail: format!("cannot read as {}", ctx.field_types[e.field]),
+            });
+        }
+        let rows = batch.num_rows();
+        sc.dropped.clear();
+        sc.dropped.resize(rows, false);
+        if let Some(seen) = seen_keys.filter(|_| !ctx.key_fields.is_empty()) {
+            mark_duplicates(ctx, batch, seen, &mut sc.dropped, st);
+        }
+        let mut invalid_rows: Vec<usize> = batch
+            .cell_errors
+            .iter()
+            .filter(|e| !sc.dropped[e.row])
+            .map(|e| e.row)
+            .collect();
+        invalid_rows.dedup();
+        st.rows_with_invalid_values += invalid_rows.len() as u64;
+        sc.group_ids.resize_with(st.groupers.len(), Vec::new);
+        for (grouper, ids) in st.groupers.iter_mut().zip(sc.group_ids.iter_mut()) {
+            sc.ungroupable.clear();
+            sc.ungroupable.extend_from_slice(&sc.dropped);
+            for e in batch
+                .cell_errors
+                .iter()
+                .filter(|e| grouper.is_key_field(e.field))
+            {
+                sc.ungroupable[e.row] = true;
+            }
+            grouper.assign(&batch.columns, rows, &sc.ungroupable, ids);
+        }
+        let (weights, bad_weights) = weights_of(batch, ctx.weight);
+        for (metric, part) in ctx.metrics.iter().zip(st.metrics.iter_mut()) {
+            if part.error.is_some() {
+                continue;
+            }
+            let grouping = metric.grouping;
+            let group_ids = &sc.group_ids[grouping];
+            let num_groups = st.groupers[grouping].num_groups();
+            if let Err(e) = feed(
+                metric,
+                part,
+                batch,
+                MetricRows {
+                    dropped: &sc.dropped,
+                    bad_weights: &bad_weights,
+                    weights: weights.as_ref().map(|w| w.values().as_ref()),
+                    group_ids,
+                    num_groups,
+                },
+                &mut sc.status,
+                &mut sc.prefilled,
+                &mut st.rejections,
+            ) {
+                part.error = Some(e);
+            }
+        }
+    }
+}
+
+/// The per-row inputs shared by every metric of a batch.
+struct MetricRows<'a> {
+    dropped: &'a [bool],
+    bad_weights: &'a [usize],
+    weights: Option<&'a [f64]>,
+    group_ids: &'a [u32],
+    num_groups: u32,
+}
+
+/// Marks the rows whose unique_key was seen before (the first one is kept) and records
+/// them as rejected.
+fn mark_duplicates(
+    ctx: &DatasetContext,
+    batch: &Batch,
+    seen: &mut SeenKeys,
+    dropped: &mut [bool],
+    st: &mut ChunkState,
+) {
+    for (row, drop) in dropped.iter_mut().enumerate() {
+        let key = key_hash(batch, row, &ctx.key_fields);
+        match seen.first_line.get(&key) {
+            Some(first) => {
+                *drop = true;
+                st.duplicates += 1;
+                let value: Vec<String> = ctx
+                    .key_fields
+                    .iter()
+                    .map(|&f| batch.raw_value(row, f))
+                    .collect();
+                st.rejections.push(Rejection {
+                    dataset: String::new(),
+                    line: batch.lines[row],
+                    scope: "row".into(),
+                    field: ctx.key_names.clone(),
+                    value: value.join(";"),
+                    reason: "duplicate".into(),
+                    detail: format!("same unique_key as line {first}; the first one is kept"),
+                });
+            }
+            None => {
+                seen.first_line.insert(key, batch.lines[row]);
+            }
+        }
+    }
+}
+
+/// A 128-bit hash of a row's unique_key values (trimmed original text), from two SipHash
+/// passes with different prefixes: collisions are negligible at any realistic row count.
+fn key_hash(batch: &Batch, row: usize, fields: &[usize]) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let mut a = std::collections::hash_map::DefaultHasher::new();
+    let mut b = std::collections::hash_map::DefaultHasher::new();
+    0xA5u8.hash(&mut b);
+    for &f in fields {
+        let value = batch.raw_bytes(row, f).unwrap_or_default().trim_ascii();
+        value.hash(&mut a);
+        value.hash(&mut b);
+    }
+    (u128::from(a.finish()) << 64) | u128::from(b.finish())
+}
+
+/// Feeds one batch to one metric's chunk instance and counts its rows; an error stops the
+/// metric.
+#[allow(clippy::too_many_arguments)]
+fn feed(
+    metric: &MetricContext,
+    part: &mut MetricPart,
+    batch: &Batch,
+    rows_in: MetricRows<'_>,
+    status: &mut Vec<u8>,
+    prefilled: &mut Vec<bool>,
+    rejections: &mut Vec<Rejection>,
+) -> Result<(), String> {
+    let rows = batch.num_rows();
+    status.clear();
+    status.resize(rows, 0u8);
+    prefilled.clear();
+    prefilled.extend_from_slice(rows_in.dropped);
+    for (st, d) in status.iter_mut().zip(rows_in.dropped) {
+        if *d {
+            *st = ROW_FILTERED;
+        }
+    }
+    for e in batch
+        .cell_errors
+        .iter()
+        .filter(|e| metric.dependent[e.field])
+    {
+        if !prefilled[e.row] {
+            prefilled[e.row] = true;
+            status[e.row] = if e.reason.is_numeric() {
+                cxm_abi::ROW_NOT_A_NUMBER
+            } else {
+                cxm_abi::ROW_INVALID_VALUE
+            };
+            *part
+                .rejected
+                .entry(e.reason.as_str().to_string())
+                .or_default() += 1;
+        }
+    }
+    for &row in rows_in.bad_weights {
+        if !prefilled[row] {
+            prefilled[row] = true;
+            status[row] = cxm_abi::ROW_INVALID_WEIGHT;
+            *part.rejected.entry("invalid_weight".into()).or_default() += 1;
+        }
+    }
+    if !metric.filters.is_empty() {
+        for row in 0..rows {
+            if !prefilled[row]
+                && !metric
+                    .filters
+                    .iter()
+                    .all(|f| f.matches(&batch.columns, row))
+            {
+                prefilled[row] = true;
+                status[row] = ROW_FILTERED;
+                part.filtered += 1;
+            }
+        }
+    }
+    let columns = input_columns(batch, &metric.inputs)
+        .map_err(|e| format!("metric \"{}\": {e}", metric.id))?;
+    let instance = match &mut part.instance {
+        Some(instance) => instance,
+        slot => slot.insert(
+            metric
+                .template
+                .bind(&metric.params_json)
+                .map_err(|e| e.to_string())?,
+        ),
+    };
+    instance
+        .update(InstanceBatch {
+            columns: &columns,
+            weights: rows_in.weights,
+            group_ids: Some(rows_in.group_ids),
+            num_groups: rows_in.num_groups,
+            row_status: status,
+        })
+        .map_err(|e| e.to_string())?;
+    tally(metric, part, batch, status, prefilled, rejections);
+    Ok(())
+}
+
+/// The weight vector of a batch (None without a weight field) and the rows whose weight is
+/// missing, negative or not finite (their weight is set to 0 and they are rejected).
+fn weights_of(batch: &Batch, field: Option<usize>) -> (Option<Float64Array>, Vec<usize>) {
+    let Some(field) = field else {
+        return (None, Vec::new());
+    };
+    let column = &batch.columns[field];
+    let raw: Vec<Option<f64>> = match column.data_type() {
+        DataType::Int64 => column
+            .as_primitive::<Int64Type>()
+            .iter()
+            .map(|v| v.map(|x| x as f64))
+            .collect(),
+        _ => column.as_primitive::<Float64Type>().iter().collect(),
+    };
+    let mut bad = Vec::new();
+    let values: Vec<f64> = raw
+        .into_iter()
+        .enumerate()
+        .map(|(row, w)| match w {
+            Some(w) if w.is_finite() && w >= 0.0 => w,
+            _ => {
+                bad.push(row);
+                0.0
+            }
+        })
+        .collect();
+    (Some(Float64Array::from(values)), bad)
+}
+
+/// The columns a metric reads, converted to the types it declared (integers widen to
+/// floats; nothing else is converted).
+fn input_columns(
+    batch: &Batch,
+    inputs: &[(String, usize, DataType)],
+) -> Result<Vec<ArrayRef>, String> {
+    inputs
+        .iter()
+        .map(|(name, field, ty)| {
+            let column = &batch.columns[*field];
+            if column.data_type() == ty {
+                Ok(column.clone())
+            } else if column.data_type() == &DataType::Int64 && ty == &DataType::Float64 {
+                let ints = column.as_primitive::<Int64Type>();
+                let floats: Float64Array = ints.unary(|x| x as f64);
+                Ok(Arc::new(floats) as ArrayRef)
+            } else {
+                Err(format!(
+                    "input \"{name}\" needs {ty}, field is {}",
+                    column.data_type()
+                ))
+            }
+        })
+        .collect()
+}
+
+/// Counts the rows of one batch for one metric and records the plugin's rejections.
+fn tally(
+    metric: &MetricContext,
+    part: &mut MetricPart,
+    batch: &Batch,
+    status: &[u8],
+    prefilled: &[bool],
+    rejections: &mut Vec<Rejection>,
+) {
+    let first_input = metric.inputs.first().map(|(_, f, _)| *f);
+    for (row, &code) in status.iter().enumerate() {
+        if code == 0 {
+            part.used += 1;
+            continue;
+        }
+        if prefilled[row] {
+            continue;
+        }
+        let reason = metric.def.reason_name(code);
+        *part.rejected.entry(reason.clone()).or_default() += 1;
+        let (field, value) = match first_input {
+            Some(f) => (metric.first_input_field.clone(), batch.raw_value(row, f)),
+            None => (String::new(), String::new()),
+        };
+        rejections.push(Rejection {
+            dataset: String::new(),
+            line: batch.lines[row],
+            scope: metric.id.clone(),
+            field,
+            value,
+            reason,
+            detail: format!("rejected by {}", metric.def.name),
+        });
+    }
+}

@@ -1,0 +1,119 @@
+//! What every worker needs to process a dataset's batches, shared read-only across threads:
+//! field names and types, which metric depends on which field, how each metric binds a fresh
+//! instance, its inputs, filters and grouping.
+
+use crate::filter::CompiledFilter;
+use crate::grouping::Grouper;
+use crate::plan::DatasetPlan;
+use arrow_schema::DataType;
+use cxm_host::{InstanceTemplate, MetricDef};
+
+/// One metric as a worker sees it.
+pub(crate) struct MetricContext {
+    /// The metric's id in the config.
+    pub(crate) id: String,
+    /// Binds the per-chunk instances.
+    pub(crate) template: InstanceTemplate,
+    /// Its params, as bound.
+    pub(crate) params_json: String,
+    /// Its definition (name, reason names).
+    pub(crate) def: MetricDef,
+    /// Mapped inputs in bound order: input name, field index, Arrow type sent.
+    pub(crate) inputs: Vec<(String, usize, DataType)>,
+    /// Name of the field of its first input (shown with the rows it rejects).
+    pub(crate) first_input_field: String,
+    /// Index of its grouping.
+    pub(crate) grouping: usize,
+    pub(crate) filters: Vec<CompiledFilter>,
+    /// Whether each dataset field makes a row invalid for this metric when unparsable.
+    pub(crate) dependent: Vec<bool>,
+}
+
+/// One dataset as a worker sees it.
+pub(crate) struct DatasetContext {
+    /// Dataset name.
+    pub(crate) name: String,
+    /// Field names, in field order.
+    pub(crate) field_names: Vec<String>,
+    /// Field type names, in field order.
+    pub(crate) field_types: Vec<&'static str>,
+    /// The ids of the metrics that read each field, joined with `;`.
+    pub(crate) users: Vec<String>,
+    /// The weight field, if any.
+    pub(crate) weight: Option<usize>,
+    /// The unique_key fields (empty: no duplicate check).
+    pub(crate) key_fields: Vec<usize>,
+    /// The unique_key field names joined with `;`.
+    pub(crate) key_names: String,
+    /// An empty grouper per grouping; every chunk starts from a copy.
+    pub(crate) groupers: Vec<Grouper>,
+    pub(crate) metrics: Vec<MetricContext>,
+}
+
+impl DatasetContext {
+    pub(crate) fn new(ds: &DatasetPlan) -> DatasetContext {
+        let field_names: Vec<String> = ds.fields.iter().map(|f| f.name.clone()).collect();
+        let users = (0..ds.fields.len())
+            .map(|f| {
+                let ids: Vec<&str> = ds
+                    .metrics
+                    .iter()
+                    .filter(|m| m.dependent_fields(ds).contains(&f))
+                    .map(|m| m.config.id.as_str())
+                    .collect();
+                ids.join(";")
+            })
+            .collect();
+        let groupers = ds
+            .groupings
+            .iter()
+            .map(|g| {
+                let dims: Vec<(usize, String)> = g
+                    .dimensions
+                    .iter()
+                    .map(|&i| (i, field_names[i].clone()))
+                    .collect();
+                Grouper::new(&dims, g.period)
+            })
+            .collect();
+        let metrics = ds
+            .metrics
+            .iter()
+            .map(|m| {
+                let deps = m.dependent_fields(ds);
+                MetricContext {
+                    id: m.config.id.clone(),
+                    template: m.instance.template(),
+                    params_json: m.config.params_json.clone(),
+                    def: m.def.clone(),
+                    inputs: m.inputs.clone(),
+                    first_input_field: m
+                        .config
+                        .inputs
+                        .first()
+                        .map(|(_, f, _)| f.clone())
+                        .unwrap_or_default(),
+                    grouping: m.grouping,
+                    filters: m.filters.clone(),
+                    dependent: (0..ds.fields.len()).map(|f| deps.contains(&f)).collect(),
+                }
+            })
+            .collect();
+        DatasetContext {
+            name: ds.config.name.clone(),
+            field_types: ds.fields.iter().map(|f| f.ty.name()).collect(),
+            users,
+            weight: ds.weight,
+            key_fields: ds
+                .config
+                .unique_key
+                .iter()
+                .filter_map(|k| field_names.iter().position(|f| f == k))
+                .collect(),
+            key_names: ds.config.unique_key.join(";"),
+            groupers,
+            metrics,
+            field_names,
+        }
+    }
+}

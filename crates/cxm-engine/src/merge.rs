@@ -1,0 +1,117 @@
+//! Folding chunks into a dataset's run, strictly in chunk order: rejections are reported
+//! with their absolute line numbers, counts are added, each chunk's groups are mapped onto
+//! the run's groups and each chunk's metric state is merged into the plan's instance. The
+//! order never depends on which thread parsed which chunk, so results are identical whatever
+//! the number of threads.
+
+use crate::chunk::ChunkState;
+use crate::context::DatasetContext;
+use crate::error::EngineError;
+use crate::grouping::Grouper;
+use crate::plan::MetricPlan;
+use cxm_report::Rejection;
+use std::collections::BTreeMap;
+
+/// One metric's totals over the chunks merged so far.
+pub(crate) struct MetricTotals {
+    pub(crate) used: u64,
+    pub(crate) rejected: BTreeMap<String, u64>,
+    pub(crate) filtered: u64,
+    pub(crate) error: Option<String>,
+}
+
+/// A dataset's totals over the chunks merged so far.
+pub(crate) struct DatasetTotals {
+    /// The run's groupers (one per grouping).
+    pub(crate) groupers: Vec<Grouper>,
+    pub(crate) metrics: Vec<MetricTotals>,
+    pub(crate) invalid_values: BTreeMap<String, u64>,
+    pub(crate) rows_seen: u64,
+    pub(crate) structural_rejected: u64,
+    pub(crate) duplicates: u64,
+    pub(crate) rows_with_invalid_values: u64,
+}
+
+impl DatasetTotals {
+    pub(crate) fn new(ctx: &DatasetContext) -> DatasetTotals {
+        DatasetTotals {
+            groupers: ctx.groupers.iter().map(Grouper::fresh).collect(),
+            metrics: ctx
+                .metrics
+                .iter()
+                .map(|_| MetricTotals {
+                    used: 0,
+                    rejected: BTreeMap::new(),
+                    filtered: 0,
+                    error: None,
+                })
+                .collect(),
+            invalid_values: BTreeMap::new(),
+            rows_seen: 0,
+            structural_rejected: 0,
+            duplicates: 0,
+            rows_with_invalid_values: 0,
+        }
+    }
+
+    /// Rows rejected for the dataset as a whole so far (structure, duplicates, values).
+    pub(crate) fn rows_rejected(&self) -> u64 {
+        self.structural_rejected + self.duplicates + self.rows_with_invalid_values
+    }
+
+    /// Folds the next chunk in. `line_base` turns the chunk's relative line numbers into
+    /// absolute ones; rejections go to `on_reject` in order.
+    pub(crate) fn absorb(
+        &mut self,
+        ctx: &DatasetContext,
+        plans: &mut [MetricPlan],
+        chunk: ChunkState,
+        line_base: u64,
+        on_reject: &mut dyn FnMut(&Rejection) -> std::io::Result<()>,
+    ) -> Result<(), EngineError> {
+        for mut rejection in chunk.rejections {
+            rejection.dataset = ctx.name.clone();
+            rejection.line += line_base;
+            on_reject(&rejection).map_err(|e| output_error(&ctx.name, e))?;
+        }
+        for (field, n) in chunk.invalid_values {
+            *self.invalid_values.entry(field).or_default() += n;
+        }
+        self.rows_seen += chunk.rows_seen;
+        self.structural_rejected += chunk.structural_rejected;
+        self.duplicates += chunk.duplicates;
+        self.rows_with_invalid_values += chunk.rows_with_invalid_values;
+        let maps: Vec<Vec<u32>> = self
+            .groupers
+            .iter_mut()
+            .zip(&chunk.groupers)
+            .map(|(ours, theirs)| ours.absorb(theirs))
+            .collect();
+        for ((totals, part), plan) in self.metrics.iter_mut().zip(chunk.metrics).zip(plans) {
+            if totals.error.is_some() {
+                continue;
+            }
+            totals.used += part.used;
+            totals.filtered += part.filtered;
+            for (reason, n) in part.rejected {
+                *totals.rejected.entry(reason).or_default() += n;
+            }
+            if let Some(instance) = &part.instance {
+                if let Err(e) = plan.instance.merge(instance, &maps[plan.grouping]) {
+                    totals.error = Some(e.to_string());
+                    continue;
+                }
+            }
+            totals.error = part.error;
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn output_error(dataset: &str, e: std::io::Error) -> EngineError {
+    EngineError::Config(cxm_config::ConfigError::at(
+        std::path::Path::new(dataset),
+        None,
+        format!("cannot write rejected rows: {e}"),
+    ))
+}

@@ -1,0 +1,300 @@
+//! The threads that run one dataset: a producer hands out chunks in file order (and hashes
+//! the input), workers parse and process chunks in parallel, and the calling thread merges
+//! their results strictly in chunk order. A counting semaphore bounds the chunks in flight,
+//! so memory stays bounded whatever the input size.
+//!
+//! When the dataset has a unique_key, duplicates must be found in file order: workers then
+//! only parse, and the merging thread processes each chunk's batches itself.
+
+use crate::chunk::{ChunkState, ChunkWork, SeenKeys};
+use crate::context::DatasetContext;
+use crate::error::EngineError;
+use crate::merge::DatasetTotals;
+use crate::plan::MetricPlan;
+use crate::Progress;
+use cxm_ingest::{Batch, Chunk, ChunkSummary, ChunkedSource, IngestError, SourceDigest};
+use cxm_report::Rejection;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::mpsc::{channel, sync_channel, Receiver};
+use std::sync::Mutex;
+
+/// The producer keeps going.
+const RUNNING: u8 = 0;
+/// The rest of the input is read sequentially; the producer only finishes hashing.
+const SEQUENTIAL_REST: u8 = 1;
+/// The run failed; every thread stops.
+const ABORTED: u8 = 2;
+
+/// How a dataset is run.
+pub(crate) struct PipelineOptions {
+    /// Worker threads (at least 1).
+    pub(crate) threads: usize,
+    /// Fail once more rows than this are rejected.
+    pub(crate) max_rejected: Option<u64>,
+}
+
+/// A chunk handed to a worker.
+struct Work {
+    index: usize,
+    chunk: Box<dyn Chunk>,
+    bytes_read: u64,
+    bytes_total: Option<u64>,
+}
+
+/// What a worker made of a chunk.
+enum Parsed {
+    /// Processed by the worker.
+    Processed(ChunkState),
+    /// Parsed only (the merging thread processes the batches in order).
+    Batches(Vec<Batch>),
+}
+
+struct Outcome {
+    index: usize,
+    bytes_read: u64,
+    bytes_total: Option<u64>,
+    result: Result<(ChunkSummary, Parsed), IngestError>,
+}
+
+/// Runs every chunk of `source` through the dataset's metrics and folds the results into
+/// `totals` and the plans' instances; returns the input's digest.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn run_chunks(
+    ctx: &DatasetContext,
+    source: Box<dyn ChunkedSource>,
+    plans: &mut [MetricPlan],
+    totals: &mut DatasetTotals,
+    options: &PipelineOptions,
+    on_reject: &mut dyn FnMut(&Rejection) -> std::io::Result<()>,
+    on_progress: &mut dyn FnMut(&Progress),
+) -> Result<SourceDigest, EngineError> {
+    let data_error = |source| EngineError::Data {
+        dataset: ctx.name.clone(),
+        source,
+    };
+    let ordered = !ctx.key_fields.is_empty();
+    let threads = options.threads.max(1);
+    let first_line = source.first_line();
+    let state = AtomicU8::new(RUNNING);
+    let (token_tx, token_rx) = sync_channel::<()>(2 * threads + 2);
+    let (work_tx, work_rx) = channel::<Work>();
+    let work_rx = Mutex::new(work_rx);
+    let (outcome_tx, outcome_rx) = channel::<Outcome>();
+    std::thread::scope(|scope| {
+        let producer = {
+            let (state, outcome_tx) = (&state, outcome_tx.clone());
+            scope.spawn(move || produce(source, state, token_tx, work_tx, outcome_tx))
+        };
+        for _ in 0..threads {
+            let (state, work_rx, outcome_tx) = (&state, &work_rx, outcome_tx.clone());
+            scope.spawn(move || work(ctx, ordered, state, work_rx, outcome_tx));
+        }
+        drop(outcome_tx);
+        let merged = merge_in_order(
+            ctx,
+            plans,
+            totals,
+            options,
+            first_line,
+            &outcome_rx,
+            &token_rx,
+            &state,
+            on_reject,
+            on_progress,
+        );
+        if merged.is_err() {
+            state.store(ABORTED, Ordering::SeqCst);
+        }
+        // Unblock the producer (it may wait for a token) and let workers drain.
+        drop(token_rx);
+        drop(outcome_rx);
+        let produced = producer.join();
+        merged?;
+        match produced {
+            Ok(Some(digest)) => digest.map_err(data_error),
+            Ok(None) => Err(EngineError::Internal(format!(
+                "dataset \"{}\": the reader stopped early",
+                ctx.name
+            ))),
+            Err(_) => Err(EngineError::Internal(format!(
+                "dataset \"{}\": the reading thread panicked",
+                ctx.name
+            ))),
+        }
+    })
+}
+
+/// Hands out chunks until the end of the input (or until told to stop), then hashes the
+/// rest of the input. Returns `None` when the run was aborted.
+fn produce(
+    mut source: Box<dyn ChunkedSource>,
+    state: &AtomicU8,
+    tokens: std::sync::mpsc::SyncSender<()>,
+    work: std::sync::mpsc::Sender<Work>,
+    outcomes: std::sync::mpsc::Sender<Outcome>,
+) -> Option<Result<SourceDigest, IngestError>> {
+    let mut index = 0;
+    while state.load(Ordering::SeqCst) == RUNNING {
+        // One token per chunk in flight; the merging thread returns it once merged.
+        if tokens.send(()).is_err() {
+            break;
+        }
+        match source.next_chunk() {
+            Ok(Some(chunk)) => {
+                let item = Work {
+                    index,
+                    chunk,
+                    bytes_read: source.bytes_read(),
+                    bytes_total: source.total_bytes(),
+                };
+                if work.send(item).is_err() {
+                    break;
+                }
+                index += 1;
+            }
+            Ok(None) => break,
+            Err(e) => {
+                let _ = outcomes.send(Outcome {
+                    index,
+                    bytes_read: 0,
+                    bytes_total: None,
+                    result: Err(e),
+                });
+                return None;
+            }
+        }
+    }
+    drop(work);
+    if state.load(Ordering::SeqCst) == ABORTED {
+        return None;
+    }
+    Some(source.finish())
+}
+
+/// Parses (and, unless `ordered`, processes) chunks until there are none left.
+fn work(
+    ctx: &DatasetContext,
+    ordered: bool,
+    state: &AtomicU8,
+    queue: &Mutex<Receiver<Work>>,
+    outcomes: std::sync::mpsc::Sender<Outcome>,
+) {
+    loop {
+        let next = match queue.lock() {
+            Ok(receiver) => receiver.recv(),
+            Err(_) => return,
+        };
+        let Ok(item) = next else { return };
+        if state.load(Ordering::SeqCst) != RUNNING {
+            continue;
+        }
+        let mut chunk_work = ChunkWork::new(ctx);
+        let mut batches = Vec::new();
+        let summary = item.chunk.parse(&mut |batch| {
+            if ordered {
+                batches.push(batch);
+            } else {
+                chunk_work.process(&batch, None);
+            }
+        });
+        let parsed = if ordered {
+            Parsed::Batches(batches)
+        } else {
+            Parsed::Processed(chunk_work.finish())
+        };
+        let outcome = Outcome {
+            index: item.index,
+            bytes_read: item.bytes_read,
+            bytes_total: item.bytes_total,
+            result: summary.map(|s| (s, parsed)),
+        };
+        if outcomes.send(outcome).is_err() {
+            return;
+        }
+    }
+}
+
+/// Receives outcomes and folds them into the totals in chunk order.
+#[allow(clippy::too_many_arguments)]
+fn merge_in_order(
+    ctx: &DatasetContext,
+    plans: &mut [MetricPlan],
+    totals: &mut DatasetTotals,
+    options: &PipelineOptions,
+    first_line: u64,
+    outcomes: &Receiver<Outcome>,
+    tokens: &Receiver<()>,
+    state: &AtomicU8,
+    on_reject: &mut dyn FnMut(&Rejection) -> std::io::Result<()>,
+    on_progress: &mut dyn FnMut(&Progress),
+) -> Result<(), EngineError> {
+    let data_error = |source| EngineError::Data {
+        dataset: ctx.name.clone(),
+        source,
+    };
+    let mut seen_keys = SeenKeys::default();
+    let mut pending: BTreeMap<usize, (u64, Option<u64>, ChunkSummary, Parsed)> = BTreeMap::new();
+    let mut next = 0usize;
+    let mut line_base = first_line;
+    for outcome in outcomes.iter() {
+        let (summary, parsed) = outcome.result.map_err(data_error)?;
+        let ready = (outcome.bytes_read, outcome.bytes_total, summary, parsed);
+        pending.insert(outcome.index, ready);
+        while let Some((bytes_read, bytes_total, summary, parsed)) = pending.remove(&next) {
+            next += 1;
+            // Every chunk took a token before it was made; merged, it gives it back.
+            let _ = tokens.try_recv();
+            let progress = |totals: &DatasetTotals| Progress {
+                dataset: ctx.name.clone(),
+                bytes_read,
+                bytes_total,
+                rows: totals.rows_seen,
+            };
+            if let Some(mut rest) = summary.rest {
+                // The fast reader could not split this chunk safely: read from its start
+                // to the end of the input in order, dropping what the workers did after it.
+                state.store(SEQUENTIAL_REST, Ordering::SeqCst);
+                while let Some(batch) = rest.next_batch().map_err(data_error)? {
+                    let mut chunk_work = ChunkWork::new(ctx);
+                    chunk_work.process(&batch, Some(&mut seen_keys));
+                    totals.absorb(ctx, plans, chunk_work.finish(), line_base, on_reject)?;
+                    check_rejected(ctx, totals, options)?;
+                    on_progress(&progress(totals));
+                }
+                return Ok(());
+            }
+            let chunk = match parsed {
+                Parsed::Processed(chunk) => chunk,
+                Parsed::Batches(batches) => {
+                    let mut chunk_work = ChunkWork::new(ctx);
+                    for batch in &batches {
+                        chunk_work.process(batch, Some(&mut seen_keys));
+                    }
+                    chunk_work.finish()
+                }
+            };
+            totals.absorb(ctx, plans, chunk, line_base, on_reject)?;
+            line_base += summary.lines;
+            check_rejected(ctx, totals, options)?;
+            on_progress(&progress(totals));
+        }
+    }
+    Ok(())
+}
+
+/// Fails the run once more rows were rejected than max_rejected (a count) allows.
+fn check_rejected(
+    ctx: &DatasetContext,
+    totals: &DatasetTotals,
+    options: &PipelineOptions,
+) -> Result<(), EngineError> {
+    match options.max_rejected {
+        Some(limit) if totals.rows_rejected() > limit => Err(EngineError::TooManyRejected {
+            dataset: ctx.name.clone(),
+            rejected: totals.rows_rejected(),
+            limit: limit.to_string(),
+        }),
+        _ => Ok(()),
+    }
+}
