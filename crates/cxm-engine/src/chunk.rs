@@ -53,7 +53,10 @@ pub(crate) struct ChunkState {
 /// The first line of each unique_key seen so far (by a 128-bit hash of the key's text).
 #[derive(Default)]
 pub(crate) struct SeenKeys {
+    /// Absolute line of each key's first row.
     first_line: HashMap<u128, u64>,
+    /// Added to the (chunk-relative) lines of the batches being processed.
+    pub(crate) line_base: u64,
 }
 
 /// Reusable per-batch vectors.
@@ -102,8 +105,11 @@ impl<'c> ChunkWork<'c> {
         }
     }
 
-    /// The chunk's contribution so far.
-    pub(crate) fn finish(self) -> ChunkState {
+    /// The chunk's contribution, its rejections in line order (a stable sort: one row's
+    /// rejections keep the order they were found in), so rejected rows are reported in
+    /// file order however the file was cut into batches.
+    pub(crate) fn finish(mut self) -> ChunkState {
+        self.state.rejections.sort_by_key(|r| r.line);
         self.state
     }
 
@@ -236,7 +242,8 @@ fn mark_duplicates(
                 });
             }
             None => {
-                seen.first_line.insert(key, batch.lines[row]);
+                seen.first_line
+                    .insert(key, seen.line_base + batch.lines[row]);
             }
         }
     }

@@ -255,6 +255,7 @@ fn merge_in_order(
                 // The fast reader could not split this chunk safely: read from its start
                 // to the end of the input in order, dropping what the workers did after it.
                 state.store(SEQUENTIAL_REST, Ordering::SeqCst);
+                seen_keys.line_base = line_base;
                 while let Some(batch) = rest.next_batch().map_err(data_error)? {
                     let mut chunk_work = ChunkWork::new(ctx);
                     chunk_work.process(&batch, Some(&mut seen_keys));
@@ -267,6 +268,7 @@ fn merge_in_order(
             let chunk = match parsed {
                 Parsed::Processed(chunk) => chunk,
                 Parsed::Batches(batches) => {
+                    seen_keys.line_base = line_base;
                     let mut chunk_work = ChunkWork::new(ctx);
                     for batch in &batches {
                         chunk_work.process(batch, Some(&mut seen_keys));

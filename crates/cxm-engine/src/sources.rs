@@ -134,6 +134,14 @@ pub(crate) fn open_chunked(
     zone: Zone,
     options: &crate::RunOptions,
 ) -> Result<Box<dyn ChunkedSource>, EngineError> {
+    if let SourceConfig::Csv(csv) = &ds.source {
+        let csv_options = csv_options(ds, csv, zone, options.batch_rows);
+        let chunk_bytes = options
+            .chunk_bytes
+            .unwrap_or(cxm_ingest::DEFAULT_CHUNK_BYTES);
+        return cxm_ingest::open_csv_chunks(&ds.path, fields, csv_options, chunk_bytes)
+            .map_err(|e| data_error(ds, e));
+    }
     let source = open_source(ds, fields, zone, options.batch_rows)?;
     Ok(Box::new(SequentialChunks::new(source)))
 }

@@ -43,6 +43,9 @@ pub struct CsvSource {
     total_bytes: Option<u64>,
     rows_accepted: u64,
     rows_rejected: u64,
+    /// Subtracted from line numbers (1 when lines are counted from 0, see
+    /// [`CsvSource::open_rest`]).
+    line_shift: u64,
     done: bool,
     /// An error met after some rows of a batch were read; those rows are
     /// returned first and the error on the following call.
@@ -90,6 +93,65 @@ impl CsvSource {
             total_bytes: opened.total_bytes,
             rows_accepted: 0,
             rows_rejected: 0,
+            line_shift: 0,
+            done: false,
+            pending_error: None,
+        })
+    }
+
+    /// Reads a UTF-8 file from byte `offset` (the start of a record) to its end, records
+    /// of `header.len()` fields whose columns `sources` (one per field) were resolved
+    /// from the header already. Lines are numbered from 0 (the line of `offset`) and
+    /// records from 1; the hash in [`CsvSource::finish`] covers only the bytes read.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn open_rest(
+        path: &Path,
+        fields: Vec<FieldSpec>,
+        options: &CsvOptions,
+        delimiter: u8,
+        header: Vec<String>,
+        sources: Vec<usize>,
+        offset: u64,
+    ) -> Result<CsvSource, IngestError> {
+        use std::io::{Seek, SeekFrom};
+        let io_err = |source| IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let batch_rows = options.batch_rows.max(1);
+        let zone = options.timezone.unwrap_or_default();
+        let capacity = batch_rows.min(MAX_PREALLOC_ROWS);
+        let builder = BatchBuilder::new(path, &fields, &options.null_values, zone, capacity)?
+            .with_trim(options.trim)
+            .with_number_format(options.number_format())?;
+        let mut file = File::open(path).map_err(io_err)?;
+        let total_bytes = file.metadata().ok().map(|m| m.len().saturating_sub(offset));
+        file.seek(SeekFrom::Start(offset)).map_err(io_err)?;
+        let raw = HashingReader::new(file, 0).map_err(io_err)?;
+        let text = TextReader::new(raw, encoding_rs::UTF_8, 1, delimiter);
+        let reader = csv_reader(delimiter, text);
+        let schema = Arc::new(Schema::new(
+            fields
+                .iter()
+                .map(|f| Field::new(f.name.as_str(), f.ty.arrow_type(), true))
+                .collect::<Vec<_>>(),
+        ));
+        Ok(CsvSource {
+            path: path.to_path_buf(),
+            fields,
+            schema,
+            header,
+            sources,
+            builder,
+            reader,
+            record: ByteRecord::new(),
+            delimiter,
+            encoding: "utf-8".to_owned(),
+            batch_rows,
+            total_bytes,
+            rows_accepted: 0,
+            rows_rejected: 0,
+            line_shift: 1,
             done: false,
             pending_error: None,
         })
@@ -185,7 +247,7 @@ impl CsvSource {
     /// Files the record in `self.record` into the batch being built.
     fn read_record(&mut self) {
         let start = self.record.position().map_or(0, |p| p.byte());
-        let line = self.reader.get_mut().line_at(start);
+        let line = self.reader.get_mut().line_at(start) - self.line_shift;
         let rejection = if ends_in_open_quote(&self.reader) {
             Some((
                 "unterminated_quote",
@@ -277,6 +339,9 @@ pub(crate) struct Opened {
     pub(crate) total_bytes: Option<u64>,
     pub(crate) encoding: TextEncoding,
     pub(crate) delimiter: u8,
+    /// Offset in the text (after any byte-order mark) where the parser stopped after the
+    /// header: the start of the first data record, or the `\n` of the header's `\r\n`.
+    pub(crate) header_end: u64,
 }
 
 /// Opens the file, settles its encoding and delimiter, skips the lines above
@@ -300,12 +365,7 @@ pub(crate) fn open_reader(path: &Path, options: &CsvOptions) -> Result<Opened, I
     };
     check_number_options(path, options, delimiter)?;
     let text = TextReader::new(raw, encoding.encoding, options.header_row, delimiter);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(READ_BUFFER)
-        .from_reader(text);
+    let mut reader = csv_reader(delimiter, text);
     let mut record = ByteRecord::new();
     let found = reader
         .read_byte_record(&mut record)
@@ -336,12 +396,23 @@ pub(crate) fn open_reader(path: &Path, options: &CsvOptions) -> Result<Opened, I
         .map(|f| String::from_utf8_lossy(f).trim().to_owned())
         .collect();
     Ok(Opened {
+        header_end: reader.position().byte(),
         reader,
         header,
         total_bytes,
         encoding,
         delimiter,
     })
+}
+
+/// The CSV parser every path uses: any record length, no header handling.
+fn csv_reader(delimiter: u8, text: TextReader<File>) -> Reader {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(READ_BUFFER)
+        .from_reader(text)
 }
 
 /// Decimal commas need another delimiter; the thousands separator must be

@@ -28,6 +28,31 @@ fn days_since_epoch(date: NaiveDate) -> i32 {
     date.num_days_from_ce() - EPOCH_DAYS_FROM_CE
 }
 
+/// Days since 1970-01-01 of a proleptic Gregorian date, `None` for a date that does not
+/// exist (month 13, 31 April, 29 February of a common year). Arithmetic only: H. Hinnant's
+/// `days_from_civil` (<https://howardhinnant.github.io/date_algorithms.html>), valid for
+/// every year a parser here can produce (0..=9999).
+pub(crate) fn civil_days(year: i32, month: u32, day: u32) -> Option<i32> {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if day == 0 || day > month_days {
+        return None;
+    }
+    let (month, day) = (month as i32, day as i32);
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
+}
+
 /// Components of a value parsed by [`parse_iso`] or [`parse_dotted`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Parts {
@@ -158,9 +183,8 @@ fn parse_iso(s: &[u8]) -> Option<Parts> {
         return None;
     }
     let year = i32::try_from(digits(s, 0, 4)?).ok()?;
-    let date = NaiveDate::from_ymd_opt(year, digits(s, 5, 2)?, digits(s, 8, 2)?)?;
     let mut parts = Parts {
-        days: days_since_epoch(date),
+        days: civil_days(year, digits(s, 5, 2)?, digits(s, 8, 2)?)?,
         secs: 0,
         micros: 0,
         offset_secs: None,
@@ -189,9 +213,8 @@ fn parse_dotted(s: &[u8]) -> Option<Parts> {
         return None;
     }
     let year = i32::try_from(digits(s, 6, 4)?).ok()?;
-    let date = NaiveDate::from_ymd_opt(year, digits(s, 3, 2)?, digits(s, 0, 2)?)?;
     let mut parts = Parts {
-        days: days_since_epoch(date),
+        days: civil_days(year, digits(s, 3, 2)?, digits(s, 0, 2)?)?,
         secs: 0,
         micros: 0,
         offset_secs: None,

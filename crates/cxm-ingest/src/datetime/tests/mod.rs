@@ -158,3 +158,26 @@ fn format_validation() {
     assert!(!format_has_offset("%Y-%m-%d %H:%M"));
     assert!(!format_has_offset("%%z"));
 }
+
+#[test]
+fn civil_days_match_chrono_for_every_day_and_reject_impossible_dates() {
+    for year in [0, 1, 1600, 1900, 1969, 1970, 2000, 2024, 2025, 2100, 9999] {
+        for month in 1..=12 {
+            for day in 1..=31 {
+                let expected = NaiveDate::from_ymd_opt(year, month, day).map(days_since_epoch);
+                assert_eq!(
+                    civil_days(year, month, day),
+                    expected,
+                    "{year}-{month}-{day}"
+                );
+            }
+        }
+    }
+    assert_eq!(civil_days(1970, 1, 1), Some(0));
+    assert_eq!(civil_days(2025, 3, 1), Some(20_148));
+    assert_eq!(civil_days(2024, 2, 29), Some(19_782));
+    assert_eq!(civil_days(2025, 2, 29), None);
+    assert_eq!(civil_days(2025, 0, 1), None);
+    assert_eq!(civil_days(2025, 13, 1), None);
+    assert_eq!(civil_days(2025, 4, 0), None);
+}

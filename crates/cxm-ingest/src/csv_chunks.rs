@@ -1,0 +1,530 @@
+//! Reading a UTF-8 CSV file in parallel: [`CsvChunks`] reads the file in order, hashes it,
+//! and cuts it into chunks of about `chunk_bytes` that end just after a line break outside
+//! quotes (by quote parity); each [`CsvChunk`] is then split into records by the fast
+//! scanner ([`crate::scan`]) on whatever thread parses it, and its mapped cells go through
+//! the same [`BatchBuilder`] as every other source.
+//!
+//! Quote parity finds record boundaries only when every quote in the file is well-formed.
+//! The scanner proves that for each chunk; where it cannot, the chunk hands back a
+//! sequential reader (the `csv` crate) that takes over from the chunk's first byte to the
+//! end of the file, so a malformed file gives exactly the records it always did.
+
+use crate::batch::RowRejection;
+use crate::builder::BatchBuilder;
+use crate::chunks::{Chunk, ChunkSummary, ChunkedSource, SourceDigest};
+use crate::fields::resolve_columns;
+use crate::hashing::hex;
+use crate::reader::{open_reader, CsvSource};
+use crate::scan::{field_text, scan_chunk, RecordRef};
+use crate::{Batch, CsvOptions, FieldSpec, IngestError, RecordSource, MAX_RAW_CHARS};
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Default size of a chunk.
+pub const DEFAULT_CHUNK_BYTES: usize = 4 << 20;
+/// How many times the chunk size a chunk may grow to hold one long record before it is
+/// cut at any line break.
+const MAX_CHUNK_GROWTH: usize = 8;
+
+/// Opens a CSV file for reading in chunks: in parallel when it is UTF-8 with its header on
+/// the first line, else (other encodings are decoded as a stream; a preamble has to be
+/// skipped line by line) as one sequential stream.
+pub fn open_csv_chunks(
+    path: &Path,
+    fields: Vec<FieldSpec>,
+    options: CsvOptions,
+    chunk_bytes: usize,
+) -> Result<Box<dyn ChunkedSource>, IngestError> {
+    match CsvChunks::open(path, &fields, &options, chunk_bytes)? {
+        Some(chunks) => Ok(Box::new(chunks)),
+        None => Ok(Box::new(crate::SequentialChunks::new(Box::new(
+            CsvSource::open(path, fields, options)?,
+        )))),
+    }
+}
+
+/// What every chunk of one file shares.
+struct Shared {
+    path: PathBuf,
+    fields: Vec<FieldSpec>,
+    options: CsvOptions,
+    delimiter: u8,
+    header: Vec<String>,
+    /// Index in the record of each field's column.
+    sources: Vec<usize>,
+    /// Chunk buffers given back after parsing, for the next chunks (no fresh allocation,
+    /// zeroing and page faults per chunk).
+    spare_buffers: Mutex<Vec<Vec<u8>>>,
+}
+
+/// Most buffers kept for reuse.
+const MAX_SPARE_BUFFERS: usize = 4;
+
+/// A UTF-8 CSV file being cut into chunks.
+pub struct CsvChunks {
+    shared: Arc<Shared>,
+    file: File,
+    hasher: Sha256,
+    /// Bytes read (and hashed) so far.
+    bytes_read: u64,
+    total_bytes: Option<u64>,
+    /// Line of the first data byte (1-based).
+    first_line: u64,
+    /// Bytes read after the last chunk's end.
+    carry: Vec<u8>,
+    /// File offset of `carry`'s first byte.
+    carry_offset: u64,
+    chunk_bytes: usize,
+    eof: bool,
+}
+
+impl CsvChunks {
+    /// Opens `path` for chunked reading; `None` when the file needs the sequential reader.
+    fn open(
+        path: &Path,
+        fields: &[FieldSpec],
+        options: &CsvOptions,
+        chunk_bytes: usize,
+    ) -> Result<Option<CsvChunks>, IngestError> {
+        // Builds one batch builder to check the fields and options before any data flows.
+        make_builder(path, fields, options)?;
+        let opened = open_reader(path, options)?;
+        if opened.encoding.encoding != encoding_rs::UTF_8 || options.header_row > 1 {
+            return Ok(None);
+        }
+        let sources = resolve_columns(path, &opened.header, fields.iter().map(|f| &*f.column))?;
+        let io_err = |source| IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut file = File::open(path).map_err(io_err)?;
+        let mut head = Vec::new();
+        let bom = opened.encoding.bom_len as u64;
+        let mut data_start = bom + opened.header_end;
+        (&mut file)
+            .take(data_start + 1)
+            .read_to_end(&mut head)
+            .map_err(io_err)?;
+        // A header ended by "\r\n" leaves the parser on the '\n': the data starts after it.
+        if head.get(data_start as usize) == Some(&b'\n')
+            && data_start > 0
+            && head.get(data_start as usize - 1) == Some(&b'\r')
+        {
+            data_start += 1;
+        }
+        let header_bytes = head
+            .get(bom as usize..(data_start as usize).min(head.len()))
+            .unwrap_or_default();
+        let first_line = 1 + count_line_breaks(header_bytes);
+        file.seek(SeekFrom::Start(0)).map_err(io_err)?;
+        let mut chunks = CsvChunks {
+            shared: Arc::new(Shared {
+                path: path.to_path_buf(),
+                fields: fields.to_vec(),
+                options: options.clone(),
+                delimiter: opened.delimiter,
+                header: opened.header,
+                sources,
+                spare_buffers: Mutex::new(Vec::new()),
+            }),
+            file,
+            hasher: Sha256::new(),
+            bytes_read: 0,
+            total_bytes: opened.total_bytes,
+            first_line,
+            carry: Vec::new(),
+            carry_offset: data_start,
+            chunk_bytes: chunk_bytes.max(1),
+            eof: false,
+        };
+        // The bytes before the data are hashed, not parsed.
+        let mut skipped = vec![0u8; data_start as usize];
+        chunks.read_into(&mut skipped, 0)?;
+        Ok(Some(chunks))
+    }
+
+    /// Fills `buf[from..]` from the file (fewer bytes only at its end), hashing what it
+    /// reads; returns the number of bytes read.
+    fn read_into(&mut self, buf: &mut [u8], from: usize) -> Result<usize, IngestError> {
+        let mut filled = from;
+        while filled < buf.len() {
+            match self.file.read(&mut buf[filled..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(source) => {
+                    return Err(IngestError::Io {
+                        path: self.shared.path.clone(),
+                        source,
+                    })
+                }
+            }
+        }
+        let fresh = &buf[from..filled];
+        self.hasher.update(fresh);
+        self.bytes_read += fresh.len() as u64;
+        Ok(filled - from)
+    }
+}
+
+impl CsvChunks {
+    /// An empty buffer, reused when a parsed chunk gave one back.
+    fn spare_buffer(&self) -> Vec<u8> {
+        let spare = match self.shared.spare_buffers.lock() {
+            Ok(mut buffers) => buffers.pop(),
+            Err(_) => None,
+        };
+        let mut buf = spare.unwrap_or_default();
+        buf.clear();
+        buf
+    }
+}
+
+impl ChunkedSource for CsvChunks {
+    fn fields(&self) -> &[FieldSpec] {
+        &self.shared.fields
+    }
+
+    fn next_chunk(&mut self) -> Result<Option<Box<dyn Chunk>>, IngestError> {
+        let mut want = self.chunk_bytes;
+        loop {
+            let mut buf = self.spare_buffer();
+            buf.extend_from_slice(&self.carry);
+            self.carry.clear();
+            let kept = buf.len();
+            if !self.eof && kept < want {
+                buf.resize(want, 0);
+                let n = self.read_into(&mut buf, kept)?;
+                buf.truncate(kept + n);
+            }
+            if buf.is_empty() && self.eof {
+                return Ok(None);
+            }
+            let end = if self.eof {
+                Some(buf.len())
+            } else if buf.len() >= MAX_CHUNK_GROWTH * self.chunk_bytes {
+                // Quote parity found no record end in a long stretch: a stray quote, most
+                // likely. Cut at any line break; the scanner will find the chunk unsound
+                // and the sequential reader take over from its (sound) start.
+                last_record_end(&buf).or_else(|| memchr::memrchr(b'\n', &buf).map(|i| i + 1))
+            } else {
+                last_record_end(&buf)
+            };
+            let Some(end) = end else {
+                // No line break outside quotes yet (a long record): read more.
+                self.carry = buf;
+                want = want.saturating_mul(2);
+                continue;
+            };
+            let at_eof = self.eof && end == buf.len();
+            self.carry.extend_from_slice(&buf[end..]);
+            buf.truncate(end);
+            let offset = self.carry_offset;
+            self.carry_offset += end as u64;
+            if buf.is_empty() {
+                continue;
+            }
+            return Ok(Some(Box::new(CsvChunk {
+                shared: Arc::clone(&self.shared),
+                bytes: buf,
+                offset,
+                at_eof,
+            })));
+        }
+    }
+
+    fn first_line(&self) -> u64 {
+        self.first_line
+    }
+
+    fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+
+    fn total_bytes(&self) -> Option<u64> {
+        self.total_bytes
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<SourceDigest, IngestError> {
+        let mut buf = vec![0u8; 1 << 16];
+        while !self.eof {
+            self.read_into(&mut buf, 0)?;
+        }
+        Ok(SourceDigest {
+            bytes: self.bytes_read,
+            sha256: hex(&self.hasher.finalize()),
+        })
+    }
+}
+
+/// The end (just past a `\n`) of the last record of `buf` whose terminator is outside
+/// quotes, assuming `buf` starts at a record boundary and its quotes are well-formed;
+/// `None` without one.
+fn last_record_end(buf: &[u8]) -> Option<usize> {
+    let mut inside = quote_parity(buf);
+    let mut end = buf.len();
+    while let Some(newline) = memchr::memrchr(b'\n', &buf[..end]) {
+        // Quotes after this line break decide whether it is inside a quoted field.
+        inside ^= quote_parity(&buf[newline + 1..end]);
+        if !inside {
+            return Some(newline + 1);
+        }
+        end = newline;
+    }
+    None
+}
+
+/// Whether `bytes` holds an odd number of `"`.
+fn quote_parity(bytes: &[u8]) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        quote_parity_sse2(bytes)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        quote_parity_scalar(bytes)
+    }
+}
+
+/// [`quote_parity`] one byte at a time.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn quote_parity_scalar(bytes: &[u8]) -> bool {
+    bytes.iter().fold(false, |odd, &b| odd ^ (b == b'"'))
+}
+
+/// [`quote_parity`] 16 bytes at a time: each byte lane of an accumulator flips on every
+/// quote in that lane, so the parity is that of the lanes left set.
+#[cfg(target_arch = "x86_64")]
+fn quote_parity_sse2(bytes: &[u8]) -> bool {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        _mm_setzero_si128, _mm_xor_si128,
+    };
+    let mut blocks = bytes.chunks_exact(16);
+    // SAFETY: SSE2 is part of the x86_64 baseline, so these intrinsics are always
+    // available; every load reads exactly the 16 bytes of a `chunks_exact(16)` block.
+    let lanes = unsafe {
+        let quote = _mm_set1_epi8(b'"' as i8);
+        let mut acc = _mm_setzero_si128();
+        for block in &mut blocks {
+            let v = _mm_loadu_si128(block.as_ptr() as *const __m128i);
+            acc = _mm_xor_si128(acc, _mm_cmpeq_epi8(v, quote));
+        }
+        _mm_movemask_epi8(acc)
+    };
+    (lanes.count_ones() & 1 == 1) ^ quote_parity_scalar(blocks.remainder())
+}
+
+/// Line breaks in `bytes`: `\n`, `\r\n` (once) and lone `\r`.
+fn count_line_breaks(bytes: &[u8]) -> u64 {
+    let newlines = memchr::memchr_iter(b'\n', bytes).count();
+    let lone_cr = memchr::memchr_iter(b'\r', bytes)
+        .filter(|&i| bytes.get(i + 1) != Some(&b'\n'))
+        .count();
+    (newlines + lone_cr) as u64
+}
+
+fn make_builder(
+    path: &Path,
+    fields: &[FieldSpec],
+    options: &CsvOptions,
+) -> Result<BatchBuilder, IngestError> {
+    let capacity = options.batch_rows.clamp(1, 65_536);
+    let zone = options.timezone.unwrap_or_default();
+    BatchBuilder::new(path, fields, &options.null_values, zone, capacity)?
+        .with_number_format(options.number_format())
+        .map(|b| b.with_trim(options.trim))
+}
+
+/// A piece of a UTF-8 CSV file that starts at a record boundary.
+struct CsvChunk {
+    shared: Arc<Shared>,
+    bytes: Vec<u8>,
+    /// File offset of the first byte.
+    offset: u64,
+    /// The chunk ends the file.
+    at_eof: bool,
+}
+
+impl Chunk for CsvChunk {
+    fn parse(self: Box<Self>, sink: &mut dyn FnMut(Batch)) -> Result<ChunkSummary, IngestError> {
+        let shared = &*self.shared;
+        let mut builder = make_builder(&shared.path, &shared.fields, &shared.options)?;
+        let batch_rows = shared.options.batch_rows.max(1);
+        let mut cells = CellScratch::new(shared.sources.len());
+        let mut records = 0u64;
+        let scanned = scan_chunk(&self.bytes, shared.delimiter, self.at_eof, &mut |record| {
+            records += 1;
+            add_record(
+                shared,
+                &self.bytes,
+                record,
+                records,
+                &mut builder,
+                &mut cells,
+            );
+            if builder.len() >= batch_rows {
+                sink(builder.finish());
+            }
+        });
+        if let Ok(mut buffers) = shared.spare_buffers.lock() {
+            if buffers.len() < MAX_SPARE_BUFFERS {
+                buffers.push(self.bytes);
+            }
+        }
+        match scanned {
+            Ok(summary) => {
+                if !builder.is_empty() {
+                    sink(builder.finish());
+                }
+                Ok(ChunkSummary {
+                    lines: summary.lines,
+                    records,
+                    rest: None,
+                })
+            }
+            Err(_) => {
+                let rest = CsvSource::open_rest(
+                    &shared.path,
+                    shared.fields.clone(),
+                    &shared.options,
+                    shared.delimiter,
+                    shared.header.clone(),
+                    shared.sources.clone(),
+                    self.offset,
+                )?;
+                Ok(ChunkSummary {
+                    lines: 0,
+                    records: 0,
+                    rest: Some(Box::new(rest) as Box<dyn RecordSource>),
+                })
+            }
+        }
+    }
+}
+
+/// The unescaped text of quoted mapped cells of the current record.
+struct CellScratch {
+    quoted: Vec<bool>,
+    text: Vec<Vec<u8>>,
+}
+
+impl CellScratch {
+    fn new(fields: usize) -> CellScratch {
+        CellScratch {
+            quoted: vec![false; fields],
+            text: vec![Vec::new(); fields],
+        }
+    }
+}
+
+/// Files one scanned record into the batch: rejected when its field count is not the
+/// header's, else its mapped cells parsed.
+fn add_record(
+    shared: &Shared,
+    chunk: &[u8],
+    record: &RecordRef<'_>,
+    number: u64,
+    builder: &mut BatchBuilder,
+    cells: &mut CellScratch,
+) {
+    let span = |(start, end): (u32, u32)| &chunk[start as usize..end as usize];
+    if record.fields.len() != shared.header.len() {
+        builder.reject_row(RowRejection {
+            line: record.line,
+            record: number,
+            reason: "wrong_field_count".to_owned(),
+            detail: format!(
+                "expected {} fields, found {}",
+                shared.header.len(),
+                record.fields.len()
+            ),
+            raw: raw_record(record, chunk, shared.delimiter),
+        });
+        return;
+    }
+    for (field, &column) in shared.sources.iter().enumerate() {
+        let raw = span(record.fields[column]);
+        let quoted = raw.first() == Some(&b'"');
+        cells.quoted[field] = quoted;
+        if quoted {
+            let mut out = std::mem::take(&mut cells.text[field]);
+            out.clear();
+            let mut scratch = Vec::new();
+            out.extend_from_slice(field_text(raw, &mut scratch));
+            cells.text[field] = out;
+        }
+    }
+    let (quoted, text) = (&cells.quoted, &cells.text);
+    builder.push_cells(record.line, |field| {
+        if quoted[field] {
+            Some(text[field].as_slice())
+        } else {
+            Some(span(record.fields[shared.sources[field]]))
+        }
+    });
+}
+
+/// The record's fields re-joined with the delimiter, at most [`MAX_RAW_CHARS`] characters
+/// of lossy UTF-8 (as the sequential reader shows a rejected record).
+fn raw_record(record: &RecordRef<'_>, chunk: &[u8], delimiter: u8) -> String {
+    let mut raw = Vec::new();
+    let mut scratch = Vec::new();
+    for (i, &(start, end)) in record.fields.iter().enumerate() {
+        if i > 0 {
+            raw.push(delimiter);
+        }
+        raw.extend_from_slice(field_text(
+            &chunk[start as usize..end as usize],
+            &mut scratch,
+        ));
+        if raw.len() > MAX_RAW_CHARS * 4 {
+            break;
+        }
+    }
+    let mut raw = String::from_utf8_lossy(&raw).into_owned();
+    if let Some((cut, _)) = raw.char_indices().nth(MAX_RAW_CHARS) {
+        raw.truncate(cut);
+    }
+    raw
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_ends_follow_quote_parity() {
+        assert_eq!(last_record_end(b"a,b\nc,d\ne"), Some(8));
+        assert_eq!(last_record_end(b"a,\"x\ny\"\nb,\"z\nw"), Some(8));
+        assert_eq!(last_record_end(b"a,\"x\ny"), None);
+        assert_eq!(last_record_end(b"abc"), None);
+        assert!(quote_parity(&[b'"'; 33]));
+        assert!(!quote_parity(&[b'"'; 64]));
+        // Every length and position around the 16-byte blocks, against the plain count.
+        let text: Vec<u8> = (0..200u32)
+            .map(|i| {
+                if i % 7 == 0 || i % 11 == 3 {
+                    b'"'
+                } else {
+                    b'a'
+                }
+            })
+            .collect();
+        for start in 0..20 {
+            for end in start..text.len() {
+                let slice = &text[start..end];
+                let odd = slice.iter().filter(|&&b| b == b'"').count() % 2 == 1;
+                assert_eq!(quote_parity(slice), odd, "{start}..{end}");
+                assert_eq!(quote_parity_scalar(slice), odd);
+            }
+        }
+        assert_eq!(count_line_breaks(b"a\r\nb\rc\n\n"), 4);
+    }
+}
