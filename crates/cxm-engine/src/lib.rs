@@ -16,4 +16,4 @@ mod sources;
 
 pub use error::EngineError;
 pub use plan::{build_plan, DatasetPlan, MetricPlan, Plan};
-pub use run::{default_threads, run, Progress, RunOptions};
+pub use run::{default_threads, run, Progress, RunOptions, MAX_DEFAULT_THREADS};

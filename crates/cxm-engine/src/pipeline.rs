@@ -77,6 +77,8 @@ pub(crate) fn run_chunks(
     let threads = options.threads.max(1);
     let first_line = source.first_line();
     let state = AtomicU8::new(RUNNING);
+    // Two chunks per worker plus two: enough to keep every worker fed while one chunk is
+    // slow, few enough to bound memory (chunks in flight x chunk size).
     let (token_tx, token_rx) = sync_channel::<()>(2 * threads + 2);
     let (work_tx, work_rx) = channel::<Work>();
     let work_rx = Mutex::new(work_rx);

@@ -20,7 +20,7 @@ pub struct RunOptions {
     pub batch_rows: Option<usize>,
     /// Worker threads (default: one per core). Results do not depend on it.
     pub threads: Option<usize>,
-    /// Bytes per chunk of a CSV file read in parallel (default 4 MiB); for tests.
+    /// Bytes per chunk of a CSV file read in parallel (default 2 MiB); for tests.
     pub chunk_bytes: Option<usize>,
 }
 
@@ -104,9 +104,16 @@ fn report_grouping(config: &cxm_config::ClientConfig) -> Grouping {
     grouping_of(&dimensions, period)
 }
 
-/// The number of worker threads a run uses: the option, else every core.
+/// Most worker threads used by default: each keeps about two chunks in flight (2 MiB each
+/// for CSV), so this bounds memory on machines with many cores. `--threads` can go higher.
+pub const MAX_DEFAULT_THREADS: usize = 8;
+
+/// The number of worker threads a run uses unless told: one per core, at most
+/// [`MAX_DEFAULT_THREADS`].
 pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(MAX_DEFAULT_THREADS)
 }
 
 fn run_dataset(

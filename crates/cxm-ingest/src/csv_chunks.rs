@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// Default size of a chunk.
-pub const DEFAULT_CHUNK_BYTES: usize = 4 << 20;
+pub const DEFAULT_CHUNK_BYTES: usize = 2 << 20;
 /// How many times the chunk size a chunk may grow to hold one long record before it is
 /// cut at any line break.
 const MAX_CHUNK_GROWTH: usize = 8;
