@@ -256,8 +256,10 @@ fn key_hash(batch: &Batch, row: usize, fields: &[usize]) -> u128 {
     let mut a = std::collections::hash_map::DefaultHasher::new();
     let mut b = std::collections::hash_map::DefaultHasher::new();
     0xA5u8.hash(&mut b);
+    let mut text = Vec::new();
     for &f in fields {
-        let value = batch.raw_bytes(row, f).unwrap_or_default().trim_ascii();
+        batch.raw_into(row, f, &mut text);
+        let value = text.trim_ascii();
         value.hash(&mut a);
         value.hash(&mut b);
     }

@@ -24,6 +24,9 @@ enum KeyValue {
 /// Distinct values of one grouping key, numbered densely in order of first appearance.
 #[derive(Default)]
 struct Interner {
+    /// Values of at most 7 bytes, packed with their length into one word: no string
+    /// comparison, no pointer to follow (most grouping values are short codes and names).
+    short_text: HashMap<u64, u32, FxBuildHasher>,
     text: HashMap<Box<str>, u32, FxBuildHasher>,
     periods: HashMap<i64, u32, FxBuildHasher>,
     null_id: Option<u32>,
@@ -53,6 +56,14 @@ impl Interner {
     }
 
     fn text(&mut self, value: &str) -> u32 {
+        if let Some(packed) = pack_short(value.as_bytes()) {
+            if let Some(id) = self.short_text.get(&packed) {
+                return *id;
+            }
+            let id = self.add(KeyValue::Text(value.into()), Some(value.to_string()));
+            self.short_text.insert(packed, id);
+            return id;
+        }
         if let Some(id) = self.text.get(value) {
             return *id;
         }
@@ -79,6 +90,18 @@ impl Interner {
             KeyValue::Period(key) => self.period(*key, || label.clone().unwrap_or_default()),
         }
     }
+}
+
+/// A value of at most 7 bytes as one word: its bytes, then its length in the top byte (so
+/// values differing only by trailing NUL bytes stay distinct).
+fn pack_short(bytes: &[u8]) -> Option<u64> {
+    if bytes.len() > 7 {
+        return None;
+    }
+    let mut word = [0u8; 8];
+    word[..bytes.len()].copy_from_slice(bytes);
+    word[7] = bytes.len() as u8;
+    Some(u64::from_le_bytes(word))
 }
 
 /// Group ids by key tuple: packed into a `u128` when there are at most four keys.
@@ -442,6 +465,27 @@ mod tests {
         // A chunk whose rows were all skipped maps its group 0 to group 0.
         let empty = merged.fresh();
         assert_eq!(merged.absorb(&empty), vec![0]);
+    }
+
+    #[test]
+    fn short_and_long_values_intern_apart() {
+        let mut interner = Interner::default();
+        let values = [
+            "",
+            "a",
+            "a\0",
+            "North",
+            "Central",
+            "Southwest",
+            "a\0\0\0\0\0\0",
+        ];
+        let ids: Vec<u32> = values.iter().map(|v| interner.text(v)).collect();
+        assert_eq!(ids, vec![0, 1, 2, 3, 4, 5, 6]);
+        let again: Vec<u32> = values.iter().map(|v| interner.text(v)).collect();
+        assert_eq!(again, ids);
+        assert_eq!(interner.labels[5].as_deref(), Some("Southwest"));
+        assert_eq!(pack_short(b"abcdefgh"), None);
+        assert_ne!(pack_short(b"a"), pack_short(b"a\0"));
     }
 
     #[test]

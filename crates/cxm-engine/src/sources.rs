@@ -142,6 +142,12 @@ pub(crate) fn open_chunked(
         return cxm_ingest::open_csv_chunks(&ds.path, fields, csv_options, chunk_bytes)
             .map_err(|e| data_error(ds, e));
     }
+    if let SourceConfig::Parquet = &ds.source {
+        let rows = options.batch_rows.unwrap_or(cxm_ingest::DEFAULT_BATCH_ROWS);
+        return cxm_parquet::ParquetChunks::open(&ds.path, fields, &ds.null_values, zone, rows)
+            .map(|chunks| Box::new(chunks) as Box<dyn ChunkedSource>)
+            .map_err(|e| data_error(ds, e));
+    }
     let source = open_source(ds, fields, zone, options.batch_rows)?;
     Ok(Box::new(SequentialChunks::new(source)))
 }

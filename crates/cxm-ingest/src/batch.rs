@@ -1,6 +1,13 @@
 //! One batch of ingested rows: the typed Arrow columns of the accepted rows,
 //! their source lines and raw text, and the cell errors and rejected rows
 //! found while reading them.
+//!
+//! The raw text of the cells is either stored as bytes (text sources: CSV, NDJSON, ...)
+//! or written on demand by a function given to [`Batch::with_raw_text`] (typed sources
+//! such as Parquet, whose cells only need their text for the few values a report shows).
+
+use std::fmt;
+use std::sync::OnceLock;
 
 use arrow_array::ArrayRef;
 
@@ -36,6 +43,24 @@ pub struct RowRejection {
     pub raw: String,
 }
 
+/// Writes the raw text of a batch's cells on demand (see [`Batch::with_raw_text`]).
+type RawText = dyn Fn(usize, usize, &mut Vec<u8>) -> bool + Send + Sync;
+
+/// A [`RawText`] and, once [`Batch::raw_bytes`] asked for it, the text of every cell.
+struct OnDemandRaw {
+    text: Box<RawText>,
+    /// Every cell's text, concatenated, and the end offset of each (row-major).
+    materialized: OnceLock<(Vec<u8>, Vec<usize>)>,
+}
+
+impl fmt::Debug for OnDemandRaw {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OnDemandRaw")
+            .field("materialized", &self.materialized.get().is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 /// Accepted rows plus the problems found while reading them.
 #[derive(Debug)]
 pub struct Batch {
@@ -52,6 +77,8 @@ pub struct Batch {
     /// (`row * num_fields + field`).
     raw_ends: Vec<usize>,
     num_fields: usize,
+    /// Produces the raw text instead of `raw` / `raw_ends` when set.
+    on_demand: Option<OnDemandRaw>,
 }
 
 impl Batch {
@@ -64,6 +91,35 @@ impl Batch {
             raw: Vec::new(),
             raw_ends: Vec::with_capacity(capacity.saturating_mul(num_fields)),
             num_fields,
+            on_demand: None,
+        }
+    }
+
+    /// A batch of accepted rows (one column per field spec, all of `lines.len()` rows)
+    /// whose raw text is written by `text` when asked for, instead of being stored.
+    /// `cell_errors` refer to rows and fields of this batch.
+    ///
+    /// `text(row, field, out)` appends the text of the cell of `field` in `row` to `out`
+    /// (nothing for a null cell, whose text is empty) and returns `true`, or returns
+    /// `false` when `row` or `field` is out of range (what it wrote is then dropped).
+    pub fn with_raw_text(
+        columns: Vec<ArrayRef>,
+        lines: Vec<u64>,
+        cell_errors: Vec<CellError>,
+        text: Box<RawText>,
+    ) -> Batch {
+        Batch {
+            num_fields: columns.len(),
+            columns,
+            lines,
+            cell_errors,
+            rejected_rows: Vec::new(),
+            raw: Vec::new(),
+            raw_ends: Vec::new(),
+            on_demand: Some(OnDemandRaw {
+                text,
+                materialized: OnceLock::new(),
+            }),
         }
     }
 
@@ -80,25 +136,94 @@ impl Batch {
 
     /// Raw bytes of a mapped cell of an accepted row, as read from the file
     /// (untrimmed); `None` if out of range.
+    ///
+    /// For a batch built with [`Batch::with_raw_text`], the first call writes the text
+    /// of every cell of the batch (kept until the batch is dropped): prefer
+    /// [`Batch::raw_into`], which works for every batch without that cost.
     pub fn raw_bytes(&self, row: usize, field: usize) -> Option<&[u8]> {
         if field >= self.num_fields {
             return None;
         }
+        let (raw, ends) = match &self.on_demand {
+            None => (&self.raw, &self.raw_ends),
+            Some(on_demand) => {
+                let (raw, ends) = on_demand
+                    .materialized
+                    .get_or_init(|| self.materialize(&on_demand.text));
+                (raw, ends)
+            }
+        };
         let idx = row.checked_mul(self.num_fields)?.checked_add(field)?;
-        let end = *self.raw_ends.get(idx)?;
+        let end = *ends.get(idx)?;
         let start = match idx.checked_sub(1) {
-            Some(prev) => *self.raw_ends.get(prev)?,
+            Some(prev) => *ends.get(prev)?,
             None => 0,
         };
-        self.raw.get(start..end)
+        raw.get(start..end)
+    }
+
+    /// Replaces the contents of `out` with the raw bytes of a mapped cell of an accepted
+    /// row (untrimmed, as [`Batch::raw_bytes`] gives them) and returns `true`; returns
+    /// `false`, leaving `out` empty, if `row` or `field` is out of range. Works for every
+    /// batch without storing anything.
+    pub fn raw_into(&self, row: usize, field: usize, out: &mut Vec<u8>) -> bool {
+        out.clear();
+        match &self.on_demand {
+            Some(on_demand) => {
+                if row >= self.num_rows() || field >= self.num_fields {
+                    return false;
+                }
+                if let Some(bytes) = on_demand
+                    .materialized
+                    .get()
+                    .and_then(|_| self.raw_bytes(row, field))
+                {
+                    out.extend_from_slice(bytes);
+                    return true;
+                }
+                let found = (on_demand.text)(row, field, out);
+                if !found {
+                    out.clear();
+                }
+                found
+            }
+            None => match self.raw_bytes(row, field) {
+                Some(bytes) => {
+                    out.extend_from_slice(bytes);
+                    true
+                }
+                None => false,
+            },
+        }
     }
 
     /// The original text of a mapped cell of an accepted row (lossy UTF-8,
     /// untrimmed); empty if `row` or `field` is out of range.
     pub fn raw_value(&self, row: usize, field: usize) -> String {
+        if self.on_demand.is_some() {
+            let mut bytes = Vec::new();
+            self.raw_into(row, field, &mut bytes);
+            return String::from_utf8_lossy(&bytes).into_owned();
+        }
         self.raw_bytes(row, field)
             .map(|b| String::from_utf8_lossy(b).into_owned())
             .unwrap_or_default()
+    }
+
+    /// The text of every cell, written by `text`, and the end offset of each.
+    fn materialize(&self, text: &RawText) -> (Vec<u8>, Vec<usize>) {
+        let mut raw = Vec::new();
+        let mut ends = Vec::with_capacity(self.num_rows().saturating_mul(self.num_fields));
+        for row in 0..self.num_rows() {
+            for field in 0..self.num_fields {
+                let start = raw.len();
+                if !text(row, field, &mut raw) {
+                    raw.truncate(start);
+                }
+                ends.push(raw.len());
+            }
+        }
+        (raw, ends)
     }
 }
 
@@ -123,5 +248,51 @@ mod tests {
         assert_eq!(b.raw_bytes(1, 1), Some(&b"\xffz"[..]));
         assert_eq!(b.raw_value(2, 0), "");
         assert_eq!(b.raw_bytes(0, 2), None);
+        let mut out = b"old".to_vec();
+        assert!(b.raw_into(0, 1, &mut out));
+        assert_eq!(out, b" 1 ");
+        assert!(!b.raw_into(2, 0, &mut out));
+        assert!(out.is_empty());
+    }
+
+    /// Cells whose text is `r<row>f<field>`, except (1, 1), which is null (empty).
+    fn numbered(row: usize, field: usize, out: &mut Vec<u8>) -> bool {
+        if row >= 2 || field >= 2 {
+            return false;
+        }
+        if (row, field) != (1, 1) {
+            out.extend_from_slice(format!("r{row}f{field}").as_bytes());
+        }
+        true
+    }
+
+    #[test]
+    fn raw_text_on_demand() {
+        let column: ArrayRef = std::sync::Arc::new(arrow_array::Int64Array::from(vec![1, 2]));
+        let b = Batch::with_raw_text(
+            vec![column.clone(), column],
+            vec![7, 8],
+            Vec::new(),
+            Box::new(numbered),
+        );
+        assert_eq!(b.num_rows(), 2);
+        let mut out = b"old".to_vec();
+        assert!(b.raw_into(1, 0, &mut out));
+        assert_eq!(out, b"r1f0");
+        assert!(b.raw_into(1, 1, &mut out));
+        assert!(out.is_empty());
+        assert!(!b.raw_into(2, 0, &mut out));
+        assert!(!b.raw_into(0, 2, &mut out));
+        assert_eq!(b.raw_value(0, 1), "r0f1");
+        assert_eq!(b.raw_value(5, 0), "");
+        // raw_bytes materializes every cell once, then serves raw_into too.
+        assert_eq!(b.raw_bytes(0, 0), Some(&b"r0f0"[..]));
+        assert_eq!(b.raw_bytes(1, 1), Some(&b""[..]));
+        assert_eq!(b.raw_bytes(1, 0), Some(&b"r1f0"[..]));
+        assert_eq!(b.raw_bytes(2, 0), None);
+        assert_eq!(b.raw_bytes(0, 2), None);
+        assert!(b.raw_into(0, 1, &mut out));
+        assert_eq!(out, b"r0f1");
+        assert_eq!(b.raw_value(1, 1), "");
     }
 }

@@ -4,32 +4,39 @@
 //! time zones behave exactly as for CSV (see the `text` module for how each Arrow type
 //! is written as text).
 //!
+//! [`ParquetChunks`] reads the same columns as one chunk per row group, parseable on any
+//! thread, and converts each column straight to its field's type where that provably
+//! gives the same values, nulls and cell errors as the text (see the `fast` module);
+//! other columns still go through the text. Its batches do not store the raw text of
+//! their cells but write it when asked ([`Batch::raw_into`], [`Batch::raw_value`]).
+//!
 //! Each row's `line` is its 1-based row number in the file. Parquet rows are never
 //! rejected: every row read is accepted (unparseable cells become cell errors). The
 //! SHA-256 in [`DatasetStats`] is of the file's bytes, hashed separately by
 //! [`RecordSource::finish`] because the Parquet reader seeks. Snappy, Zstandard, LZ4 and
 //! gzip compressed files are readable; Brotli is not compiled in.
 
+mod chunks;
+mod convert;
+mod fast;
+mod open;
 mod text;
 
-use std::fmt::{self, Write as _};
-use std::fs::File;
-use std::io::Read;
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use cxm_ingest::{Batch, BatchBuilder, DatasetStats, FieldSpec, IngestError, RecordSource, Zone};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
-use parquet::arrow::ProjectionMask;
-use sha2::{Digest, Sha256};
 
 use crate::text::TextColumn;
 
-/// Upper bound on the rows preallocated per batch.
-const MAX_PREALLOC_ROWS: usize = 65_536;
-/// Read buffer used to hash the file.
-const HASH_BUFFER: usize = 64 * 1024;
+pub use crate::chunks::ParquetChunks;
 
-/// A Parquet file being streamed into typed Arrow batches.
+/// Upper bound on the rows preallocated per batch.
+pub(crate) const MAX_PREALLOC_ROWS: usize = 65_536;
+
+/// A Parquet file being streamed into typed Arrow batches, every cell through its text
+/// (the reference [`ParquetChunks`] is tested against; several times slower).
 pub struct ParquetSource {
     path: PathBuf,
     fields: Vec<FieldSpec>,
@@ -77,55 +84,27 @@ impl ParquetSource {
             zone,
             batch_rows.min(MAX_PREALLOC_ROWS),
         )?;
-        let file = open_file(path)?;
-        let total_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let reader = reader_builder(path, file)?;
-        let available: Vec<String> = reader
-            .schema()
-            .fields()
-            .iter()
-            .map(|f| f.name().clone())
-            .collect();
-        let roots = resolve_columns(path, &available, &fields)?;
-        for (field, &root) in fields.iter().zip(&roots) {
-            let ty = reader.schema().field(root).data_type();
-            if !text::supported(ty) {
-                return Err(source_error(
-                    path,
-                    None,
-                    format!(
-                        "column \"{}\" (field \"{}\") has type {ty}, which cannot be read \
-                         (supported: strings, integers, floats, decimals, booleans, dates, \
-                         times, timestamps and dictionaries of these)",
-                        field.column, field.name
-                    ),
-                ));
-            }
-        }
-        let mut projected = roots.clone();
-        projected.sort_unstable();
-        projected.dedup();
-        let sources = roots
-            .iter()
-            .map(|r| projected.partition_point(|p| p < r))
-            .collect();
-        let total_rows = u64::try_from(reader.metadata().file_metadata().num_rows()).unwrap_or(0);
-        let mask = ProjectionMask::roots(reader.parquet_schema(), projected.iter().copied());
-        let reader = reader
-            .with_projection(mask)
-            .with_batch_size(batch_rows)
-            .build()
-            .map_err(|e| source_error(path, None, format!("cannot read Parquet file: {e}")))?;
+        let projected = open::project(path, &fields)?;
+        let total_rows =
+            u64::try_from(projected.metadata.metadata().file_metadata().num_rows()).unwrap_or(0);
+        let reader =
+            ParquetRecordBatchReaderBuilder::new_with_metadata(projected.file, projected.metadata)
+                .with_projection(projected.mask)
+                .with_batch_size(batch_rows)
+                .build()
+                .map_err(|e| open::build_error(path, e))?;
         Ok(ParquetSource {
             path: path.to_path_buf(),
             fields,
             reader,
             builder,
-            sources,
-            texts: projected.iter().map(|_| TextColumn::default()).collect(),
+            sources: projected.sources,
+            texts: (0..projected.projected)
+                .map(|_| TextColumn::default())
+                .collect(),
             rows_read: 0,
             total_rows,
-            total_bytes,
+            total_bytes: projected.total_bytes,
             done: false,
         })
     }
@@ -149,11 +128,7 @@ impl ParquetSource {
                 }
                 Some(Err(e)) => {
                     self.done = true;
-                    return Err(source_error(
-                        &self.path,
-                        Some(self.rows_read + 1),
-                        format!("cannot decode Parquet data: {e}"),
-                    ));
+                    return Err(open::decode_error(&self.path, self.rows_read + 1, e));
                 }
                 Some(Ok(batch)) => batch,
             };
@@ -162,7 +137,7 @@ impl ParquetSource {
             }
             for (column, text) in record_batch.columns().iter().zip(&mut self.texts) {
                 text::fill(column.as_ref(), text).map_err(|message| {
-                    source_error(&self.path, Some(self.rows_read + 1), message)
+                    open::source_error(&self.path, Some(self.rows_read + 1), message)
                 })?;
             }
             let mut cells: Vec<Option<&[u8]>> = Vec::with_capacity(self.sources.len());
@@ -211,7 +186,7 @@ impl RecordSource for ParquetSource {
     /// Hashes the whole file and returns the totals; rows not yet pulled with
     /// `next_batch` are not counted.
     fn finish(self: Box<Self>) -> Result<DatasetStats, IngestError> {
-        let (bytes, sha256) = hash_file(&self.path)?;
+        let (bytes, sha256) = open::hash_file(&self.path)?;
         Ok(DatasetStats {
             rows_read: self.rows_read,
             rows_accepted: self.rows_read,
@@ -224,99 +199,7 @@ impl RecordSource for ParquetSource {
 
 /// The names of the top-level columns of the Parquet file at `path`, in file order.
 pub fn columns(path: &Path) -> Result<Vec<String>, IngestError> {
-    let reader = reader_builder(path, open_file(path)?)?;
-    Ok(reader
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| f.name().clone())
-        .collect())
-}
-
-fn open_file(path: &Path) -> Result<File, IngestError> {
-    File::open(path).map_err(|source| IngestError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-fn reader_builder(
-    path: &Path,
-    file: File,
-) -> Result<ParquetRecordBatchReaderBuilder<File>, IngestError> {
-    ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(|e| source_error(path, None, format!("not a readable Parquet file: {e}")))
-}
-
-fn source_error(path: &Path, line: Option<u64>, message: String) -> IngestError {
-    IngestError::Source {
-        source_name: path.display().to_string(),
-        line,
-        message,
-    }
-}
-
-/// Maps each field's column (trimmed) to its index among the file's top-level columns.
-fn resolve_columns(
-    path: &Path,
-    available: &[String],
-    fields: &[FieldSpec],
-) -> Result<Vec<usize>, IngestError> {
-    let mut missing: Vec<String> = Vec::new();
-    for col in fields.iter().map(|f| f.column.trim()) {
-        if !available.iter().any(|a| a == col) && !missing.iter().any(|m| m == col) {
-            missing.push(col.to_owned());
-        }
-    }
-    if !missing.is_empty() {
-        return Err(IngestError::MissingColumns {
-            path: path.to_path_buf(),
-            missing,
-            available: available.to_vec(),
-        });
-    }
-    let mut roots = Vec::with_capacity(fields.len());
-    for col in fields.iter().map(|f| f.column.trim()) {
-        let mut found = available.iter().enumerate().filter(|(_, a)| *a == col);
-        match (found.next(), found.next()) {
-            (Some((i, _)), None) => roots.push(i),
-            _ => {
-                return Err(IngestError::DuplicateColumn {
-                    path: path.to_path_buf(),
-                    column: col.to_owned(),
-                })
-            }
-        }
-    }
-    Ok(roots)
-}
-
-/// Size and lowercase hex SHA-256 of the file's bytes.
-fn hash_file(path: &Path) -> Result<(u64, String), IngestError> {
-    let io_err = |source| IngestError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut file = open_file(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; HASH_BUFFER];
-    let mut bytes = 0u64;
-    loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io_err(e)),
-        };
-        let chunk = buf.get(..n).unwrap_or_default();
-        hasher.update(chunk);
-        bytes += chunk.len() as u64;
-    }
-    let mut sha256 = String::with_capacity(64);
-    for b in hasher.finalize() {
-        let _ = write!(sha256, "{b:02x}");
-    }
-    Ok((bytes, sha256))
+    open::column_names(path)
 }
 
 #[cfg(test)]

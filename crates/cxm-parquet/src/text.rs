@@ -4,7 +4,7 @@
 //! time zone as RFC 3339 in UTC (`2025-03-01T10:00:00+00:00`), timestamps without one
 //! as naive `YYYY-MM-DD HH:MM:SS[.fff]` (so the configured zone applies), decimals as
 //! their exact decimal text. The text of a whole column is written into one reused
-//! buffer: no allocation per value.
+//! buffer: no allocation per value. [`write_cell`] writes the same text for one cell.
 
 use std::fmt::Display;
 use std::io::Write as _;
@@ -18,7 +18,8 @@ use arrow_array::types::{
     TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
     TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
-use arrow_array::{Array, PrimitiveArray};
+use arrow_array::{Array, BooleanArray, PrimitiveArray};
+use arrow_buffer::ArrowNativeType;
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{Datelike, NaiveDateTime, NaiveTime, Timelike};
 
@@ -113,9 +114,7 @@ pub(crate) fn fill(array: &dyn Array, out: &mut TextColumn) -> Result<(), String
         DataType::Null => (0..array.len()).for_each(|_| out.push_null()),
         DataType::Boolean => {
             let a = array.as_boolean();
-            each(array, out, |i, buf| {
-                buf.extend_from_slice(if a.value(i) { b"true" } else { b"false" })
-            });
+            each(array, out, |i, buf| boolean_cell(a, i, buf));
         }
         DataType::Int8 => display::<Int8Type>(array, out),
         DataType::Int16 => display::<Int16Type>(array, out),
@@ -160,6 +159,11 @@ pub(crate) fn fill(array: &dyn Array, out: &mut TextColumn) -> Result<(), String
             let Some(dict) = array.as_any_dictionary_opt() else {
                 return Err(format!("unsupported column type {}", array.data_type()));
             };
+            if dict.values().is_empty() {
+                // Every key is null (normalized_keys would panic).
+                (0..array.len()).for_each(|_| out.push_null());
+                return Ok(());
+            }
             let mut values = TextColumn::default();
             fill(dict.values().as_ref(), &mut values)?;
             let keys = dict.normalized_keys();
@@ -173,6 +177,114 @@ pub(crate) fn fill(array: &dyn Array, out: &mut TextColumn) -> Result<(), String
         other => return Err(format!("unsupported column type {other}")),
     }
     Ok(())
+}
+
+/// Appends the text [`fill`] gives cell `i` of `array` to `out`; returns `false`,
+/// writing nothing, for a null cell, a cell out of range or an unsupported type.
+pub(crate) fn write_cell(array: &dyn Array, i: usize, out: &mut Vec<u8>) -> bool {
+    if i >= array.len() || array.is_null(i) {
+        return false;
+    }
+    match array.data_type() {
+        DataType::Null => return false,
+        DataType::Boolean => boolean_cell(array.as_boolean(), i, out),
+        DataType::Int8 => display_cell(primitive::<Int8Type>(array), i, out),
+        DataType::Int16 => display_cell(primitive::<Int16Type>(array), i, out),
+        DataType::Int32 => display_cell(primitive::<Int32Type>(array), i, out),
+        DataType::Int64 => display_cell(primitive::<Int64Type>(array), i, out),
+        DataType::UInt8 => display_cell(primitive::<UInt8Type>(array), i, out),
+        DataType::UInt16 => display_cell(primitive::<UInt16Type>(array), i, out),
+        DataType::UInt32 => display_cell(primitive::<UInt32Type>(array), i, out),
+        DataType::UInt64 => display_cell(primitive::<UInt64Type>(array), i, out),
+        DataType::Float16 => display_cell(primitive::<Float16Type>(array), i, out),
+        DataType::Float32 => display_cell(primitive::<Float32Type>(array), i, out),
+        DataType::Float64 => display_cell(primitive::<Float64Type>(array), i, out),
+        DataType::Utf8 => out.extend_from_slice(array.as_string::<i32>().value(i).as_bytes()),
+        DataType::LargeUtf8 => out.extend_from_slice(array.as_string::<i64>().value(i).as_bytes()),
+        DataType::Utf8View => out.extend_from_slice(array.as_string_view().value(i).as_bytes()),
+        DataType::Binary => out.extend_from_slice(array.as_binary::<i32>().value(i)),
+        DataType::LargeBinary => out.extend_from_slice(array.as_binary::<i64>().value(i)),
+        DataType::BinaryView => out.extend_from_slice(array.as_binary_view().value(i)),
+        DataType::FixedSizeBinary(_) => {
+            out.extend_from_slice(array.as_fixed_size_binary().value(i))
+        }
+        DataType::Date32 => date_cell(primitive::<Date32Type>(array), i, out),
+        DataType::Date64 => date_cell(primitive::<Date64Type>(array), i, out),
+        DataType::Timestamp(unit, tz) => {
+            let utc = tz.is_some();
+            match unit {
+                TimeUnit::Second => {
+                    timestamp_cell(primitive::<TimestampSecondType>(array), i, out, utc)
+                }
+                TimeUnit::Millisecond => {
+                    timestamp_cell(primitive::<TimestampMillisecondType>(array), i, out, utc)
+                }
+                TimeUnit::Microsecond => {
+                    timestamp_cell(primitive::<TimestampMicrosecondType>(array), i, out, utc)
+                }
+                TimeUnit::Nanosecond => {
+                    timestamp_cell(primitive::<TimestampNanosecondType>(array), i, out, utc)
+                }
+            }
+        }
+        DataType::Time32(TimeUnit::Second) => {
+            time_cell(primitive::<Time32SecondType>(array), i, out)
+        }
+        DataType::Time32(TimeUnit::Millisecond) => {
+            time_cell(primitive::<Time32MillisecondType>(array), i, out)
+        }
+        DataType::Time64(TimeUnit::Microsecond) => {
+            time_cell(primitive::<Time64MicrosecondType>(array), i, out)
+        }
+        DataType::Time64(TimeUnit::Nanosecond) => {
+            time_cell(primitive::<Time64NanosecondType>(array), i, out)
+        }
+        DataType::Decimal32(_, scale) => {
+            decimal_cell(primitive::<Decimal32Type>(array), i, out, *scale)
+        }
+        DataType::Decimal64(_, scale) => {
+            decimal_cell(primitive::<Decimal64Type>(array), i, out, *scale)
+        }
+        DataType::Decimal128(_, scale) => {
+            decimal_cell(primitive::<Decimal128Type>(array), i, out, *scale)
+        }
+        DataType::Decimal256(_, scale) => {
+            decimal_cell(primitive::<Decimal256Type>(array), i, out, *scale)
+        }
+        DataType::Dictionary(_, _) => {
+            let Some(dict) = array.as_any_dictionary_opt() else {
+                return false;
+            };
+            let values = dict.values();
+            return match dictionary_key(dict.keys(), i) {
+                Some(key) if !values.is_empty() => {
+                    write_cell(values.as_ref(), key.min(values.len() - 1), out)
+                }
+                _ => false,
+            };
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// Key `i` of a dictionary's keys as an index into its values, converted like
+/// `AnyDictionaryArray::normalized_keys` does (before it is clamped to the values).
+fn dictionary_key(keys: &dyn Array, i: usize) -> Option<usize> {
+    fn key<T: ArrowPrimitiveType>(keys: &dyn Array, i: usize) -> Option<usize> {
+        Some(keys.as_primitive_opt::<T>()?.value(i).as_usize())
+    }
+    match keys.data_type() {
+        DataType::Int8 => key::<Int8Type>(keys, i),
+        DataType::Int16 => key::<Int16Type>(keys, i),
+        DataType::Int32 => key::<Int32Type>(keys, i),
+        DataType::Int64 => key::<Int64Type>(keys, i),
+        DataType::UInt8 => key::<UInt8Type>(keys, i),
+        DataType::UInt16 => key::<UInt16Type>(keys, i),
+        DataType::UInt32 => key::<UInt32Type>(keys, i),
+        DataType::UInt64 => key::<UInt64Type>(keys, i),
+        _ => None,
+    }
 }
 
 /// Writes each non-null cell with `write`; nulls stay null.
@@ -200,9 +312,18 @@ where
     T::Native: Display,
 {
     let a = primitive::<T>(array);
-    each(array, out, |i, buf| {
-        let _ = write!(buf, "{}", a.value(i));
-    });
+    each(array, out, |i, buf| display_cell(a, i, buf));
+}
+
+fn boolean_cell(a: &BooleanArray, i: usize, buf: &mut Vec<u8>) {
+    buf.extend_from_slice(if a.value(i) { b"true" } else { b"false" });
+}
+
+fn display_cell<T: ArrowPrimitiveType>(a: &PrimitiveArray<T>, i: usize, buf: &mut Vec<u8>)
+where
+    T::Native: Display,
+{
+    let _ = write!(buf, "{}", a.value(i));
 }
 
 /// The value as a naive date-time, for the temporal types.
@@ -218,13 +339,18 @@ where
     T::Native: Into<i64> + Display,
 {
     let a = primitive::<T>(array);
-    each(array, out, |i, buf| match datetime(a, i) {
+    each(array, out, |i, buf| date_cell(a, i, buf));
+}
+
+fn date_cell<T: ArrowPrimitiveType>(a: &PrimitiveArray<T>, i: usize, buf: &mut Vec<u8>)
+where
+    T::Native: Into<i64> + Display,
+{
+    match datetime(a, i) {
         Some(dt) => write_date(buf, &dt),
         // Out of chrono's range: the raw number, which the date parser rejects.
-        None => {
-            let _ = write!(buf, "{}", a.value(i));
-        }
-    });
+        None => display_cell(a, i, buf),
+    }
 }
 
 fn timestamp<T: ArrowPrimitiveType>(array: &dyn Array, out: &mut TextColumn, utc: bool)
@@ -232,7 +358,18 @@ where
     T::Native: Into<i64> + Display,
 {
     let a = primitive::<T>(array);
-    each(array, out, |i, buf| match datetime(a, i) {
+    each(array, out, |i, buf| timestamp_cell(a, i, buf, utc));
+}
+
+fn timestamp_cell<T: ArrowPrimitiveType>(
+    a: &PrimitiveArray<T>,
+    i: usize,
+    buf: &mut Vec<u8>,
+    utc: bool,
+) where
+    T::Native: Into<i64> + Display,
+{
+    match datetime(a, i) {
         Some(dt) => {
             write_date(buf, &dt);
             buf.push(if utc { b'T' } else { b' ' });
@@ -241,10 +378,8 @@ where
                 buf.extend_from_slice(b"+00:00");
             }
         }
-        None => {
-            let _ = write!(buf, "{}", a.value(i));
-        }
-    });
+        None => display_cell(a, i, buf),
+    }
 }
 
 fn time<T: ArrowPrimitiveType>(array: &dyn Array, out: &mut TextColumn)
@@ -252,12 +387,17 @@ where
     T::Native: Into<i64> + Display,
 {
     let a = primitive::<T>(array);
-    each(array, out, |i, buf| match as_time::<T>(a.value(i).into()) {
+    each(array, out, |i, buf| time_cell(a, i, buf));
+}
+
+fn time_cell<T: ArrowPrimitiveType>(a: &PrimitiveArray<T>, i: usize, buf: &mut Vec<u8>)
+where
+    T::Native: Into<i64> + Display,
+{
+    match as_time::<T>(a.value(i).into()) {
         Some(t) => write_time(buf, &t),
-        None => {
-            let _ = write!(buf, "{}", a.value(i));
-        }
-    });
+        None => display_cell(a, i, buf),
+    }
 }
 
 fn write_date(buf: &mut Vec<u8>, dt: &NaiveDateTime) {
@@ -286,7 +426,18 @@ where
     T::Native: Display,
 {
     let a = primitive::<T>(array);
-    each(array, out, |i, buf| {
+    each(array, out, |i, buf| decimal_cell(a, i, buf, scale));
+}
+
+fn decimal_cell<T: ArrowPrimitiveType>(
+    a: &PrimitiveArray<T>,
+    i: usize,
+    buf: &mut Vec<u8>,
+    scale: i8,
+) where
+    T::Native: Display,
+{
+    {
         let start = buf.len();
         let _ = write!(buf, "{}", a.value(i));
         let digits_start = start + usize::from(buf.get(start) == Some(&b'-'));
@@ -305,7 +456,7 @@ where
                 buf.extend(std::iter::repeat_n(b'0', zeros));
             }
         }
-    });
+    }
 }
 
 #[cfg(test)]

@@ -12,9 +12,21 @@ use arrow_array::{
 
 use super::*;
 
+/// The text of each cell, checking that [`write_cell`] writes the same as [`fill`].
 fn texts(array: ArrayRef) -> Vec<Option<String>> {
     let mut col = TextColumn::default();
     fill(array.as_ref(), &mut col).unwrap();
+    let mut cell = b"junk".to_vec();
+    for i in 0..array.len() {
+        cell.truncate(4);
+        let written = write_cell(array.as_ref(), i, &mut cell);
+        assert_eq!(written, col.get(i).is_some(), "cell {i}");
+        assert_eq!(&cell[..4], b"junk");
+        assert_eq!(&cell[4..], col.get(i).unwrap_or_default(), "cell {i}");
+    }
+    cell.truncate(4);
+    assert!(!write_cell(array.as_ref(), array.len(), &mut cell));
+    assert_eq!(cell, b"junk");
     (0..array.len())
         .map(|i| col.get(i).map(|b| String::from_utf8(b.to_vec()).unwrap()))
         .collect()
@@ -130,6 +142,17 @@ fn dictionaries_decode_their_values() {
         texts(Arc::new(dict)),
         vec![Some("b".into()), None, Some("a".into()), Some("b".into())]
     );
+    // A null among the values, and a dictionary without values (every key null).
+    let keys = arrow_array::Int8Array::from(vec![Some(1), Some(0), None]);
+    let values = Arc::new(StringArray::from(vec![None, Some("x")]));
+    let with_null = DictionaryArray::new(keys, values);
+    assert_eq!(
+        texts(Arc::new(with_null)),
+        vec![Some("x".into()), None, None]
+    );
+    let keys = arrow_array::UInt16Array::from(vec![None, None]);
+    let empty = DictionaryArray::new(keys, Arc::new(StringArray::from(Vec::<&str>::new())));
+    assert_eq!(texts(Arc::new(empty)), vec![None, None]);
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Tests of [`ParquetSource`] on fixtures written with the Arrow Parquet writer.
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -232,5 +233,7 @@ fn primitives<T: arrow_array::ArrowPrimitiveType>(
         .collect()
 }
 
+mod chunks;
 mod errors;
+mod fixture;
 mod reading;
