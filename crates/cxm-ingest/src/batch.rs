@@ -44,7 +44,7 @@ pub struct RowRejection {
 }
 
 /// Writes the raw text of a batch's cells on demand (see [`Batch::with_raw_text`]).
-type RawText = dyn Fn(usize, usize, &mut Vec<u8>) -> bool + Send + Sync;
+pub(crate) type RawText = dyn Fn(usize, usize, &mut Vec<u8>) -> bool + Send + Sync;
 
 /// A [`RawText`] and, once [`Batch::raw_bytes`] asked for it, the text of every cell.
 struct OnDemandRaw {

@@ -3,7 +3,7 @@
 //! type, null values, date formats and time zone mean the same thing whatever the source,
 //! and an unreadable value is recorded the same way.
 
-use crate::batch::{Batch, CellError, RowRejection};
+use crate::batch::{Batch, CellError, RawText, RowRejection};
 use crate::columns::ColumnParser;
 use crate::fields::validate_fields;
 use crate::{FieldSpec, IngestError, NumberFormat, Zone};
@@ -18,6 +18,9 @@ pub struct BatchBuilder {
     /// Whether `String` cells are trimmed (numbers, dates, booleans and the
     /// null-value comparison always trim).
     trim: bool,
+    /// Whether the raw bytes of every cell are copied into the batch (else the caller
+    /// supplies them on demand, see [`BatchBuilder::finish_with_raw_text`]).
+    keep_raw: bool,
     batch: Batch,
     capacity: usize,
 }
@@ -49,6 +52,7 @@ impl BatchBuilder {
                 .map(|n| n.as_bytes().trim_ascii().to_vec())
                 .collect(),
             trim: true,
+            keep_raw: true,
             batch: Batch::new(fields.len(), capacity),
             capacity,
         })
@@ -91,7 +95,9 @@ impl BatchBuilder {
         self.batch.lines.push(line);
         for (field, parser) in self.parsers.iter_mut().enumerate() {
             let cell = cell(field);
-            self.batch.push_raw(cell.unwrap_or_default());
+            if self.keep_raw {
+                self.batch.push_raw(cell.unwrap_or_default());
+            }
             let Some(raw) = cell else {
                 parser.append_null();
                 continue;
@@ -131,6 +137,22 @@ impl BatchBuilder {
     /// Whether the current batch is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Stops copying the raw bytes of cells: the batches are then finished with
+    /// [`BatchBuilder::finish_with_raw_text`], whose function finds them when asked.
+    pub(crate) fn without_raw_copies(mut self) -> BatchBuilder {
+        self.keep_raw = false;
+        self
+    }
+
+    /// Takes the batch built so far (by a builder [`BatchBuilder::without_raw_copies`]),
+    /// its raw text written on demand by `text(row, field, out)`, and starts a new one.
+    pub(crate) fn finish_with_raw_text(&mut self, text: Box<RawText>) -> Batch {
+        let built = self.finish();
+        let mut batch = Batch::with_raw_text(built.columns, built.lines, built.cell_errors, text);
+        batch.rejected_rows = built.rejected_rows;
+        batch
     }
 
     /// Takes the batch built so far and starts a new one.

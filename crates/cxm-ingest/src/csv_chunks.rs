@@ -158,18 +158,38 @@ impl CsvChunks {
                 }
                 Ok(n) => filled += n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(source) => {
-                    return Err(IngestError::Io {
-                        path: self.shared.path.clone(),
-                        source,
-                    })
-                }
+                Err(source) => return Err(self.io_error(source)),
             }
         }
         let fresh = &buf[from..filled];
         self.hasher.update(fresh);
         self.bytes_read += fresh.len() as u64;
         Ok(filled - from)
+    }
+
+    /// Appends up to `want` bytes of the file to `buf` (fewer only at its end), hashing
+    /// them; reads into the vector's spare capacity without zeroing it first.
+    fn read_appending(&mut self, buf: &mut Vec<u8>, want: usize) -> Result<(), IngestError> {
+        let from = buf.len();
+        buf.reserve(want);
+        let read = (&mut self.file)
+            .take(want as u64)
+            .read_to_end(buf)
+            .map_err(|e| self.io_error(e))?;
+        if read < want {
+            self.eof = true;
+        }
+        let fresh = &buf[from..];
+        self.hasher.update(fresh);
+        self.bytes_read += fresh.len() as u64;
+        Ok(())
+    }
+
+    fn io_error(&self, source: std::io::Error) -> IngestError {
+        IngestError::Io {
+            path: self.shared.path.clone(),
+            source,
+        }
     }
 }
 
@@ -199,9 +219,7 @@ impl ChunkedSource for CsvChunks {
             self.carry.clear();
             let kept = buf.len();
             if !self.eof && kept < want {
-                buf.resize(want, 0);
-                let n = self.read_into(&mut buf, kept)?;
-                buf.truncate(kept + n);
+                self.read_appending(&mut buf, want - kept)?;
             }
             if buf.is_empty() && self.eof {
                 return Ok(None);
@@ -354,41 +372,57 @@ struct CsvChunk {
 
 impl Chunk for CsvChunk {
     fn parse(self: Box<Self>, sink: &mut dyn FnMut(Batch)) -> Result<ChunkSummary, IngestError> {
-        let shared = &*self.shared;
-        let mut builder = make_builder(&shared.path, &shared.fields, &shared.options)?;
+        let CsvChunk {
+            shared,
+            bytes,
+            offset,
+            at_eof,
+        } = *self;
+        let bytes = Arc::new(bytes);
+        let mut builder =
+            make_builder(&shared.path, &shared.fields, &shared.options)?.without_raw_copies();
         let batch_rows = shared.options.batch_rows.max(1);
         let mut cells = CellScratch::new(shared.sources.len());
+        let mut spans: Vec<(u32, u32)> = Vec::new();
         let mut records = 0u64;
-        let scanned = scan_chunk(&self.bytes, shared.delimiter, self.at_eof, &mut |record| {
-            records += 1;
-            add_record(
-                shared,
-                &self.bytes,
-                record,
-                records,
-                &mut builder,
-                &mut cells,
+        let mut finish = |builder: &mut BatchBuilder, spans: &mut Vec<(u32, u32)>| {
+            let text = RecordText {
+                shared: Arc::clone(&shared),
+                bytes: Arc::clone(&bytes),
+                spans: std::mem::take(spans),
+            };
+            sink(
+                builder.finish_with_raw_text(Box::new(move |row, field, out| {
+                    text.cell(row, field, out)
+                })),
             );
+        };
+        let scanned = scan_chunk(&bytes, shared.delimiter, at_eof, &mut |record| {
+            records += 1;
+            if add_record(&shared, &bytes, record, records, &mut builder, &mut cells) {
+                spans.push((record.start as u32, record.end as u32));
+            }
             if builder.len() >= batch_rows {
-                sink(builder.finish());
+                finish(&mut builder, &mut spans);
             }
         });
-        if let Ok(mut buffers) = shared.spare_buffers.lock() {
-            if buffers.len() < MAX_SPARE_BUFFERS {
-                buffers.push(self.bytes);
+        if scanned.is_ok() && !builder.is_empty() {
+            finish(&mut builder, &mut spans);
+        }
+        // The batches were processed and dropped already unless the engine keeps them.
+        if let Ok(bytes) = Arc::try_unwrap(bytes) {
+            if let Ok(mut buffers) = shared.spare_buffers.lock() {
+                if buffers.len() < MAX_SPARE_BUFFERS {
+                    buffers.push(bytes);
+                }
             }
         }
         match scanned {
-            Ok(summary) => {
-                if !builder.is_empty() {
-                    sink(builder.finish());
-                }
-                Ok(ChunkSummary {
-                    lines: summary.lines,
-                    records,
-                    rest: None,
-                })
-            }
+            Ok(summary) => Ok(ChunkSummary {
+                lines: summary.lines,
+                records,
+                rest: None,
+            }),
             Err(_) => {
                 let rest = CsvSource::open_rest(
                     &shared.path,
@@ -397,7 +431,7 @@ impl Chunk for CsvChunk {
                     shared.delimiter,
                     shared.header.clone(),
                     shared.sources.clone(),
-                    self.offset,
+                    offset,
                 )?;
                 Ok(ChunkSummary {
                     lines: 0,
@@ -406,6 +440,38 @@ impl Chunk for CsvChunk {
                 })
             }
         }
+    }
+}
+
+/// The raw text of the cells of one batch, found again in the chunk when asked for (a
+/// rejected value, a unique_key) instead of being copied for every cell.
+struct RecordText {
+    shared: Arc<Shared>,
+    bytes: Arc<Vec<u8>>,
+    /// The span in `bytes` of each accepted row of the batch.
+    spans: Vec<(u32, u32)>,
+}
+
+impl RecordText {
+    /// Writes the unescaped text of `field` in `row` to `out`; `false` when out of range.
+    fn cell(&self, row: usize, field: usize, out: &mut Vec<u8>) -> bool {
+        let (Some(&(start, end)), Some(&column)) =
+            (self.spans.get(row), self.shared.sources.get(field))
+        else {
+            return false;
+        };
+        let Some(record) = self.bytes.get(start as usize..end as usize) else {
+            return false;
+        };
+        let mut found = false;
+        let mut scratch = Vec::new();
+        let _ = scan_chunk(record, self.shared.delimiter, true, &mut |r| {
+            if let (false, Some(&(s, e))) = (found, r.fields.get(column)) {
+                out.extend_from_slice(field_text(&record[s as usize..e as usize], &mut scratch));
+                found = true;
+            }
+        });
+        found
     }
 }
 
@@ -425,7 +491,7 @@ impl CellScratch {
 }
 
 /// Files one scanned record into the batch: rejected when its field count is not the
-/// header's, else its mapped cells parsed.
+/// header's, else its mapped cells parsed (returns `true`).
 fn add_record(
     shared: &Shared,
     chunk: &[u8],
@@ -433,7 +499,7 @@ fn add_record(
     number: u64,
     builder: &mut BatchBuilder,
     cells: &mut CellScratch,
-) {
+) -> bool {
     let span = |(start, end): (u32, u32)| &chunk[start as usize..end as usize];
     if record.fields.len() != shared.header.len() {
         builder.reject_row(RowRejection {
@@ -447,7 +513,7 @@ fn add_record(
             ),
             raw: raw_record(record, chunk, shared.delimiter),
         });
-        return;
+        return false;
     }
     for (field, &column) in shared.sources.iter().enumerate() {
         let raw = span(record.fields[column]);
@@ -469,6 +535,7 @@ fn add_record(
             Some(span(record.fields[shared.sources[field]]))
         }
     });
+    true
 }
 
 /// The record's fields re-joined with the delimiter, at most [`MAX_RAW_CHARS`] characters

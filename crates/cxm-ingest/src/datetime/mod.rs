@@ -179,6 +179,11 @@ fn parse_offset(s: &[u8], mut pos: usize) -> Option<Option<i64>> {
 
 /// Fast path: `YYYY-MM-DD[(T|t| )HH:MM[:SS[.fff...]][Z|z|±hh[[:]mm]]]`.
 fn parse_iso(s: &[u8]) -> Option<Parts> {
+    if let Ok(exact) = <&[u8; 19]>::try_from(s) {
+        if let Some(parts) = parse_iso_seconds(exact) {
+            return Some(parts);
+        }
+    }
     if s.len() < 10 || s[4] != b'-' || s[7] != b'-' {
         return None;
     }
@@ -200,6 +205,37 @@ fn parse_iso(s: &[u8]) -> Option<Parts> {
     parts.micros = micros;
     parts.offset_secs = parse_offset(s, pos)?;
     Some(parts)
+}
+
+/// The most common timestamp of exports, `YYYY-MM-DDTHH:MM:SS` (or with `t` or a space),
+/// read in one pass; `None` sends anything else (or an invalid value, for the general
+/// parser to reject) down the general path, which gives the same result for this form.
+fn parse_iso_seconds(s: &[u8; 19]) -> Option<Parts> {
+    if s[4] != b'-' || s[7] != b'-' || !matches!(s[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    if s[13] != b':' || s[16] != b':' {
+        return None;
+    }
+    let mut digit_error = 0u8;
+    let mut number = |range: std::ops::Range<usize>| {
+        range.fold(0u32, |acc, i| {
+            let d = s[i].wrapping_sub(b'0');
+            digit_error |= u8::from(d > 9);
+            acc * 10 + u32::from(d)
+        })
+    };
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    let (hour, minute, second) = (number(11..13), number(14..16), number(17..19));
+    if digit_error != 0 || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    Some(Parts {
+        days: civil_days(year as i32, month, day)?,
+        secs: i64::from(hour * 3600 + minute * 60 + second),
+        micros: 0,
+        offset_secs: None,
+    })
 }
 
 /// The dotted European form `DD.MM.YYYY[ HH:MM[:SS[.fff...]]]`, without an

@@ -181,3 +181,48 @@ fn civil_days_match_chrono_for_every_day_and_reject_impossible_dates() {
     assert_eq!(civil_days(2025, 13, 1), None);
     assert_eq!(civil_days(2025, 4, 0), None);
 }
+
+#[test]
+fn the_seconds_fast_path_agrees_with_the_general_parser() {
+    let general = |s: &[u8]| {
+        // The general path: the same text with a redundant ".0" fraction.
+        let mut long = s.to_vec();
+        long.extend_from_slice(b".0");
+        parse_iso(&long).map(|p| (p.days, p.secs, p.micros, p.offset_secs))
+    };
+    for text in [
+        "2024-03-15T13:45:12",
+        "2024-03-15t13:45:12",
+        "2024-03-15 00:00:00",
+        "1970-01-01T00:00:00",
+        "2024-02-29T23:59:59",
+        "9999-12-31T23:59:59",
+    ] {
+        let fast = parse_iso_seconds(text.as_bytes().try_into().unwrap())
+            .map(|p| (p.days, p.secs, p.micros, p.offset_secs));
+        assert!(fast.is_some(), "{text}");
+        assert_eq!(fast, general(text.as_bytes()), "{text}");
+    }
+    for bad in [
+        "2025-02-29T10:00:00",
+        "2024-13-01T10:00:00",
+        "2024-03-15T24:00:00",
+        "2024-03-15T23:60:00",
+        "2024-03-15T23:59:60",
+        "2024-03-15X23:59:59",
+        "2024-03-1aT23:59:59",
+        "2024/03/15T23:59:59",
+        "2024-03-15T23-59-59",
+        "+024-03-15T23:59:59",
+    ] {
+        assert!(
+            parse_iso_seconds(bad.as_bytes().try_into().unwrap()).is_none(),
+            "{bad}"
+        );
+        assert_eq!(
+            parse_iso(bad.as_bytes()).is_none(),
+            general(bad.as_bytes()).is_none(),
+            "{bad}"
+        );
+    }
+}
