@@ -22,11 +22,13 @@ enum KeyValue {
 }
 
 /// Distinct values of one grouping key, numbered densely in order of first appearance.
-#[derive(Default)]
 struct Interner {
     /// Values of at most 7 bytes, packed with their length into one word: no string
     /// comparison, no pointer to follow (most grouping values are short codes and names).
     short_text: HashMap<u64, u32, FxBuildHasher>,
+    /// 64 recently used packed values and their ids (`u64::MAX` is never a packed value:
+    /// its length byte would be 255).
+    recent: Vec<(u64, u32)>,
     text: HashMap<Box<str>, u32, FxBuildHasher>,
     periods: HashMap<i64, u32, FxBuildHasher>,
     null_id: Option<u32>,
@@ -34,6 +36,20 @@ struct Interner {
     values: Vec<KeyValue>,
     /// The label of each id.
     labels: Vec<Option<String>>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner {
+            short_text: HashMap::default(),
+            recent: vec![(u64::MAX, 0); 64],
+            text: HashMap::default(),
+            periods: HashMap::default(),
+            null_id: None,
+            values: Vec::new(),
+            labels: Vec::new(),
+        }
+    }
 }
 
 impl Interner {
@@ -57,8 +73,18 @@ impl Interner {
 
     fn text(&mut self, value: &str) -> u32 {
         if let Some(packed) = pack_short(value.as_bytes()) {
-            if let Some(id) = self.short_text.get(&packed) {
-                return *id;
+            // A direct-mapped cache of recent short values in front of the map.
+            let slot = (packed.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize;
+            if let Some(&(cached, id)) = self.recent.get(slot) {
+                if cached == packed {
+                    return id;
+                }
+            }
+            if let Some(&id) = self.short_text.get(&packed) {
+                if let Some(entry) = self.recent.get_mut(slot) {
+                    *entry = (packed, id);
+                }
+                return id;
             }
             let id = self.add(KeyValue::Text(value.into()), Some(value.to_string()));
             self.short_text.insert(packed, id);
@@ -98,10 +124,12 @@ fn pack_short(bytes: &[u8]) -> Option<u64> {
     if bytes.len() > 7 {
         return None;
     }
-    let mut word = [0u8; 8];
-    word[..bytes.len()].copy_from_slice(bytes);
-    word[7] = bytes.len() as u8;
-    Some(u64::from_le_bytes(word))
+    // A shift per byte rather than a copy (a call to memcpy for a variable length).
+    let word = bytes
+        .iter()
+        .enumerate()
+        .fold(0u64, |acc, (i, &b)| acc | u64::from(b) << (8 * i));
+    Some(word | (bytes.len() as u64) << 56)
 }
 
 /// Group ids by key tuple: packed into a `u128` when there are at most four keys.
