@@ -109,9 +109,9 @@ impl ColumnParser {
                 .normalize(cell, &mut self.scratch)
                 .and_then(parse_number)
                 .map(|v| b.append_value(v)),
-            Builder::String(b) => std::str::from_utf8(cell)
+            Builder::String(b) => utf8_text(cell)
                 .map(|v| b.append_value(v))
-                .map_err(|_| CellErrorReason::InvalidUtf8),
+                .ok_or(CellErrorReason::InvalidUtf8),
             Builder::Boolean(b) => parse_boolean(cell).map(|v| b.append_value(v)),
             Builder::Date(b) => parse_date(cell, format)
                 .map(|v| b.append_value(v))
@@ -136,6 +136,17 @@ impl ColumnParser {
             Builder::Date(b) => Arc::new(b.finish()),
             Builder::Datetime(b) => Arc::new(b.finish()),
         }
+    }
+}
+
+/// The cell as text, `None` when it is not valid UTF-8. Most cells are ASCII, which is
+/// checked more cheaply than full UTF-8 validation.
+fn utf8_text(cell: &[u8]) -> Option<&str> {
+    if cell.is_ascii() {
+        // SAFETY: every ASCII byte sequence is valid UTF-8.
+        Some(unsafe { std::str::from_utf8_unchecked(cell) })
+    } else {
+        std::str::from_utf8(cell).ok()
     }
 }
 

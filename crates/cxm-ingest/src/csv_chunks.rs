@@ -14,9 +14,9 @@ use crate::builder::BatchBuilder;
 use crate::chunks::{Chunk, ChunkSummary, ChunkedSource, SourceDigest};
 use crate::fields::resolve_columns;
 use crate::hashing::hex;
-use crate::reader::{open_reader, CsvSource};
+use crate::reader::{join_fields, open_reader, CsvSource};
 use crate::scan::{field_text, scan_chunk, RecordRef};
-use crate::{Batch, CsvOptions, FieldSpec, IngestError, RecordSource, MAX_RAW_CHARS};
+use crate::{Batch, CsvOptions, FieldSpec, IngestError, RecordSource};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -538,28 +538,18 @@ fn add_record(
     true
 }
 
-/// The record's fields re-joined with the delimiter, at most [`MAX_RAW_CHARS`] characters
-/// of lossy UTF-8 (as the sequential reader shows a rejected record).
+/// The record's fields, unescaped, re-joined with the delimiter (as the sequential reader
+/// shows a rejected record).
 fn raw_record(record: &RecordRef<'_>, chunk: &[u8], delimiter: u8) -> String {
-    let mut raw = Vec::new();
-    let mut scratch = Vec::new();
-    for (i, &(start, end)) in record.fields.iter().enumerate() {
-        if i > 0 {
-            raw.push(delimiter);
-        }
-        raw.extend_from_slice(field_text(
-            &chunk[start as usize..end as usize],
-            &mut scratch,
-        ));
-        if raw.len() > MAX_RAW_CHARS * 4 {
-            break;
-        }
-    }
-    let mut raw = String::from_utf8_lossy(&raw).into_owned();
-    if let Some((cut, _)) = raw.char_indices().nth(MAX_RAW_CHARS) {
-        raw.truncate(cut);
-    }
-    raw
+    let fields: Vec<Vec<u8>> = record
+        .fields
+        .iter()
+        .map(|&(start, end)| {
+            let mut scratch = Vec::new();
+            field_text(&chunk[start as usize..end as usize], &mut scratch).to_vec()
+        })
+        .collect();
+    join_fields(fields.iter().map(Vec::as_slice), delimiter)
 }
 
 #[cfg(test)]

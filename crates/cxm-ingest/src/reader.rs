@@ -72,12 +72,7 @@ impl CsvSource {
             &opened.header,
             fields.iter().map(|f| f.column.as_str()),
         )?;
-        let schema = Arc::new(Schema::new(
-            fields
-                .iter()
-                .map(|f| Field::new(f.name.as_str(), f.ty.arrow_type(), true))
-                .collect::<Vec<_>>(),
-        ));
+        let schema = schema_of(&fields);
         Ok(CsvSource {
             path: path.to_path_buf(),
             fields,
@@ -130,12 +125,7 @@ impl CsvSource {
         let raw = HashingReader::new(file, 0).map_err(io_err)?;
         let text = TextReader::new(raw, encoding_rs::UTF_8, 1, delimiter);
         let reader = csv_reader(delimiter, text);
-        let schema = Arc::new(Schema::new(
-            fields
-                .iter()
-                .map(|f| Field::new(f.name.as_str(), f.ty.arrow_type(), true))
-                .collect::<Vec<_>>(),
-        ));
+        let schema = schema_of(&fields);
         Ok(CsvSource {
             path: path.to_path_buf(),
             fields,
@@ -285,21 +275,7 @@ impl CsvSource {
     /// The record re-joined with the delimiter, at most [`MAX_RAW_CHARS`]
     /// characters of lossy UTF-8.
     fn raw_record(&self) -> String {
-        let mut raw = Vec::new();
-        for (i, f) in self.record.iter().enumerate() {
-            if i > 0 {
-                raw.push(self.delimiter);
-            }
-            raw.extend_from_slice(f);
-            if raw.len() > MAX_RAW_CHARS * 4 {
-                break;
-            }
-        }
-        let mut raw = String::from_utf8_lossy(&raw).into_owned();
-        if let Some((cut, _)) = raw.char_indices().nth(MAX_RAW_CHARS) {
-            raw.truncate(cut);
-        }
-        raw
+        join_fields(self.record.iter(), self.delimiter)
     }
 
     /// Reads the rest of the file (so the hash covers all of it) and returns
@@ -322,6 +298,36 @@ impl CsvSource {
             sha256,
         })
     }
+}
+
+/// The Arrow schema of batches of `fields`: one nullable column per field.
+fn schema_of(fields: &[FieldSpec]) -> SchemaRef {
+    Arc::new(Schema::new(
+        fields
+            .iter()
+            .map(|f| Field::new(f.name.as_str(), f.ty.arrow_type(), true))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// A rejected record's fields re-joined with the delimiter, at most [`MAX_RAW_CHARS`]
+/// characters of lossy UTF-8 (how every CSV reader shows a rejected record).
+pub(crate) fn join_fields<'f>(fields: impl Iterator<Item = &'f [u8]>, delimiter: u8) -> String {
+    let mut raw = Vec::new();
+    for (i, f) in fields.enumerate() {
+        if i > 0 {
+            raw.push(delimiter);
+        }
+        raw.extend_from_slice(f);
+        if raw.len() > MAX_RAW_CHARS * 4 {
+            break;
+        }
+    }
+    let mut raw = String::from_utf8_lossy(&raw).into_owned();
+    if let Some((cut, _)) = raw.char_indices().nth(MAX_RAW_CHARS) {
+        raw.truncate(cut);
+    }
+    raw
 }
 
 /// True if the record just read runs to the end of the file inside a quoted

@@ -386,18 +386,25 @@ unsafe extern "C" fn update<M: Metric>(
         if inst.states.len() < num_groups {
             inst.states.resize_with(num_groups, Default::default);
         }
-        let required: Vec<usize> = M::INPUTS
+        // Required inputs that can hold nulls (a column without a validity bitmap has none).
+        let required: Vec<&ColumnView> = M::INPUTS
             .iter()
-            .enumerate()
-            .filter(|(_, i)| i.required)
-            .map(|(k, _)| k)
+            .zip(&columns)
+            .filter(|(input, _)| input.required)
+            .filter_map(|(_, column)| column.as_ref())
+            .filter(|column| column.has_nulls())
             .collect();
+        if let Some(bad) = groups.and_then(|g| g.iter().find(|&&g| g as usize >= num_groups)) {
+            return Err(fail(format!(
+                "group id {bad} out of range (num_groups {num_groups})"
+            )));
+        }
         'rows: for row in 0..rows {
             if status[row] != 0 {
                 continue;
             }
-            for &k in &required {
-                if columns[k].as_ref().is_some_and(|c| c.is_null(row)) {
+            for column in &required {
+                if column.is_null(row) {
                     status[row] = cxm_abi::ROW_EMPTY;
                     continue 'rows;
                 }

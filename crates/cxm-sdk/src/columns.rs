@@ -87,6 +87,11 @@ impl ColumnView {
         unsafe { (*self.validity.add(bit / 8) >> (bit % 8)) & 1 == 1 }
     }
 
+    /// Whether the column can hold nulls at all (it has a validity bitmap).
+    pub(crate) fn has_nulls(&self) -> bool {
+        !self.validity.is_null()
+    }
+
     /// Whether the value at `row` is null.
     pub(crate) fn is_null(&self, row: usize) -> bool {
         !self.is_valid(row)
