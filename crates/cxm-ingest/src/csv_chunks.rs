@@ -119,8 +119,13 @@ impl CsvChunks {
             .get(bom as usize..(data_start as usize).min(head.len()))
             .unwrap_or_default();
         let first_line = 1 + count_line_breaks(header_bytes);
-        file.seek(SeekFrom::Start(0)).map_err(io_err)?;
-        let mut chunks = CsvChunks {
+        // The bytes before the data are hashed, not parsed; reading resumes after them.
+        let before_data = head.get(..data_start as usize).unwrap_or(&head);
+        let mut hasher = Sha256::new();
+        hasher.update(before_data);
+        let bytes_read = before_data.len() as u64;
+        file.seek(SeekFrom::Start(bytes_read)).map_err(io_err)?;
+        Ok(Some(CsvChunks {
             shared: Arc::new(Shared {
                 path: path.to_path_buf(),
                 fields: fields.to_vec(),
@@ -131,40 +136,15 @@ impl CsvChunks {
                 spare_buffers: Mutex::new(Vec::new()),
             }),
             file,
-            hasher: Sha256::new(),
-            bytes_read: 0,
+            hasher,
+            bytes_read,
             total_bytes: opened.total_bytes,
             first_line,
             carry: Vec::new(),
-            carry_offset: data_start,
+            carry_offset: bytes_read,
             chunk_bytes: chunk_bytes.max(1),
             eof: false,
-        };
-        // The bytes before the data are hashed, not parsed.
-        let mut skipped = vec![0u8; data_start as usize];
-        chunks.read_into(&mut skipped, 0)?;
-        Ok(Some(chunks))
-    }
-
-    /// Fills `buf[from..]` from the file (fewer bytes only at its end), hashing what it
-    /// reads; returns the number of bytes read.
-    fn read_into(&mut self, buf: &mut [u8], from: usize) -> Result<usize, IngestError> {
-        let mut filled = from;
-        while filled < buf.len() {
-            match self.file.read(&mut buf[filled..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    break;
-                }
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(source) => return Err(self.io_error(source)),
-            }
-        }
-        let fresh = &buf[from..filled];
-        self.hasher.update(fresh);
-        self.bytes_read += fresh.len() as u64;
-        Ok(filled - from)
+        }))
     }
 
     /// Appends up to `want` bytes of the file to `buf` (fewer only at its end), hashing
@@ -270,9 +250,10 @@ impl ChunkedSource for CsvChunks {
     }
 
     fn finish(mut self: Box<Self>) -> Result<SourceDigest, IngestError> {
-        let mut buf = vec![0u8; 1 << 16];
+        let mut buf = Vec::new();
         while !self.eof {
-            self.read_into(&mut buf, 0)?;
+            buf.clear();
+            self.read_appending(&mut buf, 1 << 16)?;
         }
         Ok(SourceDigest {
             bytes: self.bytes_read,
