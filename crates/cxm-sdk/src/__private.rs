@@ -386,47 +386,86 @@ unsafe extern "C" fn update<M: Metric>(
         if inst.states.len() < num_groups {
             inst.states.resize_with(num_groups, Default::default);
         }
-        // Required inputs that can hold nulls (a column without a validity bitmap has none).
-        let required: Vec<&ColumnView> = M::INPUTS
-            .iter()
-            .zip(&columns)
-            .filter(|(input, _)| input.required)
-            .filter_map(|(_, column)| column.as_ref())
-            .filter(|column| column.has_nulls())
-            .collect();
-        if let Some(bad) = groups.and_then(|g| g.iter().find(|&&g| g as usize >= num_groups)) {
-            return Err(fail(format!(
-                "group id {bad} out of range (num_groups {num_groups})"
-            )));
+        // Rows with an empty required input are rejected here, a column at a time. `update`
+        // never sees those rows, so the column's view drops its bitmap and reads skip it.
+        for (input, column) in M::INPUTS.iter().zip(columns.iter_mut()) {
+            if let (true, Some(column)) = (input.required, column.as_mut()) {
+                mark_empty(column, status);
+                column.forget_nulls();
+            }
         }
-        'rows: for row in 0..rows {
-            if status[row] != 0 {
+        // One monomorphised row loop per shape of batch, so the per-row work is only the
+        // metric's own: no per-row test of whether groups or weights were given.
+        let fold = RowFold {
+            metric: &inst.metric,
+            columns: &columns,
+            status,
+        };
+        // Group ids are checked against `num_groups` as rows are folded (a bad id is a host
+        // bug and fails the batch).
+        let states = &mut inst.states[..num_groups];
+        match (groups, weights) {
+            (Some(g), Some(w)) => fold.run(states, |r| g[r] as usize, |r| w[r]),
+            (Some(g), None) => fold.run(states, |r| g[r] as usize, |_| 1.0),
+            (None, Some(w)) => fold.run(states, |_| 0, |r| w[r]),
+            (None, None) => fold.run(states, |_| 0, |_| 1.0),
+        }
+    })
+}
+
+/// Marks rows whose `required` input is null as `ROW_EMPTY`; rows already rejected keep
+/// their reason.
+fn mark_empty(required: &ColumnView, status: &mut [u8]) {
+    required.for_each_null(status.len(), |row| {
+        if status[row] == cxm_abi::ROW_USED {
+            status[row] = cxm_abi::ROW_EMPTY;
+        }
+    });
+}
+
+/// The rows of one batch, folded into per-group states by one metric.
+struct RowFold<'a, M: Metric> {
+    metric: &'a M,
+    columns: &'a [Option<ColumnView>],
+    status: &'a mut [u8],
+}
+
+impl<M: Metric> RowFold<'_, M> {
+    /// Calls [`Metric::update`] for every row still unrejected, with its group's state and
+    /// weight, and records the outcome in the row status; fails on a group id outside
+    /// `states`.
+    #[inline(always)]
+    fn run(
+        self,
+        states: &mut [M::State],
+        group_of: impl Fn(usize) -> usize,
+        weight_of: impl Fn(usize) -> f64,
+    ) -> Result<(), Failure> {
+        for (row, code) in self.status.iter_mut().enumerate() {
+            if *code != cxm_abi::ROW_USED {
                 continue;
             }
-            for column in &required {
-                if column.is_null(row) {
-                    status[row] = cxm_abi::ROW_EMPTY;
-                    continue 'rows;
-                }
-            }
-            let group = groups.map_or(0, |g| g[row] as usize);
-            let Some(state) = inst.states.get_mut(group) else {
-                return Err(fail(format!(
-                    "group id {group} out of range (num_groups {num_groups})"
-                )));
+            let group = group_of(row);
+            let Some(state) = states.get_mut(group) else {
+                return Err((
+                    CxmStatus::Failed,
+                    format!(
+                        "group id {group} out of range (num_groups {})",
+                        states.len()
+                    ),
+                ));
             };
             let r = Row {
-                columns: &columns,
+                columns: self.columns,
                 index: row,
-                weight: weights.map_or(1.0, |w| w[row]),
+                weight: weight_of(row),
             };
-            status[row] = match inst.metric.update(state, &r) {
-                Ok(()) => cxm_abi::ROW_USED,
-                Err(reason) => reject_code::<M>(reason)?,
-            };
+            if let Err(reason) = self.metric.update(state, &r) {
+                *code = reject_code::<M>(reason)?;
+            }
         }
         Ok(())
-    })
+    }
 }
 
 unsafe extern "C" fn merge<M: Metric>(

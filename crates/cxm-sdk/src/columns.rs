@@ -78,6 +78,7 @@ impl ColumnView {
         })
     }
 
+    #[inline]
     fn is_valid(&self, row: usize) -> bool {
         if self.validity.is_null() {
             return true;
@@ -87,16 +88,43 @@ impl ColumnView {
         unsafe { (*self.validity.add(bit / 8) >> (bit % 8)) & 1 == 1 }
     }
 
-    /// Whether the column can hold nulls at all (it has a validity bitmap).
-    pub(crate) fn has_nulls(&self) -> bool {
-        !self.validity.is_null()
+    /// Drops the validity bitmap, for a column whose null rows are never read: every value
+    /// then reads as present.
+    pub(crate) fn forget_nulls(&mut self) {
+        self.validity = std::ptr::null();
+    }
+
+    /// Calls `on_null` with every null row below `rows`, skipping whole bytes of the
+    /// validity bitmap that hold no null.
+    pub(crate) fn for_each_null(&self, rows: usize, mut on_null: impl FnMut(usize)) {
+        if self.validity.is_null() {
+            return;
+        }
+        let mut row = 0;
+        while row < rows {
+            let bit = self.offset + row;
+            if bit.is_multiple_of(8) && row + 8 <= rows {
+                // SAFETY: the bitmap covers offset + length bits, and bits bit..bit + 8 are
+                // below offset + rows.
+                if unsafe { *self.validity.add(bit / 8) } == u8::MAX {
+                    row += 8;
+                    continue;
+                }
+            }
+            if self.is_null(row) {
+                on_null(row);
+            }
+            row += 1;
+        }
     }
 
     /// Whether the value at `row` is null.
+    #[inline]
     pub(crate) fn is_null(&self, row: usize) -> bool {
         !self.is_valid(row)
     }
 
+    #[inline]
     fn read<T: Copy>(&self, row: usize) -> T {
         // SAFETY: `values` holds offset + length elements of T (checked kind and length in
         // `new`); read_unaligned makes no alignment assumption.
@@ -107,11 +135,19 @@ impl ColumnView {
         }
     }
 
+    #[inline]
     fn expect_kind(&self, wanted: InputType, accessor: &str) {
         if self.kind != wanted {
-            panic!("input is {:?} but was read with {accessor}()", self.kind);
+            kind_mismatch(self.kind, accessor);
         }
     }
+}
+
+/// The panic of an accessor that does not match the input's declared type (a plugin bug).
+#[cold]
+#[inline(never)]
+fn kind_mismatch(kind: InputType, accessor: &str) -> ! {
+    panic!("input is {kind:?} but was read with {accessor}()");
 }
 
 /// One row of a batch, as [`crate::Metric::update`] sees it. Inputs are addressed by their
@@ -124,16 +160,19 @@ pub struct Row<'a> {
 
 impl<'a> Row<'a> {
     /// The row's weight (multiplicity); 1 unless the dataset declares a weight field.
+    #[inline]
     pub fn weight(&self) -> f64 {
         self.weight
     }
 
+    #[inline]
     fn column(&self, input: usize) -> Option<&ColumnView> {
         let column = self.columns.get(input)?.as_ref()?;
         column.is_valid(self.index).then_some(column)
     }
 
     /// An [`InputType::Integer`] input.
+    #[inline]
     pub fn int(&self, input: usize) -> Option<i64> {
         let c = self.column(input)?;
         c.expect_kind(InputType::Integer, "int");
@@ -141,6 +180,7 @@ impl<'a> Row<'a> {
     }
 
     /// An [`InputType::Number`] input.
+    #[inline]
     pub fn number(&self, input: usize) -> Option<f64> {
         let c = self.column(input)?;
         c.expect_kind(InputType::Number, "number");
@@ -148,6 +188,7 @@ impl<'a> Row<'a> {
     }
 
     /// An [`InputType::Date`] input, as days since 1970-01-01.
+    #[inline]
     pub fn date(&self, input: usize) -> Option<i32> {
         let c = self.column(input)?;
         c.expect_kind(InputType::Date, "date");
@@ -155,6 +196,7 @@ impl<'a> Row<'a> {
     }
 
     /// An [`InputType::Timestamp`] input, as microseconds since the Unix epoch (UTC).
+    #[inline]
     pub fn timestamp(&self, input: usize) -> Option<i64> {
         let c = self.column(input)?;
         c.expect_kind(InputType::Timestamp, "timestamp");
@@ -162,6 +204,7 @@ impl<'a> Row<'a> {
     }
 
     /// An [`InputType::Boolean`] input.
+    #[inline]
     pub fn boolean(&self, input: usize) -> Option<bool> {
         let c = self.column(input)?;
         c.expect_kind(InputType::Boolean, "boolean");
@@ -171,6 +214,7 @@ impl<'a> Row<'a> {
     }
 
     /// An [`InputType::Text`] input.
+    #[inline]
     pub fn text(&self, input: usize) -> Option<&'a str> {
         let c = *self.column(input)?;
         c.expect_kind(InputType::Text, "text");
@@ -184,5 +228,53 @@ impl<'a> Row<'a> {
         let bytes =
             unsafe { std::slice::from_raw_parts(c.data.add(start), end.saturating_sub(start)) };
         std::str::from_utf8(bytes).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `for_each_null` skips whole bitmap bytes only where that is exact: for every array
+    /// offset, parent offset and row count, it reports exactly the rows `is_null` reports.
+    #[test]
+    fn for_each_null_matches_the_bitmap_at_every_offset() {
+        // 40 values; nulls at a scattered set of positions, including whole clean bytes.
+        let valid = |i: usize| !matches!(i, 3 | 9 | 10 | 17 | 31 | 32 | 38);
+        let mut bitmap = [0u8; 5];
+        for i in (0..40).filter(|&i| valid(i)) {
+            bitmap[i / 8] |= 1 << (i % 8);
+        }
+        let values = [0i64; 40];
+        let mut buffers = [bitmap.as_ptr() as *const c_void, values.as_ptr().cast()];
+        for array_offset in 0..10usize {
+            let length = 40 - array_offset;
+            let array = ArrowArray {
+                length: length as i64,
+                null_count: 1,
+                offset: array_offset as i64,
+                n_buffers: 2,
+                n_children: 0,
+                buffers: buffers.as_mut_ptr(),
+                children: std::ptr::null_mut(),
+                dictionary: std::ptr::null_mut(),
+                release: None,
+                private_data: std::ptr::null_mut(),
+            };
+            for parent_offset in 0..3 {
+                for rows in 0..=(length - parent_offset) {
+                    // SAFETY: `array` and its buffers live for this loop body.
+                    let view =
+                        unsafe { ColumnView::new(&array, InputType::Integer, parent_offset, rows) }
+                            .expect("valid view");
+                    let mut seen = Vec::new();
+                    view.for_each_null(rows, |row| seen.push(row));
+                    let expected: Vec<usize> = (0..rows)
+                        .filter(|&row| !valid(array_offset + parent_offset + row))
+                        .collect();
+                    assert_eq!(seen, expected, "offsets {array_offset}+{parent_offset}");
+                }
+            }
+        }
     }
 }

@@ -111,6 +111,7 @@ impl Metric for Count {
         Count::new(params, inputs.is_mapped(VALUE))
     }
 
+    #[inline]
     fn update(&self, count: &mut f64, row: &Row<'_>) -> Result<(), Reject> {
         let value = if self.value_mapped {
             row.text(VALUE)

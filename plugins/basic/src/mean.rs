@@ -192,6 +192,7 @@ impl Metric for Mean {
         Mean::new(params)
     }
 
+    #[inline]
     fn update(&self, state: &mut MeanState, row: &Row<'_>) -> Result<(), Reject> {
         self.tally(state, row.number(VALUE), row.weight())
     }

@@ -214,6 +214,7 @@ impl Metric for Percentile {
         Percentile::new(params)
     }
 
+    #[inline]
     fn update(&self, state: &mut PercentileState, row: &Row<'_>) -> Result<(), Reject> {
         self.tally(state, row.number(VALUE), row.weight())
     }

@@ -117,6 +117,7 @@ impl Metric for Sum {
         Sum::new(params)
     }
 
+    #[inline]
     fn update(&self, state: &mut SumState, row: &Row<'_>) -> Result<(), Reject> {
         self.tally(state, row.number(VALUE), row.weight())
     }

@@ -185,6 +185,7 @@ impl Ces {
     }
 
     /// Folds one answer with its weight into `state` (what `update` does with a row).
+    #[inline]
     pub fn tally(
         &self,
         state: &mut CesState,
@@ -292,6 +293,7 @@ impl Metric for Ces {
         Ces::new(params)
     }
 
+    #[inline]
     fn update(&self, state: &mut CesState, row: &Row<'_>) -> Result<(), Reject> {
         self.tally(state, row.int(SCORE), row.weight())
     }

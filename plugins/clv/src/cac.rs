@@ -238,6 +238,7 @@ macro_rules! cac_metric {
                 $ty::new(params)
             }
 
+            #[inline]
             fn update(&self, state: &mut CacState, row: &Row<'_>) -> Result<(), Reject> {
                 state.tally(row.number(SPEND), row.number(ACQUIRED), row.weight())
             }

@@ -279,6 +279,7 @@ impl Metric for Clv {
         Clv::new(params)
     }
 
+    #[inline]
     fn update(&self, state: &mut ClvState, row: &Row<'_>) -> Result<(), Reject> {
         self.tally(
             state,

@@ -237,6 +237,7 @@ impl Metric for Composite {
         Composite::new(params, inputs.extra(), inputs.is_mapped(SNAPSHOT))
     }
 
+    #[inline]
     fn update(&self, state: &mut CompositeState, row: &Row<'_>) -> Result<(), Reject> {
         let snapshot = if self.snapshot_mapped {
             Some(row.date(SNAPSHOT).ok_or(Reject::Empty)?)

@@ -121,6 +121,7 @@ impl Csat {
     }
 
     /// Folds one answer with its weight into `state` (what `update` does with a row).
+    #[inline]
     pub fn tally(
         &self,
         state: &mut CsatState,
@@ -240,6 +241,7 @@ impl Metric for Csat {
         Csat::new(params)
     }
 
+    #[inline]
     fn update(&self, state: &mut CsatState, row: &Row<'_>) -> Result<(), Reject> {
         self.tally(state, row.int(SCORE), row.weight())
     }

@@ -211,6 +211,7 @@ impl Metric for Csi {
         Csi::new(params, inputs.is_mapped(IMPORTANCE))
     }
 
+    #[inline]
     fn update(&self, state: &mut CsiState, row: &Row<'_>) -> Result<(), Reject> {
         self.tally(
             state,

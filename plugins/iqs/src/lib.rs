@@ -212,6 +212,7 @@ impl Metric for Iqs {
         Iqs::new(params)
     }
 
+    #[inline]
     fn update(&self, state: &mut IqsState, row: &Row<'_>) -> Result<(), Reject> {
         self.tally(
             state,

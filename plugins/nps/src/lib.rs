@@ -94,6 +94,7 @@ impl Nps {
     }
 
     /// The group of a score, or `OutOfScale` outside 0-10.
+    #[inline]
     pub fn classify(&self, score: i64) -> Result<Group, Reject> {
         let within = |[lo, hi]: [i64; 2]| (lo..=hi).contains(&score);
         if !(SCALE[0]..=SCALE[1]).contains(&score) {
@@ -111,6 +112,7 @@ impl Nps {
     }
 
     /// Folds one answer with its weight into `state` (what `update` does with a row).
+    #[inline]
     pub fn tally(
         &self,
         state: &mut NpsState,
@@ -235,6 +237,7 @@ impl Metric for Nps {
         Nps::new(params)
     }
 
+    #[inline]
     fn update(&self, state: &mut NpsState, row: &Row<'_>) -> Result<(), Reject> {
         self.tally(state, row.int(SCORE), row.weight())
     }

@@ -84,6 +84,7 @@ impl Metric for ConversionRate {
         ConversionRate::new(params)
     }
 
+    #[inline]
     fn update(&self, state: &mut Proportion, row: &Row<'_>) -> Result<(), Reject> {
         self.tally(state, row.boolean(CONVERTED), row.weight())
     }

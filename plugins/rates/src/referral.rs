@@ -185,6 +185,7 @@ impl Metric for ReferralRate {
         ReferralRate::new(params, inputs.is_mapped(REFERRED), inputs.is_mapped(SOURCE))
     }
 
+    #[inline]
     fn update(&self, state: &mut Proportion, row: &Row<'_>) -> Result<(), Reject> {
         self.tally(state, row.boolean(REFERRED), row.text(SOURCE), row.weight())
     }

@@ -203,6 +203,7 @@ impl Metric for ReviewResponseRate {
         ReviewResponseRate::new(params, inputs.is_mapped(ANSWERED))
     }
 
+    #[inline]
     fn update(&self, state: &mut ReviewState, row: &Row<'_>) -> Result<(), Reject> {
         self.tally(
             state,

@@ -142,6 +142,7 @@ macro_rules! period_metric {
                 Core::new(params).map($ty)
             }
 
+            #[inline]
             fn update(&self, state: &mut RetentionState, row: &Row<'_>) -> Result<(), Reject> {
                 self.0
                     .tally(state, row.date(START), row.date(END), row.weight())

@@ -270,6 +270,7 @@ impl Metric for AverageResponseTime {
         AverageResponseTime::new(params)
     }
 
+    #[inline]
     fn update(&self, state: &mut Conversations, row: &Row<'_>) -> Result<(), Reject> {
         self.tally(
             state,

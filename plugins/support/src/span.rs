@@ -175,6 +175,7 @@ impl<K: SpanKind> Metric for Span<K> {
         Span::new(params, inputs.is_mapped(END))
     }
 
+    #[inline]
     fn update(&self, state: &mut Durations, row: &Row<'_>) -> Result<(), Reject> {
         self.tally(
             state,

@@ -219,6 +219,7 @@ impl Metric for WaitTime {
         )
     }
 
+    #[inline]
     fn update(&self, state: &mut Durations, row: &Row<'_>) -> Result<(), Reject> {
         match self.form {
             WaitForm::Number(_) => self.tally_number(state, row.number(WAIT), row.weight()),

@@ -295,6 +295,7 @@ impl Metric for Share {
         Share::new(params, inputs.is_mapped(TEXT), inputs.is_mapped(NUMBER))
     }
 
+    #[inline]
     fn update(&self, state: &mut ShareState, row: &Row<'_>) -> Result<(), Reject> {
         let cell = match self.kind {
             Kind::Text => Cell::Text(row.text(TEXT)),
