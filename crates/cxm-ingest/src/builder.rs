@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 pub struct BatchBuilder {
     path: PathBuf,
     parsers: Vec<ColumnParser>,
-    null_values: Vec<Vec<u8>>,
+    null_values: NullValues,
     /// Whether `String` cells are trimmed (numbers, dates, booleans and the
     /// null-value comparison always trim).
     trim: bool,
@@ -47,10 +47,7 @@ impl BatchBuilder {
         Ok(BatchBuilder {
             path: path.to_path_buf(),
             parsers,
-            null_values: null_values
-                .iter()
-                .map(|n| n.as_bytes().trim_ascii().to_vec())
-                .collect(),
+            null_values: NullValues::new(null_values),
             trim: true,
             keep_raw: true,
             batch: Batch::new(fields.len(), capacity),
@@ -103,7 +100,7 @@ impl BatchBuilder {
                 continue;
             };
             let trimmed = raw.trim_ascii();
-            if self.null_values.iter().any(|n| n.as_slice() == trimmed) {
+            if self.null_values.contains(trimmed) {
                 parser.append_null();
                 continue;
             }
@@ -164,9 +161,53 @@ impl BatchBuilder {
     }
 }
 
+/// The cell texts that mean empty, trimmed, with the set of their lengths so that most
+/// cells are ruled out without a comparison.
+#[derive(Debug)]
+struct NullValues {
+    texts: Vec<Vec<u8>>,
+    /// Bit `k` is set when some text has `k` bytes (bit 63: 63 bytes or more).
+    lengths: u64,
+}
+
+impl NullValues {
+    fn new(texts: &[String]) -> NullValues {
+        let texts: Vec<Vec<u8>> = texts
+            .iter()
+            .map(|n| n.as_bytes().trim_ascii().to_vec())
+            .collect();
+        let lengths = texts.iter().fold(0, |bits, t| bits | Self::length_bit(t));
+        NullValues { texts, lengths }
+    }
+
+    fn length_bit(text: &[u8]) -> u64 {
+        1 << text.len().min(63)
+    }
+
+    /// Whether the trimmed `cell` is one of the texts.
+    #[inline]
+    fn contains(&self, cell: &[u8]) -> bool {
+        self.lengths & Self::length_bit(cell) != 0 && self.texts.iter().any(|n| n == cell)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn null_values_match_whole_trimmed_texts_of_any_length() {
+        let long = "n".repeat(70);
+        let nulls = NullValues::new(&["".into(), " NA ".into(), long.clone()]);
+        assert!(nulls.contains(b""));
+        assert!(nulls.contains(b"NA"));
+        assert!(nulls.contains(long.as_bytes()));
+        assert!(!nulls.contains(b"N"));
+        assert!(!nulls.contains(b"NB"));
+        assert!(!nulls.contains("n".repeat(64).as_bytes()));
+        assert!(!nulls.contains("n".repeat(71).as_bytes()));
+        assert!(!NullValues::new(&[]).contains(b""));
+    }
     use crate::{CellErrorReason, FieldType};
     use arrow_array::cast::AsArray;
     use arrow_array::types::{Float64Type, Int64Type};

@@ -128,6 +128,12 @@ const MAX_EXACT_F64_INT: f64 = 9_007_199_254_740_992.0;
 /// number (or one out of `i64` range) is `NotAnInteger`; anything else is
 /// `NotANumber`.
 pub(crate) fn parse_integer(s: &[u8]) -> Result<i64, CellErrorReason> {
+    // Fast path: up to 18 plain digits cannot overflow an i64.
+    if (1..=18).contains(&s.len()) && s.iter().all(u8::is_ascii_digit) {
+        return Ok(s
+            .iter()
+            .fold(0i64, |acc, &b| acc * 10 + i64::from(b - b'0')));
+    }
     let (negative, digits) = match s.first() {
         Some(b'+') => (false, &s[1..]),
         Some(b'-') => (true, &s[1..]),
@@ -243,6 +249,17 @@ mod tests {
         assert_eq!(parse_integer(b"+-5"), Err(NotANumber));
         assert_eq!(parse_integer(b"."), Err(NotANumber));
         assert_eq!(parse_integer(b"\xff\xfe"), Err(NotANumber));
+        // Around the 18-digit fast path.
+        assert_eq!(parse_integer(b"007"), Ok(7));
+        assert_eq!(
+            parse_integer(b"999999999999999999"),
+            Ok(999_999_999_999_999_999)
+        );
+        assert_eq!(
+            parse_integer(b"1000000000000000000"),
+            Ok(1_000_000_000_000_000_000)
+        );
+        assert_eq!(parse_integer(b"99999999999999999999"), Err(NotAnInteger));
     }
 
     #[test]
