@@ -96,6 +96,7 @@ impl ColumnParser {
     /// Parses a non-null cell (trimmed, except for `String` columns read
     /// without trimming) and appends it. On failure a
     /// null is appended and the reason returned.
+    #[inline]
     pub(crate) fn append(&mut self, cell: &[u8]) -> Result<(), CellErrorReason> {
         let format = self.format.as_ref();
         let result = match &mut self.builder {
