@@ -246,6 +246,18 @@ impl<M: Metric> Harness<M> {
         weights: Option<&[f64]>,
         groups: Option<&[u32]>,
     ) -> Result<Vec<String>, String> {
+        let num_groups = groups.and_then(|g| g.iter().max()).map_or(1, |m| m + 1);
+        self.update_declaring_groups(columns, weights, groups, num_groups)
+    }
+
+    /// [`Harness::update`] with the batch's `num_groups` given, as a host might get it wrong.
+    pub(crate) fn update_declaring_groups(
+        &mut self,
+        columns: &[Column],
+        weights: Option<&[f64]>,
+        groups: Option<&[u32]>,
+        num_groups: u32,
+    ) -> Result<Vec<String>, String> {
         let rows = columns.first().map_or(0, Column::len);
         let mut owned: Vec<Box<OwnedColumn>> = columns.iter().map(owned_column).collect();
         let mut child_ptrs: Vec<*mut ArrowArray> = owned
@@ -266,7 +278,6 @@ impl<M: Metric> Harness<M> {
             private_data: std::ptr::null_mut(),
         };
         let mut status = vec![0u8; rows];
-        let num_groups = groups.and_then(|g| g.iter().max()).map_or(1, |m| m + 1);
         let batch = CxmBatch {
             struct_size: std::mem::size_of::<CxmBatch>(),
             num_rows: rows,

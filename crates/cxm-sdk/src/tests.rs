@@ -104,6 +104,19 @@ fn weights_groups_and_merge_maps() {
 }
 
 #[test]
+fn a_group_id_beyond_num_groups_fails_the_batch() {
+    let x = ints(&[Some(1), Some(2), Some(3)]);
+    let mut h = Harness::<Sum>::bind("{}", &[("x", x.clone())]).expect("bind");
+    let err = h
+        .update_declaring_groups(&[x], None, Some(&[0, 1, 2]), 2)
+        .expect_err("group 2 of 2");
+    assert!(
+        err.contains("group id 2 out of range (num_groups 2)"),
+        "{err}"
+    );
+}
+
+#[test]
 fn host_rejected_rows_are_skipped() {
     // The host pre-sets a non-zero status; the harness starts from zero, so this checks
     // the complement: every row gets a status written.
