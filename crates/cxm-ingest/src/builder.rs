@@ -194,20 +194,6 @@ impl NullValues {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn null_values_match_whole_trimmed_texts_of_any_length() {
-        let long = "n".repeat(70);
-        let nulls = NullValues::new(&["".into(), " NA ".into(), long.clone()]);
-        assert!(nulls.contains(b""));
-        assert!(nulls.contains(b"NA"));
-        assert!(nulls.contains(long.as_bytes()));
-        assert!(!nulls.contains(b"N"));
-        assert!(!nulls.contains(b"NB"));
-        assert!(!nulls.contains("n".repeat(64).as_bytes()));
-        assert!(!nulls.contains("n".repeat(71).as_bytes()));
-        assert!(!NullValues::new(&[]).contains(b""));
-    }
     use crate::{CellErrorReason, FieldType};
     use arrow_array::cast::AsArray;
     use arrow_array::types::{Float64Type, Int64Type};
@@ -292,5 +278,19 @@ mod tests {
             err.to_string(),
             "x.csv: thousands separator ',' is also the decimal mark"
         );
+    }
+
+    #[test]
+    fn null_values_match_whole_trimmed_texts_of_any_length() {
+        let long = "n".repeat(70);
+        let nulls = NullValues::new(&["".into(), " NA ".into(), long.clone()]);
+        assert!(nulls.contains(b""));
+        assert!(nulls.contains(b"NA"));
+        assert!(nulls.contains(long.as_bytes()));
+        assert!(!nulls.contains(b"N"));
+        assert!(!nulls.contains(b"NB"));
+        assert!(!nulls.contains("n".repeat(64).as_bytes()));
+        assert!(!nulls.contains("n".repeat(71).as_bytes()));
+        assert!(!NullValues::new(&[]).contains(b""));
     }
 }
