@@ -47,19 +47,26 @@ Examples:
   cxm run config/clients/demo.toml --format json > demo.json
   cxm run config/clients/demo.toml --out out/demo
 
-With --out DIR, cxm writes results.json, results.csv, rejected.csv (every rejected row or
-value with its line, field, original value and reason) and manifest.json (cxm version,
-config and input hashes, plugin libraries and ABI). The files appear only when the run
-succeeds: a failed run leaves DIR as it was.")]
+With --out DIR, cxm writes the client report (report.html: one self-contained file that
+opens offline in any browser; report.xlsx: a summary sheet and one sheet per metric),
+results.json, results.csv, rejected.csv (every rejected row or value with its line, field,
+original value and reason) and manifest.json (cxm version, config and input hashes, plugin
+libraries and ABI). The files appear only when the run succeeds: a failed run leaves DIR as
+it was. The report's language is `[report] language = \"en\"` or `\"ru\"` in the config.")]
     Run {
         /// The client config (TOML).
         config: PathBuf,
         /// Output format on stdout.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
-        /// Also write results, rejected rows and a manifest into this directory.
+        /// Also write the client report (report.html, report.xlsx), results, rejected rows
+        /// and a manifest into this directory.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Also print the HTML report to DIR/report.pdf (A4) with an installed Chromium or
+        /// Google Chrome (found on PATH, or named by CXM_CHROMIUM).
+        #[arg(long, requires = "out")]
+        pdf: bool,
         /// Worker threads for parsing and computing (default: one per core, at most 8).
         /// Results are identical whatever the number: chunks are merged in file order.
         /// Memory grows with it (about 5 MB per thread on CSV).
@@ -99,6 +106,19 @@ succeeds: a failed run leaves DIR as it was.")]
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
+    /// Render the client report again from a saved results.json, without the data or the
+    /// plugins (e.g. last quarter's run, or the same run in another language).
+    #[command(after_help = REPORT_EXAMPLES)]
+    Report {
+        /// A results.json written by `cxm run --out DIR`.
+        results: PathBuf,
+        /// Output file: .html, .xlsx or .pdf (default: the HTML report on stdout).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Language of the report (default: the one the run was configured with).
+        #[arg(long, value_enum)]
+        language: Option<Language>,
+    },
     /// How many responses a survey needs for a target margin of error.
     #[command(long_about = PLAN_SAMPLE_ABOUT, after_help = PLAN_SAMPLE_EXAMPLES)]
     PlanSample(PlanSampleArgs),
@@ -131,6 +151,26 @@ units for ces and mean. Without an expectation nps, csat and proportion plan for
 case (the largest variance), so the count is enough whatever the true value. ces and mean
 need --sd: take it from a previous run (the square root of basis.variance in
 `cxm run CONFIG --format json`) or from a pilot survey.";
+
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  cxm report out/demo/results.json -o demo.html
+  cxm report out/demo/results.json -o demo.ru.html --language ru
+  cxm report out/demo/results.json -o demo.xlsx
+  cxm report out/demo/results.json -o demo.pdf        (needs Chromium or Google Chrome)
+
+The manifest.json beside results.json, when present, goes into the report's appendix. The
+HTML file has no script and loads nothing from the network: it opens from a mail attachment
+or a USB stick, and prints to a clean A4 PDF from any browser.";
+
+/// Report languages.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    /// English.
+    En,
+    /// Russian.
+    Ru,
+}
 
 /// Options of `cxm plan-sample`.
 #[derive(Args, Debug)]

@@ -20,8 +20,23 @@ impl std::fmt::Display for MetricsFailed {
 
 impl std::error::Error for MetricsFailed {}
 
+/// A command line that cannot be carried out as given (exit code 2, like clap's own).
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
 /// The exit code for an error.
 pub fn code_of(error: &anyhow::Error) -> i32 {
+    if error.downcast_ref::<Usage>().is_some() {
+        return 2;
+    }
     if error.downcast_ref::<MetricsFailed>().is_some() {
         return 5;
     }

@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod deliverables;
 mod exit;
 mod outdir;
 mod progress;

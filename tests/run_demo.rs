@@ -215,9 +215,9 @@ fn demo_table_and_csv_formats() {
     let csv_text = stdout(&o);
     assert!(
         csv_text.starts_with(
-            "metric,plugin,region,period,value,unit,n,ci_low,ci_high,ci_level,ci_method,warnings,details,\
+            "metric,plugin,region,period,value,unit,n,ci_low,ci_high,ci_level,ci_method,warnings,\
              previous_period,delta,p_value,p_adjusted,significant,benchmark,benchmark_value,benchmark_delta,\
-             benchmark_p_value,benchmark_significant\n"
+             benchmark_p_value,benchmark_significant,details.promoters,"
         ),
         "{csv_text}"
     );

@@ -4,8 +4,11 @@
 mod inspect;
 mod plan_sample;
 mod plugins;
+mod report;
 mod run;
 mod validate;
+
+pub(crate) use run::write_file;
 
 use crate::cli::{Cli, Command};
 use cxm_engine::RunOptions;
@@ -17,6 +20,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
             config,
             format,
             out,
+            pdf,
             threads,
             batch_rows,
             chunk_bytes,
@@ -24,12 +28,18 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
             &config,
             format,
             out.as_deref(),
+            pdf,
             RunOptions {
                 batch_rows,
                 threads: threads.map(usize::from),
                 chunk_bytes,
             },
         ),
+        Command::Report {
+            results,
+            output,
+            language,
+        } => report::report(&results, output.as_deref(), language),
         Command::Validate { config } => validate::validate(&config),
         Command::Inspect { file, rows, format } => inspect::inspect(&file, rows, format),
         Command::Plugins { config, format } => plugins::plugins(config.as_deref(), format),

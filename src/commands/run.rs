@@ -7,7 +7,8 @@ use crate::outdir::Staging;
 use crate::progress::ProgressLine;
 use anyhow::Context;
 use cxm_engine::{Plan, RunOptions};
-use cxm_report::{RejectionWriter, RunReport, TableOptions};
+use cxm_report::{Rejection, RejectionWriter, RunReport, TableOptions, REJECTION_EXAMPLES};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::Path;
@@ -17,9 +18,14 @@ pub fn run(
     config: &Path,
     format: Format,
     out: Option<&Path>,
+    pdf: bool,
     options: RunOptions,
 ) -> anyhow::Result<i32> {
     let client = cxm_config::load_client(config)?;
+    let pdf = match pdf {
+        true => Some(crate::deliverables::find_chromium()?),
+        false => None,
+    };
     let mut plan = cxm_engine::build_plan(client)?;
     let staging = out.map(Staging::new).transpose()?;
     let mut rejections = match &staging {
@@ -31,17 +37,23 @@ pub fn run(
         None => None,
     };
     let mut progress = ProgressLine::new();
+    let mut examples = RejectionExamples::default();
     let report = cxm_engine::run(
         &mut plan,
         &options,
-        &mut |r| match rejections.as_mut() {
-            Some(w) => w.write(r).map_err(std::io::Error::other),
-            None => Ok(()),
+        &mut |r| {
+            examples.offer(r);
+            match rejections.as_mut() {
+                Some(w) => w.write(r).map_err(std::io::Error::other),
+                None => Ok(()),
+            }
         },
         &mut |p| progress.update(p),
     );
     progress.finish();
     let mut report = report?;
+    report.rejection_examples = examples.into_vec();
+    report.settings.generated_at = Some(crate::deliverables::run_timestamp());
     cxm_analysis::analyse(&mut report, &plan.config);
 
     let mut stdout = std::io::stdout().lock();
@@ -83,8 +95,9 @@ pub fn run(
         write_file(&staging, "results.csv", |w| {
             Ok(cxm_report::render_csv(&report, w)?)
         })?;
+        let manifest = manifest(config, &plan, &report)?;
         write_file(&staging, "manifest.json", |w| {
-            serde_json::to_writer_pretty(&mut *w, &manifest(config, &plan, &report)?)?;
+            serde_json::to_writer_pretty(&mut *w, &manifest)?;
             Ok(writeln!(w)?)
         })?;
         let mut files: Vec<String> = [
@@ -95,6 +108,11 @@ pub fn run(
         ]
         .map(String::from)
         .to_vec();
+        for name in
+            crate::deliverables::write_reports(&staging, &report, Some(&manifest), pdf.as_deref())?
+        {
+            files.push(name);
+        }
         for (metric, table) in cxm_report::result_tables(&report) {
             let name = format!("{metric}.{table}.csv");
             write_file(&staging, &name, |w| {
@@ -129,7 +147,30 @@ fn render(
     Ok(())
 }
 
-fn write_file(
+/// The first [`REJECTION_EXAMPLES`] rejections of each dataset, scope and reason, in the
+/// order they were found (file order).
+#[derive(Default)]
+struct RejectionExamples {
+    seen: HashMap<(String, String, String), usize>,
+    kept: Vec<Rejection>,
+}
+
+impl RejectionExamples {
+    fn offer(&mut self, r: &Rejection) {
+        let key = (r.dataset.clone(), r.scope.clone(), r.reason.clone());
+        let count = self.seen.entry(key).or_insert(0);
+        if *count < REJECTION_EXAMPLES {
+            *count += 1;
+            self.kept.push(r.clone());
+        }
+    }
+
+    fn into_vec(self) -> Vec<Rejection> {
+        self.kept
+    }
+}
+
+pub(crate) fn write_file(
     staging: &Staging,
     name: &str,
     body: impl FnOnce(&mut BufWriter<File>) -> anyhow::Result<()>,

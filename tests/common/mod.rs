@@ -10,10 +10,11 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The `cxm` binary under test.
+/// The `cxm` binary under test, with a fixed run date (`SOURCE_DATE_EPOCH`, 2026-01-01) so
+/// that two runs of the same input give the same bytes.
 pub fn cxm() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cxm"));
-    c.current_dir(repo());
+    c.current_dir(repo()).env("SOURCE_DATE_EPOCH", "1767225600");
     c
 }
 

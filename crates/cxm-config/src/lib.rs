@@ -19,5 +19,5 @@ pub use source::{
 };
 pub use validate::{
     load_client, ClientConfig, DatasetConfig, FieldConfig, Grain, MetricConfig, PeriodConfig,
-    ReportConfig, FIELD_TYPES,
+    ReportConfig, FIELD_TYPES, REPORT_LANGUAGES,
 };

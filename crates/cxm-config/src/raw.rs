@@ -189,6 +189,8 @@ pub(crate) struct RawReport {
     pub min_n: Option<Spanned<f64>>,
     #[serde(default)]
     pub suppress_below_min_n: Option<bool>,
+    #[serde(default)]
+    pub language: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Debug)]

@@ -127,6 +127,8 @@ pub struct ReportConfig {
     pub alpha: f64,
     /// Adjustment of p-values when many tests are made at once.
     pub adjustment: Adjustment,
+    /// Language of the HTML and Excel reports: `en` or `ru`.
+    pub language: String,
 }
 
 /// Period grouping.
@@ -213,6 +215,7 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
         fiscal_year_start: 1,
         alpha: 0.05,
         adjustment: Adjustment::None,
+        language: "en".to_string(),
     };
     let (mut default_min_n, mut default_suppress) = (None, false);
     let defaults = match raw.report {
@@ -252,6 +255,18 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
             }
             if let Some(m) = r.min_n {
                 default_min_n = Some(check_min_n(&ctx, &m)?);
+            }
+            if let Some(lang) = r.language {
+                if !REPORT_LANGUAGES.contains(&lang.get_ref().as_str()) {
+                    return Err(ctx.err(
+                        lang.span(),
+                        format!(
+                            "unknown report language \"{}\" (use \"en\" or \"ru\")",
+                            lang.get_ref()
+                        ),
+                    ));
+                }
+                report.language = lang.get_ref().clone();
             }
             default_suppress = r.suppress_below_min_n.unwrap_or(false);
             let period = r.period.map(|p| parse_period(&ctx, p)).transpose()?;
@@ -476,6 +491,9 @@ fn check_grouping(
         grouping.period.as_ref().map(|(p, _)| p.clone()),
     ))
 }
+
+/// Languages the HTML and Excel reports are written in.
+pub const REPORT_LANGUAGES: &[&str] = &["en", "ru"];
 
 fn check_min_n(ctx: &Ctx<'_>, m: &toml::Spanned<f64>) -> Result<f64, ConfigError> {
     if *m.get_ref() >= 1.0 && m.get_ref().is_finite() {

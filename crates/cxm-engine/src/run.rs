@@ -9,8 +9,8 @@ use crate::merge::DatasetTotals;
 use crate::pipeline::{run_chunks, PipelineOptions};
 use crate::plan::{DatasetPlan, MetricPlan, Plan};
 use cxm_report::{
-    DatasetSummary, Grouping, MetricSummary, PeriodSpec, Rejection, ResultRow, RunReport,
-    REPORT_SCHEMA,
+    DatasetSummary, Grouping, MetricSummary, PeriodSpec, Rejection, ReportSettings, ResultRow,
+    RunReport, REPORT_SCHEMA,
 };
 
 /// Options of a run.
@@ -55,6 +55,17 @@ pub fn run(
         metrics: Vec::new(),
         results: Vec::new(),
         analysis: None,
+        settings: ReportSettings {
+            language: config.report.language.clone(),
+            timezone: config
+                .report
+                .timezone
+                .as_ref()
+                .map_or_else(|| "UTC".to_string(), |(tz, _)| tz.clone()),
+            fiscal_year_start: config.report.fiscal_year_start,
+            generated_at: None,
+        },
+        rejection_examples: Vec::new(),
     };
     for dataset in &mut plan.datasets {
         run_dataset(dataset, options, on_reject, on_progress, &mut report)?;
@@ -180,6 +191,10 @@ fn run_dataset(
         }
         report.metrics.push(MetricSummary {
             metric: plan.config.id.clone(),
+            label: plan.config.label.clone(),
+            description: plan.def.description.clone(),
+            min_n: plan.config.min_n,
+            suppress_below_min_n: plan.config.suppress_below_min_n,
             plugin: plan.def.name.clone(),
             library: format!("{} {}", plan.library.name, plan.library.version),
             dataset: name.clone(),

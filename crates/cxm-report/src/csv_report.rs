@@ -1,14 +1,17 @@
 //! All results of a run as one CSV table.
 //!
 //! Columns: `metric,plugin,<one per grouping dimension>,period (when the grouping has a
-//! period),value,unit,n,ci_low,ci_high,ci_level,ci_method,warnings,details`, then the
-//! trend (`previous_period,delta,p_value,p_adjusted,significant`) and benchmark comparison
-//! (`benchmark,benchmark_value,benchmark_delta,benchmark_p_value,benchmark_significant`). A key that a
-//! row is not grouped by (the overall row, roll-ups) reads `(all)`; a missing group value is
-//! an empty cell; numbers use Rust's shortest round-tripping
-//! float formatting; warnings are joined with `;`; details are compact JSON.
+//! period),value,unit,n,ci_low,ci_high,ci_level,ci_method,warnings`, then the trend
+//! (`previous_period,delta,p_value,p_adjusted,significant`) and benchmark comparison
+//! (`benchmark,benchmark_value,benchmark_delta,benchmark_p_value,benchmark_significant`),
+//! then one `details.<key>` column per detail of any result (see [`crate::flatten`]; last,
+//! so the fixed columns keep their positions whatever the plugins report). A key that a row
+//! is not grouped by (the overall row, roll-ups) reads `(all)`; a missing group value or
+//! detail is an empty cell; numbers use Rust's shortest round-tripping float formatting;
+//! warnings are joined with `;`.
 
 use crate::error::RenderError;
+use crate::flatten::{detail_cells, flatten_details, DetailCell};
 use crate::format::{group_cells, group_columns, GroupCell};
 use crate::model::RunReport;
 use std::io::Write;
@@ -19,6 +22,7 @@ const ALL: &str = "(all)";
 /// Writes the results of `report` as CSV (header included, even when there are no results).
 pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), RenderError> {
     let mut writer = csv::Writer::from_writer(&mut *out);
+    let detail_columns = flatten_details(report);
     let mut header: Vec<&str> = vec!["metric", "plugin"];
     header.extend(group_columns(&report.grouping));
     header.extend([
@@ -30,7 +34,6 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
         "ci_level",
         "ci_method",
         "warnings",
-        "details",
         "previous_period",
         "delta",
         "p_value",
@@ -42,6 +45,7 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
         "benchmark_p_value",
         "benchmark_significant",
     ]);
+    header.extend(detail_columns.iter().map(String::as_str));
     writer.write_record(&header)?;
 
     for row in &report.results {
@@ -69,7 +73,6 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
             None => record.extend(std::iter::repeat_n(String::new(), 4)),
         }
         record.push(r.warnings.join(";"));
-        record.push(serde_json::to_string(&r.details)?);
         let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
         let flag = |x: Option<bool>| x.map(|v| v.to_string()).unwrap_or_default();
         match &row.trend {
@@ -92,6 +95,11 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
             ]),
             None => record.extend(std::iter::repeat_n(String::new(), 5)),
         }
+        record.extend(
+            detail_cells(&detail_columns, &r.details)
+                .iter()
+                .map(|cell| cell.as_ref().map(DetailCell::to_text).unwrap_or_default()),
+        );
         writer.write_record(&record)?;
     }
     writer.flush()?;

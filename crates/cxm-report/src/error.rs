@@ -12,4 +12,15 @@ pub enum RenderError {
     /// JSON serialisation failed.
     #[error("cannot write JSON output: {0}")]
     Json(#[from] serde_json::Error),
+    /// A saved report could not be read (line and column inside the JSON).
+    #[error("not a cxm results.json: {0}")]
+    Parse(serde_json::Error),
+    /// A saved report has another layout version.
+    #[error("results.json has schema \"{found}\"; this cxm reads \"{expected}\"")]
+    Schema {
+        /// The schema the file declares.
+        found: String,
+        /// The schema this version reads.
+        expected: &'static str,
+    },
 }

@@ -7,12 +7,13 @@
 
 use crate::error::RenderError;
 use crate::model::{
-    AnalysisSettings, BenchmarkComparison, DatasetSummary, Grouping, MetricSummary, ResultRow,
-    RunReport, Trend,
+    AnalysisSettings, BenchmarkComparison, DatasetSummary, Grouping, MetricSummary, Rejection,
+    ReportSettings, ResultRow, RunReport, Trend, REPORT_SCHEMA,
 };
+use cxm_result::MetricResult;
 use cxm_result::{Interval, Table, TestBasis};
 use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::io::Write;
 
@@ -28,6 +29,8 @@ pub fn render_json(report: &RunReport, out: &mut impl Write) -> Result<(), Rende
         metrics: &report.metrics,
         results: report.results.iter().map(JsonResult::from).collect(),
         analysis: report.analysis.as_ref(),
+        settings: &report.settings,
+        rejection_examples: &report.rejection_examples,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")?;
@@ -46,6 +49,8 @@ struct JsonReport<'a> {
     metrics: &'a [MetricSummary],
     results: Vec<JsonResult<'a>>,
     analysis: Option<&'a AnalysisSettings>,
+    settings: &'a ReportSettings,
+    rejection_examples: &'a [Rejection],
 }
 
 #[derive(Serialize)]
@@ -116,5 +121,119 @@ fn whole_or_float<S: Serializer>(x: &f64, serializer: S) -> Result<S::Ok, S::Err
         serializer.serialize_i64(x as i64)
     } else {
         serializer.serialize_f64(x)
+    }
+}
+
+/// Reads a report written by [`render_json`] (a saved `results.json`) back into the model,
+/// so the HTML and Excel reports can be rendered again without the data or the plugins.
+/// Reports written before a field existed read with that field's default.
+pub fn parse_json(bytes: &[u8]) -> Result<RunReport, RenderError> {
+    let doc: JsonReportIn = serde_json::from_slice(bytes).map_err(RenderError::Parse)?;
+    if doc.schema != REPORT_SCHEMA {
+        return Err(RenderError::Schema {
+            found: doc.schema,
+            expected: REPORT_SCHEMA,
+        });
+    }
+    Ok(RunReport {
+        schema: doc.schema,
+        client: doc.client,
+        config: doc.config,
+        cxm_version: doc.cxm_version,
+        grouping: doc.grouping,
+        datasets: doc.datasets,
+        metrics: doc.metrics,
+        results: doc.results.into_iter().map(ResultRow::from).collect(),
+        analysis: doc.analysis,
+        settings: doc.settings,
+        rejection_examples: doc.rejection_examples,
+    })
+}
+
+/// The owned mirror of [`JsonReport`], for reading.
+#[derive(Deserialize)]
+struct JsonReportIn {
+    schema: String,
+    client: String,
+    #[serde(default)]
+    config: String,
+    #[serde(default)]
+    cxm_version: String,
+    #[serde(default)]
+    grouping: Grouping,
+    #[serde(default)]
+    datasets: Vec<DatasetSummary>,
+    #[serde(default)]
+    metrics: Vec<MetricSummary>,
+    #[serde(default)]
+    results: Vec<JsonResultIn>,
+    #[serde(default)]
+    analysis: Option<AnalysisSettings>,
+    #[serde(default)]
+    settings: ReportSettings,
+    #[serde(default)]
+    rejection_examples: Vec<Rejection>,
+}
+
+/// The owned mirror of [`JsonResult`], for reading (`band` is a copy of `details.band`).
+#[derive(Deserialize)]
+struct JsonResultIn {
+    metric: String,
+    plugin: String,
+    #[serde(default)]
+    group: Map<String, Value>,
+    #[serde(default)]
+    value: Option<f64>,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    n: Option<f64>,
+    #[serde(default)]
+    ci: Option<Interval>,
+    #[serde(default)]
+    details: Map<String, Value>,
+    #[serde(default)]
+    warnings: Vec<String>,
+    #[serde(default)]
+    trend: Option<Trend>,
+    #[serde(default)]
+    benchmark: Option<BenchmarkComparison>,
+    #[serde(default)]
+    basis: Option<TestBasis>,
+    #[serde(default)]
+    tables: Vec<Table>,
+}
+
+impl From<JsonResultIn> for ResultRow {
+    fn from(r: JsonResultIn) -> Self {
+        let group = r
+            .group
+            .into_iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Value::Null => None,
+                    Value::String(s) => Some(s),
+                    other => Some(other.to_string()),
+                };
+                (k, v)
+            })
+            .collect();
+        ResultRow {
+            metric: r.metric,
+            plugin: r.plugin,
+            group,
+            result: MetricResult {
+                value: r.value,
+                unit: r.unit,
+                n: r.n.unwrap_or(f64::NAN),
+                ci: r.ci,
+                details: r.details,
+                warnings: r.warnings,
+                tables: r.tables,
+                basis: r.basis,
+            },
+            trend: r.trend,
+            benchmark: r.benchmark,
+        }
     }
 }

@@ -5,7 +5,8 @@
 //! [`RenderError`] on failure:
 //!
 //! - [`render_json`]: the machine-readable report (layout versioned by [`REPORT_SCHEMA`]);
-//! - [`render_csv`]: all results as one CSV table;
+//! - [`render_csv`]: all results as one CSV table, details flattened into `details.<key>`
+//!   columns by [`flatten_details`] / [`flatten_result_details`] (shared with the workbook);
 //! - [`render_table`]: the terminal report a consultant reads;
 //! - [`RejectionWriter`]: the streaming `rejected.csv` writer;
 //! - [`render_plugins`] / [`render_plugins_json`]: the `cxm plugins` listing.
@@ -14,8 +15,10 @@ pub mod model;
 
 mod csv_report;
 mod error;
+pub mod flatten;
 mod format;
 mod json;
+mod lang;
 mod plugins;
 mod rejections;
 mod table;
@@ -23,7 +26,12 @@ mod table;
 pub use csv_report::{render_csv, render_result_table_csv, result_tables};
 pub use cxm_result::{Interval, MetricResult, Table};
 pub use error::RenderError;
-pub use json::render_json;
+pub use flatten::{
+    detail_cells, detail_columns, flatten_details, flatten_result_details, DetailCell,
+    DETAILS_PREFIX,
+};
+pub use json::{parse_json, render_json};
+pub use lang::Lang;
 pub use model::*;
 pub use plugins::{
     render_plugins, render_plugins_json, InputInfo, MetricInfo, ParamInfo, PluginInfo,

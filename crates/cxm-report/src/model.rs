@@ -2,14 +2,14 @@
 //! every result. The engine fills it; the renderers only read it.
 
 use cxm_result::MetricResult;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Version of the JSON report layout; bumped on any incompatible change.
 pub const REPORT_SCHEMA: &str = "cxm.report/1";
 
 /// Everything one run produced.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
 pub struct RunReport {
     /// Always [`REPORT_SCHEMA`].
     pub schema: String,
@@ -29,10 +29,44 @@ pub struct RunReport {
     pub results: Vec<ResultRow>,
     /// Significance settings, once the analysis has run.
     pub analysis: Option<AnalysisSettings>,
+    /// Language, time zone and date of the run, for the rendered reports.
+    pub settings: ReportSettings,
+    /// The first few rejected rows or values per dataset, scope and reason, exactly as in
+    /// `rejected.csv` (for the report's appendix).
+    pub rejection_examples: Vec<Rejection>,
+}
+
+/// How many examples of each rejection reason a report keeps (per dataset and scope).
+pub const REJECTION_EXAMPLES: usize = 3;
+
+/// Settings of a run that the rendered reports need.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(default)]
+pub struct ReportSettings {
+    /// Language of the HTML and Excel reports (`en` or `ru`).
+    pub language: String,
+    /// Time zone periods were assigned in (IANA name; `UTC` by default).
+    pub timezone: String,
+    /// First month of the fiscal year (1 = calendar year).
+    pub fiscal_year_start: u32,
+    /// When the run finished, RFC 3339 in UTC (`SOURCE_DATE_EPOCH` fixes it, for
+    /// reproducible reports).
+    pub generated_at: Option<String>,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        ReportSettings {
+            language: "en".to_string(),
+            timezone: "UTC".to_string(),
+            fiscal_year_start: 1,
+            generated_at: None,
+        }
+    }
 }
 
 /// The grouping of results.
-#[derive(Serialize, Debug, Clone, PartialEq, Default)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
 pub struct Grouping {
     /// Dimension fields, in config order.
     pub dimensions: Vec<String>,
@@ -41,7 +75,7 @@ pub struct Grouping {
 }
 
 /// How rows are assigned to periods.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct PeriodSpec {
     /// The date or datetime field.
     pub field: String,
@@ -50,7 +84,7 @@ pub struct PeriodSpec {
 }
 
 /// Row accounting of one dataset: `rows_read = rows_accepted + rows_rejected`.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct DatasetSummary {
     /// Dataset name in the config.
     pub name: String,
@@ -75,10 +109,23 @@ pub struct DatasetSummary {
 
 /// Row accounting and status of one metric: `rows_used + Σ rows_rejected + rows_filtered =
 /// rows_accepted` of its dataset.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
 pub struct MetricSummary {
     /// Metric id in the config.
     pub metric: String,
+    /// Display label from the config (the id when none is given).
+    #[serde(default)]
+    pub label: String,
+    /// The plugin's one-sentence description of the metric.
+    #[serde(default)]
+    pub description: String,
+    /// Results with `n` below this carry `low_sample` (from the config; `None`: the
+    /// plugin's own rule).
+    #[serde(default)]
+    pub min_n: Option<f64>,
+    /// Whether values below `min_n` are withheld.
+    #[serde(default)]
+    pub suppress_below_min_n: bool,
     /// Metric name inside its plugin library.
     pub plugin: String,
     /// The library's name and version (`cxm-plugin-nps 0.1.0`).
@@ -100,7 +147,7 @@ pub struct MetricSummary {
 }
 
 /// One metric's result for one group.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct ResultRow {
     /// Metric id in the config.
     pub metric: String,
@@ -118,7 +165,7 @@ pub struct ResultRow {
 }
 
 /// Change from the previous period, with a two-sided significance test.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Trend {
     /// Label of the period compared with (the closest earlier one with data).
     pub previous_period: String,
@@ -140,7 +187,7 @@ pub struct Trend {
 
 /// A result against a published benchmark, with a one-sided test in the direction of the
 /// difference.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct BenchmarkComparison {
     /// Benchmark id.
     pub id: String,
@@ -163,7 +210,7 @@ pub struct BenchmarkComparison {
 }
 
 /// Settings of the significance tests in a report.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct AnalysisSettings {
     /// Significance level.
     pub alpha: f64,
@@ -176,7 +223,7 @@ pub struct AnalysisSettings {
 }
 
 /// One rejected row or value, as written to `rejected.csv`.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Rejection {
     /// Dataset name.
     pub dataset: String,

@@ -89,6 +89,7 @@ fn report() -> RunReport {
                 filter: None,
                 error: None,
                 grouping: test_grouping(),
+                ..Default::default()
             },
             MetricSummary {
                 metric: "csat".into(),
@@ -101,6 +102,7 @@ fn report() -> RunReport {
                 filter: None,
                 error: Some("plugin panicked in update".into()),
                 grouping: test_grouping(),
+                ..Default::default()
             },
         ],
         results: vec![
@@ -130,6 +132,7 @@ fn report() -> RunReport {
             },
         ],
         analysis: None,
+        ..Default::default()
     }
 }
 
@@ -237,22 +240,24 @@ fn csv_header_and_rows() {
     assert_eq!(
         lines[0],
         "metric,plugin,region,channel,period,value,unit,n,ci_low,ci_high,ci_level,ci_method,\
-         warnings,details,previous_period,delta,p_value,p_adjusted,significant,benchmark,\
-         benchmark_value,benchmark_delta,benchmark_p_value,benchmark_significant"
+         warnings,previous_period,delta,p_value,p_adjusted,significant,benchmark,\
+         benchmark_value,benchmark_delta,benchmark_p_value,benchmark_significant,\
+         details.promoters,details.detractors"
     );
+    // Details last, one column each; a result without a detail has an empty cell.
     assert_eq!(
         lines[1],
         "NPS,nps,(all),(all),(all),20,NPS points (-100 to 100),2000,16.94,23.06,0.95,wald,,\
-         \"{\"\"promoters\"\":1000,\"\"detractors\"\":600}\",,,,,,,,,,"
+         ,,,,,,,,,,1000,600"
     );
     assert_eq!(
         lines[2],
         "NPS,nps,north,web,2025-03,25.5,NPS points (-100 to 100),1234.5,10.26,40.75,0.95,wald,\
-         low_sample,{},,,,,,,,,,"
+         low_sample,,,,,,,,,,,,"
     );
     assert_eq!(
         lines[3],
-        "NPS,nps,,web,2025-04,,NPS points (-100 to 100),0,,,,,no_data,{},,,,,,,,,,"
+        "NPS,nps,,web,2025-04,,NPS points (-100 to 100),0,,,,,no_data,,,,,,,,,,,,"
     );
     assert_eq!(lines.len(), 4);
 }
@@ -348,4 +353,51 @@ fn render_errors_surface() {
     assert!(render_json(&r, &mut Failing).is_err());
     assert!(render_csv(&r, &mut Failing).is_err());
     assert!(render_plugins(&crate::plugins::tests::sample(), &mut Failing).is_err());
+}
+
+#[test]
+fn json_reads_back_into_the_same_report() {
+    let mut r = report();
+    r.settings.language = "ru".into();
+    r.settings.generated_at = Some("2026-01-01T00:00:00Z".into());
+    r.rejection_examples.push(Rejection {
+        dataset: "survey".into(),
+        line: 7,
+        scope: "NPS".into(),
+        field: "nps".into(),
+        value: "11".into(),
+        reason: "out_of_scale".into(),
+        detail: "11 is outside 0-10".into(),
+    });
+    let mut first = Vec::new();
+    render_json(&r, &mut first).unwrap();
+    let back = parse_json(&first).unwrap();
+    let mut second = Vec::new();
+    render_json(&back, &mut second).unwrap();
+    assert_eq!(text(first), text(second));
+    assert_eq!(back.settings.language, "ru");
+    assert_eq!(back.results.len(), r.results.len());
+    assert_eq!(back.results[1].group, r.results[1].group);
+}
+
+#[test]
+fn json_of_another_schema_or_not_json_is_refused() {
+    let err = parse_json(br#"{"schema": "cxm.report/9", "client": "x"}"#).unwrap_err();
+    assert!(err.to_string().contains("cxm.report/9"), "{err}");
+    let err = parse_json(b"{ not json").unwrap_err();
+    assert!(err.to_string().contains("line 1"), "{err}");
+}
+
+#[test]
+fn json_numbers_read_back_to_the_same_bits() {
+    // Without serde_json's float_roundtrip, this reads back one unit in the last place off.
+    let mut r = report();
+    r.results[0].result.value = Some(0.390_957_446_808_513_96);
+    let mut first = Vec::new();
+    render_json(&r, &mut first).unwrap();
+    let back = parse_json(&first).unwrap();
+    assert_eq!(
+        back.results[0].result.value.map(f64::to_bits),
+        Some(0.390_957_446_808_513_96_f64.to_bits())
+    );
 }

@@ -33,6 +33,8 @@ pub struct NpsState {
     pub passives: f64,
     /// Weighted count of detractors.
     pub detractors: f64,
+    /// Weighted count of each answer 0-10 (the distribution the report charts).
+    pub scores: [f64; 11],
 }
 
 impl NpsState {
@@ -46,6 +48,9 @@ impl NpsState {
         self.promoters += other.promoters;
         self.passives += other.passives;
         self.detractors += other.detractors;
+        for (into, from) in self.scores.iter_mut().zip(&other.scores) {
+            *into += from;
+        }
     }
 }
 
@@ -128,6 +133,10 @@ impl Nps {
             Group::Passive => state.passives += weight,
             Group::Detractor => state.detractors += weight,
         }
+        // `classify` accepted it, so the score is within 0-10.
+        if let Some(slot) = state.scores.get_mut(score as usize) {
+            *slot += weight;
+        }
         Ok(())
     }
 
@@ -184,7 +193,11 @@ impl Nps {
         .detail("promoters_pct", pct(state.promoters))
         .detail("passives_pct", pct(state.passives))
         .detail("detractors_pct", pct(state.detractors))
-        .detail("band", band);
+        .detail("band", band)
+        .detail(
+            "score_counts",
+            Value::Array(state.scores.iter().map(|c| number(*c)).collect()),
+        );
         if n <= 0.0 {
             result = result.warn("no_data");
         }

@@ -21,6 +21,7 @@ fn counts(promoters: f64, passives: f64, detractors: f64) -> NpsState {
         promoters,
         passives,
         detractors,
+        ..Default::default()
     }
 }
 
@@ -149,7 +150,8 @@ fn tally_classifies_with_default_ranges() {
         m.tally(&mut s, Some(score), 1.0).unwrap();
     }
     // 0-6 detractors, 7-8 passives, 9-10 promoters.
-    assert_eq!(s, counts(2.0, 2.0, 7.0));
+    assert_eq!((s.promoters, s.passives, s.detractors), (2.0, 2.0, 7.0));
+    assert_eq!(s.scores, [1.0; 11]);
 }
 
 #[test]
@@ -175,7 +177,10 @@ fn pre_aggregated_rows_equal_raw_rows() {
             .unwrap();
     }
     assert_eq!(raw, weighted);
-    assert_eq!(raw, counts(1000.0, 400.0, 600.0));
+    assert_eq!(
+        (raw.promoters, raw.passives, raw.detractors),
+        (1000.0, 400.0, 600.0)
+    );
     assert_eq!(m.result(&raw), m.result(&weighted));
     assert_eq!(m.result(&raw).value, Some(20.0));
 }
@@ -342,4 +347,28 @@ fn basis_carries_the_weighted_counts_and_matches_the_value() {
     let r = nps().result(&NpsState::default());
     assert_eq!(r.value, None);
     assert_eq!(r.basis, None);
+}
+
+#[test]
+fn score_counts_hold_the_weighted_distribution_and_merge() {
+    let nps = nps();
+    let mut a = NpsState::default();
+    let mut b = NpsState::default();
+    nps.tally(&mut a, Some(10), 2.0).unwrap();
+    nps.tally(&mut a, Some(0), 1.0).unwrap();
+    nps.tally(&mut b, Some(7), 1.5).unwrap();
+    nps.tally(&mut b, Some(10), 1.0).unwrap();
+    assert!(nps.tally(&mut b, Some(11), 1.0).is_err());
+    a.merge(&b);
+    let mut expected = [0.0; 11];
+    expected[0] = 1.0;
+    expected[7] = 1.5;
+    expected[10] = 3.0;
+    assert_eq!(a.scores, expected);
+    assert_eq!(a.scores.iter().sum::<f64>(), a.n());
+    let r = nps.result(&a);
+    assert_eq!(
+        r.details["score_counts"],
+        serde_json::json!([1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.5, 0.0, 0.0, 3.0])
+    );
 }

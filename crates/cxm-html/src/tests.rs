@@ -1,0 +1,315 @@
+//! Tests of the whole page on a small report made by hand: what must always hold (one
+//! file, nothing fetched, same bytes), language and number format, escaping of hostile
+//! text, and that every figure names a value the report really holds.
+
+use crate::{render_html, Lang};
+use cxm_report::{
+    AnalysisSettings, DatasetSummary, Grouping, Interval, MetricResult, MetricSummary, PeriodSpec,
+    ResultRow, RunReport, Trend,
+};
+use std::collections::BTreeMap;
+
+fn nps_result(value: f64, n: f64, p: f64, d: f64) -> MetricResult {
+    MetricResult {
+        value: Some(value),
+        unit: "NPS points (-100 to 100)".into(),
+        n,
+        ci: Some(Interval {
+            low: value - 5.0,
+            high: value + 5.0,
+            level: 0.95,
+            method: "wald".into(),
+        }),
+        ..Default::default()
+    }
+    .detail("promoters_pct", p)
+    .detail("passives_pct", 100.0 - p - d)
+    .detail("detractors_pct", d)
+    .detail("band", "good")
+    .detail(
+        "score_counts",
+        serde_json::json!([1, 0, 0, 0, 0, 2, 3, 4, 5, 6, 1234.5]),
+    )
+}
+
+fn row(group: &[(&str, &str)], result: MetricResult, trend: Option<Trend>) -> ResultRow {
+    ResultRow {
+        metric: "nps".into(),
+        plugin: "nps".into(),
+        group: group
+            .iter()
+            .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+            .collect(),
+        result,
+        trend,
+        benchmark: None,
+    }
+}
+
+fn report() -> RunReport {
+    let grouping = Grouping {
+        dimensions: vec!["region".into()],
+        period: Some(PeriodSpec {
+            field: "submitted_at".into(),
+            grain: "quarter".into(),
+        }),
+    };
+    let trend = Trend {
+        previous_period: "2025-Q1".into(),
+        previous_value: Some(20.0),
+        delta: Some(12.25),
+        test: Some("nps_difference_z".into()),
+        statistic: Some(3.1),
+        p_value: Some(0.0004),
+        p_adjusted: Some(0.0008),
+        significant: Some(true),
+    };
+    let mut r = RunReport {
+        schema: cxm_report::REPORT_SCHEMA.into(),
+        client: "<script>alert(1)</script> & Co".into(),
+        config: "/home/someone/clients/acme.toml".into(),
+        cxm_version: "0.1.0".into(),
+        grouping: grouping.clone(),
+        datasets: vec![DatasetSummary {
+            name: "survey".into(),
+            path: "/home/someone/exports/survey.csv".into(),
+            sha256: "ab".repeat(32),
+            bytes: 1000,
+            rows_read: 12345,
+            rows_accepted: 12340,
+            rows_rejected: 5,
+            duplicates: 0,
+            invalid_values: BTreeMap::new(),
+        }],
+        metrics: vec![MetricSummary {
+            metric: "nps".into(),
+            plugin: "nps".into(),
+            library: "cxm-plugin-nps 0.1.0".into(),
+            dataset: "survey".into(),
+            rows_used: 12000,
+            rows_rejected: BTreeMap::from([("out_of_scale".into(), 340)]),
+            grouping,
+            min_n: Some(30.0),
+            ..Default::default()
+        }],
+        results: vec![
+            row(&[], nps_result(30.5, 12000.0, 50.0, 19.5), None),
+            row(
+                &[("period", "2025-Q1")],
+                nps_result(20.0, 6000.0, 45.0, 25.0),
+                None,
+            ),
+            row(
+                &[("period", "2025-Q2")],
+                nps_result(32.25, 6000.0, 52.0, 19.75),
+                Some(trend.clone()),
+            ),
+            row(
+                &[("region", "North\"<b>"), ("period", "2025-Q2")],
+                nps_result(-1234.5, 20.0, 10.0, 60.0),
+                Some(trend),
+            ),
+        ],
+        analysis: Some(AnalysisSettings {
+            alpha: 0.05,
+            adjustment: "holm".into(),
+            family: "all period-over-period tests of one metric".into(),
+            tests: 2,
+        }),
+        ..Default::default()
+    };
+    r.results[3].result.warnings.push("low_sample".into());
+    r.settings.generated_at = Some("2026-01-01T00:00:00Z".into());
+    r
+}
+
+fn html(report: &RunReport, lang: Lang) -> String {
+    let mut buf = Vec::new();
+    render_html(report, lang, None, &mut buf).unwrap();
+    String::from_utf8(buf).unwrap()
+}
+
+#[test]
+fn one_file_that_fetches_nothing() {
+    let page = html(&report(), Lang::En);
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(
+        page.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';")
+    );
+    let page = page.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    for banned in [
+        "<script", "<link", "<img", "<iframe", "src=", "url(", "@import", "http://", "https://",
+    ] {
+        assert!(!page.contains(banned), "the page contains {banned}");
+    }
+    assert!(
+        page.matches("<figure class=\"chart\"").count() >= 4,
+        "trend, bars, stacked, columns"
+    );
+    for kind in ["trend", "bars", "stacked", "columns"] {
+        assert!(
+            page.contains(&format!("data-chart=\"{kind}\"")),
+            "no {kind} chart"
+        );
+    }
+}
+
+#[test]
+fn same_report_same_bytes() {
+    assert_eq!(html(&report(), Lang::En), html(&report(), Lang::En));
+    assert_eq!(html(&report(), Lang::Ru), html(&report(), Lang::Ru));
+}
+
+#[test]
+fn hostile_text_is_escaped_and_local_paths_are_not_shown() {
+    let page = html(&report(), Lang::En);
+    assert!(!page.contains("<script>alert(1)"));
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"));
+    assert!(page.contains("North&quot;&lt;b&gt;"));
+    assert!(
+        !page.contains("/home/someone"),
+        "directories of the consultant's machine leak"
+    );
+    assert!(page.contains("survey.csv"));
+}
+
+#[test]
+fn russian_report_uses_russian_labels_and_numbers() {
+    let page = html(&report(), Lang::Ru);
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"ru\">"));
+    assert!(page.contains("Краткие итоги"));
+    assert!(page.contains(">12\u{a0}345</data>"), "rows read as 12 345");
+    assert!(
+        page.contains(">\u{2212}1\u{a0}234,5</data>"),
+        "a negative value with a comma"
+    );
+    assert!(page.contains("2 кв. 2025"));
+    assert!(page.contains("&lt;0,001"), "p-values below 0.001");
+    let en = html(&report(), Lang::En);
+    assert!(en.contains(">12,345</data>"));
+    assert!(en.contains(">\u{2212}1,234.5</data>"));
+    assert!(en.contains("Q2 2025"));
+}
+
+#[test]
+fn headline_is_the_latest_period_with_its_change() {
+    let page = html(&report(), Lang::En);
+    let card = &page[page.find("class=\"card\"").unwrap()..];
+    let card = &card[..card.find("</div>\n").unwrap()];
+    assert!(card.contains("value=\"32.25\""), "{card}");
+    assert!(card.contains(">32.3</data>"), "{card}");
+    assert!(
+        card.contains("data-field=\"trend.delta\">+12.3</data>*"),
+        "{card}"
+    );
+    assert!(card.contains("&lt;0.001"), "{card}");
+}
+
+#[test]
+fn low_sample_segments_are_marked() {
+    let page = html(&report(), Lang::En);
+    assert!(page.contains("(n&lt;min)"));
+    assert!(page.contains("Grey: fewer answers than the minimum sample"));
+}
+
+#[test]
+fn every_figure_names_a_value_of_the_report() {
+    let r = report();
+    let page = html(&r, Lang::En);
+    let mut checked = 0;
+    for piece in page.split("<data class=\"fig\" value=\"").skip(1) {
+        let raw: f64 = piece[..piece.find('"').unwrap()].parse().unwrap();
+        let field = attr(piece, "data-field");
+        let scope = attr(piece, "data-scope");
+        let expected = match scope.as_str() {
+            "result" => {
+                let group = attr(piece, "data-group");
+                let row = r
+                    .results
+                    .iter()
+                    .find(|x| crate::doc::group_json(&x.group) == group)
+                    .unwrap_or_else(|| panic!("no result for group {group}"));
+                result_field(row, &field)
+            }
+            "dataset" => match field.as_str() {
+                "rows_read" => r.datasets[0].rows_read as f64,
+                "rows_accepted" => r.datasets[0].rows_accepted as f64,
+                "rows_rejected" => r.datasets[0].rows_rejected as f64,
+                other => panic!("dataset field {other}"),
+            },
+            "metric" => match field.as_str() {
+                "rows_used" => r.metrics[0].rows_used as f64,
+                "rows_filtered" => r.metrics[0].rows_filtered as f64,
+                "rows_rejected.out_of_scale" => 340.0,
+                other => panic!("metric field {other}"),
+            },
+            other => panic!("scope {other}"),
+        };
+        assert_eq!(raw, expected, "{scope} {field}");
+        checked += 1;
+    }
+    assert!(checked > 30, "only {checked} figures");
+}
+
+fn attr(piece: &str, name: &str) -> String {
+    let start = piece.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+    let value = &piece[start..start + piece[start..].find('"').unwrap()];
+    value
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn result_field(row: &ResultRow, field: &str) -> f64 {
+    let r = &row.result;
+    let t = row.trend.as_ref();
+    match field {
+        "value" => r.value.unwrap(),
+        "n" => r.n,
+        "ci.low" => r.ci.as_ref().unwrap().low,
+        "ci.high" => r.ci.as_ref().unwrap().high,
+        "trend.delta" => t.unwrap().delta.unwrap(),
+        "trend.p_adjusted" => t.unwrap().p_adjusted.unwrap(),
+        "trend.p_value" => t.unwrap().p_value.unwrap(),
+        f => match f.strip_prefix("details.") {
+            Some(k) => r.details[k].as_f64().unwrap(),
+            None => panic!("result field {f}"),
+        },
+    }
+}
+
+#[test]
+fn a_failed_metric_says_so_and_shows_no_figures() {
+    let mut r = report();
+    r.metrics[0].error = Some("plugin panicked in update".into());
+    r.results.clear();
+    let page = html(&r, Lang::En);
+    assert!(page.contains("This metric failed during the run: plugin panicked in update"));
+}
+
+#[test]
+fn a_custom_plugin_gets_trend_bars_and_tables_from_its_shape() {
+    let mut r = report();
+    for row in &mut r.results {
+        row.metric = "acme".into();
+        row.plugin = "acme_loyalty".into();
+        row.result.details.clear();
+        row.result.unit = "loyalty points".into();
+        row.result.tables.push(cxm_report::Table {
+            name: "tiers".into(),
+            columns: vec!["tier".into(), "customers".into()],
+            rows: vec![vec!["gold".into(), 12.into()]],
+        });
+    }
+    r.metrics[0].metric = "acme".into();
+    r.metrics[0].plugin = "acme_loyalty".into();
+    r.metrics[0].description = "Acme's loyalty index.".into();
+    let page = html(&r, Lang::En);
+    assert!(page.contains("Acme&#39;s loyalty index."));
+    assert!(page.contains("data-chart=\"trend\""));
+    assert!(page.contains("data-chart=\"bars\""));
+    assert!(page.contains("data-scope=\"table\" data-metric=\"acme\""));
+    assert!(!page.contains("data-chart=\"stacked\""), "not an NPS");
+}

@@ -1,0 +1,218 @@
+//! A result's `details` (a JSON map) flattened into one column per leaf, as `results.csv`
+//! and the Excel workbook write them.
+//!
+//! Rules:
+//! - every column is named `details.<key>`; the prefix is always there, so a detail called
+//!   `n`, `value` or `metric` never collides with a fixed column;
+//! - nested objects flatten recursively as `details.parent.child`; an empty object has no
+//!   columns;
+//! - arrays (of scalars or anything else) are one cell holding their compact JSON text;
+//! - `null` is the same as an absent key: an empty cell;
+//! - `band` is not special: it stays a detail (`details.band`), as it was in the JSON cell.
+//!
+//! When two paths flatten to the same name (a key `"a.b"` beside `{"a": {"b": …}}`), the
+//! first one in the map wins.
+
+use crate::model::{ResultRow, RunReport};
+use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+/// Prefix of every flattened detail column.
+pub const DETAILS_PREFIX: &str = "details.";
+
+/// One flattened detail value. `null` details produce no cell at all.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DetailCell<'a> {
+    /// A JSON boolean.
+    Bool(bool),
+    /// A JSON number (integers keep their exact value).
+    Number(&'a Number),
+    /// A string, or the compact JSON text of an array.
+    Text(Cow<'a, str>),
+}
+
+impl DetailCell<'_> {
+    /// The cell as CSV text: booleans `true`/`false`, integers without a decimal point,
+    /// other numbers in Rust's shortest round-tripping form (a whole float without `.0`).
+    pub fn to_text(&self) -> String {
+        match self {
+            DetailCell::Bool(b) => b.to_string(),
+            DetailCell::Number(n) => number_text(n),
+            DetailCell::Text(s) => s.to_string(),
+        }
+    }
+
+    /// The number as f64, for numeric cells.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            DetailCell::Number(n) => n.as_f64(),
+            _ => None,
+        }
+    }
+}
+
+/// A JSON number as text: integers as written, floats through f64's `Display` (`2000`,
+/// `33.5`).
+fn number_text(n: &Number) -> String {
+    if n.is_f64() {
+        n.as_f64().map(|x| x.to_string()).unwrap_or_default()
+    } else {
+        n.to_string()
+    }
+}
+
+/// Flattens one result's details into `(column, cell)` pairs in map order. Columns carry
+/// the [`DETAILS_PREFIX`]; `null` leaves are left out (an empty cell).
+pub fn flatten_result_details(details: &Map<String, Value>) -> Vec<(String, DetailCell<'_>)> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    flatten_into(DETAILS_PREFIX, details, &mut out, &mut seen);
+    out
+}
+
+fn flatten_into<'a>(
+    prefix: &str,
+    map: &'a Map<String, Value>,
+    out: &mut Vec<(String, DetailCell<'a>)>,
+    seen: &mut HashSet<String>,
+) {
+    for (key, value) in map {
+        let column = format!("{prefix}{key}");
+        let cell = match value {
+            Value::Null => {
+                // Reserve the name so a later duplicate path does not fill it.
+                seen.insert(column);
+                continue;
+            }
+            Value::Object(inner) => {
+                flatten_into(&format!("{column}."), inner, out, seen);
+                continue;
+            }
+            Value::Bool(b) => DetailCell::Bool(*b),
+            Value::Number(n) => DetailCell::Number(n),
+            Value::String(s) => DetailCell::Text(Cow::Borrowed(s)),
+            Value::Array(_) => DetailCell::Text(Cow::Owned(value.to_string())),
+        };
+        if seen.insert(column.clone()) {
+            out.push((column, cell));
+        }
+    }
+}
+
+/// The detail column names of some results: the union of their flattened keys, in
+/// first-seen order.
+pub fn detail_columns<'a>(rows: impl IntoIterator<Item = &'a ResultRow>) -> Vec<String> {
+    let mut columns = Vec::new();
+    let mut seen = HashSet::new();
+    for row in rows {
+        collect_names(DETAILS_PREFIX, &row.result.details, &mut columns, &mut seen);
+    }
+    columns
+}
+
+/// Adds the column names of `map`'s leaves (nulls included, so a key that is null in one
+/// result and set in another keeps its first-seen place).
+fn collect_names(
+    prefix: &str,
+    map: &Map<String, Value>,
+    columns: &mut Vec<String>,
+    seen: &mut HashSet<String>,
+) {
+    for (key, value) in map {
+        let column = format!("{prefix}{key}");
+        if let Value::Object(inner) = value {
+            collect_names(&format!("{column}."), inner, columns, seen);
+        } else if seen.insert(column.clone()) {
+            columns.push(column);
+        }
+    }
+}
+
+/// The detail columns of `results.csv`: the union over all results of the report, in
+/// first-seen order (results come metric by metric, so each metric's keys stay together).
+pub fn flatten_details(report: &RunReport) -> Vec<String> {
+    detail_columns(&report.results)
+}
+
+/// The cells of one result under `columns` (from [`detail_columns`]): `None` where the
+/// result has no such detail or it is null.
+pub fn detail_cells<'a>(
+    columns: &[String],
+    details: &'a Map<String, Value>,
+) -> Vec<Option<DetailCell<'a>>> {
+    let mut by_name: HashMap<String, DetailCell<'a>> =
+        flatten_result_details(details).into_iter().collect();
+    columns
+        .iter()
+        .map(|column| by_name.remove(column))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn map(v: Value) -> Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        }
+    }
+
+    #[test]
+    fn flattens_nested_objects_arrays_and_scalars() {
+        let d = map(json!({
+            "promoters": 1000, "share": 33.5, "whole": 2000.0, "band": "good",
+            "ok": true, "gone": null, "cuts": [1, 2.5, "x"],
+            "by": {"a": 1, "deep": {"b": false}, "empty": {}}
+        }));
+        let flat: Vec<(String, String)> = flatten_result_details(&d)
+            .into_iter()
+            .map(|(c, v)| (c, v.to_text()))
+            .collect();
+        let expected = [
+            ("details.promoters", "1000"),
+            ("details.share", "33.5"),
+            ("details.whole", "2000"),
+            ("details.band", "good"),
+            ("details.ok", "true"),
+            ("details.cuts", "[1,2.5,\"x\"]"),
+            ("details.by.a", "1"),
+            ("details.by.deep.b", "false"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(c, v)| (c.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(flat, expected);
+    }
+
+    #[test]
+    fn first_path_wins_on_a_name_clash() {
+        let d = map(json!({"a.b": 1, "a": {"b": 2}}));
+        let flat = flatten_result_details(&d);
+        assert_eq!(flat.len(), 1);
+        assert_eq!(flat[0].1.to_text(), "1");
+        let cells = detail_cells(&["details.a.b".to_string()], &d);
+        assert_eq!(
+            cells[0].as_ref().map(DetailCell::to_text).as_deref(),
+            Some("1")
+        );
+    }
+
+    #[test]
+    fn cells_follow_the_columns() {
+        let d = map(json!({"y": null, "x": {"z": 2}}));
+        let columns: Vec<String> = ["details.q", "details.x.z", "details.y"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let cells = detail_cells(&columns, &d);
+        assert_eq!(cells.len(), 3);
+        assert!(cells[0].is_none());
+        assert_eq!(cells[1].as_ref().and_then(DetailCell::as_f64), Some(2.0));
+        assert!(cells[2].is_none());
+    }
+}
