@@ -5,8 +5,11 @@
 //! deliberate change, and read the diff); and the failure paths of `cxm report`.
 
 mod common;
+#[path = "support/figures.rs"]
+mod figures;
 
 use common::{run, stderr};
+use figures::{check_figures, figures_in_html, Lang};
 use std::path::Path;
 
 /// Runs a demo client into `dir` with a fixed run date.
@@ -91,6 +94,26 @@ fn every_demo_client_gets_its_report_and_the_same_bytes_again_from_results_json(
             std::fs::read(&xlsx_again).unwrap(),
             xlsx,
             "{client}: xlsx differs"
+        );
+
+        // Every figure shown equals results.json, in both languages.
+        let results: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap())
+                .unwrap();
+        let failures = check_figures(&figures_in_html(&html), &results, Lang::En, 20);
+        assert!(failures.is_empty(), "{client}: {}", failures.join("\n"));
+        let out = run(&[
+            "report",
+            dir.join("results.json").to_str().unwrap(),
+            "--language",
+            "ru",
+        ]);
+        let ru = String::from_utf8(out.stdout).unwrap();
+        let failures = check_figures(&figures_in_html(&ru), &results, Lang::Ru, 20);
+        assert!(
+            failures.is_empty(),
+            "{client} (ru): {}",
+            failures.join("\n")
         );
 
         // The sections and charts.
