@@ -12,12 +12,21 @@ use common::{run, stderr};
 use figures::{check_figures, figures_in_html, Lang};
 use std::path::Path;
 
-/// Runs a demo client into `dir` with a fixed run date.
+/// The config of a client: a shipped demo client, or `catalog`, the test config that uses
+/// the rest of the catalog.
+fn config_of(client: &str) -> String {
+    match client {
+        "catalog" => "tests/fixtures/catalog-extras.toml".to_string(),
+        _ => format!("config/clients/{client}.toml"),
+    }
+}
+
+/// Runs a client into `dir` with a fixed run date.
 fn run_client(client: &str, dir: &Path) {
     let out = common::cxm()
         .args([
             "run",
-            &format!("config/clients/{client}.toml"),
+            &config_of(client),
             "--out",
             dir.to_str().unwrap(),
             "--format",
@@ -55,7 +64,7 @@ fn structure(html: &str) -> String {
 
 #[test]
 fn every_demo_client_gets_its_report_and_the_same_bytes_again_from_results_json() {
-    for client in ["demo", "saas", "retail"] {
+    for client in ["demo", "saas", "retail", "catalog"] {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("out");
         run_client(client, &dir);
