@@ -100,6 +100,23 @@ fn check_page(
     }
 }
 
+/// Clicks the value column's header of the first results table with several rows, twice,
+/// and reports whether the rows came out ascending, then descending.
+const SORT_CHECK: &str = r#"(() => {
+  const tables = [...document.querySelectorAll('table.results')].filter(t => t.tBodies[0].rows.length > 2);
+  if (tables.length === 0) { return {tables: 0}; }
+  const t = tables[0];
+  const th = t.querySelectorAll('thead th')[1];
+  const values = () => [...t.tBodies[0].rows].map(r => r.cells[1].querySelector('data.fig'))
+    .filter(d => d).map(d => parseFloat(d.getAttribute('value')));
+  const ordered = (v, up) => v.every((x, i) => i === 0 || (up ? v[i - 1] <= x : v[i - 1] >= x));
+  th.click();
+  const ascending = ordered(values(), true) && th.getAttribute('aria-sort') === 'ascending';
+  th.click();
+  const descending = ordered(values(), false) && th.getAttribute('aria-sort') === 'descending';
+  return {tables: tables.length, ascending, descending, values: values()};
+})()"#;
+
 fn check_page_inner(
     browser: &mut Browser,
     html: &Path,
@@ -205,6 +222,16 @@ fn check_page_inner(
             }
             Err(e) => failures.push(format!("PDF: {e}")),
         }
+    }
+
+    // 7. Tables sort by a click on a header: numbers by their exact value, then reversed.
+    let sorted = page.evaluate(SORT_CHECK)?;
+    if sorted["tables"].as_u64().unwrap_or(0) > 0
+        && (sorted["ascending"] != true || sorted["descending"] != true)
+    {
+        failures.push(format!(
+            "sorting a table by its value column failed: {sorted}"
+        ));
     }
 
     if let Some(path) = screenshot {

@@ -1,7 +1,7 @@
 //! The client-ready HTML report: one self-contained file rendered from a
 //! [`cxm_report::RunReport`] (a run, or a saved `results.json`). Inline CSS and inline SVG
-//! charts, no script, no font, image or request of any kind, and a Content-Security-Policy
-//! that forbids every fetch: it opens from a mail attachment or a USB stick, prints to a
+//! charts, one inline script (sortable tables, allowed by its hash), no font, image or
+//! request of any kind, and a Content-Security-Policy that forbids every fetch: it opens from a mail attachment or a USB stick, prints to a
 //! clean A4 PDF, and the same report always gives the same bytes.
 //!
 //! Sections, in the order a client reads them: the cover ([`cover`]), the executive summary
@@ -17,6 +17,7 @@ mod methods;
 mod metric;
 mod names;
 mod shapes;
+mod sort;
 mod style;
 mod view;
 
@@ -42,7 +43,7 @@ pub fn render_html(
     h.raw("<meta charset=\"utf-8\">\n");
     h.raw(&format!(
         "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n",
-        style::CSP
+        style::csp()
     ));
     h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     h.raw("<meta name=\"referrer\" content=\"no-referrer\">\n");
@@ -67,7 +68,9 @@ pub fn render_html(
     methods::methods(&v, &mut h);
     appendix::appendix(&v, &mut h, manifest);
     h.raw(&format!("<footer>{}</footer>\n", esc(l.footer)));
-    h.raw("</main>\n</body>\n</html>\n");
+    h.raw("</main>\n<script>");
+    h.raw(sort::SCRIPT);
+    h.raw("</script>\n</body>\n</html>\n");
     out.write_all(h.finish().as_bytes())?;
     out.flush()
 }

@@ -1,10 +1,14 @@
 //! The report's only stylesheet, inlined in the page: a calm screen layout, and a print
 //! layout for A4 (each metric on a new page, no chart or table row cut across pages).
 
-/// The Content-Security-Policy: nothing may be fetched; only the inline stylesheet and
-/// `data:` images apply. No script runs.
-pub const CSP: &str =
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+/// The Content-Security-Policy: nothing may be fetched; only the inline stylesheet, `data:`
+/// images and the one inline script whose hash it names (sorting tables) apply.
+pub fn csp() -> String {
+    format!(
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {}; base-uri 'none'; form-action 'none'",
+        crate::sort::script_hash()
+    )
+}
 
 /// The stylesheet.
 pub const CSS: &str = r#"
@@ -40,6 +44,9 @@ nav.toc ol{columns:2;padding-left:1.2rem}
 table{border-collapse:collapse;width:100%;font-size:.88rem}
 th,td{padding:.3rem .55rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{background:var(--soft);font-weight:600}
+th.sortable{cursor:pointer}
+th[aria-sort=ascending]::after{content:" ▲";font-size:.7em}
+th[aria-sort=descending]::after{content:" ▼";font-size:.7em}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.greyed td{color:#8a93a3}
 code,.hash{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.8rem;word-break:break-all}

@@ -137,8 +137,23 @@ fn one_file_that_fetches_nothing() {
         page.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';")
     );
     let page = page.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    assert_eq!(
+        page.matches("<script").count(),
+        1,
+        "one inline script: sorting"
+    );
+    assert!(page.contains("<script>(function(){"));
+    assert!(page.contains(&format!("script-src {}", crate::sort::script_hash())));
     for banned in [
-        "<script", "<link", "<img", "<iframe", "src=", "url(", "@import", "http://", "https://",
+        "<script src",
+        "<link",
+        "<img",
+        "<iframe",
+        "src=",
+        "url(",
+        "@import",
+        "http://",
+        "https://",
     ] {
         assert!(!page.contains(banned), "the page contains {banned}");
     }
@@ -164,6 +179,7 @@ fn same_report_same_bytes() {
 fn hostile_text_is_escaped_and_local_paths_are_not_shown() {
     let page = html(&report(), Lang::En);
     assert!(!page.contains("<script>alert(1)"));
+    assert!(!page.contains("alert(1)</script>"));
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"));
     assert!(page.contains("North&quot;&lt;b&gt;"));
     assert!(
