@@ -16,17 +16,22 @@ Typical use:
   cxm run config/clients/demo.toml --out out/demo --format json
                                               also write results, rejected rows and a manifest
   cxm plugins config/clients/demo.toml        list the plugins, their inputs and params
-  cxm plan-sample --metric nps --margin 5     responses needed for NPS ±5 points";
+  cxm plan-sample --metric nps --margin 5     responses needed for NPS ±5 points
+  cxm plugin new acme-effort --dir ../acme-effort
+                                              start a metric plugin of your own";
 
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  a dataset or output file could not be read or written
-  2  the command line is wrong
+  1  a dataset or output file could not be read or written, or another cxm run is writing
+     the same --out
+  2  the command line is wrong (also: --out names a non-empty folder cxm did not write,
+     without --force, or a folder holding the run's own inputs)
   3  the configuration is wrong (the message names file:line:column)
   4  a plugin library could not be loaded (missing, wrong ABI, sha256 mismatch)
   5  the run finished but at least one metric failed (the others' results are printed;
-     nothing is written to --out)";
+     nothing is written to --out)
+  6  an in-process plugin ended the process (exit() during the run); nothing was written";
 
 /// The `cxm` command line.
 #[derive(Parser, Debug)]
@@ -51,8 +56,18 @@ With --out DIR, cxm writes the client report (report.html: one self-contained fi
 opens offline in any browser; report.xlsx: a summary sheet and one sheet per metric),
 results.json, results.csv, rejected.csv (every rejected row or value with its line, field,
 original value and reason) and manifest.json (cxm version, config and input hashes, plugin
-libraries and ABI). The files appear only when the run succeeds: a failed run leaves DIR as
-it was. The report's language is `[report] language = \"en\"` or `\"ru\"` in the config.")]
+libraries and ABI). The report's language is `[report] language = \"en\"` or `\"ru\"` in the
+config.
+
+--out DIR is all or nothing. The files are staged in a folder beside DIR and the complete
+folder replaces DIR in one step when the run succeeds, so DIR holds exactly that run's files
+(a reader sees the previous run or the new one, never a mix); a failed run leaves DIR as it
+was. If DIR is a mount point, the new files are staged inside it and moved in one by one.
+Each run replaces everything in DIR: a folder that cxm did not write (it has no .cxm-out
+file) and that is not empty is refused unless --force, and a folder holding the run's own
+config or data always is. While a run writes DIR it holds a lock on it (.NAME.cxm-lock
+beside it): another cxm run into the same DIR does not wait, it fails at once (exit code 1)
+naming DIR. Staging folders left by a killed run are removed by the next one.")]
     Run {
         /// The client config (TOML).
         config: PathBuf,
@@ -61,12 +76,22 @@ it was. The report's language is `[report] language = \"en\"` or `\"ru\"` in the
         format: Format,
         /// Also write the client report (report.html, report.xlsx), results, rejected rows
         /// and a manifest into this directory.
+        /// The folder is replaced as a whole when the run succeeds.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Replace --out DIR even though it is not empty and was not written by cxm: what is
+        /// in it is deleted.
+        #[arg(long, requires = "out")]
+        force: bool,
         /// Also print the HTML report to DIR/report.pdf (A4) with an installed Chromium or
         /// Google Chrome (found on PATH, or named by CXM_CHROMIUM).
         #[arg(long, requires = "out")]
         pdf: bool,
+        /// Run every plugin library in child processes of its own, as `isolation =
+        /// "process"` in the registry does for one: a plugin that crashes, hangs or exits
+        /// fails alone, named, and the other metrics finish. Slower; results are identical.
+        #[arg(long)]
+        isolate: bool,
         /// Worker threads for parsing and computing (default: one per core, at most 8).
         /// Results are identical whatever the number: chunks are merged in file order.
         /// Memory grows with it (about 5 MB per thread on CSV).
@@ -122,6 +147,24 @@ it was. The report's language is `[report] language = \"en\"` or `\"ru\"` in the
     /// How many responses a survey needs for a target margin of error.
     #[command(long_about = PLAN_SAMPLE_ABOUT, after_help = PLAN_SAMPLE_EXAMPLES)]
     PlanSample(PlanSampleArgs),
+    /// Write your own metric plugin: `cxm plugin new NAME` starts a crate to build it from.
+    Plugin {
+        /// What to do.
+        #[command(subcommand)]
+        command: PluginCommand,
+    },
+    /// Serves one isolated plugin library for a running cxm (internal; started by cxm).
+    #[command(name = "__plugin-host", hide = true)]
+    PluginHost {
+        /// The library file.
+        library: PathBuf,
+        /// The SHA-256 the host verified.
+        #[arg(long)]
+        sha256: String,
+        /// The metric to serve (without: describe the library and exit).
+        #[arg(long)]
+        metric: Option<String>,
+    },
 }
 
 const PLAN_SAMPLE_ABOUT: &str = "\
@@ -241,3 +284,51 @@ pub enum ListFormat {
     /// JSON.
     Json,
 }
+
+/// The `cxm plugin` commands.
+#[derive(Subcommand, Debug)]
+pub enum PluginCommand {
+    /// Write a new metric plugin crate (outside this workspace) that builds and loads.
+    #[command(long_about = PLUGIN_NEW_ABOUT, after_help = PLUGIN_NEW_EXAMPLES)]
+    New {
+        /// The crate's name, a Cargo package name: lowercase letters, digits, '-' and '_',
+        /// starting with a letter (e.g. acme-effort). The metric is named the same with '_'
+        /// for '-'.
+        name: String,
+        /// The folder to write, new or empty, outside any Cargo workspace (default: ./NAME).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// The crates/cxm-sdk folder of a cxm checkout to depend on (default: the one this
+        /// cxm was built from; needed for an installed or moved binary).
+        #[arg(long, value_name = "PATH")]
+        sdk: Option<PathBuf>,
+    },
+}
+
+const PLUGIN_NEW_ABOUT: &str = "\
+Write a new metric plugin crate to start from: a Rust cdylib on cxm-sdk that builds with
+`cargo build --release` and that cxm loads. The folder (--dir, default ./NAME) gets:
+
+  Cargo.toml     crate-type cdylib; cxm-sdk by path (it is not on crates.io: the SDK of
+                 the checkout this cxm was built from, or --sdk); release profile with
+                 panic = \"unwind\" (a panic fails the metric, not the run) and
+                 codegen-units = 1 (the SDK's row loop and update optimised together)
+  src/lib.rs     a metric (weighted mean on a scale) with an #[inline] update, a t-interval
+                 from cxm_sdk::stats, a basis for significance tests, and unit tests through
+                 cxm_sdk::testing::Harness
+  plugins.toml   a plugin registry listing the built library
+  client.toml    a client config that runs the metric (on the demo survey of the checkout)
+  README.md      what to change next
+
+The crate is its own Cargo workspace. cxm refuses a folder that is not empty or that lies
+inside another Cargo workspace.";
+
+const PLUGIN_NEW_EXAMPLES: &str = "\
+Examples:
+  cxm plugin new acme-effort --dir ../acme-effort
+  cxm plugin new acme-effort --sdk ~/src/cxm/crates/cxm-sdk
+
+Then, in the new folder:
+  cargo build --release        build the library (target/release/libacme_effort.so)
+  cargo test                   run the metric's unit tests
+  cxm run client.toml          run the metric on the data client.toml names";

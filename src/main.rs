@@ -6,6 +6,7 @@ mod commands;
 mod deliverables;
 mod exit;
 mod outdir;
+mod plugin_guard;
 mod progress;
 
 use clap::Parser;

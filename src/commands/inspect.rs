@@ -1,6 +1,8 @@
 //! `cxm inspect FILE`: what cxm sees in an export before anyone writes a mapping: for CSV
 //! the dialect and encoding, the columns with inferred types and sample values; for Parquet,
-//! NDJSON and Excel the columns; and a field mapping to paste into a client config.
+//! NDJSON and Excel the columns; and a field mapping to paste into a client config. Column
+//! names and samples come from the file: the table shows their control characters as
+//! visible symbols ([`cxm_report::terminal_text`]), the mapping block quotes them.
 
 use crate::cli::ListFormat;
 use anyhow::Context;
@@ -26,8 +28,10 @@ fn canonical(name: &str) -> String {
     }
 }
 
-/// A value cut to `max` characters for the table (the JSON output keeps the samples whole).
+/// A value cut to `max` characters for the table (the JSON output keeps the samples whole),
+/// safe to print to a terminal.
 fn shorten(value: &str, max: usize) -> String {
+    let value = cxm_report::terminal_text(value);
     if value.chars().count() <= max {
         value.to_string()
     } else {
@@ -54,7 +58,7 @@ fn print_inspection(i: &Inspection, out: &mut impl Write) -> anyhow::Result<()> 
     let width = i
         .columns
         .iter()
-        .map(|c| c.name.chars().count())
+        .map(|c| cxm_report::terminal_text(&c.name).chars().count())
         .max()
         .unwrap_or(6)
         .max(6);
@@ -67,7 +71,7 @@ fn print_inspection(i: &Inspection, out: &mut impl Write) -> anyhow::Result<()> 
         writeln!(
             out,
             "  {:<width$}  {:<9}  {:>5}  {}",
-            c.name,
+            cxm_report::terminal_text(&c.name),
             c.inferred_type.name(),
             c.empty,
             c.samples
@@ -77,7 +81,12 @@ fn print_inspection(i: &Inspection, out: &mut impl Write) -> anyhow::Result<()> 
                 .join(" | ")
         )?;
         if let Some(s) = &c.suggestion {
-            writeln!(out, "  {:<width$}  hint: {s}", "")?;
+            writeln!(
+                out,
+                "  {:<width$}  hint: {}",
+                "",
+                cxm_report::terminal_text(s)
+            )?;
         }
     }
     writeln!(out)?;

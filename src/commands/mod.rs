@@ -3,6 +3,7 @@
 
 mod inspect;
 mod plan_sample;
+mod plugin;
 mod plugins;
 mod report;
 mod run;
@@ -10,7 +11,7 @@ mod validate;
 
 pub(crate) use run::write_file;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, PluginCommand};
 use cxm_engine::RunOptions;
 
 /// Runs the command; `Ok` carries the exit code (0 unless the command reports otherwise).
@@ -20,7 +21,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
             config,
             format,
             out,
+            force,
             pdf,
+            isolate,
             threads,
             batch_rows,
             chunk_bytes,
@@ -28,11 +31,13 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
             &config,
             format,
             out.as_deref(),
+            force,
             pdf,
             RunOptions {
                 batch_rows,
                 threads: threads.map(usize::from),
                 chunk_bytes,
+                isolate,
             },
         ),
         Command::Report {
@@ -44,5 +49,17 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         Command::Inspect { file, rows, format } => inspect::inspect(&file, rows, format),
         Command::Plugins { config, format } => plugins::plugins(config.as_deref(), format),
         Command::PlanSample(args) => plan_sample::plan_sample(&args),
+        Command::Plugin {
+            command: PluginCommand::New { name, dir, sdk },
+        } => plugin::new(&name, dir.as_deref(), sdk.as_deref()),
+        Command::PluginHost {
+            library,
+            sha256,
+            metric,
+        } => Ok(cxm_host::remote::serve(
+            &library,
+            &sha256,
+            metric.as_deref(),
+        )),
     }
 }

@@ -10,7 +10,7 @@ use cxm_engine::{Plan, RunOptions};
 use cxm_report::{Rejection, RejectionWriter, RunReport, TableOptions, REJECTION_EXAMPLES};
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 /// Runs a client config.
@@ -18,52 +18,75 @@ pub fn run(
     config: &Path,
     format: Format,
     out: Option<&Path>,
+    force: bool,
     pdf: bool,
     options: RunOptions,
 ) -> anyhow::Result<i32> {
-    let client = cxm_config::load_client(config)?;
+    let mut client = cxm_config::load_client(config)?;
+    if options.isolate {
+        for entry in client.registry.entries.values_mut() {
+            entry.isolated = true;
+        }
+    }
     let pdf = match pdf {
         true => Some(crate::deliverables::find_chromium()?),
         false => None,
     };
+    // From binding on, plugins run: keep stdout from them and catch an exit() they call.
+    let guard = crate::plugin_guard::PluginGuard::begin();
     let mut plan = cxm_engine::build_plan(client)?;
-    let staging = out.map(Staging::new).transpose()?;
+    // Before computing: lock --out, refuse a folder cxm did not write, prove it writable.
+    let staging = match out {
+        Some(dir) => Some(Staging::new(dir, force, &inputs(config, &plan))?),
+        None => None,
+    };
     let mut rejections = match &staging {
         Some(s) => {
             let file =
                 File::create(s.file("rejected.csv")).context("cannot create rejected.csv")?;
-            Some(RejectionWriter::new(BufWriter::new(file))?)
+            Some(RejectionWriter::new(BufWriter::new(file)).context("cannot write rejected.csv")?)
         }
         None => None,
     };
     let mut progress = ProgressLine::new();
     let mut examples = RejectionExamples::default();
+    // The engine reports a failing `on_reject` as its own error; the cause is kept here so
+    // that a full disk is an I/O error naming rejected.csv (exit code 1).
+    let mut reject_error: Option<cxm_report::RenderError> = None;
     let report = cxm_engine::run(
         &mut plan,
         &options,
         &mut |r| {
             examples.offer(r);
             match rejections.as_mut() {
-                Some(w) => w.write(r).map_err(std::io::Error::other),
+                Some(w) => w.write(r).map_err(|e| {
+                    let io = std::io::Error::other(e.to_string());
+                    reject_error = Some(e);
+                    io
+                }),
                 None => Ok(()),
             }
         },
         &mut |p| progress.update(p),
     );
     progress.finish();
+    if let (Some(e), Some(dir)) = (reject_error, out) {
+        return Err(anyhow::Error::new(e).context(format!(
+            "cannot write rejected.csv for --out {} (nothing was written there)",
+            dir.display()
+        )));
+    }
     let mut report = report?;
     report.rejection_examples = examples.into_vec();
     report.settings.generated_at = Some(crate::deliverables::run_timestamp());
     cxm_analysis::analyse(&mut report, &plan.config);
 
-    let mut stdout = std::io::stdout().lock();
-    render(
-        &report,
-        format,
-        &mut stdout,
-        std::io::stdout().is_terminal(),
-    )?;
+    // Plugins keep fd 1 until their instances are released (when `plan` is dropped, before
+    // `guard`): the report goes to the saved stdout.
+    let mut stdout = std::io::BufWriter::new(guard.report_stdout()?);
+    render(&report, format, &mut stdout, guard.report_is_terminal())?;
     stdout.flush()?;
+    drop(stdout);
 
     let failed: Vec<String> = report
         .metrics
@@ -87,7 +110,10 @@ pub fn run(
     if let (Some(staging), Some(dir)) = (staging, out) {
         let rejected = rejections.as_ref().map_or(0, RejectionWriter::count);
         if let Some(w) = rejections.take() {
-            w.finish()?.flush()?;
+            w.finish()
+                .map_err(anyhow::Error::new)
+                .and_then(|mut f| Ok(f.flush()?))
+                .context("cannot write rejected.csv")?;
         }
         write_file(&staging, "results.json", |w| {
             Ok(cxm_report::render_json(&report, w)?)
@@ -180,6 +206,18 @@ pub(crate) fn write_file(
     body(&mut w).with_context(|| format!("cannot write {name}"))?;
     w.flush().with_context(|| format!("cannot write {name}"))?;
     Ok(())
+}
+
+/// Every file the run reads: `--out` must not hold any of them, since a run replaces it.
+fn inputs<'a>(config: &'a Path, plan: &'a Plan) -> Vec<&'a Path> {
+    let mut v = vec![config, plan.config.registry.path.as_path()];
+    for dataset in &plan.datasets {
+        if !dataset.config.path.as_os_str().is_empty() {
+            v.push(dataset.config.path.as_path());
+        }
+        v.extend(dataset.metrics.iter().map(|m| m.library.path.as_path()));
+    }
+    v
 }
 
 /// What produced the results: cxm version, config and input hashes, plugin libraries.

@@ -4,15 +4,19 @@
 //! and, where the problem is in the TOML, the line and column.
 
 mod analysis;
+mod connection;
 mod error;
 mod raw;
 mod registry;
+mod rejected;
 mod source;
 mod validate;
 
 pub use analysis::{Adjustment, Benchmark, FilterCondition, FilterConfig, FilterValue};
+pub use connection::{connection_password, PasswordIn};
 pub use error::{ConfigError, Location};
 pub use registry::{load_registry, registry_of, resolve_library_path, Registry, RegistryEntry};
+pub use rejected::RejectedValues;
 pub use source::{
     connection_has_password, ConnectionSource, CsvConfig, MaxRejected, PgQueryConfig,
     SheetSelector, SourceConfig,

@@ -53,6 +53,8 @@ pub(crate) struct RawDataset {
     #[serde(default)]
     pub max_rejected: Option<Spanned<toml::Value>>,
     #[serde(default)]
+    pub max_record_bytes: Option<Spanned<i64>>,
+    #[serde(default)]
     pub delimiter: Option<Spanned<String>>,
     #[serde(default)]
     pub null_values: Option<Vec<String>>,
@@ -191,6 +193,8 @@ pub(crate) struct RawReport {
     pub suppress_below_min_n: Option<bool>,
     #[serde(default)]
     pub language: Option<Spanned<String>>,
+    #[serde(default)]
+    pub rejected_values: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -216,6 +220,12 @@ pub(crate) struct RawRegistryEntry {
     pub sha256: Option<Spanned<String>>,
     #[serde(default)]
     pub description: Option<String>,
+    #[serde(default)]
+    pub isolation: Option<Spanned<String>>,
+    #[serde(default)]
+    pub timeout: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub max_memory: Option<Spanned<String>>,
 }
 
 /// `config/benchmarks/<name>.toml`.

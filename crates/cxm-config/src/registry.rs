@@ -29,6 +29,34 @@ pub struct RegistryEntry {
     pub description: Option<String>,
     /// Where the entry's `path` is in the registry file.
     pub location: Location,
+    /// Whether the library runs in a child process of its own (`isolation = "process"`).
+    pub isolated: bool,
+    /// Wall time per call of an isolated library, seconds.
+    pub timeout: Option<f64>,
+    /// Memory limit of an isolated library's process, bytes.
+    pub max_memory: Option<u64>,
+}
+
+/// Parses a memory size: `512 MiB`, `2 GiB`, `1.5 GB`, `100000000` (bytes).
+pub fn parse_memory(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" | "bytes" => 1.0,
+        "k" | "kb" => 1e3,
+        "kib" => 1024.0,
+        "m" | "mb" => 1e6,
+        "mib" => 1024.0 * 1024.0,
+        "g" | "gb" => 1e9,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        _ => return None,
+    };
+    let bytes = number * scale;
+    (bytes.is_finite() && bytes >= 1.0).then_some(bytes as u64)
 }
 
 impl Registry {
@@ -95,6 +123,58 @@ pub fn load_registry(path: &Path) -> Result<Registry, ConfigError> {
             }
             None => None,
         };
+        let at = |offset: usize| Some(Location::of_offset(&source, offset));
+        let isolated = match &entry.isolation {
+            None => false,
+            Some(i) => match i.get_ref().as_str() {
+                "process" => true,
+                "none" | "in-process" => false,
+                other => {
+                    return Err(ConfigError::at(
+                        path,
+                        at(i.span().start),
+                        format!("isolation \"{other}\": use \"process\" (a child process per metric) or \"in-process\""),
+                    ))
+                }
+            },
+        };
+        let timeout = match &entry.timeout {
+            Some(t) if !(*t.get_ref() > 0.0 && t.get_ref().is_finite()) => {
+                return Err(ConfigError::at(
+                    path,
+                    at(t.span().start),
+                    "timeout is the wall time a call may take, in seconds (e.g. 30)",
+                ))
+            }
+            Some(t) => Some(*t.get_ref()),
+            None => None,
+        };
+        let max_memory = match &entry.max_memory {
+            Some(m) => Some(parse_memory(m.get_ref()).ok_or_else(|| {
+                ConfigError::at(
+                    path,
+                    at(m.span().start),
+                    format!(
+                        "max_memory \"{}\": write a size such as \"512 MiB\" or \"2 GiB\"",
+                        m.get_ref()
+                    ),
+                )
+            })?),
+            None => None,
+        };
+        if !isolated && (timeout.is_some() || max_memory.is_some()) {
+            let offset = entry
+                .timeout
+                .as_ref()
+                .map(|t| t.span().start)
+                .or(entry.max_memory.as_ref().map(|m| m.span().start))
+                .unwrap_or(entry.path.span().start);
+            return Err(ConfigError::at(
+                path,
+                at(offset),
+                "timeout and max_memory apply to an isolated plugin: add isolation = \"process\"",
+            ));
+        }
         let name = name.into_inner();
         entries.insert(
             name.clone(),
@@ -104,6 +184,9 @@ pub fn load_registry(path: &Path) -> Result<Registry, ConfigError> {
                 sha256,
                 description: entry.description,
                 location,
+                isolated,
+                timeout,
+                max_memory,
             },
         );
     }
@@ -128,6 +211,17 @@ pub fn registry_of(path: &Path) -> Result<Registry, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memory_sizes() {
+        assert_eq!(parse_memory("512 MiB"), Some(512 << 20));
+        assert_eq!(parse_memory("2GiB"), Some(2 << 30));
+        assert_eq!(parse_memory("1.5 GB"), Some(1_500_000_000));
+        assert_eq!(parse_memory("100000"), Some(100_000));
+        assert_eq!(parse_memory("lots"), None);
+        assert_eq!(parse_memory("5 parsecs"), None);
+        assert_eq!(parse_memory("0"), None);
+    }
 
     #[test]
     fn adds_platform_prefix_and_suffix() {

@@ -96,21 +96,10 @@ pub fn format_of_path(path: &std::path::Path) -> Option<&'static str> {
     })
 }
 
-/// Whether a connection string carries a password (`password=` or `user:pass@`).
+/// Whether a connection string carries a password, however it is written: key/value or
+/// URI form, any spacing, quoting or percent-encoding (see [`crate::connection_password`]).
 pub fn connection_has_password(connection: &str) -> bool {
-    let lower = connection.to_ascii_lowercase();
-    if lower.contains("password=") {
-        return true;
-    }
-    if let Some(rest) = lower
-        .strip_prefix("postgres://")
-        .or_else(|| lower.strip_prefix("postgresql://"))
-    {
-        if let Some(userinfo) = rest.split('@').next().filter(|_| rest.contains('@')) {
-            return userinfo.contains(':');
-        }
-    }
-    false
+    crate::connection::connection_password(connection).is_some()
 }
 
 /// The label of a source in reports: a file path, or `postgres:<table or query>`.
@@ -178,8 +167,8 @@ pub(crate) fn dataset_source(
             .map_or(Location { line: 1, column: 1 }, |f| ctx.loc(f.span()));
         let connection = match (&ds.connection, &ds.connection_env) {
             (Some(c), None) => {
-                if connection_has_password(c.get_ref()) {
-                    return Err(ctx.err(c.span(), format!("dataset \"{name}\": never store a password in the config: remove it and set PGPASSWORD, use ~/.pgpass, or put the whole connection string in an environment variable named by connection_env")));
+                if let Some(found) = crate::connection::connection_password(c.get_ref()) {
+                    return Err(ctx.err(c.span(), format!("dataset \"{name}\": the connection string holds a password ({found}); never store a password in the config: remove it. cxm takes the password from the PGPASSWORD environment variable or from your password file (~/.pgpass, or the file PGPASSFILE names), as libpq does; or put the whole connection string in an environment variable named by connection_env")));
                 }
                 ConnectionSource::Literal(c.get_ref().clone())
             }
@@ -339,6 +328,13 @@ mod tests {
 
     #[test]
     fn passwords_are_detected() {
+        for bypass in [
+            "host=127.0.0.1 user=x password = x",
+            "host=127.0.0.1 user=x password\t=x",
+            "postgres://localhost/db?pass%77ord=x",
+        ] {
+            assert!(connection_has_password(bypass), "{bypass:?}");
+        }
         assert!(connection_has_password("host=db user=x password=secret"));
         assert!(connection_has_password("postgres://u:p@localhost/db"));
         assert!(!connection_has_password("postgres://u@localhost/db"));

@@ -6,6 +6,7 @@ use crate::analysis::{load_benchmarks, parse_filters, Adjustment, Benchmark, Fil
 use crate::error::{parse_toml, read_file, ConfigError, Location};
 use crate::raw::{RawClient, RawDataset, RawMetric};
 use crate::registry::{load_registry, Registry};
+use crate::rejected::RejectedValues;
 use crate::source::{MaxRejected, SourceConfig};
 pub use cxm_period::Grain;
 use std::collections::BTreeSet;
@@ -48,6 +49,10 @@ pub struct DatasetConfig {
     pub unique_key: Vec<String>,
     /// A cap on rejected rows; beyond it the run fails.
     pub max_rejected: Option<MaxRejected>,
+    /// Largest record read from the file (a CSV record, an NDJSON line, an Excel row's
+    /// mapped text or one of its XML values), in bytes; `None`: the readers' default
+    /// (16 MiB).
+    pub max_record_bytes: Option<u64>,
     /// Cell texts that mean "empty".
     pub null_values: Vec<String>,
     /// Canonical field holding each row's weight (multiplicity), if any.
@@ -129,6 +134,8 @@ pub struct ReportConfig {
     pub adjustment: Adjustment,
     /// Language of the HTML and Excel reports: `en` or `ru`.
     pub language: String,
+    /// What rejected rows show of their data in `rejected.csv` and the reports.
+    pub rejected_values: RejectedValues,
 }
 
 /// Period grouping.
@@ -216,6 +223,7 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
         alpha: 0.05,
         adjustment: Adjustment::None,
         language: "en".to_string(),
+        rejected_values: RejectedValues::default(),
     };
     let (mut default_min_n, mut default_suppress) = (None, false);
     let defaults = match raw.report {
@@ -267,6 +275,17 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
                     ));
                 }
                 report.language = lang.get_ref().clone();
+            }
+            if let Some(v) = r.rejected_values {
+                report.rejected_values = RejectedValues::parse(v.get_ref()).ok_or_else(|| {
+                    ctx.err(
+                        v.span(),
+                        format!(
+                            "unknown rejected_values \"{}\" (use \"mapped\", \"full\" or \"none\")",
+                            v.get_ref()
+                        ),
+                    )
+                })?;
             }
             default_suppress = r.suppress_below_min_n.unwrap_or(false);
             let period = r.period.map(|p| parse_period(&ctx, p)).transpose()?;
@@ -636,6 +655,26 @@ fn dataset(
             }
         }),
     };
+    let max_record_bytes = match &ds.max_record_bytes {
+        None => None,
+        Some(m) if matches!(source, SourceConfig::Postgres { .. }) => {
+            return Err(ctx.err(
+                m.span(),
+                format!("dataset \"{name}\": `max_record_bytes` applies to files only"),
+            ))
+        }
+        Some(m) => Some(
+            u64::try_from(*m.get_ref())
+                .ok()
+                .filter(|&n| n >= 1)
+                .ok_or_else(|| {
+                    ctx.err(
+                        m.span(),
+                        "max_record_bytes is a number of bytes (1 or more)",
+                    )
+                })?,
+        ),
+    };
     Ok(DatasetConfig {
         name,
         location,
@@ -643,6 +682,7 @@ fn dataset(
         source,
         unique_key,
         max_rejected,
+        max_record_bytes,
         null_values: ds
             .null_values
             .clone()

@@ -9,8 +9,9 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, Int64Type};
 use arrow_array::{Array, ArrayRef, Float64Array};
 use arrow_schema::DataType;
+use cxm_config::RejectedValues;
 use cxm_host::{Instance, InstanceBatch};
-use cxm_ingest::Batch;
+use cxm_ingest::{Batch, RowRejection};
 use cxm_report::Rejection;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -127,7 +128,7 @@ impl<'c> ChunkWork<'c> {
                 line: r.line,
                 scope: "row".into(),
                 field: String::new(),
-                value: r.raw.clone(),
+                value: row_value(ctx.rejected_values, &ctx.field_names, r),
                 reason: r.reason.clone(),
                 detail: r.detail.clone(),
             });
@@ -198,6 +199,27 @@ impl<'c> ChunkWork<'c> {
             ) {
                 part.error = Some(e);
             }
+        }
+    }
+}
+
+/// What a row rejected whole shows of its data: the record as read (`full`), its
+/// identifiable mapped fields as `field=value; field=value` (`mapped`), or nothing (`none`,
+/// which [`crate::merge`] applies to every other rejection's value too).
+fn row_value(policy: RejectedValues, field_names: &[String], r: &RowRejection) -> String {
+    match policy {
+        RejectedValues::Full => r.raw.clone(),
+        RejectedValues::None => String::new(),
+        RejectedValues::Mapped => {
+            let parts: Vec<String> = r
+                .mapped
+                .iter()
+                .filter_map(|(field, text)| {
+                    let name = field_names.get(*field)?;
+                    Some(format!("{name}={text}"))
+                })
+                .collect();
+            parts.join("; ")
         }
     }
 }
@@ -440,5 +462,33 @@ fn tally(
             reason,
             detail: format!("rejected by {}", metric.def.name),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_row_shows_what_rejected_values_allows() {
+        let names: Vec<String> = ["region", "response_id", "score"]
+            .map(String::from)
+            .to_vec();
+        let r = RowRejection {
+            raw: "R3,West,10,carol@example.com,Carol, Jones".into(),
+            mapped: vec![(1, "R3".into()), (0, "West".into()), (2, "10".into())],
+            ..Default::default()
+        };
+        assert_eq!(
+            row_value(RejectedValues::Mapped, &names, &r),
+            "response_id=R3; region=West; score=10"
+        );
+        assert_eq!(row_value(RejectedValues::Full, &names, &r), r.raw);
+        assert_eq!(row_value(RejectedValues::None, &names, &r), "");
+        let none = RowRejection {
+            raw: "carol@example.com".into(),
+            ..Default::default()
+        };
+        assert_eq!(row_value(RejectedValues::Mapped, &names, &none), "");
     }
 }

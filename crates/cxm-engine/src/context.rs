@@ -6,6 +6,7 @@ use crate::filter::CompiledFilter;
 use crate::grouping::Grouper;
 use crate::plan::DatasetPlan;
 use arrow_schema::DataType;
+use cxm_config::RejectedValues;
 use cxm_host::{InstanceTemplate, MetricDef};
 
 /// One metric as a worker sees it.
@@ -45,13 +46,15 @@ pub(crate) struct DatasetContext {
     pub(crate) key_fields: Vec<usize>,
     /// The unique_key field names joined with `;`.
     pub(crate) key_names: String,
+    /// What rejections show of the data (`[report] rejected_values`).
+    pub(crate) rejected_values: RejectedValues,
     /// An empty grouper per grouping; every chunk starts from a copy.
     pub(crate) groupers: Vec<Grouper>,
     pub(crate) metrics: Vec<MetricContext>,
 }
 
 impl DatasetContext {
-    pub(crate) fn new(ds: &DatasetPlan) -> DatasetContext {
+    pub(crate) fn new(ds: &DatasetPlan, rejected_values: RejectedValues) -> DatasetContext {
         let field_names: Vec<String> = ds.fields.iter().map(|f| f.name.clone()).collect();
         let users = (0..ds.fields.len())
             .map(|f| {
@@ -111,6 +114,7 @@ impl DatasetContext {
                 .filter_map(|k| field_names.iter().position(|f| f == k))
                 .collect(),
             key_names: ds.config.unique_key.join(";"),
+            rejected_values,
             groupers,
             metrics,
             field_names,

@@ -9,6 +9,7 @@ use crate::context::DatasetContext;
 use crate::error::EngineError;
 use crate::grouping::Grouper;
 use crate::plan::MetricPlan;
+use cxm_config::RejectedValues;
 use cxm_report::Rejection;
 use std::collections::BTreeMap;
 
@@ -72,6 +73,9 @@ impl DatasetTotals {
         for mut rejection in chunk.rejections {
             rejection.dataset = ctx.name.clone();
             rejection.line += line_base;
+            if ctx.rejected_values == RejectedValues::None {
+                rejection.value.clear();
+            }
             on_reject(&rejection).map_err(|e| output_error(&ctx.name, e))?;
         }
         for (field, n) in chunk.invalid_values {
@@ -95,6 +99,12 @@ impl DatasetTotals {
             totals.filtered += part.filtered;
             for (reason, n) in part.rejected {
                 *totals.rejected.entry(reason).or_default() += n;
+            }
+            // A failure during the chunk (in update, say) is the cause to report; merging
+            // what it left would only fail again, less clearly.
+            if part.error.is_some() {
+                totals.error = part.error;
+                continue;
             }
             if let Some(instance) = &part.instance {
                 if let Err(e) = plan.instance.merge(instance, &maps[plan.grouping]) {

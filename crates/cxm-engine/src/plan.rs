@@ -5,7 +5,9 @@
 use crate::error::EngineError;
 use arrow_schema::DataType;
 use cxm_config::{ClientConfig, DatasetConfig, Location, MetricConfig};
-use cxm_host::{load_library, HostError, Instance, Library, MetricDef};
+use cxm_host::{
+    load_library, load_library_isolated, HostError, Instance, Isolation, Library, MetricDef,
+};
 use cxm_ingest::{FieldSpec, FieldType};
 use cxm_period::{PeriodRule, Zone};
 use std::collections::BTreeMap;
@@ -114,6 +116,14 @@ fn compatible(field: FieldType, input: FieldType) -> bool {
     field == input || (field == FieldType::Integer && input == FieldType::Number)
 }
 
+/// The limits of an isolated registry entry.
+fn isolation_of(entry: &cxm_config::RegistryEntry) -> Isolation {
+    Isolation {
+        timeout: entry.timeout.map(std::time::Duration::from_secs_f64),
+        max_memory: entry.max_memory,
+    }
+}
+
 fn plugin_error(
     config: &ClientConfig,
     at: Location,
@@ -160,8 +170,16 @@ fn resolve_plugin(
                 .error_at(entry, format!("plugin \"{name}\": {message}"))
                 .into());
         }
-        load_library(&entry.library, entry.sha256.as_deref())
-            .map_err(|e| plugin_error(config, m.plugin_location, &m.id, e))
+        let loaded = if entry.isolated {
+            load_library_isolated(
+                &entry.library,
+                entry.sha256.as_deref(),
+                &isolation_of(entry),
+            )
+        } else {
+            load_library(&entry.library, entry.sha256.as_deref())
+        };
+        loaded.map_err(|e| plugin_error(config, m.plugin_location, &m.id, e))
     };
     let find =
         |lib: &Arc<Library>, metric: &str| lib.metrics.iter().find(|d| d.name == metric).cloned();
@@ -197,12 +215,27 @@ fn resolve_plugin(
                 .into()),
         };
     }
-    // Search every registered library; one that cannot be loaded is skipped here (it may
-    // be unrelated) but named if the metric is not found.
+    // Search every registered library's descriptor; one that cannot be described is skipped
+    // here (it may be unrelated) but named if the metric is not found. Each is described by
+    // a child process, so only the library the metric is found in runs in this process.
     let mut found = Vec::new();
     let mut unloadable = Vec::new();
+    let describe = |name: &str| -> Result<Arc<Library>, String> {
+        let entry = registry.entries.get(name).ok_or_else(|| name.to_string())?;
+        let limits = isolation_of(entry);
+        load_library_isolated(&entry.library, entry.sha256.as_deref(), &limits)
+            .map_err(|e| e.to_string())
+    };
     for name in registry.entries.keys() {
-        match load(name) {
+        let described = match describe(name) {
+            Ok(lib) if lib.metrics.iter().any(|d| d.name == m.plugin) => load(name),
+            Ok(_) => continue,
+            Err(e) => {
+                unloadable.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        match described {
             Ok(lib) => {
                 if let Some(def) = find(&lib, &m.plugin) {
                     found.push((name.clone(), lib, def));

@@ -22,6 +22,9 @@ pub struct RunOptions {
     pub threads: Option<usize>,
     /// Bytes per chunk of a CSV file read in parallel (default 2 MiB); for tests.
     pub chunk_bytes: Option<usize>,
+    /// Run every plugin library in child processes (as `isolation = "process"` does for
+    /// one registry entry); read by the binary before it builds the plan.
+    pub isolate: bool,
 }
 
 /// Progress of the dataset being read.
@@ -67,8 +70,10 @@ pub fn run(
         },
         rejection_examples: Vec::new(),
     };
+    let rejected_values = plan.config.report.rejected_values;
     for dataset in &mut plan.datasets {
-        run_dataset(dataset, options, on_reject, on_progress, &mut report)?;
+        let ctx = DatasetContext::new(dataset, rejected_values);
+        run_dataset(dataset, ctx, options, on_reject, on_progress, &mut report)?;
     }
     // Metrics in config order, whatever the dataset order.
     let order: Vec<&str> = plan.config.metrics.iter().map(|m| m.id.as_str()).collect();
@@ -129,12 +134,12 @@ pub fn default_threads() -> usize {
 
 fn run_dataset(
     ds: &mut DatasetPlan,
+    ctx: DatasetContext,
     options: &RunOptions,
     on_reject: &mut dyn FnMut(&Rejection) -> std::io::Result<()>,
     on_progress: &mut dyn FnMut(&Progress),
     report: &mut RunReport,
 ) -> Result<(), EngineError> {
-    let ctx = DatasetContext::new(ds);
     let name = ctx.name.clone();
     let source = crate::sources::open_chunked(&ds.config, ds.fields.clone(), ds.zone, options)?;
     let mut totals = DatasetTotals::new(&ctx);

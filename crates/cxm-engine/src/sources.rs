@@ -32,6 +32,9 @@ pub(crate) fn csv_options(
     if let Some(rows) = batch_rows {
         options.batch_rows = rows;
     }
+    if let Some(max) = ds.max_record_bytes {
+        options.max_record_bytes = max;
+    }
     options
 }
 
@@ -84,17 +87,34 @@ pub(crate) fn open_source(
             cxm_parquet::ParquetSource::open(&ds.path, fields, &ds.null_values, zone, rows)
                 .map_err(err)?,
         ),
-        SourceConfig::Ndjson => Box::new(
-            cxm_ndjson::NdjsonSource::open(&ds.path, fields, &ds.null_values, zone, rows)
+        SourceConfig::Ndjson => {
+            let limit = ds
+                .max_record_bytes
+                .unwrap_or(cxm_ingest::DEFAULT_MAX_RECORD_BYTES);
+            let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+            Box::new(
+                cxm_ndjson::NdjsonSource::open_with_limit(
+                    &ds.path,
+                    fields,
+                    &ds.null_values,
+                    zone,
+                    rows,
+                    limit,
+                )
                 .map_err(err)?,
-        ),
+            )
+        }
         SourceConfig::Xlsx { sheet, header_row } => {
             let sheet = sheet.as_ref().map(|s| match s {
                 SheetSelector::Name(n) => cxm_xlsx::SheetRef::Name(n.clone()),
                 SheetSelector::Index(i) => cxm_xlsx::SheetRef::Index(*i),
             });
+            let mut limits = cxm_xlsx::XlsxLimits::default();
+            if let Some(max) = ds.max_record_bytes {
+                limits.max_record_bytes = max;
+            }
             Box::new(
-                cxm_xlsx::XlsxSource::open(
+                cxm_xlsx::XlsxSource::open_with_limits(
                     &ds.path,
                     sheet,
                     *header_row,
@@ -102,6 +122,7 @@ pub(crate) fn open_source(
                     &ds.null_values,
                     zone,
                     rows,
+                    &limits,
                 )
                 .map_err(err)?,
             )

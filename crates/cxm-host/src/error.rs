@@ -69,6 +69,29 @@ pub enum HostError {
         /// The plugin's message (it names the plugin and metric).
         message: String,
     },
+    /// An isolated plugin's process died, timed out or ran out of memory.
+    #[error("plugin library {file}{}: its isolated process failed during {call}: {cause}", if metric.is_empty() { String::new() } else { format!(" (metric \"{metric}\")") })]
+    Isolated {
+        /// The library file's name.
+        file: String,
+        /// The plugin's metric name (empty while loading the library).
+        metric: String,
+        /// The call: `load`, `bind`, `update`, `merge`, `finish`.
+        call: &'static str,
+        /// `SIGSEGV`, `exit status 0`, `timeout after 30 s`, `memory limit 512 MiB exceeded`.
+        cause: String,
+    },
+    /// A plugin returned something the ABI does not allow (a result that is not UTF-8 JSON,
+    /// a negative n, an interval upside down, an unknown row status).
+    #[error("plugin '{library}' metric '{metric}' broke the plugin contract: {message}")]
+    Contract {
+        /// Library name.
+        library: String,
+        /// Metric name.
+        metric: String,
+        /// What it returned.
+        message: String,
+    },
     /// The host could not prepare data for a call.
     #[error("plugin '{library}' metric '{metric}': {message}")]
     Host {

@@ -2,7 +2,8 @@
 //! and release. Columns cross as the Arrow C Data Interface without copying the data.
 
 use crate::error::HostError;
-use crate::library::MetricDef;
+use crate::library::{Backend, MetricDef};
+use crate::remote::{wire, Child};
 use arrow_array::{Array, ArrayRef, StructArray};
 use arrow_data::ffi::FFI_ArrowArray;
 use arrow_schema::ffi::FFI_ArrowSchema;
@@ -10,6 +11,7 @@ use arrow_schema::{DataType, Field, Fields};
 use cxm_abi::{CxmBatch, CxmError, CxmOwnedBytes, CxmStatus, CxmStr};
 use cxm_result::MetricResult;
 use std::ffi::c_void;
+use std::sync::Arc;
 
 // The ABI crate declares the C Data Interface structs itself (it has no dependencies);
 // arrow-rs's FFI structs must have exactly the same layout for the pointer casts below.
@@ -51,8 +53,16 @@ impl InstanceTemplate {
 /// A bound instance of a metric; released when dropped.
 pub struct Instance {
     def: MetricDef,
-    handle: *mut c_void,
+    inner: Inner,
     fields: Fields,
+}
+
+/// Where the instance's state lives.
+enum Inner {
+    /// In this process: the plugin's handle.
+    Local(*mut c_void),
+    /// In the metric's isolated child: its id there.
+    Remote { child: Arc<Child>, id: u64 },
 }
 
 // SAFETY: ABI v1 allows an instance to be used from any thread as long as one thread at a
@@ -65,20 +75,24 @@ impl std::fmt::Debug for Instance {
     }
 }
 
-/// Takes the message out of a plugin-owned error and frees it with the plugin's release.
-fn take_message(error: &mut CxmError) -> String {
-    let text = if error.ptr.is_null() {
-        String::new()
+/// Takes the bytes out of a plugin-owned buffer and frees it with the plugin's release.
+fn take_bytes(error: &mut CxmError) -> Vec<u8> {
+    let bytes = if error.ptr.is_null() {
+        Vec::new()
     } else {
         // SAFETY: the plugin wrote `len` bytes at `ptr`, valid until release is called.
-        String::from_utf8_lossy(unsafe { std::slice::from_raw_parts(error.ptr, error.len) })
-            .into_owned()
+        unsafe { std::slice::from_raw_parts(error.ptr, error.len) }.to_vec()
     };
     if let Some(release) = error.release {
         // SAFETY: called once, with the struct the plugin filled.
         unsafe { release(error) };
     }
-    text
+    bytes
+}
+
+/// Takes a plugin-owned message (invalid UTF-8 shown as U+FFFD: it is only shown).
+fn take_message(error: &mut CxmError) -> String {
+    String::from_utf8_lossy(&take_bytes(error)).into_owned()
 }
 
 impl Instance {
@@ -116,6 +130,29 @@ impl Instance {
             .iter()
             .map(|(name, ty)| Field::new(name, ty.clone(), true))
             .collect();
+        let vtable = match &def.backend {
+            Backend::Local(vtable) => vtable,
+            Backend::Remote(remote) => {
+                let child = remote.child()?;
+                let schema = wire::encode_schema(inputs).map_err(|e| HostError::Host {
+                    library: def.library.clone(),
+                    metric: def.name.clone(),
+                    message: format!("cannot encode the input schema: {e}"),
+                })?;
+                let (header, _) = child.call(
+                    "bind",
+                    wire::BIND,
+                    &serde_json::json!({"params": params_json}),
+                    &schema,
+                )?;
+                let id = header["id"].as_u64().unwrap_or(0);
+                return Ok(Instance {
+                    def: def.clone(),
+                    inner: Inner::Remote { child, id },
+                    fields,
+                });
+            }
+        };
         let schema = FFI_ArrowSchema::try_from(DataType::Struct(fields.clone())).map_err(|e| {
             HostError::Host {
                 library: def.library.clone(),
@@ -129,10 +166,11 @@ impl Instance {
         };
         let mut handle: *mut c_void = std::ptr::null_mut();
         let mut error = CxmOwnedBytes::empty();
+        let _scope = crate::guard::CallScope::enter(&def.library, &def.name, "bind");
         // SAFETY: the schema and params live across the call; the casts are between
         // layout-identical C Data Interface structs (asserted above).
         let status = CxmStatus::from_code(unsafe {
-            (def.vtable.bind)(
+            (vtable.bind)(
                 params,
                 &schema as *const FFI_ArrowSchema as *const cxm_abi::ArrowSchema,
                 &mut handle,
@@ -151,7 +189,7 @@ impl Instance {
         }
         Ok(Instance {
             def: def.clone(),
-            handle,
+            inner: Inner::Local(handle),
             fields,
         })
     }
@@ -179,6 +217,22 @@ impl Instance {
         }
     }
 
+    /// The local handle and function table, or `None` for an isolated instance.
+    fn local(&self) -> Option<(*mut c_void, &cxm_abi::CxmMetric)> {
+        match (&self.inner, &self.def.backend) {
+            (Inner::Local(handle), Backend::Local(vtable)) => Some((*handle, vtable)),
+            _ => None,
+        }
+    }
+
+    fn contract(&self, message: String) -> HostError {
+        HostError::Contract {
+            library: self.def.library.clone(),
+            metric: self.def.name.clone(),
+            message,
+        }
+    }
+
     /// Folds one batch into the instance.
     pub fn update(&mut self, batch: InstanceBatch<'_>) -> Result<(), HostError> {
         let rows = batch.row_status.len();
@@ -193,6 +247,42 @@ impl Instance {
         {
             return Err(host_error("batch vectors differ in length".into()));
         }
+        let before = batch.row_status.to_vec();
+        match &self.inner {
+            Inner::Remote { child, id } => {
+                let names: Vec<String> = self.fields.iter().map(|f| f.name().clone()).collect();
+                let mut body =
+                    wire::encode_batch(batch.columns, &names, batch.weights, batch.group_ids)
+                        .map_err(|e| host_error(format!("cannot encode the batch: {e}")))?;
+                let ipc_len = body.len();
+                body.extend_from_slice(batch.row_status);
+                let header = serde_json::json!({
+                    "id": id, "num_groups": batch.num_groups, "ipc_len": ipc_len,
+                });
+                let (_, status) = child.call("update", wire::UPDATE, &header, &body)?;
+                if status.len() != rows {
+                    return Err(self.contract(format!(
+                        "returned {} row statuses for {rows} rows",
+                        status.len()
+                    )));
+                }
+                batch.row_status.copy_from_slice(&status);
+            }
+            Inner::Local(_) => self.update_local(&batch, rows)?,
+        }
+        check_row_status(&before, batch.row_status, self.def.reasons.len())
+            .map_err(|m| self.contract(m))
+    }
+
+    fn update_local(&self, batch: &InstanceBatch<'_>, rows: usize) -> Result<(), HostError> {
+        let Some((handle, vtable)) = self.local() else {
+            return Err(self.contract("instance and metric disagree on where they run".into()));
+        };
+        let host_error = |message: String| HostError::Host {
+            library: self.def.library.clone(),
+            metric: self.def.name.clone(),
+            message,
+        };
         let array = StructArray::try_new_with_length(
             self.fields.clone(),
             batch.columns.to_vec(),
@@ -208,62 +298,232 @@ impl Instance {
             weights: batch.weights.map_or(std::ptr::null(), <[f64]>::as_ptr),
             group_ids: batch.group_ids.map_or(std::ptr::null(), <[u32]>::as_ptr),
             num_groups: batch.num_groups,
-            row_status: batch.row_status.as_mut_ptr(),
+            row_status: batch.row_status.as_ptr() as *mut u8,
         };
         let mut error = CxmOwnedBytes::empty();
+        let _scope = crate::guard::CallScope::enter(&self.def.library, &self.def.name, "update");
         // SAFETY: the batch and everything it points to live across the call; the plugin
         // borrows them and never releases the array (the host drops `ffi` afterwards).
-        let status = CxmStatus::from_code(unsafe {
-            (self.def.vtable.update)(self.handle, &abi_batch, &mut error)
-        });
+        // `row_status` is the caller's exclusive `&mut [u8]`, written only during the call.
+        let status =
+            CxmStatus::from_code(unsafe { (vtable.update)(handle, &abi_batch, &mut error) });
         self.check(status, &mut error)
     }
 
     /// Folds group `g` of `other` into group `group_map[g]` of `self`.
     pub fn merge(&mut self, other: &Instance, group_map: &[u32]) -> Result<(), HostError> {
-        if !std::ptr::fn_addr_eq(self.def.vtable.update, other.def.vtable.update) {
-            return Err(HostError::Host {
-                library: self.def.library.clone(),
-                metric: self.def.name.clone(),
-                message: "cannot merge instances of different metrics".into(),
-            });
-        }
-        let groups = u32::try_from(group_map.len()).unwrap_or(u32::MAX);
-        let mut error = CxmOwnedBytes::empty();
-        // SAFETY: both handles come from this metric's bind; the map lives across the call.
-        let status = CxmStatus::from_code(unsafe {
-            (self.def.vtable.merge)(
-                self.handle,
-                other.handle,
-                group_map.as_ptr(),
-                groups,
-                &mut error,
-            )
-        });
-        self.check(status, &mut error)
-    }
-
-    /// The result of one group.
-    pub fn finish(&self, group: u32) -> Result<MetricResult, HostError> {
-        let mut out = CxmOwnedBytes::empty();
-        let mut error = CxmOwnedBytes::empty();
-        // SAFETY: the handle comes from bind; out-parameters are valid.
-        let status = CxmStatus::from_code(unsafe {
-            (self.def.vtable.finish)(self.handle, group, &mut out, &mut error)
-        });
-        self.check(status, &mut error)?;
-        let text = take_message(&mut out);
-        MetricResult::from_json(text.as_bytes()).map_err(|e| HostError::Host {
+        let different = || HostError::Host {
             library: self.def.library.clone(),
             metric: self.def.name.clone(),
-            message: format!("finish returned invalid result JSON: {e}"),
-        })
+            message: "cannot merge instances of different metrics".into(),
+        };
+        match (&self.inner, &other.inner) {
+            (
+                Inner::Remote { child, id },
+                Inner::Remote {
+                    child: theirs,
+                    id: from,
+                },
+            ) => {
+                if !Arc::ptr_eq(child, theirs) {
+                    return Err(different());
+                }
+                child.call(
+                    "merge",
+                    wire::MERGE,
+                    &serde_json::json!({"id": id, "from": from}),
+                    &wire::encode_u32s(group_map),
+                )?;
+                Ok(())
+            }
+            _ => {
+                let (Some((handle, vtable)), Some((theirs, their_vtable))) =
+                    (self.local(), other.local())
+                else {
+                    return Err(different());
+                };
+                if !std::ptr::fn_addr_eq(vtable.update, their_vtable.update) {
+                    return Err(different());
+                }
+                let groups = u32::try_from(group_map.len()).unwrap_or(u32::MAX);
+                let mut error = CxmOwnedBytes::empty();
+                let _scope =
+                    crate::guard::CallScope::enter(&self.def.library, &self.def.name, "merge");
+                // SAFETY: both handles come from this metric's bind; the map lives across
+                // the call.
+                let status = CxmStatus::from_code(unsafe {
+                    (vtable.merge)(handle, theirs, group_map.as_ptr(), groups, &mut error)
+                });
+                self.check(status, &mut error)
+            }
+        }
     }
+
+    /// The result of one group, checked: UTF-8 JSON of the result format, `n` finite and
+    /// not negative, a finite value, an interval with finite ends, low ≤ high.
+    pub fn finish(&self, group: u32) -> Result<MetricResult, HostError> {
+        let bytes = match &self.inner {
+            Inner::Remote { child, id } => {
+                child
+                    .call(
+                        "finish",
+                        wire::FINISH,
+                        &serde_json::json!({"id": id, "group": group}),
+                        &[],
+                    )?
+                    .1
+            }
+            Inner::Local(_) => self.finish_raw(group)?,
+        };
+        let text = String::from_utf8(bytes).map_err(|e| {
+            self.contract(format!("finish returned a result that is not UTF-8 ({e})"))
+        })?;
+        let result = MetricResult::from_json(text.as_bytes())
+            .map_err(|e| self.contract(format!("finish returned invalid result JSON: {e}")))?;
+        check_result(&result).map_err(|m| self.contract(format!("finish returned {m}")))?;
+        Ok(result)
+    }
+
+    /// The plugin's result bytes of one group, as it wrote them (in this process).
+    pub(crate) fn finish_raw(&self, group: u32) -> Result<Vec<u8>, HostError> {
+        let Some((handle, vtable)) = self.local() else {
+            return Err(self.contract("instance and metric disagree on where they run".into()));
+        };
+        let mut out = CxmOwnedBytes::empty();
+        let mut error = CxmOwnedBytes::empty();
+        let _scope = crate::guard::CallScope::enter(&self.def.library, &self.def.name, "finish");
+        // SAFETY: the handle comes from bind; out-parameters are valid.
+        let status =
+            CxmStatus::from_code(unsafe { (vtable.finish)(handle, group, &mut out, &mut error) });
+        self.check(status, &mut error)?;
+        Ok(take_bytes(&mut out))
+    }
+}
+
+/// Every row status the plugin wrote is one the ABI defines (used, a standard reason, or
+/// one of the metric's own), and rows the host had rejected are left as they were.
+fn check_row_status(before: &[u8], after: &[u8], own_reasons: usize) -> Result<(), String> {
+    let own = usize::from(cxm_abi::ROW_PLUGIN_REASON_BASE)
+        ..usize::from(cxm_abi::ROW_PLUGIN_REASON_BASE) + own_reasons;
+    let standard = cxm_abi::STANDARD_REASONS.len();
+    for (row, (&b, &a)) in before.iter().zip(after).enumerate() {
+        if b != 0 {
+            if a != b {
+                return Err(format!(
+                    "row {row} was rejected by the host (status {b}) but the plugin changed its status to {a}"
+                ));
+            }
+            continue;
+        }
+        let code = usize::from(a);
+        if !(code < standard || own.contains(&code)) {
+            return Err(format!(
+                "row {row} has status {a}, which is neither a standard code (0-{}) nor one of the metric's {own_reasons} own reason(s) ({}..)",
+                standard - 1,
+                cxm_abi::ROW_PLUGIN_REASON_BASE
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What a result must satisfy beyond its JSON form.
+fn check_result(r: &MetricResult) -> Result<(), String> {
+    if !(r.n.is_finite() && r.n >= 0.0) {
+        return Err(format!("n = {} (must be a finite number, 0 or more)", r.n));
+    }
+    if let Some(v) = r.value {
+        if !v.is_finite() {
+            return Err(format!("value = {v}"));
+        }
+    }
+    if let Some(ci) = &r.ci {
+        if !(ci.low.is_finite() && ci.high.is_finite()) || ci.low > ci.high {
+            return Err(format!(
+                "a confidence interval [{}, {}] (ends must be finite, low <= high)",
+                ci.low, ci.high
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl Drop for Instance {
     fn drop(&mut self) {
-        // SAFETY: the handle comes from bind and is released exactly once, here.
-        unsafe { (self.def.vtable.release)(self.handle) };
+        match &self.inner {
+            Inner::Local(handle) => {
+                if let Backend::Local(vtable) = &self.def.backend {
+                    let _scope = crate::guard::CallScope::enter(
+                        &self.def.library,
+                        &self.def.name,
+                        "release",
+                    );
+                    // SAFETY: the handle comes from bind and is released exactly once, here.
+                    unsafe { (vtable.release)(*handle) };
+                }
+            }
+            Inner::Remote { child, id } => {
+                if !child.is_dead() {
+                    let _ = child.call(
+                        "release",
+                        wire::RELEASE,
+                        &serde_json::json!({"id": id}),
+                        &[],
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_statuses_outside_the_abi_are_refused() {
+        assert!(check_row_status(&[0, 0, 3], &[0, 7, 3], 0).is_ok());
+        assert!(check_row_status(&[0], &[64], 1).is_ok());
+        let e = check_row_status(&[0, 0], &[0, 200], 1).unwrap_err();
+        assert!(e.contains("row 1 has status 200"), "{e}");
+        assert!(
+            check_row_status(&[0], &[9], 0).is_err(),
+            "9 is not a standard code"
+        );
+        assert!(
+            check_row_status(&[0], &[65], 1).is_err(),
+            "only one own reason"
+        );
+        let e = check_row_status(&[2], &[0], 0).unwrap_err();
+        assert!(e.contains("rejected by the host"), "{e}");
+    }
+
+    #[test]
+    fn results_outside_the_format_are_refused() {
+        let ok = MetricResult {
+            n: 3.0,
+            ..Default::default()
+        };
+        assert!(check_result(&ok).is_ok());
+        for n in [-1.0, f64::NAN, f64::INFINITY] {
+            assert!(check_result(&MetricResult {
+                n,
+                ..Default::default()
+            })
+            .is_err());
+        }
+        let upside_down = MetricResult {
+            n: 3.0,
+            ci: Some(cxm_result::Interval {
+                low: 2.0,
+                high: 1.0,
+                level: 0.95,
+                method: "t".into(),
+            }),
+            ..Default::default()
+        };
+        assert!(check_result(&upside_down)
+            .unwrap_err()
+            .contains("low <= high"));
     }
 }

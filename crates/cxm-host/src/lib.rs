@@ -3,13 +3,16 @@
 //! before calling anything else, and wraps every plugin function in a safe API.
 
 mod error;
+pub mod guard;
 mod instance;
 mod library;
+pub mod remote;
 
 pub use cxm_abi::CxmStatus;
 pub use error::HostError;
 pub use instance::{Instance, InstanceBatch, InstanceTemplate};
-pub use library::{file_sha256, load_library, InputDef, Library, MetricDef};
+pub use library::{file_sha256, load_library, load_library_isolated, InputDef, Library, MetricDef};
+pub use remote::Isolation;
 
 /// The ABI version this host speaks, as `major.minor`.
 pub fn abi_version() -> String {

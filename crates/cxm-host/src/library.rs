@@ -2,10 +2,12 @@
 
 use crate::error::HostError;
 use crate::instance::Instance;
+use crate::remote::{Child, Isolation, RemoteMetric};
 use cxm_abi::{CxmMetric, CxmModule, CxmStr, ABI_MAJOR, ABI_MINOR, ENTRY_SYMBOL_PREFIX};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Read;
+use std::os::fd::FromRawFd;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -43,11 +45,21 @@ pub struct MetricDef {
     pub params_doc: serde_json::Value,
     /// The metric's own rejection reasons.
     pub reasons: Vec<String>,
-    pub(crate) vtable: CxmMetric,
+    pub(crate) backend: Backend,
+}
+
+/// Where a metric's code runs.
+#[derive(Debug, Clone)]
+pub(crate) enum Backend {
+    /// In this process, through the library's function table.
+    Local(CxmMetric),
+    /// In a child process of its own ([`crate::remote`]).
+    Remote(Arc<RemoteMetric>),
 }
 
 // SAFETY: the vtable holds function pointers and pointers into the immutable static memory
 // of a library that is never unloaded; descriptor functions may be called from any thread.
+// A remote metric holds only owned data and a mutex-guarded connection.
 unsafe impl Send for MetricDef {}
 // SAFETY: as above.
 unsafe impl Sync for MetricDef {}
@@ -108,22 +120,30 @@ pub fn file_sha256(path: &Path) -> Result<String, std::io::Error> {
         .collect())
 }
 
-fn loaded() -> &'static Mutex<HashMap<PathBuf, Arc<Library>>> {
-    static LOADED: OnceLock<Mutex<HashMap<PathBuf, Arc<Library>>>> = OnceLock::new();
+/// Loaded libraries by canonical path and whether isolated.
+type Loaded = Mutex<HashMap<(PathBuf, bool), Arc<Library>>>;
+
+/// Libraries loaded so far.
+fn loaded() -> &'static Loaded {
+    static LOADED: OnceLock<Loaded> = OnceLock::new();
     LOADED.get_or_init(Default::default)
 }
 
-/// Loads the library at `path` (once per canonical path per process; never unloaded).
-///
-/// When `expected_sha256` is given, the file's digest is checked *before* the library is
-/// opened, so a tampered file never runs its initialisers.
-pub fn load_library(path: &Path, expected_sha256: Option<&str>) -> Result<Arc<Library>, HostError> {
+/// The file's bytes, read once, and their SHA-256, checked against the registry's.
+fn read_verified(
+    path: &Path,
+    expected_sha256: Option<&str>,
+) -> Result<(PathBuf, Vec<u8>, String), HostError> {
     let io = |source| HostError::Io {
         path: path.to_path_buf(),
         source,
     };
     let canonical = path.canonicalize().map_err(io)?;
-    let sha256 = file_sha256(&canonical).map_err(io)?;
+    let bytes = std::fs::read(&canonical).map_err(io)?;
+    let sha256: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     if let Some(expected) = expected_sha256 {
         if !expected.eq_ignore_ascii_case(&sha256) {
             return Err(HostError::Sha256Mismatch {
@@ -133,28 +153,135 @@ pub fn load_library(path: &Path, expected_sha256: Option<&str>) -> Result<Arc<Li
             });
         }
     }
-    let mut cache = loaded()
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(lib) = cache.get(&canonical) {
+    Ok((canonical, bytes, sha256))
+}
+
+/// Loads the library at `path` to run in child processes, one per metric, with `limits`:
+/// a child describes it (so its initialisers never run in this process), and each metric's
+/// child loads exactly the bytes hashed here (it checks the SHA-256 again).
+pub fn load_library_isolated(
+    path: &Path,
+    expected_sha256: Option<&str>,
+    limits: &Isolation,
+) -> Result<Arc<Library>, HostError> {
+    let (canonical, _, sha256) = read_verified(path, expected_sha256)?;
+    let key = (canonical.clone(), true);
+    if let Some(lib) = loaded().lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
         return Ok(lib.clone());
     }
-    let lib = Arc::new(open(&canonical, sha256)?);
-    cache.insert(canonical, lib.clone());
+    let d = Child::describe(&canonical, &sha256, limits)?;
+    let invalid = |message: &str| HostError::InvalidDescriptor {
+        path: canonical.clone(),
+        message: message.to_string(),
+    };
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
+    let name = text(&d["name"]);
+    let metrics = d["metrics"]
+        .as_array()
+        .ok_or_else(|| invalid("no metrics"))?
+        .iter()
+        .map(|m| MetricDef {
+            library: name.clone(),
+            name: text(&m["name"]),
+            description: text(&m["description"]),
+            inputs: m["inputs"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|i| InputDef {
+                            name: text(&i["name"]),
+                            arrow_format: text(&i["arrow_format"]),
+                            required: i["required"].as_bool().unwrap_or(false),
+                            description: text(&i["description"]),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            params_doc: m["params_doc"].clone(),
+            reasons: m["reasons"]
+                .as_array()
+                .map(|a| a.iter().map(text).collect())
+                .unwrap_or_default(),
+            backend: Backend::Remote(Arc::new(RemoteMetric::new(
+                &canonical,
+                &sha256,
+                &text(&m["name"]),
+                limits,
+            ))),
+        })
+        .collect();
+    let lib = Arc::new(Library {
+        path: canonical,
+        name,
+        version: text(&d["version"]),
+        abi: text(&d["abi"]),
+        panic_unwind: d["panic_unwind"].as_bool().unwrap_or(false),
+        sha256,
+        metrics,
+    });
+    loaded()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(key, lib.clone());
     Ok(lib)
 }
 
-fn open(path: &Path, sha256: String) -> Result<Library, HostError> {
+/// Loads the library at `path` into this process (once per canonical path; never
+/// unloaded).
+///
+/// The file is read once; its SHA-256 is checked against `expected_sha256` (when given)
+/// and exactly those bytes are loaded (through an anonymous memory file), so a file swapped
+/// on disk between the check and the load cannot run. The library's own dependencies are
+/// found by the dynamic loader as usual and are not covered by the hash.
+pub fn load_library(path: &Path, expected_sha256: Option<&str>) -> Result<Arc<Library>, HostError> {
+    let (canonical, bytes, sha256) = read_verified(path, expected_sha256)?;
+    let mut cache = loaded().lock().unwrap_or_else(|p| p.into_inner());
+    let key = (canonical.clone(), false);
+    if let Some(lib) = cache.get(&key) {
+        return Ok(lib.clone());
+    }
+    let lib = Arc::new(open(&canonical, &bytes, sha256)?);
+    cache.insert(key, lib.clone());
+    Ok(lib)
+}
+
+/// `bytes` in an anonymous memory file, opened by the dynamic loader through
+/// `/proc/self/fd`; the file stays open for the life of the process.
+fn load_bytes(path: &Path, bytes: &[u8]) -> Result<libloading::Library, HostError> {
+    let load = |message: String| HostError::Load {
+        path: path.to_path_buf(),
+        message,
+    };
+    let name = c"cxm-plugin";
+    // SAFETY: a valid NUL-terminated name and flags; the result is checked.
+    let fd = unsafe { libc::memfd_create(name.as_ptr(), 0) };
+    if fd < 0 {
+        return Err(load(format!(
+            "cannot create a memory file to load the verified bytes: {}",
+            std::io::Error::last_os_error()
+        )));
+    }
+    // SAFETY: memfd_create returned a new descriptor that nothing else owns.
+    let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
+    std::io::Write::write_all(&mut file, bytes)
+        .map_err(|e| load(format!("cannot write the memory file: {e}")))?;
+    let proc_path = format!("/proc/self/fd/{fd}");
+    // SAFETY: loading a library runs its initialisers; the user listed it in the plugin
+    // registry (optionally pinned by SHA-256, checked on these very bytes).
+    let library =
+        unsafe { libloading::Library::new(&proc_path) }.map_err(|e| load(e.to_string()))?;
+    // The loader keeps its own mapping; the descriptor stays open so /proc names stay
+    // unique for the life of the process.
+    std::mem::forget(file);
+    Ok(library)
+}
+
+fn open(path: &Path, bytes: &[u8], sha256: String) -> Result<Library, HostError> {
     let invalid = |message: String| HostError::InvalidDescriptor {
         path: path.to_path_buf(),
         message,
     };
-    // SAFETY: loading a library runs its initialisers; the user listed it in the plugin
-    // registry (optionally pinned by SHA-256, checked before this call).
-    let library = unsafe { libloading::Library::new(path) }.map_err(|e| HostError::Load {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let library = load_bytes(path, bytes)?;
     // Libraries are never unloaded: unloading while any pointer into them lives is unsound.
     let library: &'static libloading::Library = Box::leak(Box::new(library));
     // SAFETY: the entry symbol's type is fixed by ABI v1.
@@ -281,6 +408,6 @@ fn read_metric(library: &str, m: CxmMetric) -> Result<MetricDef, String> {
         inputs,
         params_doc,
         reasons,
-        vtable: m,
+        backend: Backend::Local(m),
     })
 }

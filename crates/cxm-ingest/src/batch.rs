@@ -28,7 +28,7 @@ pub struct CellError {
 }
 
 /// A structurally broken record, excluded from the batch's columns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RowRejection {
     /// 1-based source line where the record starts.
     pub line: u64,
@@ -41,6 +41,11 @@ pub struct RowRejection {
     /// The record's fields re-joined with the delimiter (lossy UTF-8, at most
     /// [`crate::MAX_RAW_CHARS`] characters).
     pub raw: String,
+    /// The mapped cells that can still be identified in the broken record, as
+    /// `(index into the field specs, text)` in column order: a column that may have shifted
+    /// from an unmapped one is left out (see `rejected_cells.rs`). Empty when none can be
+    /// (e.g. a line that is not JSON).
+    pub mapped: Vec<(usize, String)>,
 }
 
 /// Writes the raw text of a batch's cells on demand (see [`Batch::with_raw_text`]).

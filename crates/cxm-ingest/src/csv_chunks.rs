@@ -79,6 +79,8 @@ pub struct CsvChunks {
     carry_offset: u64,
     chunk_bytes: usize,
     eof: bool,
+    /// A chunk handed the rest of the file to the sequential reader: no more chunks.
+    handed_over: bool,
 }
 
 impl CsvChunks {
@@ -144,6 +146,7 @@ impl CsvChunks {
             carry_offset: bytes_read,
             chunk_bytes: chunk_bytes.max(1),
             eof: false,
+            handed_over: false,
         }))
     }
 
@@ -192,6 +195,9 @@ impl ChunkedSource for CsvChunks {
     }
 
     fn next_chunk(&mut self) -> Result<Option<Box<dyn Chunk>>, IngestError> {
+        if self.handed_over {
+            return Ok(None);
+        }
         let mut want = self.chunk_bytes;
         loop {
             let mut buf = self.spare_buffer();
@@ -215,9 +221,28 @@ impl ChunkedSource for CsvChunks {
                 last_record_end(&buf)
             };
             let Some(end) = end else {
-                // No line break outside quotes yet (a long record): read more.
+                if buf.len() as u64 > self.shared.options.max_record_bytes.saturating_add(2) {
+                    // The first record has no end within max_record_bytes (by quote
+                    // parity): the sequential reader takes over from its start and says
+                    // whether it really is too long, without this buffer growing further.
+                    let offset = self.carry_offset;
+                    self.carry_offset += buf.len() as u64;
+                    self.handed_over = true;
+                    return Ok(Some(Box::new(CsvChunk {
+                        shared: Arc::clone(&self.shared),
+                        bytes: Vec::new(),
+                        offset,
+                        at_eof: false,
+                        sequential: true,
+                    })));
+                }
+                // No line break outside quotes yet (a long record): read more, but not
+                // much past max_record_bytes.
                 self.carry = buf;
-                want = want.saturating_mul(2);
+                let most = self.shared.options.max_record_bytes.saturating_add(3);
+                want = want
+                    .saturating_mul(2)
+                    .min(usize::try_from(most).unwrap_or(usize::MAX));
                 continue;
             };
             let at_eof = self.eof && end == buf.len();
@@ -233,6 +258,7 @@ impl ChunkedSource for CsvChunks {
                 bytes: buf,
                 offset,
                 at_eof,
+                sequential: false,
             })));
         }
     }
@@ -349,6 +375,9 @@ struct CsvChunk {
     offset: u64,
     /// The chunk ends the file.
     at_eof: bool,
+    /// Hand the rest of the file to the sequential reader from `offset` at once (a record
+    /// there is too long to be cut into a chunk; `bytes` is empty).
+    sequential: bool,
 }
 
 impl Chunk for CsvChunk {
@@ -358,6 +387,7 @@ impl Chunk for CsvChunk {
             bytes,
             offset,
             at_eof,
+            sequential,
         } = *self;
         let bytes = Arc::new(bytes);
         let mut builder =
@@ -366,6 +396,11 @@ impl Chunk for CsvChunk {
         let mut cells = CellScratch::new(shared.sources.len());
         let mut spans: Vec<(u32, u32)> = Vec::new();
         let mut records = 0u64;
+        // A record that may pass max_record_bytes (measured here with its quotes, and with
+        // room for a line break) is left to the sequential reader, which measures it
+        // exactly: both readers refuse the same records.
+        let max_record = shared.options.max_record_bytes;
+        let mut too_long = sequential;
         let mut finish = |builder: &mut BatchBuilder, spans: &mut Vec<(u32, u32)>| {
             let text = RecordText {
                 shared: Arc::clone(&shared),
@@ -380,6 +415,7 @@ impl Chunk for CsvChunk {
         };
         let scanned = scan_chunk(&bytes, shared.delimiter, at_eof, &mut |record| {
             records += 1;
+            // TEMP-AB
             if add_record(&shared, &bytes, record, records, &mut builder, &mut cells) {
                 spans.push((record.start as u32, record.end as u32));
             }
@@ -387,7 +423,7 @@ impl Chunk for CsvChunk {
                 finish(&mut builder, &mut spans);
             }
         });
-        if scanned.is_ok() && !builder.is_empty() {
+        if scanned.is_ok() && !too_long && !builder.is_empty() {
             finish(&mut builder, &mut spans);
         }
         // The batches were processed and dropped already unless the engine keeps them.
@@ -399,12 +435,12 @@ impl Chunk for CsvChunk {
             }
         }
         match scanned {
-            Ok(summary) => Ok(ChunkSummary {
+            Ok(summary) if !too_long => Ok(ChunkSummary {
                 lines: summary.lines,
                 records,
                 rest: None,
             }),
-            Err(_) => {
+            _ => {
                 let rest = CsvSource::open_rest(
                     &shared.path,
                     shared.fields.clone(),
@@ -483,6 +519,7 @@ fn add_record(
 ) -> bool {
     let span = |(start, end): (u32, u32)| &chunk[start as usize..end as usize];
     if record.fields.len() != shared.header.len() {
+        let fields = unescaped_fields(record, chunk);
         builder.reject_row(RowRejection {
             line: record.line,
             record: number,
@@ -492,7 +529,13 @@ fn add_record(
                 shared.header.len(),
                 record.fields.len()
             ),
-            raw: raw_record(record, chunk, shared.delimiter),
+            raw: join_fields(fields.iter().map(Vec::as_slice), shared.delimiter),
+            mapped: crate::rejected_cells::identifiable_cells(
+                &fields,
+                shared.header.len(),
+                &shared.sources,
+                false,
+            ),
         });
         return false;
     }
@@ -519,18 +562,17 @@ fn add_record(
     true
 }
 
-/// The record's fields, unescaped, re-joined with the delimiter (as the sequential reader
-/// shows a rejected record).
-fn raw_record(record: &RecordRef<'_>, chunk: &[u8], delimiter: u8) -> String {
-    let fields: Vec<Vec<u8>> = record
+/// The record's fields, unescaped (re-joined with the delimiter, they are the rejected
+/// record as the sequential reader shows it).
+fn unescaped_fields(record: &RecordRef<'_>, chunk: &[u8]) -> Vec<Vec<u8>> {
+    record
         .fields
         .iter()
         .map(|&(start, end)| {
             let mut scratch = Vec::new();
             field_text(&chunk[start as usize..end as usize], &mut scratch).to_vec()
         })
-        .collect();
-    join_fields(fields.iter().map(Vec::as_slice), delimiter)
+        .collect()
 }
 
 #[cfg(test)]

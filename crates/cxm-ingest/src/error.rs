@@ -76,6 +76,17 @@ pub enum IngestError {
         line: Option<u64>,
         message: String,
     },
+    /// A record longer than [`crate::CsvOptions::max_record_bytes`] starts on `line`.
+    #[error(
+        "{}:{line}: the record starting on this line is longer than {limit} bytes \
+         (max_record_bytes; raise it in the dataset's config if such records are real)",
+        .path.display()
+    )]
+    RecordTooLong {
+        path: PathBuf,
+        line: u64,
+        limit: u64,
+    },
     /// A non-CSV source (Parquet, NDJSON, Excel, PostgreSQL) failed; `source_name` names
     /// the file or the database query, `line` the record where known.
     #[error("{source_name}{}: {message}", line_suffix(*.line))]

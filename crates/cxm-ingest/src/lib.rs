@@ -28,6 +28,8 @@ pub mod inspect;
 mod lines;
 mod numbers;
 mod reader;
+mod record_limit;
+mod rejected_cells;
 mod scan;
 mod source;
 mod text;
@@ -50,6 +52,13 @@ pub use types::{CellErrorReason, FieldType};
 
 /// Default number of data rows per batch.
 pub const DEFAULT_BATCH_ROWS: usize = 16_384;
+
+/// Default largest record a reader holds in memory (see [`CsvOptions::max_record_bytes`]):
+/// 16 MiB. No export from a survey tool, CRM or helpdesk comes near it (Excel keeps a cell
+/// to 32,767 characters, about 128 KiB of UTF-8, and a record is a few of them), and it
+/// still bounds what one runaway record costs: a quote never closed, a binary file, a
+/// 300 MB cell.
+pub const DEFAULT_MAX_RECORD_BYTES: u64 = 16 << 20;
 
 /// Maximum number of characters kept in [`RowRejection::raw`].
 pub const MAX_RAW_CHARS: usize = 500;
@@ -145,6 +154,11 @@ pub struct CsvOptions {
     /// forward by the gap). Values with an offset or `Z` keep their own;
     /// `Date` fields are unaffected. `None` (the default) is UTC.
     pub timezone: Option<Zone>,
+    /// Largest record, in bytes of its fields' text (UTF-8) and the delimiters between
+    /// them: a longer one stops the reading with [`IngestError::RecordTooLong`] naming the
+    /// line where it starts, before it is held in memory whole (both readers, the parallel
+    /// one and the sequential one). Default [`DEFAULT_MAX_RECORD_BYTES`].
+    pub max_record_bytes: u64,
 }
 
 impl CsvOptions {
@@ -170,6 +184,7 @@ impl Default for CsvOptions {
             batch_rows: DEFAULT_BATCH_ROWS,
             null_values: vec![String::new()],
             timezone: None,
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
         }
     }
 }

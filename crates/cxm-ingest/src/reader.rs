@@ -15,6 +15,7 @@ use crate::builder::BatchBuilder;
 use crate::dialect::{resolve_encoding, sample_text, sniff_delimiter, TextEncoding, SAMPLE_BYTES};
 use crate::fields::resolve_columns;
 use crate::hashing::HashingReader;
+use crate::record_limit::{guard_limit, line_of_offset, record_bytes};
 use crate::text::TextReader;
 use crate::{CsvOptions, DatasetStats, FieldSpec, IngestError, MAX_RAW_CHARS};
 
@@ -46,6 +47,11 @@ pub struct CsvSource {
     /// Subtracted from line numbers (1 when lines are counted from 0, see
     /// [`CsvSource::open_rest`]).
     line_shift: u64,
+    /// The file offset of the text's first byte when reading from the middle of the file
+    /// ([`CsvSource::open_rest`]): errors then find their line by counting from the start.
+    rest_offset: Option<u64>,
+    /// See [`CsvOptions::max_record_bytes`].
+    max_record_bytes: u64,
     done: bool,
     /// An error met after some rows of a batch were read; those rows are
     /// returned first and the error on the following call.
@@ -89,6 +95,8 @@ impl CsvSource {
             rows_accepted: 0,
             rows_rejected: 0,
             line_shift: 0,
+            rest_offset: None,
+            max_record_bytes: options.max_record_bytes,
             done: false,
             pending_error: None,
         })
@@ -123,7 +131,8 @@ impl CsvSource {
         let total_bytes = file.metadata().ok().map(|m| m.len().saturating_sub(offset));
         file.seek(SeekFrom::Start(offset)).map_err(io_err)?;
         let raw = HashingReader::new(file, 0).map_err(io_err)?;
-        let text = TextReader::new(raw, encoding_rs::UTF_8, 1, delimiter);
+        let text = TextReader::new(raw, encoding_rs::UTF_8, 1, delimiter)
+            .with_record_limit(guard_limit(options.max_record_bytes));
         let reader = csv_reader(delimiter, text);
         let schema = schema_of(&fields);
         Ok(CsvSource {
@@ -142,6 +151,8 @@ impl CsvSource {
             rows_accepted: 0,
             rows_rejected: 0,
             line_shift: 1,
+            rest_offset: Some(offset),
+            max_record_bytes: options.max_record_bytes,
             done: false,
             pending_error: None,
         })
@@ -211,22 +222,33 @@ impl CsvSource {
             return Ok(None);
         }
         while self.builder.len() < self.batch_rows {
-            match self.reader.read_byte_record(&mut self.record) {
-                Ok(true) => self.read_record(),
+            let err = match self.reader.read_byte_record(&mut self.record) {
+                Ok(true) => {
+                    let end = self.reader.position().byte();
+                    self.reader.get_mut().set_record_start(end);
+                    if record_bytes(&self.record) <= self.max_record_bytes {
+                        self.read_record();
+                        continue;
+                    }
+                    let start = self.record.position().map_or(0, |p| p.byte());
+                    self.too_long(start)
+                }
                 Ok(false) => {
                     self.done = true;
                     break;
                 }
-                Err(err) => {
-                    self.done = true;
-                    let err = IngestError::from_csv(&self.path, err);
-                    if self.builder.is_empty() {
-                        return Err(err);
-                    }
-                    self.pending_error = Some(err);
-                    break;
+                Err(_) if self.reader.get_ref().tripped() => {
+                    let start = self.reader.get_ref().record_start();
+                    self.too_long(start)
                 }
+                Err(err) => IngestError::from_csv(&self.path, err),
+            };
+            self.done = true;
+            if self.builder.is_empty() {
+                return Err(err);
             }
+            self.pending_error = Some(err);
+            break;
         }
         if self.builder.is_empty() {
             return Ok(None);
@@ -234,11 +256,33 @@ impl CsvSource {
         Ok(Some(self.builder.finish()))
     }
 
+    /// The error for a record longer than the limit that the parser began at `start`.
+    fn too_long(&mut self, start: u64) -> IngestError {
+        let line = match self.rest_offset {
+            Some(offset) => match line_of_offset(&self.path, offset + start) {
+                Ok(line) => line,
+                Err(source) => {
+                    return IngestError::Io {
+                        path: self.path.clone(),
+                        source,
+                    }
+                }
+            },
+            None => self.reader.get_mut().line_at(start) - self.line_shift,
+        };
+        IngestError::RecordTooLong {
+            path: self.path.clone(),
+            line,
+            limit: self.max_record_bytes,
+        }
+    }
+
     /// Files the record in `self.record` into the batch being built.
     fn read_record(&mut self) {
         let start = self.record.position().map_or(0, |p| p.byte());
         let line = self.reader.get_mut().line_at(start) - self.line_shift;
-        let rejection = if ends_in_open_quote(&self.reader) {
+        let ran_on = ends_in_open_quote(&self.reader);
+        let rejection = if ran_on {
             Some((
                 "unterminated_quote",
                 "a quoted field is not closed before the end of the file".to_owned(),
@@ -263,6 +307,12 @@ impl CsvSource {
                 reason: reason.to_owned(),
                 detail,
                 raw: self.raw_record(),
+                mapped: crate::rejected_cells::identifiable_cells(
+                    &self.record.iter().collect::<Vec<_>>(),
+                    self.header.len(),
+                    &self.sources,
+                    ran_on,
+                ),
             });
             return;
         }
@@ -370,12 +420,22 @@ pub(crate) fn open_reader(path: &Path, options: &CsvOptions) -> Result<Opened, I
         options.delimiter
     };
     check_number_options(path, options, delimiter)?;
-    let text = TextReader::new(raw, encoding.encoding, options.header_row, delimiter);
+    let text = TextReader::new(raw, encoding.encoding, options.header_row, delimiter)
+        .with_record_limit(guard_limit(options.max_record_bytes));
     let mut reader = csv_reader(delimiter, text);
     let mut record = ByteRecord::new();
-    let found = reader
-        .read_byte_record(&mut record)
-        .map_err(|e| IngestError::from_csv(path, e))?;
+    let read = reader.read_byte_record(&mut record);
+    let too_long = IngestError::RecordTooLong {
+        path: path.to_path_buf(),
+        line: options.header_row.max(1) as u64,
+        limit: options.max_record_bytes,
+    };
+    let found = match read {
+        Err(_) if reader.get_ref().tripped() => return Err(too_long),
+        Err(e) => return Err(IngestError::from_csv(path, e)),
+        Ok(_) if record_bytes(&record) > options.max_record_bytes => return Err(too_long),
+        Ok(found) => found,
+    };
     if !found {
         return Err(IngestError::NoHeader {
             path: path.to_path_buf(),
@@ -401,8 +461,10 @@ pub(crate) fn open_reader(path: &Path, options: &CsvOptions) -> Result<Opened, I
         .iter()
         .map(|f| String::from_utf8_lossy(f).trim().to_owned())
         .collect();
+    let header_end = reader.position().byte();
+    reader.get_mut().set_record_start(header_end);
     Ok(Opened {
-        header_end: reader.position().byte(),
+        header_end,
         reader,
         header,
         total_bytes,

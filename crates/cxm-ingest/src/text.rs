@@ -33,6 +33,12 @@ pub(crate) struct TextReader<R> {
     passed: u64,
     /// The end of the text was reached.
     eof: bool,
+    /// Where the record being parsed began (see [`TextReader::set_record_start`]).
+    record_start: u64,
+    /// Most bytes handed on after `record_start` before reading fails.
+    record_limit: u64,
+    /// Reading failed because a record passed `record_limit`.
+    tripped: bool,
 }
 
 impl<R: Read> TextReader<R> {
@@ -55,7 +61,33 @@ impl<R: Read> TextReader<R> {
             delimiter,
             passed: 0,
             eof: false,
+            record_start: 0,
+            record_limit: u64::MAX,
+            tripped: false,
         }
+    }
+
+    /// Fails reading (with an I/O error, and [`TextReader::tripped`] set) once more than
+    /// `limit` bytes were handed on since the start of the record being parsed, so a
+    /// runaway record is not held in memory whole.
+    pub(crate) fn with_record_limit(mut self, limit: u64) -> Self {
+        self.record_limit = limit;
+        self
+    }
+
+    /// The parser begins a record at `byte` of the text.
+    pub(crate) fn set_record_start(&mut self, byte: u64) {
+        self.record_start = byte;
+    }
+
+    /// Where the record being parsed began.
+    pub(crate) fn record_start(&self) -> u64 {
+        self.record_start
+    }
+
+    /// Whether reading failed because a record passed the limit.
+    pub(crate) fn tripped(&self) -> bool {
+        self.tripped
     }
 
     /// Bytes read from the file so far.
@@ -103,6 +135,10 @@ impl<R: Read> Read for TextReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if buf.is_empty() {
             return Ok(0);
+        }
+        if self.passed - self.record_start.min(self.passed) > self.record_limit {
+            self.tripped = true;
+            return Err(io::Error::other("record too long"));
         }
         loop {
             let n = match &mut self.decoding {

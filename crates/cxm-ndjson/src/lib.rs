@@ -9,7 +9,8 @@
 //!   arrays and objects as compact JSON text; `null` and absent keys are missing values.
 //! - Blank lines are skipped; `\r\n` line ends and a UTF-8 byte-order mark are fine.
 //!   A line that is not one JSON object is rejected (`invalid_json`), one longer than
-//!   16 MiB too (`line_too_long`); every other line is accepted. Each row's `line` is
+//!   16 MiB (or the limit given to [`NdjsonSource::open_with_limit`]) too
+//!   (`line_too_long`); every other line is accepted. Each row's `line` is
 //!   its physical line number.
 //! - NDJSON has no header: the mapped keys are checked against the keys (and dotted
 //!   paths) seen in the first 1000 records, and [`IngestError::MissingColumns`] lists
@@ -70,7 +71,10 @@ impl NdjsonSource {
         Self::open_with_limit(path, fields, null_values, zone, batch_rows, MAX_LINE_BYTES)
     }
 
-    fn open_with_limit(
+    /// [`NdjsonSource::open`] with another limit on a line's length in bytes (default
+    /// 16 MiB, as `cxm_ingest::DEFAULT_MAX_RECORD_BYTES`): a longer line is rejected
+    /// (`line_too_long`) without being held in memory whole.
+    pub fn open_with_limit(
         path: &Path,
         fields: Vec<FieldSpec>,
         null_values: &[String],
@@ -166,6 +170,8 @@ impl NdjsonSource {
                     reason: reason.to_owned(),
                     detail,
                     raw: raw_text(line.text),
+                    // A line that is not a JSON object has no field that can be identified.
+                    mapped: Vec::new(),
                 });
                 self.rows_rejected += 1;
             }

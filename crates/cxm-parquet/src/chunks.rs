@@ -67,14 +67,16 @@ impl ParquetChunks {
         BatchBuilder::new(path, &fields, null_values, zone, 1)?;
         let projected = open::project(path, &fields)?;
         // A reader of no row group: checks the projection as ParquetSource::open does.
-        ParquetRecordBatchReaderBuilder::new_with_metadata(
-            projected.file,
-            projected.metadata.clone(),
-        )
-        .with_projection(projected.mask.clone())
-        .with_row_groups(Vec::new())
-        .build()
-        .map_err(|e| open::build_error(path, e))?;
+        open::guarded(path, None, "cannot read Parquet file", || {
+            ParquetRecordBatchReaderBuilder::new_with_metadata(
+                projected.file,
+                projected.metadata.clone(),
+            )
+            .with_projection(projected.mask.clone())
+            .with_row_groups(Vec::new())
+            .build()
+            .map_err(|e| open::build_error(path, e))
+        })?;
         let row_group_rows = projected
             .metadata
             .metadata()
@@ -186,16 +188,18 @@ impl Chunk for RowGroupChunk {
         let shared = &*self.shared;
         let path = shared.plan.path();
         let file = open::open_file(path)?;
-        let reader =
+        let what = "cannot decode Parquet data";
+        let mut reader = open::guarded(path, None, what, || {
             ParquetRecordBatchReaderBuilder::new_with_metadata(file, shared.metadata.clone())
                 .with_row_groups(vec![self.row_group])
                 .with_projection(shared.mask.clone())
                 .with_batch_size(shared.batch_rows)
                 .build()
-                .map_err(|e| open::build_error(path, e))?;
+                .map_err(|e| open::build_error(path, e))
+        })?;
         let mut converter = Converter::new(&shared.plan);
         let mut line = self.first_line;
-        for record in reader {
+        while let Some(record) = open::guarded(path, Some(line), what, || Ok(reader.next()))? {
             let record = record.map_err(|e| open::decode_error(path, line, e))?;
             if record.num_rows() == 0 {
                 continue;

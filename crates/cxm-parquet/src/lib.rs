@@ -87,12 +87,13 @@ impl ParquetSource {
         let projected = open::project(path, &fields)?;
         let total_rows =
             u64::try_from(projected.metadata.metadata().file_metadata().num_rows()).unwrap_or(0);
-        let reader =
+        let reader = open::guarded(path, None, "cannot read Parquet file", || {
             ParquetRecordBatchReaderBuilder::new_with_metadata(projected.file, projected.metadata)
                 .with_projection(projected.mask)
                 .with_batch_size(batch_rows)
                 .build()
-                .map_err(|e| open::build_error(path, e))?;
+                .map_err(|e| open::build_error(path, e))
+        })?;
         Ok(ParquetSource {
             path: path.to_path_buf(),
             fields,
@@ -121,7 +122,18 @@ impl ParquetSource {
 
     fn read_next(&mut self) -> Result<Option<Batch>, IngestError> {
         loop {
-            let record_batch = match self.reader.next() {
+            let line = Some(self.rows_read + 1);
+            let reader = &mut self.reader;
+            let what = "cannot decode Parquet data";
+            let next = open::guarded(&self.path, line, what, || Ok(reader.next()));
+            let next = match next {
+                Ok(next) => next,
+                Err(e) => {
+                    self.done = true;
+                    return Err(e);
+                }
+            };
+            let record_batch = match next {
                 None => {
                     self.done = true;
                     return Ok(None);

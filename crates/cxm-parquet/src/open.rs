@@ -102,8 +102,32 @@ pub(crate) fn open_file(path: &Path) -> Result<File, IngestError> {
 
 /// The file's footer, parsed (page indexes are not read).
 fn load_metadata(path: &Path, file: &File) -> Result<ArrowReaderMetadata, IngestError> {
-    ArrowReaderMetadata::load(file, ArrowReaderOptions::default())
-        .map_err(|e| source_error(path, None, format!("not a readable Parquet file: {e}")))
+    guarded(path, None, "not a readable Parquet file", || {
+        ArrowReaderMetadata::load(file, ArrowReaderOptions::default())
+            .map_err(|e| source_error(path, None, format!("not a readable Parquet file: {e}")))
+    })
+}
+
+/// Runs a call into the `parquet` crate, which can panic on malformed data (a corrupt
+/// page, definition levels past the end of a buffer): the panic becomes an error that
+/// starts with `what` (the call's state is not used again).
+pub(crate) fn guarded<T>(
+    path: &Path,
+    line: Option<u64>,
+    what: &str,
+    f: impl FnOnce() -> Result<T, IngestError>,
+) -> Result<T, IngestError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(panic) => {
+            let detail = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "malformed data".to_owned());
+            Err(source_error(path, line, format!("{what}: {detail}")))
+        }
+    }
 }
 
 pub(crate) fn source_error(path: &Path, line: Option<u64>, message: String) -> IngestError {

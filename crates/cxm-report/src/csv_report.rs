@@ -8,8 +8,10 @@
 //! so the fixed columns keep their positions whatever the plugins report). A key that a row
 //! is not grouped by (the overall row, roll-ups) reads `(all)`; a missing group value or
 //! detail is an empty cell; numbers use Rust's shortest round-tripping float formatting;
-//! warnings are joined with `;`.
+//! warnings are joined with `;`. Every cell goes through [`crate::csv_safe_cell`], so no
+//! text (a group value, a unit, a table cell from the data) can start a spreadsheet formula.
 
+use crate::csv_cell::write_safe_record;
 use crate::error::RenderError;
 use crate::flatten::{detail_cells, flatten_details, DetailCell};
 use crate::format::{group_cells, group_columns, GroupCell};
@@ -46,7 +48,7 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
         "benchmark_significant",
     ]);
     header.extend(detail_columns.iter().map(String::as_str));
-    writer.write_record(&header)?;
+    write_safe_record(&mut writer, &header)?;
 
     for row in &report.results {
         let r = &row.result;
@@ -100,7 +102,7 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
                 .iter()
                 .map(|cell| cell.as_ref().map(DetailCell::to_text).unwrap_or_default()),
         );
-        writer.write_record(&record)?;
+        write_safe_record(&mut writer, &record)?;
     }
     writer.flush()?;
     Ok(())
@@ -142,7 +144,7 @@ pub fn render_result_table_csv(
         if !header_written {
             let mut header: Vec<&str> = group_columns(grouping);
             header.extend(t.columns.iter().map(String::as_str));
-            writer.write_record(&header)?;
+            write_safe_record(&mut writer, &header)?;
             header_written = true;
         }
         let groups: Vec<String> = group_cells(grouping, row)
@@ -160,7 +162,7 @@ pub fn render_result_table_csv(
                 serde_json::Value::String(s) => s.clone(),
                 other => other.to_string(),
             }));
-            writer.write_record(&record)?;
+            write_safe_record(&mut writer, &record)?;
         }
     }
     writer.flush()?;

@@ -1,7 +1,37 @@
 //! Formatting helpers shared by the renderers: numbers with thousands separators, word
-//! wrapping, and the lookup of a result's group values by grouping column.
+//! wrapping, the lookup of a result's group values by grouping column, and text from the
+//! data made safe to print to a terminal.
 
 use crate::model::{Grouping, ResultRow};
+use std::borrow::Cow;
+
+/// Text from the data, a plugin or a config made safe to print to a terminal: no character
+/// of it can move the cursor, change colours, set the window title, ring the bell or
+/// reverse the text's direction.
+///
+/// Tabs and line breaks become spaces (they would break the table's alignment); the other
+/// C0 control characters and DEL become their visible Unicode pictures (ESC `␛`, BEL `␇`,
+/// NUL `␀`, DEL `␡`), so `\x1b[31m` reads `␛[31m`; C1 control characters (U+0080–U+009F,
+/// among them the one-byte CSI) and the bidirectional embedding, override and isolate
+/// controls become U+FFFD `�`. Text without any of these is returned as it is.
+pub fn terminal_text(text: &str) -> Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => ' ',
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            c if unsafe_char(c) => '\u{fffd}',
+            c => c,
+        })
+        .collect::<String>()
+        .into()
+}
 
 /// Inserts `,` every three digits into a string of ASCII digits.
 fn group_digits(digits: &str) -> String {
@@ -159,6 +189,20 @@ mod tests {
         assert_eq!(weight(1234.56), "1,234.6");
         assert_eq!(percent(0.95), "95");
         assert_eq!(percent(0.999), "99.9");
+    }
+
+    #[test]
+    fn terminal_text_shows_control_characters() {
+        assert_eq!(terminal_text("\x1b[31mRED\x07"), "␛[31mRED␇");
+        assert_eq!(terminal_text("\x1b]0;title\x07"), "␛]0;title␇");
+        assert_eq!(terminal_text("a\tb\nc\r\nd"), "a b c  d");
+        assert_eq!(terminal_text("\0\x7f"), "␀␡");
+        assert_eq!(terminal_text("\u{9b}2J"), "\u{fffd}2J");
+        assert_eq!(terminal_text("abc\u{202e}fed"), "abc\u{fffd}fed");
+        assert!(matches!(
+            terminal_text("Région — 1,234 ▲*"),
+            Cow::Borrowed("Région — 1,234 ▲*")
+        ));
     }
 
     #[test]

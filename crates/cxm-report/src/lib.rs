@@ -9,10 +9,15 @@
 //!   columns by [`flatten_details`] / [`flatten_result_details`] (shared with the workbook);
 //! - [`render_table`]: the terminal report a consultant reads;
 //! - [`RejectionWriter`]: the streaming `rejected.csv` writer;
+//! - [`csv_safe_cell`]: the rule every CSV writer applies to every cell, so that no text
+//!   from the data can start a spreadsheet formula (numbers stay numbers);
+//! - [`terminal_text`]: data text made safe to print to a terminal (control characters
+//!   shown as visible placeholders), used by [`render_table`];
 //! - [`render_plugins`] / [`render_plugins_json`]: the `cxm plugins` listing.
 
 pub mod model;
 
+mod csv_cell;
 mod csv_report;
 mod error;
 pub mod flatten;
@@ -23,6 +28,7 @@ mod plugins;
 mod rejections;
 mod table;
 
+pub use csv_cell::csv_safe_cell;
 pub use csv_report::{render_csv, render_result_table_csv, result_tables};
 pub use cxm_result::{Interval, MetricResult, Table};
 pub use error::RenderError;
@@ -30,6 +36,7 @@ pub use flatten::{
     detail_cells, detail_columns, flatten_details, flatten_result_details, DetailCell,
     DETAILS_PREFIX,
 };
+pub use format::terminal_text;
 pub use json::{parse_json, render_json};
 pub use lang::Lang;
 pub use model::*;

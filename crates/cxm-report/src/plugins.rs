@@ -66,8 +66,20 @@ const WIDTH: usize = 80;
 /// Narrowest description column worth keeping beside the other columns.
 const MIN_DESCRIPTION: usize = 30;
 
-/// Writes the human-readable listing of `list`.
+/// Writes the human-readable listing of `list`. Names and descriptions come from the
+/// libraries: their control characters are shown as visible symbols
+/// ([`crate::terminal_text`]).
 pub fn render_plugins(list: &[PluginInfo], out: &mut impl Write) -> Result<(), RenderError> {
+    let mut text = Vec::new();
+    write_listing(list, &mut text)?;
+    for line in String::from_utf8_lossy(&text).lines() {
+        writeln!(out, "{}", crate::format::terminal_text(line))?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn write_listing(list: &[PluginInfo], out: &mut impl Write) -> Result<(), RenderError> {
     if list.is_empty() {
         writeln!(out, "No plugins found.")?;
     }
@@ -254,6 +266,19 @@ Plugin nps: cxm-plugin-nps 0.1.0 (ABI 1.0)
         let mut buf = Vec::new();
         render_plugins(&[], &mut buf).unwrap();
         assert_eq!(String::from_utf8(buf).unwrap(), "No plugins found.\n");
+    }
+
+    #[test]
+    fn plugins_text_shows_control_characters_as_symbols() {
+        let mut list = sample();
+        list[0].metrics[0].description = "Scores \x1b[2J\x1b]0;owned\x07 here".into();
+        list[0].metrics[0].params[0].name = "p\x1b[31m".into();
+        let mut buf = Vec::new();
+        render_plugins(&list, &mut buf).unwrap();
+        let out = String::from_utf8(buf).unwrap();
+        assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out}");
+        assert!(out.contains("Scores ␛[2J␛]0;owned␇ here"), "{out}");
+        assert!(out.contains("p␛[31m"), "{out}");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The streaming writer of `rejected.csv`: one line per rejected row or value, with the
-//! columns `dataset,line,scope,field,value,reason,detail`.
+//! columns `dataset,line,scope,field,value,reason,detail`. Every cell goes through
+//! [`crate::csv_safe_cell`]: an original value such as `=1+2` is written `'=1+2`.
 
+use crate::csv_cell::write_safe_record;
 use crate::error::RenderError;
 use crate::model::Rejection;
 use std::io::Write;
@@ -21,22 +23,25 @@ impl<W: Write> RejectionWriter<W> {
     /// Starts the file: writes the header to `w`.
     pub fn new(w: W) -> Result<Self, RenderError> {
         let mut writer = csv::Writer::from_writer(w);
-        writer.write_record(Self::HEADER)?;
+        write_safe_record(&mut writer, Self::HEADER)?;
         Ok(RejectionWriter { writer, count: 0 })
     }
 
     /// Writes one rejection.
     pub fn write(&mut self, r: &Rejection) -> Result<(), RenderError> {
         let line = r.line.to_string();
-        self.writer.write_record([
-            r.dataset.as_str(),
-            line.as_str(),
-            r.scope.as_str(),
-            r.field.as_str(),
-            r.value.as_str(),
-            r.reason.as_str(),
-            r.detail.as_str(),
-        ])?;
+        write_safe_record(
+            &mut self.writer,
+            [
+                r.dataset.as_str(),
+                line.as_str(),
+                r.scope.as_str(),
+                r.field.as_str(),
+                r.value.as_str(),
+                r.reason.as_str(),
+                r.detail.as_str(),
+            ],
+        )?;
         self.count += 1;
         Ok(())
     }

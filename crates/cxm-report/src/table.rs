@@ -1,8 +1,16 @@
 //! The terminal report a consultant reads: a title, the row accounting of every dataset,
 //! then per metric a heading, an aligned table of its results and its row accounting.
+//!
+//! Every text that comes from the data, a plugin or the config (group values, units,
+//! labels, bands, warnings, reasons, error messages, table cells) goes through
+//! [`terminal_text`] before it is printed, so a value holding escape sequences cannot
+//! recolour, clear or retitle the reader's terminal; the only escape codes in the output
+//! are cxm's own colours (with [`TableOptions::color`]).
 
 use crate::error::RenderError;
-use crate::format::{count, fixed, group_cells, group_columns, percent, weight, GroupCell};
+use crate::format::{
+    count, fixed, group_cells, group_columns, percent, terminal_text, weight, GroupCell,
+};
 use crate::model::{DatasetSummary, Grouping, MetricSummary, ResultRow, RunReport};
 use std::io::Write;
 
@@ -35,13 +43,13 @@ pub fn render_table(
     options: &TableOptions,
 ) -> Result<(), RenderError> {
     let color = options.color;
-    let title = format!("{} — {}", report.client, report.config);
+    let title = terminal_text(&format!("{} — {}", report.client, report.config)).into_owned();
     writeln!(out, "{}", paint(&title, BOLD, color))?;
     writeln!(
         out,
         "cxm {}; grouping: {}",
-        report.cxm_version,
-        grouping_text(report)
+        terminal_text(&report.cxm_version),
+        terminal_text(&grouping_text(report))
     )?;
 
     for dataset in &report.datasets {
@@ -97,11 +105,11 @@ fn grouping_text(report: &RunReport) -> String {
 }
 
 fn write_dataset(out: &mut impl Write, d: &DatasetSummary, color: bool) -> Result<(), RenderError> {
-    let label = paint(&format!("Dataset {}:", d.name), BOLD, color);
+    let label = paint(&terminal_text(&format!("Dataset {}:", d.name)), BOLD, color);
     let rows_word = if d.rows_read == 1 { "row" } else { "rows" };
     let mut line = format!(
         "{label} {} — {} {rows_word} read, {} accepted, {} rejected",
-        d.path,
+        terminal_text(&d.path),
         count(d.rows_read),
         count(d.rows_accepted),
         count(d.rows_rejected),
@@ -113,13 +121,13 @@ fn write_dataset(out: &mut impl Write, d: &DatasetSummary, color: bool) -> Resul
         let invalid: Vec<String> = d
             .invalid_values
             .iter()
-            .map(|(field, n)| format!("{field} {}", count(*n)))
+            .map(|(field, n)| format!("{} {}", terminal_text(field), count(*n)))
             .collect();
         line.push_str("; invalid values: ");
         line.push_str(&invalid.join(", "));
     }
     writeln!(out, "{line}")?;
-    let sha: String = d.sha256.chars().take(12).collect();
+    let sha: String = terminal_text(&d.sha256).chars().take(12).collect();
     let bytes_word = if d.bytes == 1 { "byte" } else { "bytes" };
     writeln!(out, "  sha256 {sha}, {} {bytes_word}", count(d.bytes))?;
     Ok(())
@@ -146,10 +154,14 @@ fn write_metric(
         heading.push_str(" — ");
         heading.push_str(unit);
     }
-    writeln!(out, "{}", paint(&heading, BOLD, color))?;
+    writeln!(out, "{}", paint(&terminal_text(&heading), BOLD, color))?;
 
     match summary.and_then(|s| s.error.as_deref()) {
-        Some(error) => writeln!(out, "  {}", paint(&format!("FAILED: {error}"), RED, color))?,
+        Some(error) => writeln!(
+            out,
+            "  {}",
+            paint(&terminal_text(&format!("FAILED: {error}")), RED, color)
+        )?,
         None if rows.is_empty() => writeln!(out, "  (no results)")?,
         None => {
             let grouping = summary.map_or(&report.grouping, |s| &s.grouping);
@@ -167,12 +179,16 @@ fn write_metric(
         } else {
             let parts: Vec<String> = rejected
                 .iter()
-                .map(|(reason, n)| format!("{reason} {}", count(**n)))
+                .map(|(reason, n)| format!("{} {}", terminal_text(reason), count(**n)))
                 .collect();
             parts.join(", ")
         };
         let filtered = match &s.filter {
-            Some(f) => format!("; outside filter ({f}): {}", count(s.rows_filtered)),
+            Some(f) => format!(
+                "; outside filter ({}): {}",
+                terminal_text(f),
+                count(s.rows_filtered)
+            ),
             None => String::new(),
         };
         writeln!(
@@ -380,6 +396,22 @@ fn write_grid(
     rows: &[Vec<Cell>],
     color: bool,
 ) -> Result<(), RenderError> {
+    let headers: Vec<(String, Align)> = headers
+        .iter()
+        .map(|(h, a)| (terminal_text(h).into_owned(), *a))
+        .collect();
+    let rows: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|c| Cell {
+                    text: terminal_text(&c.text).into_owned(),
+                    flagged: c.flagged,
+                })
+                .collect()
+        })
+        .collect();
+    let (headers, rows) = (headers.as_slice(), rows.as_slice());
     let len = |s: &str| s.chars().count();
     let mut widths: Vec<usize> = headers.iter().map(|(h, _)| len(h)).collect();
     for row in rows {
@@ -445,15 +477,24 @@ fn write_tables(out: &mut impl Write, rows: &[&ResultRow]) -> Result<(), RenderE
         return Ok(());
     };
     for t in &overall.result.tables {
-        writeln!(out, "  table {} ({} rows, overall):", t.name, t.rows.len())?;
+        writeln!(
+            out,
+            "  table {} ({} rows, overall):",
+            terminal_text(&t.name),
+            t.rows.len()
+        )?;
         let cells: Vec<Vec<String>> = t
             .rows
             .iter()
             .take(TABLE_PREVIEW_ROWS)
             .map(|r| r.iter().map(table_cell).collect())
             .collect();
-        let widths: Vec<usize> = t
+        let columns: Vec<String> = t
             .columns
+            .iter()
+            .map(|c| terminal_text(c).into_owned())
+            .collect();
+        let widths: Vec<usize> = columns
             .iter()
             .enumerate()
             .map(|(i, c)| {
@@ -476,7 +517,7 @@ fn write_tables(out: &mut impl Write, rows: &[&ResultRow]) -> Result<(), RenderE
         writeln!(
             out,
             "{}",
-            line(t.columns.iter().map(String::as_str).collect())
+            line(columns.iter().map(String::as_str).collect())
         )?;
         for r in &cells {
             writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
@@ -495,12 +536,12 @@ fn write_tables(out: &mut impl Write, rows: &[&ResultRow]) -> Result<(), RenderE
 fn table_cell(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => "—".into(),
-        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::String(s) => terminal_text(s).into_owned(),
         serde_json::Value::Number(n) => match n.as_f64() {
             Some(x) if n.is_f64() && x.fract() == 0.0 && x.abs() < 1e15 => format!("{x:.0}"),
             Some(x) if n.is_f64() => format!("{x:.2}"),
             _ => n.to_string(),
         },
-        other => other.to_string(),
+        other => terminal_text(&other.to_string()).into_owned(),
     }
 }

@@ -317,6 +317,38 @@ fn table_color_uses_escape_codes() {
 }
 
 #[test]
+fn table_shows_control_characters_from_the_data_as_placeholders() {
+    let mut r = report();
+    r.results[1].group[0].1 = Some("\x1b[31mRED\x07".into());
+    r.results[1].result.unit = "pts\x1b[2J".into();
+    r.results[0].result.unit = "pts\x1b[2J".into();
+    r.results[1].result.warnings = vec!["\x1b]0;owned\x07".into()];
+    r.metrics[1].error = Some("boom\x1b[H\nsecond line".into());
+    r.results[0].result.tables.push(Table {
+        name: "t\x1b[1m".into(),
+        columns: vec!["a\x1b".into()],
+        rows: vec![vec![json!("x\u{9b}2J")]],
+    });
+    for color in [false, true] {
+        let mut buf = Vec::new();
+        render_table(&r, &mut buf, &TableOptions { color }).unwrap();
+        let out = text(buf);
+        for bad in ["\x1b[31m", "\x1b[2J", "\x1b]0", "\x07", "\x1b[H", "\u{9b}"] {
+            assert!(!out.contains(bad), "{bad:?} in {out}");
+        }
+        assert!(out.contains("␛[31mRED␇"), "{out}");
+        assert!(out.contains("pts␛[2J"), "{out}");
+        assert!(out.contains("␛]0;owned␇"), "{out}");
+        assert!(out.contains("boom␛[H second line"), "{out}");
+        assert!(out.contains("table t␛[1m (1 rows"), "{out}");
+        assert!(out.contains("x\u{fffd}2J"), "{out}");
+        if !color {
+            assert!(!out.contains('\x1b'), "{out}");
+        }
+    }
+}
+
+#[test]
 fn table_without_grouping_labels_overall() {
     let mut r = report();
     r.grouping = Grouping::default();

@@ -1,7 +1,7 @@
 //! The code `export_plugin!` expands to: the module descriptor and the `extern "C"`
 //! functions of ABI v1, generic over a [`Metric`]. Not part of the public API.
 
-use crate::columns::{ColumnView, Row};
+use crate::columns::{ColumnView, Mismatch, ProbeValue, Row};
 use crate::metric::{BoundInputs, InputType, Metric, Reject};
 use cxm_abi::{
     ArrowSchema, CxmBatch, CxmError, CxmInput, CxmMetric, CxmModule, CxmOwnedBytes, CxmStatus,
@@ -9,7 +9,7 @@ use cxm_abi::{
 };
 use std::cell::RefCell;
 use std::ffi::{c_void, CStr};
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::OnceLock;
 
 /// Holds the leaked, immutable module descriptor of a library.
@@ -130,6 +130,8 @@ struct Instance<M: Metric> {
     slots: Vec<Option<usize>>,
     /// The type of each slot.
     kinds: Vec<InputType>,
+    /// The name of each slot's input.
+    names: Vec<String>,
 }
 
 type Failure = (CxmStatus, String);
@@ -279,7 +281,8 @@ unsafe extern "C" fn bind<M: Metric>(
                 return Err((
                     CxmStatus::InvalidInput,
                     format!(
-                        "input '{name}' must be Arrow '{}', got '{format}'",
+                        "input '{name}' is declared InputType::{declared:?}, so it must be \
+                         Arrow '{}', got '{format}'",
                         declared.arrow_format()
                     ),
                 ));
@@ -306,12 +309,18 @@ unsafe extern "C" fn bind<M: Metric>(
             .map(|i| i.ty)
             .chain(extra.iter().map(|_| variadic_type))
             .collect();
+        let names = M::INPUTS
+            .iter()
+            .map(|i| i.name.to_string())
+            .chain(extra.iter().map(|(name, _)| name.clone()))
+            .collect();
         slots.extend(extra.into_iter().map(|(_, child)| Some(child)));
         let instance = Box::new(Instance {
             metric,
             states: Vec::new(),
             slots,
             kinds,
+            names,
         });
         // SAFETY: the host passes a writable out-parameter.
         unsafe { out_instance.write(Box::into_raw(instance) as *mut c_void) };
@@ -404,12 +413,30 @@ unsafe extern "C" fn update<M: Metric>(
         // Group ids are checked against `num_groups` as rows are folded (a bad id is a host
         // bug and fails the batch).
         let states = &mut inst.states[..num_groups];
-        match (groups, weights) {
+        let folded = catch_unwind(AssertUnwindSafe(|| match (groups, weights) {
             (Some(g), Some(w)) => fold.run(states, |r| g[r] as usize, |r| w[r]),
             (Some(g), None) => fold.run(states, |r| g[r] as usize, |_| 1.0),
             (None, Some(w)) => fold.run(states, |_| 0, |r| w[r]),
             (None, None) => fold.run(states, |_| 0, |_| 1.0),
-        }
+        }));
+        // A read with the wrong accessor: named here, where the inputs' names are known.
+        folded.unwrap_or_else(|payload| match payload.downcast::<Mismatch>() {
+            Ok(mismatch) => {
+                PANIC_LOCATION.with(|p| p.borrow_mut().take());
+                let name = inst.names.get(mismatch.input).map_or("?", String::as_str);
+                let at = mismatch.at;
+                Err((
+                    CxmStatus::Panic,
+                    format!(
+                        "panicked in update: {} (at {}:{})",
+                        mismatch.message(name, false),
+                        at.file(),
+                        at.line()
+                    ),
+                ))
+            }
+            Err(other) => resume_unwind(other),
+        })
     })
 }
 
@@ -466,6 +493,42 @@ impl<M: Metric> RowFold<'_, M> {
         }
         Ok(())
     }
+}
+
+/// Calls `update` of the bound instance on two made-up rows (every mapped input present:
+/// zeros, then ones) with a scratch state, and returns the message of the first read with an
+/// accessor of another type than the input's, located at the plugin's call. What `update`
+/// returns, or another panic on the made-up values, is ignored; the instance is not changed.
+///
+/// # Safety
+/// `instance` must come from `bind::<M>` and not be in use by another thread.
+pub(crate) unsafe fn probe_accessors<M: Metric>(instance: *const c_void) -> Option<String> {
+    // SAFETY: per the contract.
+    let inst = unsafe { &*(instance as *const Instance<M>) };
+    for value in [ProbeValue::Zero, ProbeValue::One] {
+        let columns: Vec<Option<ColumnView>> = inst
+            .slots
+            .iter()
+            .zip(&inst.kinds)
+            .map(|(slot, kind)| slot.map(|_| ColumnView::probe(*kind, value)))
+            .collect();
+        let row = Row {
+            columns: &columns,
+            index: 0,
+            weight: 1.0,
+        };
+        let probed = catch_unwind(AssertUnwindSafe(|| {
+            let mut scratch = M::State::default();
+            let _ = inst.metric.update(&mut scratch, &row);
+        }));
+        // A panic on the made-up values left its location for a report that never comes.
+        PANIC_LOCATION.with(|p| p.borrow_mut().take());
+        if let Some(mismatch) = probed.err().and_then(|p| p.downcast::<Mismatch>().ok()) {
+            let name = inst.names.get(mismatch.input).map_or("?", String::as_str);
+            return Some(mismatch.message(name, true));
+        }
+    }
+    None
 }
 
 unsafe extern "C" fn merge<M: Metric>(

@@ -1,9 +1,17 @@
 //! Zero-copy, read-only views of the Arrow C Data Interface columns of one batch, and the
 //! [`Row`] through which a metric reads one row of them.
+//!
+//! An accessor that does not match its input's declared type (`row.number()` on an
+//! [`InputType::Integer`] input) is a plugin bug: it panics with a [`Mismatch`], located
+//! (`#[track_caller]`) at the plugin's call, which the SDK turns into an error naming the
+//! input, its declared type and the accessor. [`crate::testing::Harness::bind`] finds such a
+//! read before any data is sent, by calling `update` on made-up rows ([`ColumnView::probe`]).
+//! The check costs the row loop what it always did: one compare and a cold call.
 
 use crate::metric::InputType;
 use cxm_abi::ArrowArray;
 use std::ffi::c_void;
+use std::panic::Location;
 
 /// A validated view of one borrowed Arrow column. The pointers stay valid for the duration
 /// of the `update` call that created the view, which outlives every `Row` built on it.
@@ -16,6 +24,89 @@ pub(crate) struct ColumnView {
     values: *const c_void,
     /// Utf8 only: the character data.
     data: *const u8,
+}
+
+/// The value every column of a made-up probe row holds (see [`ColumnView::probe`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ProbeValue {
+    /// 0, 0.0, "", false, 1970-01-01, the epoch.
+    Zero,
+    /// 1, 1.0, "1", true, 1970-01-02, one second after the epoch.
+    One,
+}
+
+/// Zero bytes enough for one value of every type, and for the two offsets of a Utf8 value.
+static ZEROS: [u64; 2] = [0; 2];
+static ONE_I64: i64 = 1;
+static ONE_F64: f64 = 1.0;
+static ONE_I32: i32 = 1;
+static ONE_BIT: u8 = 1;
+static ONE_MICROSECONDS: i64 = 1_000_000;
+static ONE_TEXT_OFFSETS: [i32; 2] = [0, 1];
+static ONE_TEXT: [u8; 1] = *b"1";
+
+/// The [`Row`] accessor of a type.
+fn accessor(kind: InputType) -> &'static str {
+    match kind {
+        InputType::Integer => "int",
+        InputType::Number => "number",
+        InputType::Text => "text",
+        InputType::Boolean => "boolean",
+        InputType::Date => "date",
+        InputType::Timestamp => "timestamp",
+    }
+}
+
+/// The panic payload of an accessor that does not match its input's declared type.
+#[derive(Debug)]
+pub(crate) struct Mismatch {
+    /// The row index of the input read.
+    pub(crate) input: usize,
+    /// Its declared type.
+    pub(crate) declared: InputType,
+    /// The type of the accessor used.
+    pub(crate) read_as: InputType,
+    /// The plugin's call of the accessor.
+    pub(crate) at: &'static Location<'static>,
+}
+
+impl Mismatch {
+    /// What went wrong and how to fix it, for the input called `name`: `input 'x' is
+    /// declared InputType::Integer, but {read}: read it with row.int(), or …`, where `read`
+    /// says how it was read (and where, for a message without a panic location).
+    pub(crate) fn message(&self, name: &str, located: bool) -> String {
+        let (declared, read_as) = (self.declared, self.read_as);
+        let read = if located {
+            format!(
+                "update reads it with row.{}() at {}:{}:{}",
+                accessor(read_as),
+                self.at.file(),
+                self.at.line(),
+                self.at.column()
+            )
+        } else {
+            format!("was read with row.{}()", accessor(read_as))
+        };
+        format!(
+            "input '{name}' is declared InputType::{declared:?}, but {read}: read it with \
+             row.{}(), or declare it InputType::{read_as:?}",
+            accessor(declared)
+        )
+    }
+}
+
+/// An accessor of type `read_as` was called on input `input`, declared `declared` (a plugin
+/// bug): panics with a [`Mismatch`] located at the plugin's call.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn kind_mismatch(input: usize, declared: InputType, read_as: InputType) -> ! {
+    std::panic::panic_any(Mismatch {
+        input,
+        declared,
+        read_as,
+        at: Location::caller(),
+    })
 }
 
 impl ColumnView {
@@ -78,6 +169,39 @@ impl ColumnView {
         })
     }
 
+    /// A one-row view of a column of type `kind` whose value is `value`, for a probe row.
+    pub(crate) fn probe(kind: InputType, value: ProbeValue) -> Self {
+        let zeros = ZEROS.as_ptr() as *const c_void;
+        let (values, data): (*const c_void, *const u8) = match (value, kind) {
+            (ProbeValue::Zero, _) => (zeros, zeros as *const u8),
+            (ProbeValue::One, InputType::Integer) => {
+                (std::ptr::from_ref(&ONE_I64).cast(), zeros.cast())
+            }
+            (ProbeValue::One, InputType::Number) => {
+                (std::ptr::from_ref(&ONE_F64).cast(), zeros.cast())
+            }
+            (ProbeValue::One, InputType::Date) => {
+                (std::ptr::from_ref(&ONE_I32).cast(), zeros.cast())
+            }
+            (ProbeValue::One, InputType::Boolean) => {
+                (std::ptr::from_ref(&ONE_BIT).cast(), zeros.cast())
+            }
+            (ProbeValue::One, InputType::Timestamp) => {
+                (std::ptr::from_ref(&ONE_MICROSECONDS).cast(), zeros.cast())
+            }
+            (ProbeValue::One, InputType::Text) => {
+                (ONE_TEXT_OFFSETS.as_ptr().cast(), ONE_TEXT.as_ptr())
+            }
+        };
+        ColumnView {
+            kind,
+            offset: 0,
+            validity: std::ptr::null(),
+            values,
+            data,
+        }
+    }
+
     #[inline]
     fn is_valid(&self, row: usize) -> bool {
         if self.validity.is_null() {
@@ -134,24 +258,15 @@ impl ColumnView {
                 .read_unaligned()
         }
     }
-
-    #[inline]
-    fn expect_kind(&self, wanted: InputType, accessor: &str) {
-        if self.kind != wanted {
-            kind_mismatch(self.kind, accessor);
-        }
-    }
-}
-
-/// The panic of an accessor that does not match the input's declared type (a plugin bug).
-#[cold]
-#[inline(never)]
-fn kind_mismatch(kind: InputType, accessor: &str) -> ! {
-    panic!("input is {kind:?} but was read with {accessor}()");
 }
 
 /// One row of a batch, as [`crate::Metric::update`] sees it. Inputs are addressed by their
 /// index in [`crate::Metric::INPUTS`]; an unmapped optional input reads as `None`.
+///
+/// Read each input with the accessor of its declared [`InputType`]: another accessor
+/// (`row.number()` on an [`InputType::Integer`] input) panics, naming the input, its type
+/// and the accessor, at your call's line; [`crate::testing::Harness::bind`] reports it
+/// before any row is sent.
 pub struct Row<'a> {
     pub(crate) columns: &'a [Option<ColumnView>],
     pub(crate) index: usize,
@@ -173,41 +288,56 @@ impl<'a> Row<'a> {
 
     /// An [`InputType::Integer`] input.
     #[inline]
+    #[track_caller]
     pub fn int(&self, input: usize) -> Option<i64> {
         let c = self.column(input)?;
-        c.expect_kind(InputType::Integer, "int");
+        if c.kind != InputType::Integer {
+            kind_mismatch(input, c.kind, InputType::Integer);
+        }
         Some(c.read::<i64>(self.index))
     }
 
     /// An [`InputType::Number`] input.
     #[inline]
+    #[track_caller]
     pub fn number(&self, input: usize) -> Option<f64> {
         let c = self.column(input)?;
-        c.expect_kind(InputType::Number, "number");
+        if c.kind != InputType::Number {
+            kind_mismatch(input, c.kind, InputType::Number);
+        }
         Some(c.read::<f64>(self.index))
     }
 
     /// An [`InputType::Date`] input, as days since 1970-01-01.
     #[inline]
+    #[track_caller]
     pub fn date(&self, input: usize) -> Option<i32> {
         let c = self.column(input)?;
-        c.expect_kind(InputType::Date, "date");
+        if c.kind != InputType::Date {
+            kind_mismatch(input, c.kind, InputType::Date);
+        }
         Some(c.read::<i32>(self.index))
     }
 
     /// An [`InputType::Timestamp`] input, as microseconds since the Unix epoch (UTC).
     #[inline]
+    #[track_caller]
     pub fn timestamp(&self, input: usize) -> Option<i64> {
         let c = self.column(input)?;
-        c.expect_kind(InputType::Timestamp, "timestamp");
+        if c.kind != InputType::Timestamp {
+            kind_mismatch(input, c.kind, InputType::Timestamp);
+        }
         Some(c.read::<i64>(self.index))
     }
 
     /// An [`InputType::Boolean`] input.
     #[inline]
+    #[track_caller]
     pub fn boolean(&self, input: usize) -> Option<bool> {
         let c = self.column(input)?;
-        c.expect_kind(InputType::Boolean, "boolean");
+        if c.kind != InputType::Boolean {
+            kind_mismatch(input, c.kind, InputType::Boolean);
+        }
         let bit = c.offset + self.index;
         // SAFETY: a boolean values buffer holds offset + length bits.
         Some(unsafe { (*(c.values as *const u8).add(bit / 8) >> (bit % 8)) & 1 == 1 })
@@ -215,9 +345,12 @@ impl<'a> Row<'a> {
 
     /// An [`InputType::Text`] input.
     #[inline]
+    #[track_caller]
     pub fn text(&self, input: usize) -> Option<&'a str> {
         let c = *self.column(input)?;
-        c.expect_kind(InputType::Text, "text");
+        if c.kind != InputType::Text {
+            kind_mismatch(input, c.kind, InputType::Text);
+        }
         let start = c.read::<i32>(self.index);
         let end = c.read::<i32>(self.index + 1);
         let (Ok(start), Ok(end)) = (usize::try_from(start), usize::try_from(end)) else {

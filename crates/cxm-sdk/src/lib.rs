@@ -7,6 +7,10 @@
 //! catches panics, reads the Arrow C Data Interface columns without copying, applies row
 //! weights and groups, and counts every row as used or rejected with a reason.
 //!
+//! [`stats`] has the confidence intervals (t, Wilson, NPS) and the accumulator of a mean,
+//! so a metric reports a CI and a [`TestBasis`] without hand-written statistics;
+//! [`testing::Harness`] drives a metric through the generated ABI functions in a unit test.
+//!
 //! ```ignore
 //! use cxm_sdk::prelude::*;
 //!
@@ -35,6 +39,7 @@
 
 mod columns;
 mod metric;
+pub mod stats;
 pub mod testing;
 #[cfg(test)]
 mod tests;

@@ -9,7 +9,7 @@
 //! let result = h.finish(0)?;
 //! ```
 
-use crate::__private::describe;
+use crate::__private::{describe, probe_accessors};
 use crate::metric::Metric;
 use cxm_abi::{ArrowArray, ArrowSchema, CxmBatch, CxmMetric, CxmOwnedBytes, CxmStatus, CxmStr};
 use cxm_result::MetricResult;
@@ -183,6 +183,13 @@ pub struct Harness<M: Metric> {
 impl<M: Metric> Harness<M> {
     /// Binds `M` with params (JSON) and the inputs the config would map, named and typed
     /// by example columns (only their type is used).
+    ///
+    /// Then, unlike the host, it calls `update` on two made-up rows (every mapped input
+    /// present: zeros, then ones) into a scratch state, and fails if `update` reads an input
+    /// with the accessor of another type (`row.number()` on an `InputType::Integer` input),
+    /// naming the input, its declared type and the file, line and column of the read (in a
+    /// run, the first such read fails the metric). What `update` does with the made-up
+    /// values is otherwise ignored.
     pub fn bind(params_json: &str, inputs: &[(&str, Column)]) -> Result<Self, String> {
         let vtable = describe::<M>();
         let names: Vec<CString> = inputs
@@ -231,6 +238,12 @@ impl<M: Metric> Harness<M> {
         // SAFETY: everything passed lives across the call.
         let status = unsafe { (vtable.bind)(params, &schema, &mut instance, &mut error) };
         check(status, &mut error)?;
+        // SAFETY: `instance` was just bound by `bind::<M>` and is used by this thread only.
+        if let Some(mismatch) = unsafe { probe_accessors::<M>(instance) } {
+            // SAFETY: released exactly once.
+            unsafe { (vtable.release)(instance) };
+            return Err(format!("Failed: metric '{}': {mismatch}", M::NAME));
+        }
         Ok(Harness {
             vtable,
             instance,

@@ -142,7 +142,10 @@ fn bind_errors_name_the_problem() {
         .err()
         .unwrap();
     assert!(
-        err.starts_with("InvalidInput") && err.contains("input 'x' must be Arrow 'l', got 'g'"),
+        err.starts_with("InvalidInput")
+            && err.contains(
+                "input 'x' is declared InputType::Integer, so it must be Arrow 'l', got 'g'"
+            ),
         "{err}"
     );
     let err = Harness::<Sum>::bind("{}", &[("label", Column::text(&[]))])
@@ -238,5 +241,128 @@ fn variadic_inputs_are_named_by_the_config() {
     )
     .err()
     .unwrap();
-    assert!(err.contains("input 'x' must be Arrow 'g'"), "{err}");
+    assert!(
+        err.contains("input 'x' is declared InputType::Number, so it must be Arrow 'g'"),
+        "{err}"
+    );
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct MisreadParams {
+    /// Read `label` with the wrong accessor only for this value of `x`.
+    misread_on: Option<i64>,
+}
+
+/// Reads its Integer input `x` with the right accessor and, for one value of `x` (or always,
+/// without the param), its Text input `label` with `row.number()`: a plugin bug.
+struct Misread {
+    misread_on: Option<i64>,
+}
+
+/// The line of the wrong read in `Misread::update`, found in this file.
+fn misread_line() -> usize {
+    let needle = ["row.number", "(1)"].concat();
+    let lines: Vec<usize> = (1..)
+        .zip(include_str!("tests.rs").lines())
+        .filter(|(_, line)| line.contains(&needle))
+        .map(|(number, _)| number)
+        .collect();
+    assert_eq!(lines.len(), 1, "one such read: {lines:?}");
+    lines[0]
+}
+
+impl Metric for Misread {
+    const NAME: &'static str = "misread";
+    const DESCRIPTION: &'static str = "test";
+    const INPUTS: &'static [Input] = &[
+        Input::required("x", InputType::Integer, "value"),
+        Input::optional("label", InputType::Text, "label"),
+    ];
+    type Params = MisreadParams;
+    type State = f64;
+
+    fn bind(p: MisreadParams, _: &BoundInputs) -> Result<Self, String> {
+        Ok(Misread {
+            misread_on: p.misread_on,
+        })
+    }
+
+    fn update(&self, s: &mut f64, row: &Row<'_>) -> Result<(), Reject> {
+        let x = row.int(0).ok_or(Reject::Empty)?;
+        if self.misread_on.is_none_or(|on| on == x) {
+            *s += row.number(1).unwrap_or(0.0);
+        }
+        *s += row.weight();
+        Ok(())
+    }
+
+    fn merge(&self, into: &mut f64, from: &f64) {
+        *into += from;
+    }
+
+    fn finish(&self, s: &f64) -> MetricResult {
+        MetricResult {
+            value: Some(*s),
+            n: *s,
+            ..Default::default()
+        }
+    }
+}
+
+#[test]
+fn a_mismatched_accessor_fails_the_harness_bind_at_the_plugins_line() {
+    let inputs = [("x", ints(&[])), ("label", Column::text(&[]))];
+    let err = Harness::<Misread>::bind("{}", &inputs)
+        .err()
+        .expect("misread");
+    let at = format!("src/tests.rs:{}:", misread_line());
+    assert!(
+        err.starts_with(
+            "Failed: metric 'misread': input 'label' is declared InputType::Text, \
+                         but update reads it with row.number() at "
+        ) && err.contains(&at)
+            && err.ends_with(": read it with row.text(), or declare it InputType::Number"),
+        "{err}"
+    );
+    assert!(!err.contains("columns.rs"), "located in the SDK: {err}");
+    // Unmapped, the optional input reads as None whatever the accessor: nothing to report.
+    Harness::<Misread>::bind("{}", &[("x", ints(&[]))]).expect("label unmapped");
+}
+
+#[test]
+fn a_mismatched_accessor_panics_at_the_plugins_line_naming_the_input() {
+    // Install the SDK's panic hook, as a loaded plugin's entry symbol does: it records the
+    // panic's location for the error message.
+    static MODULE: crate::__private::ModuleCell = crate::__private::ModuleCell::new();
+    assert!(!crate::__private::entry(&MODULE, "sdk-tests", "0", Vec::new).is_null());
+    // The made-up rows of the harness's probe hold 0 and 1: a read only for x = 7 is not
+    // seen at bind, and panics in the run.
+    let inputs = [("x", ints(&[])), ("label", Column::text(&[]))];
+    let mut h = Harness::<Misread>::bind(r#"{"misread_on": 7}"#, &inputs).expect("bind");
+    let labels = Column::text(&[Some("a"), Some("b")]);
+    let err = h
+        .update(&[ints(&[Some(1), Some(7)]), labels], None, None)
+        .expect_err("misread at x = 7");
+    assert!(
+        err.starts_with(
+            "Panic: plugin 'sdk-tests' metric 'misread': panicked in update: \
+                         input 'label' is declared InputType::Text, but was read with \
+                         row.number(): read it with row.text(), or declare it InputType::Number"
+        ),
+        "{err}"
+    );
+    let at = format!("src/tests.rs:{})", misread_line());
+    assert!(
+        err.ends_with(&at),
+        "not located at the plugin's read: {err}"
+    );
+}
+
+#[test]
+fn the_probe_leaves_the_instance_as_bound() {
+    // The harness's probe rows go into a scratch state: a fresh instance reports nothing.
+    let h = Harness::<Sum>::bind("{}", &[("x", ints(&[]))]).expect("bind");
+    let r = h.finish(0).expect("finish");
+    assert_eq!((r.value, r.n), (Some(0.0), 0.0));
 }

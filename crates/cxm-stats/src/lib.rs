@@ -1,6 +1,7 @@
 //! Interval statistics shared by the cxm metric plugins: two-sided normal and Student t
-//! quantiles, frequency-weighted moments, the t interval of a mean and the Wilson score
-//! interval of a proportion.
+//! quantiles, frequency-weighted moments, the t interval of a mean, the Wilson score
+//! interval of a proportion and the Wald interval of an NPS. Plugin authors reach the
+//! interval helpers through `cxm_sdk::stats`.
 //!
 //! Comparisons build on them: normal and t CDFs ([`normal_cdf`], [`student_t_cdf`]),
 //! period-over-period tests ([`nps_difference_z`], [`two_proportion_z`], [`welch_t`]),
@@ -173,4 +174,26 @@ pub fn wilson(successes: f64, n: f64, level: f64) -> Option<(f64, f64)> {
     let center = (p + z2 / (2.0 * n)) / denominator;
     let half = z / denominator * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
     Some(((center - half).max(0.0), (center + half).min(1.0)))
+}
+
+/// The Wald interval of an NPS, in NPS points: with p = promoters / n, d = detractors / n
+/// and z the two-sided normal critical value,
+/// 100·(p − d) ± z·100·√((p + d − (p − d)²) / n), clamped to [−100, 100].
+///
+/// This is the interval the `nps` plugin reports with `ci_method = "wald"`; for its
+/// adjusted Wald interval pass `promoters + 0.75`, `detractors + 0.75` and `n + 3`.
+/// `None` when `n <= 0`, the counts are negative or add up to more than `n`, or the level is
+/// outside (0, 1).
+pub fn nps_interval(promoters: f64, detractors: f64, n: f64, level: f64) -> Option<(f64, f64)> {
+    let counts_fit = promoters >= 0.0 && detractors >= 0.0 && promoters + detractors <= n;
+    if !n.is_finite() || n <= 0.0 || !counts_fit {
+        return None;
+    }
+    let z = z_for_confidence(level)?;
+    let p = promoters / n;
+    let d = detractors / n;
+    let variance = ((p + d - (p - d).powi(2)) / n).max(0.0);
+    let center = 100.0 * (p - d);
+    let margin = z * variance.sqrt() * 100.0;
+    Some(((center - margin).max(-100.0), (center + margin).min(100.0)))
 }

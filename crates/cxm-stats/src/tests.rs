@@ -292,3 +292,43 @@ fn wilson_with_fractional_weights_is_defined() {
     let (low, high) = wilson(0.25, 0.5, 0.95).unwrap();
     close(low + high, 1.0, TOL);
 }
+
+#[test]
+fn nps_interval_matches_the_nps_plugins_wald_and_adjusted_wald() {
+    // The examples of plugins/nps/src/tests.rs (Python 3.11, NormalDist().inv_cdf for z):
+    // P = 1000, D = 600, n = 2000: p = 0.5, d = 0.3, Var = 0.00038.
+    close_pair(
+        nps_interval(1000.0, 600.0, 2000.0, 0.95),
+        (16.179_326_823_891_152, 23.820_673_176_108_848),
+        1e-9,
+    );
+    // Adjusted Wald: P + 0.75, D + 0.75, n + 3.
+    close_pair(
+        nps_interval(1000.75, 600.75, 2003.0, 0.95),
+        (16.153_061_982_258_365, 23.787_027_882_943_825),
+        1e-9,
+    );
+    // 70 / 20 / 10 at 0.95 and 0.90.
+    close_pair(
+        nps_interval(70.0, 10.0, 100.0, 0.95),
+        (46.999_069_721_341_42, 73.000_930_278_658_59),
+        1e-9,
+    );
+    close_pair(
+        nps_interval(70.0, 10.0, 100.0, 0.90),
+        (49.089_275_368_693_514, 70.910_724_631_306_5),
+        1e-9,
+    );
+    // All promoters: no variance, clamped to 100.
+    assert_eq!(nps_interval(5.0, 0.0, 5.0, 0.95), Some((100.0, 100.0)));
+}
+
+#[test]
+fn nps_interval_is_undefined_without_answers_or_with_impossible_counts() {
+    assert_eq!(nps_interval(0.0, 0.0, 0.0, 0.95), None);
+    assert_eq!(nps_interval(3.0, 3.0, 5.0, 0.95), None);
+    assert_eq!(nps_interval(-1.0, 0.0, 5.0, 0.95), None);
+    assert_eq!(nps_interval(f64::NAN, 0.0, 5.0, 0.95), None);
+    assert_eq!(nps_interval(1.0, 1.0, f64::INFINITY, 0.95), None);
+    assert_eq!(nps_interval(1.0, 1.0, 5.0, 1.0), None);
+}

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use calamine::{Data, ExcelDateTime};
+use calamine::{DataRef, ExcelDateTime};
 
 /// Excel serial of 10000-01-01: date cells at or past it (or negative) are not valid Excel
 /// dates and are written as their serial number instead.
@@ -24,22 +24,28 @@ const MAX_DATE_SERIAL: f64 = 2_958_466.0;
 /// - ISO 8601 date/time and duration strings as they are;
 /// - error cells as their Excel text (`#N/A`, `#DIV/0!`, ...), so a numeric field records a
 ///   cell error unless the text is one of the null values.
-pub(crate) fn write_cell(cell: &Data, out: &mut String) -> bool {
+pub(crate) fn write_cell(cell: &DataRef<'_>, out: &mut String) -> bool {
     match cell {
-        Data::Empty => return false,
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+        DataRef::Empty => return false,
+        DataRef::SharedString(s) => {
             if s.is_empty() {
                 return false;
             }
             out.push_str(s);
         }
-        Data::Int(i) => {
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            if s.is_empty() {
+                return false;
+            }
+            out.push_str(s);
+        }
+        DataRef::Int(i) => {
             let _ = write!(out, "{i}");
         }
-        Data::Float(f) => write_float(*f, out),
-        Data::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Data::DateTime(dt) => write_datetime(dt, out),
-        Data::Error(e) => {
+        DataRef::Float(f) => write_float(*f, out),
+        DataRef::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        DataRef::DateTime(dt) => write_datetime(dt, out),
+        DataRef::Error(e) => {
             let _ = write!(out, "{e}");
         }
     }
@@ -47,16 +53,17 @@ pub(crate) fn write_cell(cell: &Data, out: &mut String) -> bool {
 }
 
 /// Whether a cell holds nothing (no value, or an empty string).
-pub(crate) fn is_blank(cell: &Data) -> bool {
+pub(crate) fn is_blank(cell: &DataRef<'_>) -> bool {
     match cell {
-        Data::Empty => true,
-        Data::String(s) => s.is_empty(),
+        DataRef::Empty => true,
+        DataRef::String(s) => s.is_empty(),
+        DataRef::SharedString(s) => s.is_empty(),
         _ => false,
     }
 }
 
 /// The trimmed text of a header cell (empty for an empty cell).
-pub(crate) fn header_text(cell: &Data) -> String {
+pub(crate) fn header_text(cell: &DataRef<'_>) -> String {
     let mut out = String::new();
     write_cell(cell, &mut out);
     out.trim().to_owned()
@@ -92,11 +99,34 @@ fn write_datetime(dt: &ExcelDateTime, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use calamine::{CellErrorType, ExcelDateTimeType};
+    use calamine::{CellErrorType, Data, ExcelDateTimeType};
+
+    /// The cell as the streaming reader sees it.
+    fn as_ref(cell: &Data) -> DataRef<'_> {
+        match cell {
+            Data::Int(v) => DataRef::Int(*v),
+            Data::Float(v) => DataRef::Float(*v),
+            Data::String(v) => DataRef::SharedString(v),
+            Data::Bool(v) => DataRef::Bool(*v),
+            Data::DateTime(v) => DataRef::DateTime(*v),
+            Data::DateTimeIso(v) => DataRef::DateTimeIso(v.clone()),
+            Data::DurationIso(v) => DataRef::DurationIso(v.clone()),
+            Data::Error(v) => DataRef::Error(v.clone()),
+            Data::Empty => DataRef::Empty,
+        }
+    }
 
     fn text(cell: Data) -> Option<String> {
         let mut out = String::new();
-        write_cell(&cell, &mut out).then_some(out)
+        write_cell(&as_ref(&cell), &mut out).then_some(out)
+    }
+
+    fn header_text(cell: &Data) -> String {
+        super::header_text(&as_ref(cell))
+    }
+
+    fn is_blank(cell: &Data) -> bool {
+        super::is_blank(&as_ref(cell))
     }
 
     fn date(serial: f64) -> Data {
@@ -174,5 +204,9 @@ mod tests {
         assert_eq!(header_text(&Data::Empty), "");
         assert!(is_blank(&Data::Empty) && is_blank(&Data::String(String::new())));
         assert!(!is_blank(&Data::String(" ".into())) && !is_blank(&Data::Int(0)));
+        assert!(super::is_blank(&DataRef::String(String::new())));
+        let mut out = String::new();
+        assert!(!write_cell(&DataRef::String(String::new()), &mut out));
+        assert!(write_cell(&DataRef::String("x".into()), &mut out) && out == "x");
     }
 }

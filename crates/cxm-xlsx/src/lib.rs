@@ -24,22 +24,33 @@
 //! - Date-formatted cells arrive as ISO text, so leave `Date`/`Datetime` fields without a
 //!   `format` (the default accepts ISO) unless the column holds dates typed as text in
 //!   another layout. Date cells are naive wall-clock values: the configured zone applies.
-//! - Memory: the whole sheet is loaded when the source is opened (an `.xlsx` sheet cannot
-//!   easily be streamed row by row), so memory grows with the sheet's size; batches are
-//!   still emitted `batch_rows` rows at a time.
+//! - Memory: the file is read whole, its parts are checked against [`XlsxLimits`] before
+//!   they are parsed, and the sheet is then streamed cell by cell (never allocated as a
+//!   dense range), so a cell at `XFD1048576` costs what its XML costs. Cells must lie in
+//!   Excel's grid and rows come in ascending order; a row's mapped text, an XML token or
+//!   value, the shared strings and the other parts read whole are bounded, and passing a
+//!   bound is an error naming the file and the part, sheet, row or cell.
+//! - The header's names run from the header row's first non-blank cell to its last.
 //! - The SHA-256 in [`cxm_ingest::DatasetStats`] is that of the file's bytes.
 
+mod audit;
 mod cells;
+mod limits;
+mod sheet;
 mod source;
 mod workbook;
+mod xmlscan;
 
 #[cfg(test)]
 mod tests;
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
+use calamine::Reader;
 use cxm_ingest::IngestError;
 
+pub use limits::XlsxLimits;
 pub use source::XlsxSource;
 
 /// Which worksheet to read.
@@ -60,14 +71,32 @@ pub fn sheets(path: &Path) -> Result<Vec<String>, IngestError> {
 }
 
 /// The column names in row `header_row` (1-based) of `sheet` (`None`: the first sheet):
-/// trimmed cell texts, trailing empty cells dropped.
+/// trimmed cell texts, from the row's first non-blank cell to its last.
 ///
-/// Errors: as for [`XlsxSource::open`] (unknown sheet, empty header row, unreadable file).
+/// Errors: as for [`XlsxSource::open`] (unknown sheet, empty header row, unreadable file,
+/// a limit passed).
 pub fn columns(
     path: &Path,
     sheet: Option<SheetRef>,
     header_row: usize,
 ) -> Result<Vec<String>, IngestError> {
-    let loaded = workbook::load(path, sheet.as_ref())?;
-    workbook::header(path, &loaded, header_row)
+    let limits = XlsxLimits::default();
+    let file = workbook::read_file(path)?;
+    let mut book = workbook::open_book(path, file.bytes, &limits, true)?;
+    let names = book.sheet_names();
+    let sheet = workbook::resolve_sheet(path, &names, sheet.as_ref())?;
+    let what = format!("cannot read sheet \"{sheet}\"");
+    let read = || {
+        let mut reader = workbook::guarded(path, &what, || book.worksheet_cells_reader(&sheet))?;
+        let mut rows = sheet::Rows::new(path, &sheet, || reader.next_cell());
+        sheet::read_header(&mut rows, header_row, limits.max_record_bytes)
+    };
+    match catch_unwind(AssertUnwindSafe(read)) {
+        Ok(header) => Ok(header?.names),
+        Err(panic) => Err(workbook::source_error(
+            path,
+            None,
+            format!("{what}: {}", workbook::panic_detail(&*panic)),
+        )),
+    }
 }

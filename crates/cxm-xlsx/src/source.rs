@@ -1,41 +1,85 @@
 //! [`XlsxSource`]: one worksheet of an `.xlsx` workbook read as typed batches.
+//!
+//! calamine's streaming cell reader borrows the open workbook, so the workbook and the
+//! reader live on a thread of their own that builds the batches and hands them over a
+//! channel holding at most two; the source only receives them.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
-use calamine::{Data, Range};
+use calamine::Reader;
 use cxm_ingest::{Batch, BatchBuilder, DatasetStats, FieldSpec, IngestError, RecordSource, Zone};
 
-use crate::cells::{is_blank, write_cell};
-use crate::workbook::{self, excel_row, row_index};
+use crate::limits::{XlsxLimits, BATCH_TEXT_BYTES};
+use crate::sheet::{read_header, MappedRow, Rows};
+use crate::workbook::{guarded, open_book, panic_detail, read_file, resolve_sheet, source_error};
 use crate::SheetRef;
 
 /// Upper bound on the rows preallocated per batch.
 const MAX_PREALLOC_ROWS: usize = 65_536;
 
+/// What the reading thread sends.
+enum Message {
+    /// The sheet is open and its header read.
+    Opened(Opened),
+    Batch(Batch),
+    Failed(IngestError),
+    /// Every row was sent.
+    End,
+}
+
+/// The sheet as found when it was opened.
+struct Opened {
+    sheet: String,
+    header: Vec<String>,
+    /// 0-based first row and number of rows of the sheet's declared used range (only for
+    /// progress: a file may declare anything).
+    first_row: u64,
+    height: u64,
+}
+
+/// What the reading thread needs.
+struct Job {
+    path: PathBuf,
+    bytes: std::sync::Arc<[u8]>,
+    sheet: Option<SheetRef>,
+    header_row: usize,
+    fields: Vec<FieldSpec>,
+    builder: BatchBuilder,
+    batch_rows: usize,
+    limits: XlsxLimits,
+}
+
 /// A worksheet being read into typed Arrow batches.
 ///
-/// The whole sheet is loaded into memory when the source is opened (calamine parses an
-/// `.xlsx` sheet at once; the format cannot easily be streamed row by row), so memory grows
-/// with the size of the sheet. Batches are still handed out `batch_rows` rows at a time.
-#[derive(Debug)]
+/// The file is read into memory and checked when the source is opened; the sheet is then
+/// streamed row by row (never as a dense range), so memory holds the file, its shared
+/// strings and a few batches, whatever the sheet's used range.
 pub struct XlsxSource {
     path: PathBuf,
     fields: Vec<FieldSpec>,
     sheet: String,
     header: Vec<String>,
-    /// Index into the header row of each field's column.
-    columns: Vec<usize>,
-    range: Range<Data>,
-    /// Index in the range of the next row to read.
-    next: usize,
-    builder: BatchBuilder,
-    batch_rows: usize,
+    messages: Receiver<Message>,
     bytes: u64,
     sha256: String,
     rows_accepted: u64,
-    /// Text of the current row's mapped cells, and where each cell is in it.
-    scratch: String,
-    spans: Vec<Option<(usize, usize)>>,
+    first_row: u64,
+    height: u64,
+    /// The 1-based row reached: the header row, then the last row handed out.
+    reached: u64,
+    done: bool,
+}
+
+impl std::fmt::Debug for XlsxSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("XlsxSource")
+            .field("path", &self.path)
+            .field("sheet", &self.sheet)
+            .field("rows_accepted", &self.rows_accepted)
+            .finish_non_exhaustive()
+    }
 }
 
 impl XlsxSource {
@@ -44,10 +88,11 @@ impl XlsxSource {
     /// there. The data rows are the rows below the header; entirely empty rows are skipped
     /// and not counted. `null_values` and `zone` mean what they mean for CSV (see
     /// [`BatchBuilder::new`]); `batch_rows` is the number of rows per batch (`0` is `1`).
+    /// The default [`XlsxLimits`] apply.
     ///
     /// Errors: [`IngestError::Io`] if the file cannot be read, [`IngestError::Source`] if it
-    /// is not a readable workbook, the sheet does not exist (the message lists the sheet
-    /// names) or the header row is empty, [`IngestError::MissingColumns`] /
+    /// is not a readable workbook, passes a limit, the sheet does not exist (the message
+    /// lists the sheet names) or the header row is empty, [`IngestError::MissingColumns`] /
     /// [`IngestError::DuplicateColumn`] for mapped columns absent from or repeated in the
     /// header, and the field-spec errors of [`BatchBuilder::new`].
     pub fn open(
@@ -59,29 +104,69 @@ impl XlsxSource {
         zone: Zone,
         batch_rows: usize,
     ) -> Result<XlsxSource, IngestError> {
+        let limits = XlsxLimits::default();
+        Self::open_with_limits(
+            path,
+            sheet,
+            header_row,
+            fields,
+            null_values,
+            zone,
+            batch_rows,
+            &limits,
+        )
+    }
+
+    /// [`XlsxSource::open`] with other limits.
+    #[allow(clippy::too_many_arguments)]
+    pub fn open_with_limits(
+        path: &Path,
+        sheet: Option<SheetRef>,
+        header_row: usize,
+        fields: Vec<FieldSpec>,
+        null_values: &[String],
+        zone: Zone,
+        batch_rows: usize,
+        limits: &XlsxLimits,
+    ) -> Result<XlsxSource, IngestError> {
         let batch_rows = batch_rows.max(1);
         let capacity = batch_rows.min(MAX_PREALLOC_ROWS);
         let builder = BatchBuilder::new(path, &fields, null_values, zone, capacity)?;
-        let loaded = workbook::load(path, sheet.as_ref())?;
-        let header = workbook::header(path, &loaded, header_row)?;
-        let columns = resolve_columns(path, &header, &fields)?;
-        // The header row exists (it is not empty), so it has an index in the range.
-        let next = row_index(&loaded.range, header_row).map_or(0, |i| i + 1);
-        Ok(XlsxSource {
+        let file = read_file(path)?;
+        let bytes = file.bytes.len() as u64;
+        let job = Job {
             path: path.to_path_buf(),
-            spans: Vec::with_capacity(fields.len()),
-            fields,
-            sheet: loaded.sheet,
-            header,
-            columns,
-            range: loaded.range,
-            next,
+            bytes: file.bytes,
+            sheet,
+            header_row,
+            fields: fields.clone(),
             builder,
             batch_rows,
-            bytes: loaded.bytes,
-            sha256: loaded.sha256,
+            limits: *limits,
+        };
+        let (sender, messages) = sync_channel(2);
+        std::thread::Builder::new()
+            .name("cxm-xlsx".to_owned())
+            .spawn(move || produce(job, &sender))
+            .map_err(|e| source_error(path, None, format!("cannot start a reader: {e}")))?;
+        let opened = match messages.recv() {
+            Ok(Message::Opened(opened)) => opened,
+            Ok(Message::Failed(e)) => return Err(e),
+            _ => return Err(source_error(path, None, "the sheet reader stopped")),
+        };
+        Ok(XlsxSource {
+            path: path.to_path_buf(),
+            fields,
+            sheet: opened.sheet,
+            header: opened.header,
+            messages,
+            bytes,
+            sha256: file.sha256,
             rows_accepted: 0,
-            scratch: String::new(),
+            first_row: opened.first_row,
+            height: opened.height,
+            reached: header_row as u64,
+            done: false,
         })
     }
 
@@ -100,20 +185,20 @@ impl XlsxSource {
         &self.sheet
     }
 
-    /// The header row's names (trimmed; trailing empty cells dropped).
+    /// The header row's names (trimmed; from the first non-blank cell to the last).
     pub fn header(&self) -> &[String] {
         &self.header
     }
 
     /// Progress in bytes: the file is read whole when the source is opened, so this is the
-    /// file size scaled by the share of the sheet's rows already handed out (the file size
-    /// once every row has been read).
+    /// file size scaled by the share of the rows of the sheet's declared used range
+    /// reached so far (the file size once every row has been read).
     pub fn bytes_read(&self) -> u64 {
-        let height = self.range.height() as u128;
-        if height == 0 || self.next >= self.range.height() {
-            return self.bytes;
+        if self.done || self.height == 0 {
+            return if self.done { self.bytes } else { 0 };
         }
-        (u128::from(self.bytes) * self.next as u128 / height) as u64
+        let reached = self.reached.saturating_sub(self.first_row).min(self.height);
+        (u128::from(self.bytes) * u128::from(reached) / u128::from(self.height)) as u64
     }
 
     /// Size of the file in bytes.
@@ -121,44 +206,34 @@ impl XlsxSource {
         Some(self.bytes)
     }
 
-    /// The next batch: up to `batch_rows` non-empty data rows, each with its 1-based Excel
-    /// row number as its line. `None` after the last row.
+    /// The next batch: up to `batch_rows` non-empty data rows (fewer when their mapped
+    /// cells hold much text), each with its 1-based Excel row number as its line. `None`
+    /// after the last row.
     pub fn next_batch(&mut self) -> Result<Option<Batch>, IngestError> {
-        let height = self.range.height();
-        let width = self.range.width();
-        let mut taken = 0;
-        while taken < self.batch_rows && self.next < height {
-            let idx = self.next;
-            self.next += 1;
-            let blank = (0..width).all(|c| self.range.get((idx, c)).is_none_or(is_blank));
-            if blank {
-                continue;
-            }
-            self.scratch.clear();
-            self.spans.clear();
-            for &col in &self.columns {
-                let start = self.scratch.len();
-                let present = self
-                    .range
-                    .get((idx, col))
-                    .is_some_and(|cell| write_cell(cell, &mut self.scratch));
-                self.spans
-                    .push(present.then_some((start, self.scratch.len())));
-            }
-            let bytes = self.scratch.as_bytes();
-            let cells: Vec<Option<&[u8]>> = self
-                .spans
-                .iter()
-                .map(|span| span.and_then(|(s, e)| bytes.get(s..e)))
-                .collect();
-            self.builder.push_row(excel_row(&self.range, idx), &cells);
-            self.rows_accepted += 1;
-            taken += 1;
-        }
-        if taken == 0 {
+        if self.done {
             return Ok(None);
         }
-        Ok(Some(self.builder.finish()))
+        match self.messages.recv() {
+            Ok(Message::Batch(batch)) => {
+                self.rows_accepted += batch.lines.len() as u64;
+                if let Some(&line) = batch.lines.last() {
+                    self.reached = line;
+                }
+                Ok(Some(batch))
+            }
+            Ok(Message::End) => {
+                self.done = true;
+                Ok(None)
+            }
+            Ok(Message::Failed(e)) => {
+                self.done = true;
+                Err(e)
+            }
+            Ok(Message::Opened(_)) | Err(_) => {
+                self.done = true;
+                Err(source_error(&self.path, None, "the sheet reader stopped"))
+            }
+        }
     }
 
     /// The totals: `rows_read` = `rows_accepted` = the non-empty data rows handed out (rows
@@ -193,6 +268,92 @@ impl RecordSource for XlsxSource {
     }
 }
 
+/// The reading thread: opens the sheet, sends its header, then its batches. A panic in
+/// calamine on malformed input becomes an error naming the sheet.
+fn produce(job: Job, sender: &SyncSender<Message>) {
+    let path = job.path.clone();
+    let outcome = catch_unwind(AssertUnwindSafe(|| read_sheet(job, sender)));
+    let last = match outcome {
+        Ok(Ok(())) => Message::End,
+        Ok(Err(e)) => Message::Failed(e),
+        Err(panic) => Message::Failed(source_error(
+            &path,
+            None,
+            format!("cannot read the sheet: {}", panic_detail(&*panic)),
+        )),
+    };
+    // The source may be gone already (dropped before the end): nothing to tell it.
+    let _ = sender.send(last);
+}
+
+/// Reads the sheet, sending [`Message::Opened`] then the batches; `Ok` at the end of the
+/// sheet or when the source is dropped.
+fn read_sheet(job: Job, sender: &SyncSender<Message>) -> Result<(), IngestError> {
+    let Job {
+        path,
+        bytes,
+        sheet,
+        header_row,
+        fields,
+        mut builder,
+        batch_rows,
+        limits,
+    } = job;
+    let mut book = open_book(&path, bytes, &limits, true)?;
+    let names = book.sheet_names();
+    let sheet = resolve_sheet(&path, &names, sheet.as_ref())?;
+    let what = format!("cannot read sheet \"{sheet}\"");
+    let mut reader = guarded(&path, &what, || book.worksheet_cells_reader(&sheet))?;
+    let dimensions = reader.dimensions();
+    let mut rows = Rows::new(&path, &sheet, || reader.next_cell());
+    let header = read_header(&mut rows, header_row, limits.max_record_bytes)?;
+    let columns = resolve_columns(&path, &header.names, &fields)?;
+    let field_columns: Vec<u32> = columns
+        .iter()
+        .map(|&i| header.first_column + i as u32)
+        .collect();
+    let first_row = u64::from(dimensions.start.0);
+    let height = u64::from(dimensions.end.0.saturating_sub(dimensions.start.0)) + 1;
+    let opened = Opened {
+        sheet: sheet.clone(),
+        header: header.names,
+        first_row,
+        height,
+    };
+    if sender.send(Message::Opened(opened)).is_err() {
+        return Ok(());
+    }
+    let mut row = MappedRow::new(&field_columns, limits.max_record_bytes);
+    let mut text = 0usize;
+    loop {
+        row.clear();
+        let Some(index) = rows.take_row(&mut |col, value| {
+            row.add(col, value);
+            Ok(())
+        })?
+        else {
+            break;
+        };
+        if row.too_long() {
+            return Err(rows.error(Some(index), row.too_long_message()));
+        }
+        if row.is_blank() {
+            continue;
+        }
+        builder.push_row(u64::from(index) + 1, &row.cells());
+        text += row.text_len();
+        if builder.len() >= batch_rows || text >= BATCH_TEXT_BYTES {
+            text = 0;
+            if sender.send(Message::Batch(builder.finish())).is_err() {
+                return Ok(());
+            }
+        }
+    }
+    if !builder.is_empty() && sender.send(Message::Batch(builder.finish())).is_err() {
+        return Ok(());
+    }
+    Ok(())
+}
 /// Index in `header` of each field's column (matched after trimming).
 fn resolve_columns(
     path: &Path,

@@ -1,29 +1,24 @@
-//! Loading a workbook: reading and hashing the file's bytes, choosing the sheet, and
-//! reading the header row.
+//! Opening a workbook: reading and hashing the file's bytes, checking its parts against
+//! the [`XlsxLimits`] ([`crate::audit`]), opening it with calamine, and choosing the sheet.
 
 use std::fmt::Write as _;
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
+use std::sync::Arc;
 
-use calamine::{Data, Range, Reader, Xlsx};
+use calamine::{Reader, Xlsx};
 use cxm_ingest::IngestError;
 use sha2::{Digest, Sha256};
 
-use crate::cells::header_text;
-use crate::SheetRef;
+use crate::{SheetRef, XlsxLimits};
 
-type Book = Xlsx<Cursor<Vec<u8>>>;
+pub(crate) type Book = Xlsx<Cursor<Arc<[u8]>>>;
 
-/// A sheet loaded in memory.
-pub(crate) struct Loaded {
-    /// Name of the selected sheet.
-    pub(crate) sheet: String,
-    /// The sheet's used cells.
-    pub(crate) range: Range<Data>,
-    /// Size of the file in bytes.
-    pub(crate) bytes: u64,
-    /// Lowercase hex SHA-256 of the file's bytes.
+/// A workbook file read into memory.
+pub(crate) struct File {
+    pub(crate) bytes: Arc<[u8]>,
+    /// Lowercase hex SHA-256 of the bytes.
     pub(crate) sha256: String,
 }
 
@@ -40,9 +35,18 @@ pub(crate) fn source_error(
     }
 }
 
+/// The message of a caught panic.
+pub(crate) fn panic_detail(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "malformed content".to_owned())
+}
+
 /// Runs a calamine call, turning its errors (and, defensively, a panic on malformed input)
 /// into an [`IngestError::Source`] that starts with `what`.
-fn guarded<T, E: std::fmt::Display>(
+pub(crate) fn guarded<T, E: std::fmt::Display>(
     path: &Path,
     what: &str,
     f: impl FnOnce() -> Result<T, E>,
@@ -50,37 +54,64 @@ fn guarded<T, E: std::fmt::Display>(
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(source_error(path, None, format!("{what}: {e}"))),
-        Err(panic) => {
-            let detail = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "malformed content".to_owned());
-            Err(source_error(path, None, format!("{what}: {detail}")))
-        }
+        Err(panic) => Err(source_error(
+            path,
+            None,
+            format!("{what}: {}", panic_detail(&*panic)),
+        )),
     }
 }
 
-/// Reads the whole file and opens it as a workbook; also returns its size and SHA-256.
-fn open_book(path: &Path) -> Result<(Book, u64, String), IngestError> {
+/// Reads the whole file and hashes it.
+pub(crate) fn read_file(path: &Path) -> Result<File, IngestError> {
     let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let size = bytes.len() as u64;
     let mut sha256 = String::with_capacity(64);
     for b in Sha256::digest(&bytes) {
         let _ = write!(sha256, "{b:02x}");
     }
-    let book = guarded(path, "not a readable .xlsx workbook", || {
-        Xlsx::new(Cursor::new(bytes))
-    })?;
-    Ok((book, size, sha256))
+    Ok(File {
+        bytes: bytes.into(),
+        sha256,
+    })
+}
+
+/// Checks the parts calamine will read (the worksheets too when `sheets`) against
+/// `limits`, then opens the workbook. The worksheets are measured on another thread while
+/// calamine reads the shared strings and styles.
+pub(crate) fn open_book(
+    path: &Path,
+    bytes: Arc<[u8]>,
+    limits: &XlsxLimits,
+    sheets: bool,
+) -> Result<Book, IngestError> {
+    use crate::audit::{audit, Parts};
+    audit(path, &bytes, limits, Parts::Whole)?;
+    let open = || {
+        guarded(path, "not a readable .xlsx workbook", || {
+            Xlsx::new(Cursor::new(Arc::clone(&bytes)))
+        })
+    };
+    if !sheets {
+        return open();
+    }
+    std::thread::scope(|scope| {
+        let measured = scope.spawn(|| audit(path, &bytes, limits, Parts::Sheets));
+        let book = open();
+        let measured = measured
+            .join()
+            .unwrap_or_else(|panic| Err(source_error(path, None, panic_detail(&*panic))));
+        measured?;
+        book
+    })
 }
 
 /// The names of the workbook's sheets, in workbook order.
 pub(crate) fn sheet_names(path: &Path) -> Result<Vec<String>, IngestError> {
-    let (book, _, _) = open_book(path)?;
+    let file = read_file(path)?;
+    let book = open_book(path, file.bytes, &XlsxLimits::default(), false)?;
     Ok(book.sheet_names())
 }
 
@@ -91,7 +122,7 @@ fn quoted(names: &[String]) -> String {
 }
 
 /// The name of the sheet `sheet` selects (`None`: the first one).
-fn resolve_sheet(
+pub(crate) fn resolve_sheet(
     path: &Path,
     names: &[String],
     sheet: Option<&SheetRef>,
@@ -114,65 +145,4 @@ fn resolve_sheet(
         None,
         format!("{wanted} (sheets: {})", quoted(names)),
     ))
-}
-
-/// Reads the file, hashes it, and loads the selected sheet into memory.
-pub(crate) fn load(path: &Path, sheet: Option<&SheetRef>) -> Result<Loaded, IngestError> {
-    let (mut book, bytes, sha256) = open_book(path)?;
-    let names = book.sheet_names();
-    let sheet = resolve_sheet(path, &names, sheet)?;
-    let what = format!("cannot read sheet \"{sheet}\"");
-    let range = guarded(path, &what, || book.worksheet_range(&sheet))?;
-    Ok(Loaded {
-        sheet,
-        range,
-        bytes,
-        sha256,
-    })
-}
-
-/// Index in `range.rows()` of the 1-based Excel row `row`, if it lies inside the range
-/// (calamine's range starts at the first used row).
-pub(crate) fn row_index(range: &Range<Data>, row: usize) -> Option<usize> {
-    let (start, _) = range.start()?;
-    let idx = row.checked_sub(1)?.checked_sub(start as usize)?;
-    (idx < range.height()).then_some(idx)
-}
-
-/// The 1-based Excel row number of index `idx` in `range.rows()`.
-pub(crate) fn excel_row(range: &Range<Data>, idx: usize) -> u64 {
-    let start = range.start().map_or(0, |(row, _)| u64::from(row));
-    start + idx as u64 + 1
-}
-
-/// The trimmed header names in row `header_row` (1-based), without trailing empty cells.
-/// An empty (or absent) header row is an error naming the sheet and row.
-pub(crate) fn header(
-    path: &Path,
-    loaded: &Loaded,
-    header_row: usize,
-) -> Result<Vec<String>, IngestError> {
-    let line = Some(header_row as u64);
-    if header_row == 0 {
-        return Err(source_error(
-            path,
-            None,
-            "header row must be 1 or more (rows are 1-based)",
-        ));
-    }
-    let mut names: Vec<String> = row_index(&loaded.range, header_row)
-        .and_then(|idx| loaded.range.rows().nth(idx))
-        .map(|cells| cells.iter().map(header_text).collect())
-        .unwrap_or_default();
-    while names.last().is_some_and(String::is_empty) {
-        names.pop();
-    }
-    if names.is_empty() {
-        let message = format!(
-            "sheet \"{}\": header row {header_row} is empty",
-            loaded.sheet
-        );
-        return Err(source_error(path, line, message));
-    }
-    Ok(names)
 }

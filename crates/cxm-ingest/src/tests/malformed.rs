@@ -6,10 +6,21 @@ use crate::{IngestError, RowRejection};
 
 #[test]
 fn unterminated_quote_at_the_end_is_a_rejected_row() {
-    for (csv, line, raw) in [
-        (&b"a,b\n1,2\n3,\"open"[..], 3, "3,open"),
-        (b"a,b\n1,2\n3,\"open\n4,5\n", 3, "3,open\n4,5\n"),
-        (b"a,b\r\n1,2\r\n\r\n\"x\"\"y,4\r\n", 4, "x\"y,4\r\n"),
+    // Field a is mapped; the field with the open quote ran to the end and is never shown.
+    for (csv, line, raw, mapped) in [
+        (
+            &b"a,b\n1,2\n3,\"open"[..],
+            3,
+            "3,open",
+            vec![(0, "3".to_string())],
+        ),
+        (
+            b"a,b\n1,2\n3,\"open\n4,5\n",
+            3,
+            "3,open\n4,5\n",
+            vec![(0, "3".to_string())],
+        ),
+        (b"a,b\r\n1,2\r\n\r\n\"x\"\"y,4\r\n", 4, "x\"y,4\r\n", vec![]),
     ] {
         let (_d, path) = fixture("q.csv", csv);
         let mut src = open(&path, vec![spec("a", FieldType::Integer)]);
@@ -24,6 +35,7 @@ fn unterminated_quote_at_the_end_is_a_rejected_row() {
                 reason: "unterminated_quote".into(),
                 detail: "a quoted field is not closed before the end of the file".into(),
                 raw: raw.into(),
+                mapped: mapped.clone(),
             }]
         );
         let stats = src.finish().expect("finish");

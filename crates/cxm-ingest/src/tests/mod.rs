@@ -6,6 +6,7 @@ mod encodings;
 mod header;
 mod malformed;
 mod parsing;
+mod record_limits;
 mod streaming;
 mod zones;
 

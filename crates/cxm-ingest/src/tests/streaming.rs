@@ -29,6 +29,8 @@ fn wrong_field_count_rows_are_rejected() {
                 reason: "wrong_field_count".into(),
                 detail: "expected 3 fields, found 2".into(),
                 raw: "4,5".into(),
+                // a and c are mapped; b is not, and may have shifted into c's place.
+                mapped: vec![],
             },
             RowRejection {
                 line: 5,
@@ -36,6 +38,7 @@ fn wrong_field_count_rows_are_rejected() {
                 reason: "wrong_field_count".into(),
                 detail: "expected 3 fields, found 4".into(),
                 raw: "9,10,11,12".into(),
+                mapped: vec![(0, "9".into())],
             },
         ]
     );

@@ -1,6 +1,7 @@
 //! End-to-end tests on workbooks generated with `rust_xlsxwriter`.
 
 mod fixture;
+mod limits;
 
 use cxm_ingest::{CellErrorReason, FieldSpec, FieldType, IngestError, RecordSource, Zone};
 use sha2::{Digest, Sha256};

@@ -1,0 +1,528 @@
+//! Process isolation: a plugin library marked `isolation = "process"` runs in a child
+//! process (the `cxm` binary itself, hidden subcommand `__plugin-host`), one per metric,
+//! speaking the ABI's calls as messages over two pipes ([`wire`]). Whatever the plugin does
+//! there — a segfault, `abort`, `exit`, an endless loop, unbounded allocation, writes to
+//! stdout — ends at most that child: the call fails with the library, the metric, the call
+//! and the cause, and the other metrics finish. Limits per plugin: wall time per call and
+//! address space (`RLIMIT_AS`) in the child. The child's stdout and stderr go to the host's
+//! memory (the last lines are quoted in errors), never to the report's stdout.
+
+mod serve;
+pub mod wire;
+
+pub use serve::serve;
+
+use crate::error::HostError;
+use serde_json::Value;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// The hidden subcommand of the `cxm` binary that runs [`serve`].
+pub const SUBCOMMAND: &str = "__plugin-host";
+/// Wall time a call may take when the registry sets none.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+/// How much of the child's output is kept for error messages.
+const OUTPUT_TAIL: usize = 4096;
+
+/// Limits of an isolated plugin.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Isolation {
+    /// Wall time per call (default [`DEFAULT_TIMEOUT`]).
+    pub timeout: Option<Duration>,
+    /// Address-space limit of the child process, bytes.
+    pub max_memory: Option<u64>,
+}
+
+impl Isolation {
+    fn timeout(&self) -> Duration {
+        self.timeout.unwrap_or(DEFAULT_TIMEOUT)
+    }
+}
+
+/// Bytes in words: `512 MiB`.
+pub fn format_bytes(n: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if n >= size && n.is_multiple_of(size) {
+            return format!("{} {unit}", n / size);
+        }
+    }
+    format!("{n} bytes")
+}
+
+/// An isolated metric: how to start its child, and the child once started (at the first
+/// bind; every instance of the metric lives in it, so they can be merged there).
+pub(crate) struct RemoteMetric {
+    pub(crate) path: PathBuf,
+    pub(crate) sha256: String,
+    pub(crate) metric: String,
+    pub(crate) limits: Isolation,
+    child: OnceLock<Result<Arc<Child>, String>>,
+}
+
+impl std::fmt::Debug for RemoteMetric {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RemoteMetric({}, {})", self.path.display(), self.metric)
+    }
+}
+
+impl RemoteMetric {
+    pub(crate) fn new(path: &Path, sha256: &str, metric: &str, limits: &Isolation) -> Self {
+        RemoteMetric {
+            path: path.to_path_buf(),
+            sha256: sha256.to_string(),
+            metric: metric.to_string(),
+            limits: limits.clone(),
+            child: OnceLock::new(),
+        }
+    }
+
+    /// The metric's child, started on first use.
+    pub(crate) fn child(&self) -> Result<Arc<Child>, HostError> {
+        self.child
+            .get_or_init(|| {
+                Child::start(&self.path, &self.sha256, Some(&self.metric), &self.limits)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
+            .map_err(|cause| HostError::Isolated {
+                file: file_name(&self.path),
+                metric: self.metric.clone(),
+                call: "bind",
+                cause,
+            })
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |f| f.to_string_lossy().into_owned(),
+    )
+}
+
+/// A running child and the pipes to it.
+pub(crate) struct Child {
+    file: String,
+    metric: String,
+    limits: Isolation,
+    state: Mutex<State>,
+    output: Arc<Mutex<VecDeque<u8>>>,
+}
+
+struct State {
+    process: std::process::Child,
+    to_child: File,
+    from_child: File,
+    /// The call the child died in and why, once it is gone.
+    dead: Option<(&'static str, String)>,
+}
+
+/// A pipe whose both ends close on exec.
+fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0i32; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe2 writes.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // A larger pipe buffer means fewer round trips for a batch (best effort: a failure
+    // leaves the default size).
+    // SAFETY: fcntl on a descriptor this function just created.
+    unsafe {
+        libc::fcntl(fds[1], libc::F_SETPIPE_SZ, 1 << 20);
+    }
+    // SAFETY: pipe2 succeeded, so both descriptors are open and owned by nobody else.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+impl Child {
+    /// Starts `cxm __plugin-host` for `path` (`metric` `None`: describe the library).
+    fn start(
+        path: &Path,
+        sha256: &str,
+        metric: Option<&str>,
+        limits: &Isolation,
+    ) -> Result<Child, String> {
+        let exe =
+            std::env::current_exe().map_err(|e| format!("cannot find the cxm binary: {e}"))?;
+        let (req_read, req_write) = pipe().map_err(|e| format!("cannot create a pipe: {e}"))?;
+        let (resp_read, resp_write) = pipe().map_err(|e| format!("cannot create a pipe: {e}"))?;
+        let (out_read, out_write) =
+            std::io::pipe().map_err(|e| format!("cannot create a pipe: {e}"))?;
+        let mut cmd = Command::new(exe);
+        cmd.arg(SUBCOMMAND).arg(path).arg("--sha256").arg(sha256);
+        if let Some(m) = metric {
+            cmd.arg("--metric").arg(m);
+        }
+        let err_write = out_write
+            .try_clone()
+            .map_err(|e| format!("cannot create a pipe: {e}"))?;
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::from(out_write))
+            .stderr(Stdio::from(err_write));
+        let (req_fd, resp_fd) = (req_read.as_raw_fd(), resp_write.as_raw_fd());
+        let max_memory = limits.max_memory;
+        // SAFETY: the closure runs in the forked child before exec and calls only
+        // async-signal-safe functions (fcntl, dup2, close, setrlimit, prctl).
+        unsafe {
+            cmd.pre_exec(move || {
+                // Move both ends out of the way first, so placing one at 3 or 4 cannot
+                // overwrite the other.
+                let a = libc::fcntl(req_fd, libc::F_DUPFD, 10);
+                let b = libc::fcntl(resp_fd, libc::F_DUPFD, 10);
+                if a < 0 || b < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                if libc::dup2(a, serve::REQUEST_FD) < 0 || libc::dup2(b, serve::RESPONSE_FD) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                libc::close(a);
+                libc::close(b);
+                if let Some(bytes) = max_memory {
+                    let limit = libc::rlimit {
+                        rlim_cur: bytes as libc::rlim_t,
+                        rlim_max: bytes as libc::rlim_t,
+                    };
+                    if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                }
+                // The child must not outlive the host.
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        let process = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start the isolated process: {e}"))?;
+        drop(cmd);
+        drop(req_read);
+        drop(resp_write);
+        let output = Arc::new(Mutex::new(VecDeque::with_capacity(OUTPUT_TAIL)));
+        let tail = output.clone();
+        std::thread::spawn(move || drain(out_read, &tail));
+        Ok(Child {
+            file: file_name(path),
+            metric: metric.unwrap_or("").to_string(),
+            limits: limits.clone(),
+            state: Mutex::new(State {
+                process,
+                to_child: File::from(req_write),
+                from_child: File::from(resp_read),
+                dead: None,
+            }),
+            output,
+        })
+    }
+
+    /// Starts a child that describes the library, and returns the descriptor.
+    pub(crate) fn describe(
+        path: &Path,
+        sha256: &str,
+        limits: &Isolation,
+    ) -> Result<Value, HostError> {
+        let isolated = |cause: String| HostError::Isolated {
+            file: file_name(path),
+            metric: String::new(),
+            call: "load",
+            cause,
+        };
+        let child = Child::start(path, sha256, None, limits).map_err(isolated)?;
+        let (kind, header, _) = child.receive("load")?;
+        match kind {
+            wire::DESCRIPTOR => Ok(header),
+            _ => Err(isolated(
+                header["message"]
+                    .as_str()
+                    .unwrap_or("no descriptor")
+                    .to_string(),
+            )),
+        }
+    }
+
+    /// What the child wrote last (at most [`OUTPUT_TAIL`] bytes).
+    fn output_text(&self) -> String {
+        let tail = self.output.lock().unwrap_or_else(|p| p.into_inner());
+        let bytes: Vec<u8> = tail.iter().copied().collect();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    fn died(&self, call: &'static str, cause: String) -> HostError {
+        HostError::Isolated {
+            file: self.file.clone(),
+            metric: self.metric.clone(),
+            call,
+            cause,
+        }
+    }
+
+    /// Marks the child dead (killing it if needed) and says why.
+    fn bury(&self, state: &mut State, call: &'static str, timed_out: bool) -> HostError {
+        if timed_out {
+            let _ = state.process.kill();
+        }
+        let waited = wait_with_usage(&state.process);
+        // The drain thread may still be copying the last output.
+        std::thread::sleep(Duration::from_millis(20));
+        let output = self.output_text();
+        let mut cause = if timed_out {
+            format!("timeout after {} s", self.limits.timeout().as_secs_f64())
+        } else {
+            match waited {
+                Ok((status, peak)) => describe_exit(status, peak, &output, &self.limits),
+                Err(e) => format!("cannot wait for the process: {e}"),
+            }
+        };
+        let tail = last_line(&output);
+        if !tail.is_empty() && !timed_out {
+            cause.push_str(&format!("; its last output: {tail:?}"));
+        }
+        state.dead = Some((call, cause.clone()));
+        self.died(call, cause)
+    }
+
+    /// The error for a call to a child that died earlier, in `during`.
+    fn dead_error(&self, during: &'static str, cause: &str) -> HostError {
+        self.died(during, cause.to_string())
+    }
+
+    /// Reads one frame, waiting at most the call timeout for it to start.
+    fn receive(&self, call: &'static str) -> Result<(u8, Value, Vec<u8>), HostError> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        self.receive_locked(&mut state, call)
+    }
+
+    fn receive_locked(
+        &self,
+        state: &mut State,
+        call: &'static str,
+    ) -> Result<(u8, Value, Vec<u8>), HostError> {
+        if let Some((during, cause)) = &state.dead {
+            return Err(self.dead_error(during, cause));
+        }
+        let deadline = Instant::now() + self.limits.timeout();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(self.bury(state, call, true));
+            }
+            let mut pfd = libc::pollfd {
+                fd: state.from_child.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            let ms = left.as_millis().min(i32::MAX as u128) as i32;
+            // SAFETY: one valid pollfd, for the duration of the call.
+            let n = unsafe { libc::poll(&mut pfd, 1, ms.max(1)) };
+            if n > 0 {
+                break;
+            }
+            if n < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+                return Err(self.bury(state, call, true));
+            }
+        }
+        match wire::read_frame(&mut state.from_child) {
+            Ok(Some(frame)) => Ok(frame),
+            Ok(None) | Err(_) => Err(self.bury(state, call, false)),
+        }
+    }
+
+    /// One call: sends the request and waits for its response. A plugin error comes back
+    /// as [`HostError::Call`]; the child's death as [`HostError::Isolated`].
+    pub(crate) fn call(
+        &self,
+        call: &'static str,
+        kind: u8,
+        header: &Value,
+        body: &[u8],
+    ) -> Result<(Value, Vec<u8>), HostError> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((during, cause)) = &state.dead {
+            return Err(self.dead_error(during, cause));
+        }
+        if wire::write_frame(&mut state.to_child, kind, header, body).is_err() {
+            return Err(self.bury(&mut state, call, false));
+        }
+        let (kind, header, body) = self.receive_locked(&mut state, call)?;
+        match kind {
+            wire::OK => Ok((header, body)),
+            wire::ERR => Err(HostError::Call {
+                library: self.file.clone(),
+                metric: self.metric.clone(),
+                status: cxm_abi::CxmStatus::from_code(header["status"].as_i64().unwrap_or(1) as i32),
+                message: header["message"].as_str().unwrap_or("").to_string(),
+            }),
+            other => Err(self.died(call, format!("unexpected message {other}"))),
+        }
+    }
+
+    /// Whether the child has died.
+    pub(crate) fn is_dead(&self) -> bool {
+        self.state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .dead
+            .is_some()
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let state = self.state.get_mut().unwrap_or_else(|p| p.into_inner());
+        if state.dead.is_none() {
+            // Closing the request pipe ends the child's loop; kill it if it lingers.
+            let _ = state.to_child.flush();
+            let _ = state.process.kill();
+            let _ = state.process.wait();
+        }
+    }
+}
+
+/// Copies the child's output into a bounded tail.
+fn drain(mut from: std::io::PipeReader, tail: &Mutex<VecDeque<u8>>) {
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = from.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        let mut t = tail.lock().unwrap_or_else(|p| p.into_inner());
+        t.extend(&buf[..n]);
+        while t.len() > OUTPUT_TAIL {
+            t.pop_front();
+        }
+    }
+}
+
+/// Waits for the child and returns its status and peak resident memory (bytes).
+fn wait_with_usage(
+    process: &std::process::Child,
+) -> std::io::Result<(std::process::ExitStatus, u64)> {
+    let pid = process.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to overwrite.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: waits for our own child, writing into locals that outlive the call.
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if r == pid {
+            break;
+        }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+    let peak = u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024;
+    Ok((std::process::ExitStatus::from_raw(status), peak))
+}
+
+/// The last non-empty line of `text`, without control characters, at most 300 characters.
+fn last_line(text: &str) -> String {
+    text.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(300)
+        .collect()
+}
+
+/// Why a child ended, in words: `SIGSEGV`, `exit status 0`, `memory limit 512 MiB
+/// exceeded`. An abnormal end is put down to the memory limit when the child said an
+/// allocation failed, or when it had used at least half the limit in resident memory (a
+/// C plugin whose `malloc` failed may crash without a word).
+fn describe_exit(
+    status: std::process::ExitStatus,
+    peak: u64,
+    output: &str,
+    limits: &Isolation,
+) -> String {
+    let said = [
+        "memory allocation of",
+        "out of memory",
+        "Cannot allocate memory",
+        "bad_alloc",
+    ]
+    .iter()
+    .any(|m| output.contains(m));
+    if let Some(max) = limits.max_memory {
+        let abnormal = status.signal().is_some() || status.code() != Some(0);
+        if abnormal && (said || peak >= max / 2) {
+            return format!("memory limit {} exceeded", format_bytes(max));
+        }
+    }
+    if let Some(signal) = status.signal() {
+        return signal_name(signal);
+    }
+    match status.code() {
+        Some(code) => format!("exit status {code}"),
+        None => "ended".to_string(),
+    }
+}
+
+fn signal_name(signal: i32) -> String {
+    let name = match signal {
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGILL => "SIGILL",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGPIPE => "SIGPIPE",
+        libc::SIGSYS => "SIGSYS",
+        libc::SIGTRAP => "SIGTRAP",
+        _ => return format!("signal {signal}"),
+    };
+    name.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_in_words() {
+        assert_eq!(format_bytes(512 << 20), "512 MiB");
+        assert_eq!(format_bytes(2 << 30), "2 GiB");
+        assert_eq!(format_bytes(1000), "1000 bytes");
+    }
+
+    #[test]
+    fn exits_in_words() {
+        let limits = Isolation {
+            max_memory: Some(256 << 20),
+            ..Default::default()
+        };
+        let signaled = std::process::ExitStatus::from_raw(libc::SIGSEGV);
+        assert_eq!(describe_exit(signaled, 0, "", &limits), "SIGSEGV");
+        let exited = std::process::ExitStatus::from_raw(3 << 8);
+        assert_eq!(describe_exit(exited, 0, "", &limits), "exit status 3");
+        let aborted = std::process::ExitStatus::from_raw(libc::SIGABRT);
+        let said = "memory allocation of 99 bytes failed\nnote: run with RUST_BACKTRACE=1";
+        assert_eq!(
+            describe_exit(aborted, 0, said, &limits),
+            "memory limit 256 MiB exceeded"
+        );
+        assert_eq!(
+            describe_exit(signaled, 200 << 20, "", &limits),
+            "memory limit 256 MiB exceeded",
+            "a silent crash after using most of the limit"
+        );
+        assert_eq!(
+            describe_exit(aborted, 0, said, &Isolation::default()),
+            "SIGABRT"
+        );
+        let fine = std::process::ExitStatus::from_raw(0);
+        assert_eq!(describe_exit(fine, 200 << 20, "", &limits), "exit status 0");
+    }
+}

@@ -1,0 +1,104 @@
+//! Process isolation through the real binary: every catalog metric of the three demo
+//! clients gives the same results isolated (`--isolate`) as in-process, and the registry's
+//! isolation settings are checked with their locations. The fault matrix (crashes, hangs,
+//! exits, allocation) is tests/plugin_faults.rs.
+
+mod common;
+
+use common::{run, stderr, stdout};
+
+/// A report without what differs between two runs by design (nothing, with a fixed run date).
+fn results_json(args: &[&str]) -> serde_json::Value {
+    let out = run(args);
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
+#[test]
+fn isolated_runs_give_the_same_results_over_the_whole_catalog() {
+    for client in ["demo", "saas", "retail"] {
+        let config = format!("config/clients/{client}.toml");
+        let local = results_json(&["run", &config, "--format", "json"]);
+        let isolated = results_json(&["run", &config, "--format", "json", "--isolate"]);
+        assert_eq!(local, isolated, "{client}: isolated results differ");
+        let one_thread = results_json(&[
+            "run",
+            &config,
+            "--format",
+            "json",
+            "--isolate",
+            "--threads",
+            "1",
+        ]);
+        assert_eq!(local, one_thread, "{client}: isolated, one thread");
+    }
+}
+
+/// A registry with the NPS library and `extra` lines in its entry, and a client using it.
+fn client_with_entry(s: &common::Scratch, extra: &str) -> std::path::PathBuf {
+    let registry = s.write(
+        "plugins.toml",
+        &format!(
+            "[plugins.nps]\npath = {:?}\n{extra}\n",
+            common::library("cxm-plugin-nps").display().to_string()
+        ),
+    );
+    let data = common::repo().join("data/demo/survey.csv");
+    s.write(
+        "client.toml",
+        &format!(
+            "client = \"X\"\nplugins = {:?}\n[datasets.survey]\npath = {:?}\n\
+             [datasets.survey.fields]\nnps = {{ column = \"Likelihood to recommend\", type = \"integer\" }}\n\
+             [[metrics]]\nid = \"nps\"\nplugin = \"nps\"\ndataset = \"survey\"\ninputs = {{ score = \"nps\" }}\n",
+            registry.display().to_string(),
+            data.display().to_string()
+        ),
+    )
+}
+
+#[test]
+fn a_registry_entry_can_ask_for_isolation_with_limits() {
+    let s = common::Scratch::new();
+    let config = client_with_entry(
+        &s,
+        "isolation = \"process\"\ntimeout = 20\nmax_memory = \"1 GiB\"",
+    );
+    let isolated = results_json(&["run", config.to_str().unwrap(), "--format", "json"]);
+    let s2 = common::Scratch::new();
+    let plain = client_with_entry(&s2, "");
+    let local = results_json(&["run", plain.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(isolated["results"], local["results"]);
+}
+
+#[test]
+fn isolation_settings_are_checked_with_their_location() {
+    for (extra, expected) in [
+        (
+            "isolation = \"sandbox\"",
+            "isolation \"sandbox\": use \"process\"",
+        ),
+        (
+            "timeout = 5",
+            "timeout and max_memory apply to an isolated plugin",
+        ),
+        (
+            "isolation = \"process\"\ntimeout = -1",
+            "timeout is the wall time a call may take",
+        ),
+        (
+            "isolation = \"process\"\nmax_memory = \"lots\"",
+            "max_memory \"lots\": write a size",
+        ),
+    ] {
+        let s = common::Scratch::new();
+        let config = client_with_entry(&s, extra);
+        let out = run(&["validate", config.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(3), "{extra}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains(expected), "{extra}: {err}");
+        assert!(
+            err.contains("plugins.toml:"),
+            "names the registry file and line: {err}"
+        );
+    }
+}
