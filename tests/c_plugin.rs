@@ -6,36 +6,10 @@ mod common;
 use common::*;
 use serde_json::json;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Compiles `tests/c-plugin/count.c` into `dir` under the platform's library file name.
 fn build_c_plugin(dir: &Path) -> PathBuf {
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
-    let out = dir.join(format!(
-        "{}cxm_c_count{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    ));
-    let mut cmd = Command::new(&cc);
-    cmd.args([
-        "-std=c11", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC",
-    ])
-    .arg("-I")
-    .arg(repo().join("crates/cxm-abi"))
-    .arg(repo().join("tests/c-plugin/count.c"))
-    .arg("-o")
-    .arg(&out);
-    let o = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run the C compiler `{cc}` (set CC): {e}"));
-    assert!(
-        o.status.success(),
-        "{cmd:?} failed:\n{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(out.is_file(), "{} was not produced", out.display());
-    out
+    common::build_c_plugin("count", "cxm_c_count", dir)
 }
 
 /// Builds the C plugin into the scratch dir and writes a registry listing it as `c-count`.

@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -416,33 +416,9 @@ fn others(report: &Value) -> Value {
     serde_json::json!({ "results": pick("results"), "metrics": pick("metrics") })
 }
 
-/// Compiles `tests/c-plugin/faults.c` into `dir` (as `tests/c_plugin.rs` does count.c).
+/// Compiles `tests/c-plugin/faults.c` into `dir`.
 fn build_c_faults(dir: &Path) -> PathBuf {
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
-    let out = dir.join(format!(
-        "{}cxm_c_faults{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    ));
-    let mut cmd = Command::new(&cc);
-    cmd.args([
-        "-std=c11", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC",
-    ])
-    .arg("-I")
-    .arg(repo().join("crates/cxm-abi"))
-    .arg(repo().join("tests/c-plugin/faults.c"))
-    .arg("-o")
-    .arg(&out);
-    let o = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run the C compiler `{cc}` (set CC): {e}"));
-    assert!(
-        o.status.success(),
-        "{cmd:?} failed:\n{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out
+    common::build_c_plugin("faults", "cxm_c_faults", dir)
 }
 
 /// Runs every row on [`WORKERS`] threads, prints the matrix, and fails with every row that

@@ -126,3 +126,34 @@ pub fn result<'a>(
         .find(|r| r["metric"] == metric && r["group"] == group)
         .unwrap_or_else(|| panic!("no result for {metric} {group}"))
 }
+
+/// Compiles the C plugin `tests/c-plugin/<source>.c` against `crates/cxm-abi/cxm.h` with the
+/// system C compiler (`CC`, default `cc`) into `dir` as library `name`; returns its path.
+pub fn build_c_plugin(source: &str, name: &str, dir: &Path) -> PathBuf {
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
+    let out = dir.join(format!(
+        "{}{name}{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ));
+    let mut cmd = Command::new(&cc);
+    cmd.args([
+        "-std=c11", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC",
+    ])
+    .arg("-I")
+    .arg(repo().join("crates/cxm-abi"))
+    .arg(repo().join(format!("tests/c-plugin/{source}.c")))
+    .arg("-o")
+    .arg(&out);
+    let o = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run the C compiler `{cc}` (set CC): {e}"));
+    assert!(
+        o.status.success(),
+        "{cmd:?} failed:\n{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.is_file(), "{} was not produced", out.display());
+    out
+}
