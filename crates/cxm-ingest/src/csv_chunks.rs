@@ -415,7 +415,10 @@ impl Chunk for CsvChunk {
         };
         let scanned = scan_chunk(&bytes, shared.delimiter, at_eof, &mut |record| {
             records += 1;
-            // TEMP-AB
+            if too_long || (record.end - record.start) as u64 + 2 > max_record {
+                too_long = true;
+                return;
+            }
             if add_record(&shared, &bytes, record, records, &mut builder, &mut cells) {
                 spans.push((record.start as u32, record.end as u32));
             }
