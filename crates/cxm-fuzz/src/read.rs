@@ -210,25 +210,13 @@ pub fn compare(a: &Outcome, b: &Outcome) -> Result<(), String> {
             };
             let (x, y) = (sorted(a), sorted(b));
             if x.0 != y.0 {
-                return Err(format!(
-                    "accepted rows differ: {:?} vs {:?}",
-                    first(&x.0),
-                    first(&y.0)
-                ));
+                return Err(format!("accepted rows differ: {}", difference(&x.0, &y.0)));
             }
             if x.1 != y.1 {
-                return Err(format!(
-                    "rejected rows differ: {:?} vs {:?}",
-                    first(&x.1),
-                    first(&y.1)
-                ));
+                return Err(format!("rejected rows differ: {}", difference(&x.1, &y.1)));
             }
             if x.2 != y.2 {
-                return Err(format!(
-                    "cell errors differ: {:?} vs {:?}",
-                    first(&x.2),
-                    first(&y.2)
-                ));
+                return Err(format!("cell errors differ: {}", difference(&x.2, &y.2)));
             }
             if a.accepted.windows(2).any(|w| w[0] >= w[1]) {
                 return Err("rows out of order or counted twice".into());
@@ -247,8 +235,20 @@ pub fn compare(a: &Outcome, b: &Outcome) -> Result<(), String> {
     }
 }
 
-fn first<T: Clone>(items: &[T]) -> Vec<T> {
-    items.iter().take(12).cloned().collect()
+/// Where two sorted lists part: their lengths and a few items from the first difference.
+fn difference<T: std::fmt::Debug + PartialEq>(x: &[T], y: &[T]) -> String {
+    let at = x.iter().zip(y).take_while(|(a, b)| a == b).count();
+    let window = |items: &[T]| {
+        let shown: Vec<&T> = items.iter().skip(at).take(6).collect();
+        format!("{shown:?}")
+    };
+    format!(
+        "{} vs {} items; from item {at}: {} vs {}",
+        x.len(),
+        y.len(),
+        window(x),
+        window(y)
+    )
 }
 
 fn describe(o: &Outcome) -> String {

@@ -90,8 +90,19 @@ pub fn inspect_csv(path: &Path, sample_rows: usize) -> Result<Inspection, Ingest
         match opened.reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
+            Err(_) if opened.reader.get_ref().tripped() => {
+                let start = opened.reader.get_ref().record_start();
+                return Err(IngestError::RecordTooLong {
+                    path: path.to_path_buf(),
+                    line: opened.reader.get_mut().line_at(start),
+                    limit: options.max_record_bytes,
+                });
+            }
             Err(err) => return Err(IngestError::from_csv(path, err)),
         }
+        // The record ended: the limit on a record's size counts from here.
+        let end = opened.reader.position().byte();
+        opened.reader.get_mut().set_record_start(end);
         rows_sampled += 1;
         for (i, column) in columns.iter_mut().enumerate() {
             column.observe(&String::from_utf8_lossy(record.get(i).unwrap_or_default()));

@@ -105,7 +105,8 @@ impl CsvSource {
     /// Reads a UTF-8 file from byte `offset` (the start of a record) to its end, records
     /// of `header.len()` fields whose columns `sources` (one per field) were resolved
     /// from the header already. Lines are numbered from 0 (the line of `offset`) and
-    /// records from 1; the hash in [`CsvSource::finish`] covers only the bytes read.
+    /// records from 1; the hash in [`CsvSource::finish`] covers only the bytes read (from
+    /// the line break before `offset`).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn open_rest(
         path: &Path,
@@ -128,8 +129,18 @@ impl CsvSource {
             .with_trim(options.trim)
             .with_number_format(options.number_format())?;
         let mut file = File::open(path).map_err(io_err)?;
-        let total_bytes = file.metadata().ok().map(|m| m.len().saturating_sub(offset));
-        file.seek(SeekFrom::Start(offset)).map_err(io_err)?;
+        // The csv crate drops a UTF-8 byte-order mark at the start of its input: a record
+        // at `offset` beginning with one (a second export appended to the first) would
+        // lose it. Reading from the line break before `offset` (a blank line to the csv
+        // crate) keeps the record as the sequential reader of the whole file reads it.
+        let mut before = [0u8; 1];
+        let back = offset > 0
+            && file.seek(SeekFrom::Start(offset - 1)).is_ok()
+            && std::io::Read::read_exact(&mut file, &mut before).is_ok()
+            && matches!(before[0], b'\n' | b'\r');
+        let start = offset - u64::from(back);
+        let total_bytes = file.metadata().ok().map(|m| m.len().saturating_sub(start));
+        file.seek(SeekFrom::Start(start)).map_err(io_err)?;
         let raw = HashingReader::new(file, 0).map_err(io_err)?;
         let text = TextReader::new(raw, encoding_rs::UTF_8, 1, delimiter)
             .with_record_limit(guard_limit(options.max_record_bytes));
@@ -150,8 +161,8 @@ impl CsvSource {
             total_bytes,
             rows_accepted: 0,
             rows_rejected: 0,
-            line_shift: 1,
-            rest_offset: Some(offset),
+            line_shift: 1 + u64::from(back),
+            rest_offset: Some(start),
             max_record_bytes: options.max_record_bytes,
             done: false,
             pending_error: None,

@@ -17,6 +17,7 @@ use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReader
 use parquet::arrow::ProjectionMask;
 
 use crate::convert::{Converter, Plan};
+use crate::groups::{self, Projection};
 use crate::open::{self, FileHash};
 
 /// A Parquet file read as one independently parseable chunk per row group.
@@ -153,6 +154,7 @@ impl ChunkedSource for ParquetChunks {
             shared: Arc::clone(&self.shared),
             row_group,
             first_line,
+            rows,
         })))
     }
 
@@ -181,26 +183,23 @@ struct RowGroupChunk {
     row_group: usize,
     /// Row number (1-based, in the file) of the row group's first row.
     first_line: u64,
+    /// Rows the row group's metadata declares.
+    rows: u64,
 }
 
 impl Chunk for RowGroupChunk {
     fn parse(self: Box<Self>, sink: &mut dyn FnMut(Batch)) -> Result<ChunkSummary, IngestError> {
         let shared = &*self.shared;
         let path = shared.plan.path();
-        let file = open::open_file(path)?;
-        let what = "cannot decode Parquet data";
-        let mut reader = open::guarded(path, None, what, || {
-            ParquetRecordBatchReaderBuilder::new_with_metadata(file, shared.metadata.clone())
-                .with_row_groups(vec![self.row_group])
-                .with_projection(shared.mask.clone())
-                .with_batch_size(shared.batch_rows)
-                .build()
-                .map_err(|e| open::build_error(path, e))
-        })?;
+        let projection = Projection {
+            metadata: shared.metadata.clone(),
+            mask: shared.mask.clone(),
+            batch_rows: shared.batch_rows,
+        };
+        let mut reader = groups::reader(path, &projection, self.row_group)?;
         let mut converter = Converter::new(&shared.plan);
         let mut line = self.first_line;
-        while let Some(record) = open::guarded(path, Some(line), what, || Ok(reader.next()))? {
-            let record = record.map_err(|e| open::decode_error(path, line, e))?;
+        while let Some(record) = groups::next(path, &mut reader, line)? {
             if record.num_rows() == 0 {
                 continue;
             }
@@ -208,6 +207,8 @@ impl Chunk for RowGroupChunk {
             line += record.num_rows() as u64;
             sink(batch);
         }
+        let decoded = line - self.first_line;
+        groups::check_count(path, self.row_group, self.first_line, decoded, self.rows)?;
         Ok(ChunkSummary {
             lines: 0,
             records: 0,

@@ -19,6 +19,7 @@
 mod chunks;
 mod convert;
 mod fast;
+mod groups;
 mod open;
 mod text;
 
@@ -26,8 +27,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use cxm_ingest::{Batch, BatchBuilder, DatasetStats, FieldSpec, IngestError, RecordSource, Zone};
-use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
+use crate::groups::{Projection, RowGroups};
 use crate::text::TextColumn;
 
 pub use crate::chunks::ParquetChunks;
@@ -40,7 +42,8 @@ pub(crate) const MAX_PREALLOC_ROWS: usize = 65_536;
 pub struct ParquetSource {
     path: PathBuf,
     fields: Vec<FieldSpec>,
-    reader: ParquetRecordBatchReader,
+    /// Read one at a time, each checked against its declared row count.
+    groups: RowGroups,
     builder: BatchBuilder,
     /// For each field, the index of its column in the projected record batches.
     sources: Vec<usize>,
@@ -67,8 +70,9 @@ impl fmt::Debug for ParquetSource {
 impl ParquetSource {
     /// Opens `path`, checks that every field's `column` is a top-level column of the
     /// file with a type that can be read as text, and prepares to read those columns
-    /// only, `batch_rows` rows at a time (`0` is treated as `1`). `null_values` and
-    /// `zone` are passed to the [`BatchBuilder`].
+    /// only, up to `batch_rows` rows at a time (`0` is treated as `1`; a batch does not
+    /// span row groups, each of which must decode to the rows its metadata declares, see
+    /// the `groups` module). `null_values` and `zone` are passed to the [`BatchBuilder`].
     pub fn open(
         path: &Path,
         fields: Vec<FieldSpec>,
@@ -87,17 +91,23 @@ impl ParquetSource {
         let projected = open::project(path, &fields)?;
         let total_rows =
             u64::try_from(projected.metadata.metadata().file_metadata().num_rows()).unwrap_or(0);
-        let reader = open::guarded(path, None, "cannot read Parquet file", || {
+        // A reader of no row group checks the projection before any data is read.
+        let projection = Projection {
+            metadata: projected.metadata.clone(),
+            mask: projected.mask.clone(),
+            batch_rows,
+        };
+        open::guarded(path, None, "cannot read Parquet file", || {
             ParquetRecordBatchReaderBuilder::new_with_metadata(projected.file, projected.metadata)
                 .with_projection(projected.mask)
-                .with_batch_size(batch_rows)
+                .with_row_groups(Vec::new())
                 .build()
                 .map_err(|e| open::build_error(path, e))
         })?;
         Ok(ParquetSource {
             path: path.to_path_buf(),
             fields,
-            reader,
+            groups: RowGroups::new(projection),
             builder,
             sources: projected.sources,
             texts: (0..projected.projected)
@@ -122,27 +132,16 @@ impl ParquetSource {
 
     fn read_next(&mut self) -> Result<Option<Batch>, IngestError> {
         loop {
-            let line = Some(self.rows_read + 1);
-            let reader = &mut self.reader;
-            let what = "cannot decode Parquet data";
-            let next = open::guarded(&self.path, line, what, || Ok(reader.next()));
-            let next = match next {
-                Ok(next) => next,
+            let record_batch = match self.groups.next_batch(&self.path) {
+                Ok(Some(batch)) => batch,
+                Ok(None) => {
+                    self.done = true;
+                    return Ok(None);
+                }
                 Err(e) => {
                     self.done = true;
                     return Err(e);
                 }
-            };
-            let record_batch = match next {
-                None => {
-                    self.done = true;
-                    return Ok(None);
-                }
-                Some(Err(e)) => {
-                    self.done = true;
-                    return Err(open::decode_error(&self.path, self.rows_read + 1, e));
-                }
-                Some(Ok(batch)) => batch,
             };
             if record_batch.num_rows() == 0 {
                 continue;

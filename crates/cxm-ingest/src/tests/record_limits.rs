@@ -136,3 +136,14 @@ fn a_long_header_is_an_error() {
         )
     );
 }
+
+#[test]
+fn a_byte_order_mark_starting_a_chunk_stays_in_its_record() {
+    // A second export appended to the first leaves a BOM at the start of a line; when a
+    // chunk starts there, the sequential reader takes over from it, and must not drop
+    // it as the csv crate drops one at the start of its input (found by fuzzing).
+    let first = format!("id,text\n1,{}\n", "a".repeat(60));
+    let csv = format!("{first}\u{feff}\n2,b\n");
+    // Line 3 (the BOM alone) is a record of one field: rejected on both readers.
+    assert_eq!(read_both(csv.as_bytes()), Ok(vec![2, 3, 4]));
+}
