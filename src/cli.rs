@@ -23,11 +23,14 @@ Typical use:
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  a dataset or output file could not be read or written, or another cxm run is writing
-     the same --out
+  1  a data file the config names is missing or unreadable (the message names the file and
+     the config's file:line:column that names it), an output file could not be written, or
+     another cxm run is writing the same --out
   2  the command line is wrong (also: --out names a non-empty folder cxm did not write,
-     without --force, or a folder holding the run's own inputs)
-  3  the configuration is wrong (the message names file:line:column)
+     without --force, or a folder holding the run's own inputs; `cxm plugins` without a file
+     found no registry)
+  3  the configuration is wrong, including a mapped column the data file does not have (the
+     message names file:line:column in the TOML)
   4  a plugin library could not be loaded (missing, wrong ABI, sha256 mismatch)
   5  the run finished but at least one metric failed (the others' results are printed;
      nothing is written to --out)
@@ -124,8 +127,10 @@ naming DIR. Staging folders left by a killed run are removed by the next one.")]
         format: ListFormat,
     },
     /// List the registered plugins with their metrics, inputs and params.
+    #[command(after_help = PLUGINS_HELP)]
     Plugins {
-        /// A client config or a plugin registry (default: config/plugins.toml).
+        /// A client config (all the registries it lists) or a plugin registry (default: see
+        /// below).
         config: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
@@ -164,14 +169,33 @@ naming DIR. Staging folders left by a killed run are removed by the next one.")]
         /// The metric to serve (without: describe the library and exit).
         #[arg(long)]
         metric: Option<String>,
+        /// Channels (pipe pairs from descriptor 3 on) to serve, one thread each.
+        #[arg(long, default_value_t = 1)]
+        channels: usize,
     },
 }
+
+const PLUGINS_HELP: &str = "\
+Without a file, the registry is, in this order: the file CXM_REGISTRY names;
+config/plugins.toml in the current folder; config/plugins.toml of the cxm checkout holding
+this executable (e.g. target/release/cxm); config/plugins.toml of the checkout cxm was built
+from. If none exists, the error lists every place tried (exit code 2). Library paths in a
+registry are relative to the registry file, so it works from any folder.
+
+Examples:
+  cxm plugins                                  the default registry
+  cxm plugins config/clients/demo.toml         the registries a client config lists
+  CXM_REGISTRY=~/cxm/config/plugins.toml cxm plugins --format json";
 
 const PLAN_SAMPLE_ABOUT: &str = "\
 How many responses a survey needs for a target margin of error: the half-width of the
 two-sided confidence interval at --confidence. Prints the count, the formula, the
 assumptions and z, and with --population the count after the finite population correction
 n / (1 + (n − 1) / N), all rounded up to whole responses.
+
+Expected shares (--promoters, --detractors, --expected) are percentages, 0-100: 45 or 45%
+means 45%. A value between 0 and 1 without a % sign (0.45) is refused as ambiguous (a
+fraction, or less than one percent?); write 0.45% if you mean less than one percent.
 
 The count is of valid responses; invite more to allow for non-response (invitations ≈
 responses / expected response rate).";
@@ -182,8 +206,8 @@ Examples:
       NPS within ±5 points at 95%, worst case (50% promoters, 50% detractors): 1,537
   cxm plan-sample --metric nps --margin 5 --population 2000
       the same for a customer base of 2,000: 870
-  cxm plan-sample --metric nps --margin 5 --promoters 0.45 --detractors 0.20
-      with the shares of a previous run (promoters_pct / 100, detractors_pct / 100)
+  cxm plan-sample --metric nps --margin 5 --promoters 45 --detractors 20
+      with the shares of a previous run (its promoters_pct and detractors_pct)
   cxm plan-sample --metric csat --margin 3 --expected 80
       CSAT % within ±3 points when about 80% are satisfied
   cxm plan-sample --metric ces --margin 0.1 --sd 1.5
@@ -236,15 +260,15 @@ pub struct PlanSampleArgs {
     /// Number of customers who could answer (finite population correction).
     #[arg(long, value_name = "N")]
     pub population: Option<u64>,
-    /// Expected share of promoters, a fraction 0-1 (nps; with --detractors).
-    #[arg(long, value_name = "P", allow_negative_numbers = true)]
-    pub promoters: Option<f64>,
-    /// Expected share of detractors, a fraction 0-1 (nps; with --promoters).
-    #[arg(long, value_name = "D", allow_negative_numbers = true)]
-    pub detractors: Option<f64>,
-    /// Expected percentage, 0-100 (csat: satisfied; proportion: successes).
+    /// Expected percentage of promoters, 0-100, e.g. 45 or 45% (nps; with --detractors).
     #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
-    pub expected: Option<f64>,
+    pub promoters: Option<String>,
+    /// Expected percentage of detractors, 0-100, e.g. 20 or 20% (nps; with --promoters).
+    #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
+    pub detractors: Option<String>,
+    /// Expected percentage, 0-100, e.g. 80 or 80% (csat: satisfied; proportion: successes).
+    #[arg(long, value_name = "PCT", allow_negative_numbers = true)]
+    pub expected: Option<String>,
     /// Standard deviation of one answer (ces, mean; required there).
     #[arg(long, value_name = "SD", allow_negative_numbers = true)]
     pub sd: Option<f64>,

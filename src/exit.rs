@@ -1,4 +1,6 @@
-//! Exit codes and one-line error messages (documented in `cxm --help`).
+//! Exit codes and one-line error messages (documented in `cxm --help` and in the README's
+//! "Exit codes" table): 1 data or output files, 2 the command line, 3 the config (located
+//! in the TOML), 4 plugin libraries, 5 failed metrics.
 
 use cxm_engine::EngineError;
 use cxm_host::{CxmStatus, HostError};
@@ -40,14 +42,14 @@ pub fn code_of(error: &anyhow::Error) -> i32 {
     if error.downcast_ref::<MetricsFailed>().is_some() {
         return 5;
     }
-    if error.downcast_ref::<cxm_config::ConfigError>().is_some() {
-        return 3;
+    if let Some(config) = error.downcast_ref::<cxm_config::ConfigError>() {
+        return config_code(config);
     }
     if let Some(host) = error.downcast_ref::<HostError>() {
         return host_code(host);
     }
     match error.downcast_ref::<EngineError>() {
-        Some(EngineError::Config(_)) => 3,
+        Some(EngineError::Config(config)) => config_code(config),
         Some(EngineError::Plugin { source, .. }) => host_code(source),
         Some(
             EngineError::Data { .. }
@@ -55,6 +57,15 @@ pub fn code_of(error: &anyhow::Error) -> i32 {
             | EngineError::Internal(_),
         )
         | None => 1,
+    }
+}
+
+/// 3 for a mistake in the config (located in the TOML); 1 for a data file it names that is
+/// missing or unreadable (located at the line naming it).
+fn config_code(error: &cxm_config::ConfigError) -> i32 {
+    match error.kind {
+        cxm_config::ErrorKind::DataFile => 1,
+        cxm_config::ErrorKind::Config => 3,
     }
 }
 

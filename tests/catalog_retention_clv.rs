@@ -100,7 +100,11 @@ fn retention_and_churn_spec_examples_over_monthly_periods() {
     assert_eq!(r["value"], 90.0);
     assert_eq!(r["n"], 200.0);
     assert_eq!(r["unit"], "% of customers at start retained");
-    assert_eq!(r["ci"], Value::Null);
+    // Wilson 95 % on 180 retained of 200 (plugins/retention/src/tests.rs derives it).
+    assert_eq!(r["ci"]["method"], "wilson");
+    assert_eq!(r["ci"]["level"], 0.95);
+    assert!((r["ci"]["low"].as_f64().unwrap() - 85.059_418_756_728_26).abs() < 1e-9);
+    assert!((r["ci"]["high"].as_f64().unwrap() - 93.432_955_133_090_4).abs() < 1e-9);
     assert_eq!(r["details"]["period"], "2025-01");
     assert_eq!(r["details"]["start"], "2025-01-01");
     assert_eq!(r["details"]["end"], "2025-02-01");
@@ -131,13 +135,30 @@ fn retention_and_churn_spec_examples_over_monthly_periods() {
             "at_end",
             "lost",
             "retention_pct",
-            "churn_pct"
+            "retention_ci_low",
+            "retention_ci_high",
+            "churn_pct",
+            "churn_ci_low",
+            "churn_ci_high"
         ])
     );
+    // Each rate's Wilson bounds follow it: Mar, 20 of 250 lost → [5.2382, 12.0330].
+    let mar = &table["rows"][2];
+    assert!((mar[11].as_f64().unwrap() - 5.238_232_837_233_178).abs() < 1e-9);
+    assert!((mar[12].as_f64().unwrap() - 12.032_964_320_384_165).abs() < 1e-9);
+    let without_bounds: Vec<Value> = table["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let row = row.as_array().unwrap();
+            Value::Array([&row[..8], &row[10..11]].concat())
+        })
+        .collect();
     // Jan: 200, 20, 200, 20 → 90 / 10; Feb: 200, 50, 250, 0 → 100 / 0;
     // Mar: 250, 0, 230, 20 → 92 / 8.
     assert_eq!(
-        table["rows"],
+        Value::Array(without_bounds),
         json!([
             [
                 "2025-01",

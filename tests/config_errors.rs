@@ -91,7 +91,7 @@ fn input_mapped_to_an_undefined_field_is_located() {
 }
 
 #[test]
-fn missing_dataset_file_is_located() {
+fn missing_dataset_file_is_located_and_exits_1() {
     let s = Scratch::new();
     let cfg = write_client(&s, NPS);
     let text = std::fs::read_to_string(&cfg)
@@ -99,7 +99,13 @@ fn missing_dataset_file_is_located() {
         .replace("survey.csv", "nowhere.csv");
     std::fs::write(&cfg, text).unwrap();
     let o = run(&["validate", cfg.to_str().unwrap()]);
-    assert_config_error(&o, "5:8", "nowhere.csv not found");
+    // A data file that is not there is not a mistake in the config: exit code 1, still
+    // located at the line naming it.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("client.toml:5:8: "), "{err}");
+    assert!(err.contains("nowhere.csv not found"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
 }
 
 #[test]
@@ -111,13 +117,9 @@ fn validate_checks_mapped_columns_against_the_header() {
         .replace("score = \"score\"\n", "score = \"Score\"\n");
     std::fs::write(&cfg, text).unwrap();
     let o = run(&["validate", cfg.to_str().unwrap()]);
-    assert_ne!(o.status.code(), Some(0));
-    let err = stderr(&o);
-    assert!(err.contains("survey.csv"), "{err}");
-    assert!(
-        err.contains("column \"Score\" not found in header"),
-        "{err}"
-    );
+    // A misspelt column is a config error located at its mapping (line 7).
+    assert_config_error(&o, "7:1", "column \"Score\" not found in header");
+    assert!(stderr(&o).contains("survey.csv"), "{}", stderr(&o));
 }
 
 #[test]

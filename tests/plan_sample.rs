@@ -1,5 +1,6 @@
 //! `cxm plan-sample`: exact counts with and without the finite population correction, the
-//! explanation, and usage errors (exit 2, one line on stderr).
+//! explanation, expected shares as percentages everywhere, and usage errors (exit 2, one line
+//! on stderr).
 //!
 //! Expected counts (Python, z = NormalDist().inv_cdf(0.975) = 1.959963984540054):
 //! NPS worst case, margin 5: n0 = (z · 100 / 5)² = 1536.58 → 1537; N = 2000:
@@ -57,9 +58,9 @@ fn nps_with_expected_shares() {
         "--margin",
         "5",
         "--promoters",
-        "0.45",
+        "45",
         "--detractors",
-        "0.20",
+        "20",
     ];
     assert_eq!(
         headline(&args),
@@ -196,11 +197,11 @@ fn usage_errors_exit_2_with_one_line() {
                 "--margin",
                 "5",
                 "--promoters",
-                "0.7",
+                "70",
                 "--detractors",
-                "0.4",
+                "40",
             ],
-            "sum to 1.1: the two shares cannot exceed 1",
+            "sum to 110%: the two shares cannot exceed 100%",
         ),
         (
             &[
@@ -209,14 +210,14 @@ fn usage_errors_exit_2_with_one_line() {
                 "--margin",
                 "5",
                 "--promoters",
-                "45",
+                "0.45",
                 "--detractors",
-                "20",
+                "0.20",
             ],
-            "--promoters must be a fraction between 0 and 1, e.g. 0.45 for 45%",
+            "--promoters 0.45 is ambiguous: shares are percentages (0-100)",
         ),
         (
-            &["--metric", "nps", "--margin", "5", "--promoters", "0.4"],
+            &["--metric", "nps", "--margin", "5", "--promoters", "40"],
             "--promoters and --detractors go together",
         ),
         (
@@ -246,6 +247,92 @@ fn usage_errors_exit_2_with_one_line() {
     }
 }
 
+/// `--promoters` and `--detractors` take percentages as `--expected` does (issue 14, sharp
+/// edge 6): `45` and `45%` are the same, and a value between 0 and 1 without `%` is refused
+/// as ambiguous.
+#[test]
+fn every_expected_share_is_a_percentage() {
+    let nps = |p: &str, d: &str| {
+        headline(&[
+            "--metric",
+            "nps",
+            "--margin",
+            "5",
+            "--promoters",
+            p,
+            "--detractors",
+            d,
+        ])
+    };
+    let expected = "Responses needed for NPS ±5 points at 95% confidence: 903 \
+                    (expected: 45% promoters, 20% detractors).";
+    assert_eq!(nps("45", "20"), expected);
+    assert_eq!(nps("45%", "20%"), expected);
+    assert_eq!(nps("45.0", "20 %"), expected);
+    // Below one percent, written with its sign: taken as it is.
+    assert!(
+        nps("0.5%", "0").contains("(expected: 0.5% promoters, 0% detractors)"),
+        "{}",
+        nps("0.5%", "0")
+    );
+    let csat = |pct: &str| headline(&["--metric", "csat", "--margin", "3", "--expected", pct]);
+    assert_eq!(csat("80"), csat("80%"));
+
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--metric", "csat", "--margin", "3", "--expected", "0.8"],
+            "--expected 0.8 is ambiguous: shares are percentages (0-100), so it would mean 0.8%, not 80%; write --expected 80 for 80%, or --expected 0.8% if you mean 0.8%",
+        ),
+        (
+            &[
+                "--metric",
+                "nps",
+                "--margin",
+                "5",
+                "--promoters",
+                "45",
+                "--detractors",
+                "1",
+            ],
+            "--detractors 1 is ambiguous",
+        ),
+        (
+            &[
+                "--metric",
+                "nps",
+                "--margin",
+                "5",
+                "--promoters",
+                "145",
+                "--detractors",
+                "20",
+            ],
+            "--promoters must be a percentage between 0 and 100, e.g. 45 for 45% (got 145)",
+        ),
+        (
+            &[
+                "--metric",
+                "nps",
+                "--margin",
+                "5",
+                "--promoters",
+                "lots",
+                "--detractors",
+                "20",
+            ],
+            "--promoters must be a percentage between 0 and 100",
+        ),
+        (
+            &["--metric", "proportion", "--margin", "5", "--expected", "-5"],
+            "--expected must be a percentage between 0 and 100",
+        ),
+    ];
+    for (args, message) in cases {
+        let line = usage_error(args);
+        assert!(line.contains(message), "{args:?}: {message:?} in {line}");
+    }
+}
+
 #[test]
 fn clap_rejects_unknown_metrics_and_missing_margins() {
     let o = run(&["plan-sample", "--metric", "ltv", "--margin", "5"]);
@@ -265,6 +352,8 @@ fn help_has_examples() {
         "finite population correction",
         "--sd",
         "pilot survey",
+        "--promoters 45 --detractors 20",
+        "Expected shares (--promoters, --detractors, --expected) are percentages, 0-100",
     ] {
         assert!(text.contains(part), "{part:?} in {text}");
     }

@@ -16,7 +16,7 @@
 //! the metric (and, isolated, the call and the cause), NPS and CSAT exactly as in a clean
 //! run, `--out` untouched byte for byte when the run fails, and a `--format json` stdout
 //! that parses. In-process, the faults marked **isolation required** below cannot be
-//! survived (or, for a write into the borrowed input column, even seen): for those the test
+//! survived: for those the test
 //! asserts only that the run does not exit 0 and `--out` is untouched, under a wall-clock
 //! kill so that a hang cannot stall the suite.
 //!
@@ -71,9 +71,6 @@ enum Expect {
         call: &'static str,
         causes: &'static [&'static str],
     },
-    /// The isolated child died in `bind`, where params and inputs are checked: like a panic
-    /// in bind, a load error located in the config (exit 4, no report), `--out` untouched.
-    DiedInBind { causes: &'static [&'static str] },
     /// A result or row status outside the ABI: exit 5, `plugin '<library>' metric
     /// '<metric>' broke the plugin contract: ...<detail>...`, NPS and CSAT as in a clean
     /// run, `--out` untouched.
@@ -84,9 +81,11 @@ enum Expect {
     /// Isolation required: the process dies (or hangs and is killed by the test). Only:
     /// not exit 0, `--out` untouched.
     ProcessDies,
-    /// Isolation required, and in-process cxm cannot even see it: the run must end; what it
-    /// reports is not asserted (it is printed with `--nocapture`).
-    Unnoticed,
+    /// In-process, a write into the input column the host lent read-only: exit 5, `plugin
+    /// '<library>' metric '<metric>' wrote into its input column "score"`, NPS (which reads
+    /// the same column after it) failed as "overwritten in memory", CSAT as in a clean run,
+    /// `--out` untouched.
+    Overwrote,
     /// Harmless to the run: exit 0, stdout is the JSON report with all three metrics, NPS
     /// and CSAT as in a clean run, `--out` replaced by this run's files.
     Succeeds,
@@ -135,12 +134,12 @@ use Lang::{Rust, C};
 const CASES: &[Case] = &[
     // lang  fault              call       isolated                                                  in-process
     // -- process-killing faults: isolation required ------------------------------------------
-    case(Rust, "segfault",       "bind",    DiedInBind { causes: SEGV },                              ProcessDies),
+    case(Rust, "segfault",       "bind",    Died { call: "bind", causes: SEGV },                      ProcessDies),
     case(Rust, "segfault",       "update",  Died { call: "update", causes: SEGV },                    ProcessDies),
     case(Rust, "segfault",       "merge",   Died { call: "merge", causes: SEGV },                     ProcessDies),
     case(Rust, "segfault",       "finish",  Died { call: "finish", causes: SEGV },                    ProcessDies),
     case(Rust, "segfault",       "release", Died { call: "release", causes: SEGV },                   ProcessDies),
-    case(C,    "segfault",       "bind",    DiedInBind { causes: SEGV },                              ProcessDies),
+    case(C,    "segfault",       "bind",    Died { call: "bind", causes: SEGV },                      ProcessDies),
     case(C,    "segfault",       "update",  Died { call: "update", causes: SEGV },                    ProcessDies),
     case(C,    "segfault",       "merge",   Died { call: "merge", causes: SEGV },                     ProcessDies),
     case(C,    "segfault",       "finish",  Died { call: "finish", causes: SEGV },                    ProcessDies),
@@ -154,19 +153,19 @@ const CASES: &[Case] = &[
     case(C,    "stack_overflow", "finish",  Died { call: "finish", causes: OVERFLOW },                ProcessDies),
     // Isolated: the timeout (3 s). In-process: hangs; the test kills it after HANG_KILL.
     case(Rust, "endless_loop",   "update",  Died { call: "update", causes: TIMEOUT },                 ProcessDies),
-    case(C,    "endless_loop",   "bind",    DiedInBind { causes: TIMEOUT },                           ProcessDies),
+    case(C,    "endless_loop",   "bind",    Died { call: "bind", causes: TIMEOUT },                   ProcessDies),
     // Isolated: max_memory (256 MiB). In-process: the test caps the address space at 1 GiB.
     case(Rust, "alloc",          "update",  Died { call: "update", causes: MEMORY },                  ProcessDies),
     case(C,    "alloc",          "update",  Died { call: "update", causes: MEMORY },                  ProcessDies),
     // Writes past the end of row_status until something gives.
     case(C,    "oob_row_status", "update",  Died { call: "update", causes: SEGV_OR_BUS },             ProcessDies),
-    // Writes 10s into the borrowed input column that NPS reads too: in-process NPS silently
-    // changes (nothing to see for cxm); isolated the child only spoils its own copy.
-    case(C,    "oob_input",      "update",  Succeeds,                                                 Unnoticed),
+    // Writes 10s into the borrowed input column that NPS reads too: in-process the host's
+    // fingerprints of the lent buffers catch it; isolated the child only spoils its own copy.
+    case(C,    "oob_input",      "update",  Succeeds,                                                 Overwrote),
     // -- exit(0): isolated a death, in-process caught by the exit guard (exit code 6) -------
     case(Rust, "exit0",          "update",  Died { call: "update", causes: EXIT0 },                   Exited { call: "update" }),
     case(Rust, "exit0",          "finish",  Died { call: "finish", causes: EXIT0 },                   Exited { call: "finish" }),
-    case(C,    "exit0",          "bind",    DiedInBind { causes: EXIT0 },                             Exited { call: "bind" }),
+    case(C,    "exit0",          "bind",    Died { call: "bind", causes: EXIT0 },                     Exited { call: "bind" }),
     case(C,    "exit0",          "merge",   Died { call: "merge", causes: EXIT0 },                    Exited { call: "merge" }),
     case(C,    "exit0",          "release", Died { call: "release", causes: EXIT0 },                  Exited { call: "release" }),
     // -- writes to stdout: --format json must stay JSON ---------------------------------------
@@ -242,6 +241,25 @@ fn in_process_faults_never_look_like_success() {
         .map(|c| Row::new(c, Mode::InProcess, c.in_process))
         .collect();
     run_matrix("in-process", rows);
+}
+
+/// A run fails only the metric whose isolated plugin died in bind; `cxm validate`, which
+/// only binds, reports that death as the error it is, located in the config (exit 4).
+#[test]
+fn validate_reports_an_isolated_death_in_bind_with_its_location() {
+    let env = Env::new(Mode::Isolated);
+    let config = env.scratch.write(
+        "client.toml",
+        &config_text(&env.registry, Some(("faulty", "segfault", "bind"))),
+    );
+    let o = run(&["validate", config.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains("client.toml:16:10: metric \"fault\": plugin library libcxm_test_faulty.so (metric \"faulty\"): its isolated process failed during bind: SIGSEGV"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty());
 }
 
 // ------------------------------------------------------------------------------------------
@@ -622,7 +640,7 @@ fn check_row(env: &Env, index: usize, row: &Row) -> (String, Vec<String>) {
     }
     let deadline = if row.hangs() { HANG_KILL } else { DEADLINE };
     let o = run_limited(&args, deadline, row.memory_cap());
-    let mut seen = o.seen();
+    let seen = o.seen();
     let mut problems = Vec::new();
     let mut check = |ok: bool, what: String| {
         if !ok {
@@ -695,27 +713,6 @@ fn check_row(env: &Env, index: usize, row: &Row) -> (String, Vec<String>) {
             }
             untouched(&mut check);
         }
-        DiedInBind { causes } => {
-            not_killed(&mut check);
-            check(o.status.code() == Some(4), "exit code is not 4".into());
-            let prefix = format!(
-                "plugin library {file} (metric \"{metric}\"): its isolated process failed during bind: "
-            );
-            let cause_ok = err
-                .find(&prefix)
-                .map(|at| &err[at + prefix.len()..])
-                .is_some_and(|rest| causes.iter().any(|c| rest.starts_with(c)));
-            check(
-                cause_ok,
-                format!("stderr lacks `{prefix}` followed by one of {causes:?}"),
-            );
-            check(
-                err.contains("client.toml:"),
-                "not located in the config".into(),
-            );
-            check(o.stdout.is_empty(), "a report on stdout".into());
-            untouched(&mut check);
-        }
         Contract(detail) => {
             not_killed(&mut check);
             check(o.status.code() == Some(5), "exit code is not 5".into());
@@ -748,25 +745,50 @@ fn check_row(env: &Env, index: usize, row: &Row) -> (String, Vec<String>) {
             check(o.status.code() != Some(0), "exit code 0".into());
             untouched(&mut check);
         }
-        Unnoticed => {
+        Overwrote => {
             not_killed(&mut check);
-            if let Ok(report) = &report {
-                if others(report) != env.clean {
-                    let nps = result(report, "nps", serde_json::json!({}))["value"].clone();
-                    let clean = env.clean["results"]
-                        .as_array()
-                        .and_then(|r| {
-                            r.iter().find(|r| {
-                                r["metric"] == "nps" && r["group"] == serde_json::json!({})
+            check(o.status.code() == Some(5), "exit code is not 5".into());
+            let culprit = format!(
+                "plugin '{library}' metric '{metric}' wrote into its input column \"score\""
+            );
+            check(err.contains(&culprit), format!("stderr lacks `{culprit}`"));
+            match &report {
+                Ok(report) => {
+                    let entry = |id: &str| {
+                        report["metrics"]
+                            .as_array()
+                            .and_then(|m| m.iter().find(|m| m["metric"] == id))
+                            .map_or(Value::Null, |m| m["error"].clone())
+                    };
+                    check(
+                        entry("nps").as_str().is_some_and(|e| {
+                            e.contains("field \"nps\" was overwritten in memory by the in-process plugin of metric \"fault\"")
+                        }),
+                        format!("NPS is not failed as read after the overwrite: {}", entry("nps")),
+                    );
+                    check(
+                        entry("csat").is_null(),
+                        format!("CSAT failed: {}", entry("csat")),
+                    );
+                    let csat = |r: &Value| -> Vec<Value> {
+                        r["results"]
+                            .as_array()
+                            .map(|a| {
+                                a.iter()
+                                    .filter(|r| r["metric"] == "csat")
+                                    .cloned()
+                                    .collect()
                             })
-                        })
-                        .map(|r| r["value"].clone());
-                    seen.push_str(&format!(
-                        " [NPS {nps} instead of {} (isolation required)]",
-                        clean.unwrap_or_default()
-                    ));
+                            .unwrap_or_default()
+                    };
+                    check(
+                        csat(report) == csat(&env.clean),
+                        "CSAT differs from the clean run".into(),
+                    );
                 }
+                Err(e) => check(false, format!("no report: {e}")),
             }
+            untouched(&mut check);
         }
         Succeeds => {
             not_killed(&mut check);

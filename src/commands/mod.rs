@@ -56,10 +56,12 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
             library,
             sha256,
             metric,
+            channels,
         } => Ok(cxm_host::remote::serve(
             &library,
             &sha256,
             metric.as_deref(),
+            channels,
         )),
     }
 }

@@ -4,6 +4,9 @@
 //! chooses the per-answer standard deviation (worst case unless an expectation is given)
 //! and explains the computation. Inconsistent options are usage errors: one line on stderr
 //! and exit code 2, like clap's own.
+//!
+//! Expected shares are percentages everywhere (`--promoters 45`, `--expected 80`, `45%`
+//! too); a value between 0 and 1 without `%` is refused as ambiguous.
 
 use crate::cli::{PlanMetric, PlanSampleArgs};
 use std::io::Write;
@@ -101,15 +104,30 @@ fn metric_name(metric: PlanMetric) -> &'static str {
     }
 }
 
-/// Checks that an NPS share is a fraction in [0, 1].
-fn share(name: &str, value: f64) -> Result<f64, Usage> {
-    if (0.0..=1.0).contains(&value) {
-        Ok(value)
-    } else {
-        usage(format!(
-            "{name} must be a fraction between 0 and 1, e.g. 0.45 for 45% (got {value})"
-        ))
+/// Parses an expected share given as a percentage, 0-100 (`45`, `45%`). A value between 0
+/// and 1 without `%` is refused: it may be a fraction (0.45 for 45%) or mean less than one
+/// percent, and a wrong guess changes the count a lot.
+fn percentage(name: &str, text: &str) -> Result<f64, Usage> {
+    let written = text.trim();
+    let (number, has_sign) = match written.strip_suffix('%') {
+        Some(number) => (number.trim_end(), true),
+        None => (written, false),
+    };
+    let value = match number.parse::<f64>() {
+        Ok(v) if (0.0..=100.0).contains(&v) => v,
+        _ => {
+            return usage(format!(
+                "{name} must be a percentage between 0 and 100, e.g. 45 for 45% (got {text})"
+            ))
+        }
+    };
+    if !has_sign && value > 0.0 && value <= 1.0 {
+        let pct = short(100.0 * value);
+        return usage(format!(
+            "{name} {written} is ambiguous: shares are percentages (0-100), so it would mean {written}%, not {pct}%; write {name} {pct} for {pct}%, or {name} {written}% if you mean {written}%"
+        ));
     }
+    Ok(value)
 }
 
 fn plan_nps(args: &PlanSampleArgs) -> Result<Plan, Usage> {
@@ -118,19 +136,19 @@ fn plan_nps(args: &PlanSampleArgs) -> Result<Plan, Usage> {
         &["--expected", "--sd"],
         "for nps give the expected shares with --promoters and --detractors",
     )?;
-    let (p, d, expected) = match (args.promoters, args.detractors) {
+    let (p, d, expected) = match (&args.promoters, &args.detractors) {
         (None, None) => (0.5, 0.5, false),
         (Some(p), Some(d)) => {
-            let (p, d) = (share("--promoters", p)?, share("--detractors", d)?);
-            if p + d > 1.0 {
+            let (p, d) = (percentage("--promoters", p)?, percentage("--detractors", d)?);
+            if p + d > 100.0 {
                 return usage(format!(
-                    "--promoters {} and --detractors {} sum to {}: the two shares cannot exceed 1",
+                    "--promoters {} and --detractors {} sum to {}%: the two shares cannot exceed 100%",
                     short(p),
                     short(d),
                     short(p + d)
                 ));
             }
-            (p, d, true)
+            (p / 100.0, d / 100.0, true)
         }
         _ => {
             return usage(
@@ -145,19 +163,20 @@ fn plan_nps(args: &PlanSampleArgs) -> Result<Plan, Usage> {
         ));
     }
     let variance = (p + d - (p - d) * (p - d)).max(0.0);
+    let shares = expected.then_some((p, d));
     let n = cxm_stats::sample_size_nps(
         args.margin,
         args.confidence,
-        args.promoters,
-        args.detractors,
+        shares.map(|s| s.0),
+        shares.map(|s| s.1),
         None,
     );
     let corrected = correct(args, |population| {
         cxm_stats::sample_size_nps(
             args.margin,
             args.confidence,
-            args.promoters,
-            args.detractors,
+            shares.map(|s| s.0),
+            shares.map(|s| s.1),
             Some(population),
         )
     })?;
@@ -169,7 +188,7 @@ fn plan_nps(args: &PlanSampleArgs) -> Result<Plan, Usage> {
             short(variance)
         )
     } else {
-        "p = 0.5 promoters, d = 0.5 detractors: variance per answer 1, the worst case (pass --promoters and --detractors as fractions, e.g. from a previous run, to plan for fewer)".to_string()
+        "p = 0.5 promoters, d = 0.5 detractors: variance per answer 1, the worst case (pass --promoters and --detractors as percentages, e.g. a previous run's promoters_pct and detractors_pct, to plan for fewer)".to_string()
     };
     Ok(Plan {
         subject: format!("NPS ±{} points", short(args.margin)),
@@ -201,15 +220,11 @@ fn plan_proportion(args: &PlanSampleArgs) -> Result<Plan, Usage> {
             short(args.margin)
         ));
     }
-    let pct = match args.expected {
-        None => None,
-        Some(pct) if (0.0..=100.0).contains(&pct) => Some(pct),
-        Some(pct) => {
-            return usage(format!(
-                "--expected must be a percentage between 0 and 100, e.g. 80 (got {pct})"
-            ))
-        }
-    };
+    let pct = args
+        .expected
+        .as_deref()
+        .map(|text| percentage("--expected", text))
+        .transpose()?;
     let p = pct.map_or(0.5, |pct| pct / 100.0);
     let n = cxm_stats::sample_size_proportion(args.margin, args.confidence, pct, None);
     let corrected = correct(args, |population| {

@@ -77,6 +77,7 @@ pub fn run(
         )));
     }
     let mut report = report?;
+    print_data_warnings(&report);
     report.rejection_examples = examples.into_vec();
     report.settings.generated_at = Some(crate::deliverables::run_timestamp());
     cxm_analysis::analyse(&mut report, &plan.config);
@@ -88,6 +89,7 @@ pub fn run(
     stdout.flush()?;
     drop(stdout);
 
+    warn_unused_metrics(&report);
     let failed: Vec<String> = report
         .metrics
         .iter()
@@ -210,7 +212,14 @@ pub(crate) fn write_file(
 
 /// Every file the run reads: `--out` must not hold any of them, since a run replaces it.
 fn inputs<'a>(config: &'a Path, plan: &'a Plan) -> Vec<&'a Path> {
-    let mut v = vec![config, plan.config.registry.path.as_path()];
+    let mut v = vec![config];
+    v.extend(
+        plan.config
+            .registry
+            .paths
+            .iter()
+            .map(std::path::PathBuf::as_path),
+    );
     for dataset in &plan.datasets {
         if !dataset.config.path.as_os_str().is_empty() {
             v.push(dataset.config.path.as_path());
@@ -236,6 +245,14 @@ fn manifest(config: &Path, plan: &Plan, report: &RunReport) -> anyhow::Result<se
             })
         })
         .collect();
+    // Every registry file the config lists; `registry` is the first, as in earlier manifests.
+    let registries = plan
+        .config
+        .registry
+        .paths
+        .iter()
+        .map(|p| Ok(serde_json::json!({"path": p.display().to_string(), "sha256": hash(p)?})))
+        .collect::<anyhow::Result<Vec<serde_json::Value>>>()?;
     let datasets: Vec<serde_json::Value> = report
         .datasets
         .iter()
@@ -247,7 +264,52 @@ fn manifest(config: &Path, plan: &Plan, report: &RunReport) -> anyhow::Result<se
         "host_abi": cxm_host::abi_version(),
         "config": {"path": config.display().to_string(), "sha256": hash(config)?},
         "registry": {"path": plan.config.registry.path.display().to_string(), "sha256": hash(&plan.config.registry.path)?},
+        "registries": registries,
         "datasets": datasets,
         "plugins": plugins,
     }))
+}
+
+/// A metric that finished with no row used (every row rejected or outside its filter) has
+/// nothing behind its figures: say so loudly on stderr, with where its rows went.
+fn warn_unused_metrics(report: &RunReport) {
+    for m in report.metrics.iter().filter(|m| m.error.is_none()) {
+        if m.rows_used > 0 {
+            continue;
+        }
+        let read = report
+            .datasets
+            .iter()
+            .find(|d| d.name == m.dataset)
+            .map_or(0, |d| d.rows_read);
+        let mut went: Vec<String> = m
+            .rows_rejected
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(reason, n)| format!("{n} rejected ({reason})"))
+            .collect();
+        if m.rows_filtered > 0 {
+            went.push(format!("{} outside its filter", m.rows_filtered));
+        }
+        let went = if went.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", went.join(", "))
+        };
+        eprintln!(
+            "warning: metric \"{}\" used none of the {read} rows of dataset \"{}\"{went}; its figures are empty. Check its input mapping (`cxm validate` reads a sample) and the rejected rows",
+            m.metric, m.dataset
+        );
+    }
+}
+
+/// What reading found that may make figures or texts wrong (bytes of another encoding,
+/// local times at a daylight-saving change), one paragraph per warning on stderr; the same
+/// is in results.json and the report's appendix.
+fn print_data_warnings(report: &RunReport) {
+    for d in &report.datasets {
+        for w in &d.warnings {
+            eprintln!("warning: dataset \"{}\": {}", d.name, w.message);
+        }
+    }
 }

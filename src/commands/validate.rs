@@ -3,10 +3,19 @@
 use std::io::Write;
 use std::path::Path;
 
-/// Loads the config, resolves and binds every plugin, and checks dataset headers.
+/// Loads the config, resolves and binds every plugin, checks dataset headers, and reads the
+/// first rows of each dataset to check that mapped fields hold values of their types.
 pub fn validate(config: &Path) -> anyhow::Result<i32> {
     let client = cxm_config::load_client(config)?;
-    let plan = cxm_engine::build_plan(client)?;
+    let mut plan = cxm_engine::build_plan(client)?;
+    // A metric whose isolated plugin died while binding fails alone in a run; here it is
+    // the error it is.
+    if let Some(failed) = plan.datasets.iter_mut().find_map(|d| d.failed.pop()) {
+        return Err(failed.error.into());
+    }
+    // A text column mapped to a numeric input passes every check above and then has every
+    // row rejected: the first rows of each dataset show it.
+    cxm_engine::check_sample(&plan)?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
@@ -17,10 +26,11 @@ pub fn validate(config: &Path) -> anyhow::Result<i32> {
     for ds in &plan.datasets {
         writeln!(
             out,
-            "  dataset {} ({}): {} mapped field(s) found in the header",
+            "  dataset {} ({}): {} mapped field(s) found in the header; their values in the first {} rows are readable as their types",
             ds.config.name,
             ds.config.path.display(),
-            ds.fields.len()
+            ds.fields.len(),
+            cxm_engine::SAMPLE_ROWS
         )?;
         for m in &ds.metrics {
             writeln!(

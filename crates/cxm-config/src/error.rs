@@ -25,6 +25,17 @@ impl Location {
     }
 }
 
+/// What a [`ConfigError`] is about, which decides the exit code of `cxm`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorKind {
+    /// The configuration itself is wrong (exit code 3).
+    #[default]
+    Config,
+    /// A data file the configuration names is missing or cannot be read (exit code 1); the
+    /// error is located at the line that names the file.
+    DataFile,
+}
+
 /// A configuration error: `file:line:column: message`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ConfigError {
@@ -34,6 +45,8 @@ pub struct ConfigError {
     pub location: Option<Location>,
     /// What is wrong and, where possible, how to fix it.
     pub message: String,
+    /// Whether the config is wrong or a data file it names is unreadable.
+    pub kind: ErrorKind,
 }
 
 impl ConfigError {
@@ -43,6 +56,15 @@ impl ConfigError {
             file: file.to_path_buf(),
             location,
             message: message.into(),
+            kind: ErrorKind::Config,
+        }
+    }
+
+    /// A data file named at `location` of the config `file` is missing or unreadable.
+    pub fn data_file(file: &Path, location: Option<Location>, message: impl Into<String>) -> Self {
+        ConfigError {
+            kind: ErrorKind::DataFile,
+            ..ConfigError::at(file, location, message)
         }
     }
 }

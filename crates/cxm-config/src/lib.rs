@@ -14,7 +14,7 @@ mod validate;
 
 pub use analysis::{Adjustment, Benchmark, FilterCondition, FilterConfig, FilterValue};
 pub use connection::{connection_password, PasswordIn};
-pub use error::{ConfigError, Location};
+pub use error::{ConfigError, ErrorKind, Location};
 pub use registry::{load_registry, registry_of, resolve_library_path, Registry, RegistryEntry};
 pub use rejected::RejectedValues;
 pub use source::{

@@ -10,7 +10,7 @@ use toml::Spanned;
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawClient {
     pub client: String,
-    pub plugins: Spanned<String>,
+    pub plugins: Spanned<RawPlugins>,
     #[serde(default)]
     pub datasets: BTreeMap<Spanned<String>, RawDataset>,
     #[serde(default)]
@@ -19,6 +19,38 @@ pub(crate) struct RawClient {
     pub report: Option<RawReport>,
     #[serde(default)]
     pub benchmarks: Vec<Spanned<String>>,
+}
+
+/// `plugins`: one registry file, or a list of them (company plugins beside the built-ins).
+#[derive(Debug)]
+pub(crate) enum RawPlugins {
+    One(String),
+    Many(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for RawPlugins {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PluginsVisitor;
+        impl<'de> Visitor<'de> for PluginsVisitor {
+            type Value = RawPlugins;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a plugin registry file (\"plugins.toml\"), or a list of them ([\"plugins.toml\", \"acme.toml\"])",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawPlugins, E> {
+                Ok(RawPlugins::One(v.to_string()))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<RawPlugins, A::Error> {
+                let mut files = Vec::new();
+                while let Some(file) = seq.next_element::<Spanned<String>>()? {
+                    files.push(file);
+                }
+                Ok(RawPlugins::Many(files))
+            }
+        }
+        deserializer.deserialize_any(PluginsVisitor)
+    }
 }
 
 #[derive(Deserialize, Debug)]

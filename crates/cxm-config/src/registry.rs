@@ -1,16 +1,23 @@
 //! The plugin registry (`config/plugins.toml`): registered plugin names and the library
-//! file each one lives in.
+//! file each one lives in. A client config may list several registry files (company plugins
+//! beside the built-ins); they are merged into one [`Registry`], each entry remembering its
+//! own file, and a name registered in two of them is an error naming both.
 
 use crate::error::{parse_toml, read_file, ConfigError, Location};
-use crate::raw::RawRegistry;
+use crate::raw::{RawPlugins, RawRegistry};
+use crate::validate::Ctx;
+
+type Span = std::ops::Range<usize>;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// A validated registry.
+/// A validated registry: one registry file, or the merged entries of several.
 #[derive(Debug, Clone)]
 pub struct Registry {
-    /// The registry file.
+    /// The registry file; with several, the first one listed.
     pub path: PathBuf,
+    /// Every registry file, in the order the client config lists them (`path` first).
+    pub paths: Vec<PathBuf>,
     /// Entries by registered name.
     pub entries: BTreeMap<String, RegistryEntry>,
 }
@@ -20,6 +27,10 @@ pub struct Registry {
 pub struct RegistryEntry {
     /// Registered name.
     pub name: String,
+    /// The registry file the entry is in.
+    pub file: PathBuf,
+    /// Where the entry's name (the `NAME` of `[plugins.NAME]`) is in that file.
+    pub name_location: Location,
     /// The library file, resolved (platform prefix and suffix added when the registry
     /// leaves them out).
     pub library: PathBuf,
@@ -60,9 +71,46 @@ pub fn parse_memory(text: &str) -> Option<u64> {
 }
 
 impl Registry {
-    /// An error located at an entry.
+    /// An error located at an entry (in the registry file that defines it).
     pub fn error_at(&self, entry: &RegistryEntry, message: impl Into<String>) -> ConfigError {
-        ConfigError::at(&self.path, Some(entry.location), message)
+        ConfigError::at(&entry.file, Some(entry.location), message)
+    }
+
+    /// The registry files for messages: `plugins.toml`, or `plugins.toml and acme.toml`.
+    pub fn files(&self) -> String {
+        let names: Vec<String> = self.paths.iter().map(|p| p.display().to_string()).collect();
+        match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => self.path.display().to_string(),
+        }
+    }
+
+    /// Merges further registries into this one, in order. A name registered in two of them
+    /// is an error located at the second definition and naming the first (file, line and
+    /// column).
+    pub fn merge(
+        mut self,
+        others: impl IntoIterator<Item = Registry>,
+    ) -> Result<Registry, ConfigError> {
+        for registry in others {
+            for (name, entry) in registry.entries {
+                if let Some(first) = self.entries.get(&name) {
+                    return Err(ConfigError::at(
+                        &entry.file,
+                        Some(entry.name_location),
+                        format!(
+                            "plugin \"{name}\" is also registered in {}:{}:{}; a name must be unique across the registries a client config lists: rename one of them",
+                            first.file.display(),
+                            first.name_location.line,
+                            first.name_location.column
+                        ),
+                    ));
+                }
+                self.entries.insert(name, entry);
+            }
+            self.paths.extend(registry.paths);
+        }
+        Ok(self)
     }
 }
 
@@ -106,6 +154,7 @@ pub fn load_registry(path: &Path) -> Result<Registry, ConfigError> {
     let mut entries = BTreeMap::new();
     for (name, entry) in raw.plugins {
         let location = Location::of_offset(&source, entry.path.span().start);
+        let name_location = Location::of_offset(&source, name.span().start);
         let written = base.join(entry.path.get_ref());
         let library = resolve_library_path(&written).unwrap_or(written);
         let sha256 = match entry.sha256 {
@@ -180,6 +229,8 @@ pub fn load_registry(path: &Path) -> Result<Registry, ConfigError> {
             name.clone(),
             RegistryEntry {
                 name,
+                file: path.to_path_buf(),
+                name_location,
                 library,
                 sha256,
                 description: entry.description,
@@ -192,8 +243,62 @@ pub fn load_registry(path: &Path) -> Result<Registry, ConfigError> {
     }
     Ok(Registry {
         path: path.to_path_buf(),
+        paths: vec![path.to_path_buf()],
         entries,
     })
+}
+
+/// Loads the registry file or files `plugins` names (relative to the config) and merges
+/// them; a file listed twice or missing is located at its mention in the config.
+pub(crate) fn client_registries(
+    ctx: &Ctx<'_>,
+    base: &Path,
+    plugins: &toml::Spanned<RawPlugins>,
+) -> Result<Registry, ConfigError> {
+    let files: Vec<(&str, Span)> = match plugins.get_ref() {
+        RawPlugins::One(file) => vec![(file.as_str(), plugins.span())],
+        RawPlugins::Many(list) => list
+            .iter()
+            .map(|f| (f.get_ref().as_str(), f.span()))
+            .collect(),
+    };
+    if files.is_empty() {
+        return Err(ctx.err(
+            plugins.span(),
+            "plugins lists no registry file: name one, e.g. plugins = \"../plugins.toml\"",
+        ));
+    }
+    let mut loaded: Vec<Registry> = Vec::new();
+    let mut seen: Vec<(PathBuf, Span)> = Vec::new();
+    for (file, span) in files {
+        let path = base.join(file);
+        if !path.is_file() {
+            return Err(ctx.err(
+                span,
+                format!("plugin registry {} not found", path.display()),
+            ));
+        }
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+        if let Some((_, first)) = seen.iter().find(|(p, _)| *p == canonical) {
+            let at = ctx.loc(first.clone());
+            return Err(ctx.err(
+                span,
+                format!(
+                    "plugin registry {} is listed twice (first at line {}, column {})",
+                    path.display(),
+                    at.line,
+                    at.column
+                ),
+            ));
+        }
+        seen.push((canonical, span));
+        loaded.push(load_registry(&path)?);
+    }
+    let mut loaded = loaded.into_iter();
+    match loaded.next() {
+        Some(first) => first.merge(loaded),
+        None => Err(ctx.err(plugins.span(), "plugins lists no registry file")),
+    }
 }
 
 /// The registry a file refers to: the file itself when it is a registry, or the one a
@@ -261,5 +366,108 @@ mod tests {
                 column: 10
             })
         );
+    }
+
+    /// A folder with `base.toml` (nps, csat), `acme.toml` (acme, and `extra`) and a client
+    /// config listing `plugins`.
+    fn client_with(
+        plugins: &str,
+        extra: &str,
+    ) -> (tempfile::TempDir, Result<crate::ClientConfig, ConfigError>) {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write(
+            "base.toml",
+            "[plugins.nps]\npath = \"nps\"\n\n[plugins.csat]\npath = \"csat\"\n",
+        );
+        write(
+            "acme.toml",
+            &format!("[plugins.acme]\npath = \"acme\"\n{extra}"),
+        );
+        write("survey.csv", "score\n9\n");
+        write(
+            "client.toml",
+            &format!("client = \"T\"\nplugins = {plugins}\n[datasets.s]\npath = \"survey.csv\"\n[datasets.s.fields]\nscore = \"score\"\n[[metrics]]\nid = \"nps\"\nplugin = \"nps\"\ndataset = \"s\"\n"),
+        );
+        let loaded = crate::load_client(&dir.path().join("client.toml"));
+        (dir, loaded)
+    }
+
+    #[test]
+    fn a_client_may_list_several_registries() {
+        let (dir, loaded) = client_with("[\"base.toml\", \"acme.toml\"]", "");
+        let registry = loaded.unwrap().registry;
+        let (base, acme) = (dir.path().join("base.toml"), dir.path().join("acme.toml"));
+        assert_eq!(registry.path, base);
+        assert_eq!(registry.paths, [base.clone(), acme.clone()]);
+        assert_eq!(
+            registry.entries.keys().collect::<Vec<_>>(),
+            ["acme", "csat", "nps"]
+        );
+        // Each entry remembers its file, and errors at it are located there.
+        assert_eq!(registry.entries["acme"].file, acme);
+        assert_eq!(registry.entries["nps"].file, base);
+        let err = registry.error_at(&registry.entries["acme"], "bad");
+        assert_eq!(err.file, acme);
+        assert_eq!(err.location, Some(Location { line: 2, column: 8 }));
+        assert_eq!(
+            registry.files(),
+            format!("{} and {}", base.display(), acme.display())
+        );
+
+        // A single file, as before.
+        let (_dir, loaded) = client_with("\"base.toml\"", "");
+        let registry = loaded.unwrap().registry;
+        assert_eq!(registry.paths.len(), 1);
+        assert_eq!(registry.files(), registry.path.display().to_string());
+    }
+
+    #[test]
+    fn a_name_in_two_registries_names_both_places() {
+        let (dir, loaded) = client_with(
+            "[\"base.toml\", \"acme.toml\"]",
+            "\n[plugins.csat]\npath = \"other\"\n",
+        );
+        let err = loaded.unwrap_err();
+        assert_eq!(err.file, dir.path().join("acme.toml"));
+        assert_eq!(
+            err.location,
+            Some(Location {
+                line: 4,
+                column: 10
+            })
+        );
+        let first = format!("{}:4:10", dir.path().join("base.toml").display());
+        assert!(
+            err.message
+                .starts_with(&format!("plugin \"csat\" is also registered in {first}; ")),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn registry_lists_are_checked() {
+        for (plugins, column, words) in [
+            ("[]", 11, "lists no registry file"),
+            ("[\"base.toml\", \"nope.toml\"]", 25, "nope.toml not found"),
+            (
+                "[\"base.toml\", \"./base.toml\"]",
+                25,
+                "is listed twice (first at line 2, column 12)",
+            ),
+            ("[\"base.toml\", 7]", 25, "invalid type: integer `7`"),
+            ("{ file = \"base.toml\" }", 11, "or a list of them"),
+        ] {
+            let (_dir, loaded) = client_with(plugins, "");
+            let err = loaded.unwrap_err();
+            assert_eq!(
+                err.location,
+                Some(Location { line: 2, column }),
+                "{plugins}: {err}"
+            );
+            assert!(err.message.contains(words), "{plugins}: {err}");
+            assert_eq!(err.kind, crate::ErrorKind::Config);
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::error::{ConfigError, Location};
 use crate::raw::RawDataset;
-use crate::validate::Ctx;
+use crate::validate::{Ctx, DatasetConfig, FieldConfig};
 use std::path::{Path, PathBuf};
 
 /// A dataset's source.
@@ -208,9 +208,17 @@ pub(crate) fn dataset_source(
     }
     let path = base.join(path_span.get_ref());
     if !path.is_file() {
-        return Err(ctx.err(
-            path_span.span(),
-            format!("dataset \"{name}\": file {} not found", path.display()),
+        // A missing data file is not a mistake in the config (the export may not have
+        // arrived yet): exit code 1, located at the line naming it.
+        let problem = if path.is_dir() {
+            "is a folder, not a file"
+        } else {
+            "not found"
+        };
+        return Err(ConfigError::data_file(
+            ctx.file,
+            Some(ctx.loc(path_span.span())),
+            format!("dataset \"{name}\": file {} {problem}", path.display()),
         ));
     }
     let location = ctx.loc(path_span.span());
@@ -320,6 +328,53 @@ pub(crate) fn dataset_source(
         }
     };
     Ok((source, path, location))
+}
+
+/// Errors the readers find that belong to the config: they name the client config, the line
+/// and the column.
+impl DatasetConfig {
+    /// An error located in the client config that defines the dataset.
+    pub fn error_at(&self, location: Location, message: impl Into<String>) -> ConfigError {
+        ConfigError::at(&self.config_file, Some(location), message)
+    }
+
+    /// The dataset's file is missing or cannot be read (`problem` says why): located at the
+    /// line naming the file, and of [`ErrorKind::DataFile`](crate::ErrorKind::DataFile)
+    /// (not a mistake in the config).
+    pub fn data_file_error(&self, problem: impl std::fmt::Display) -> ConfigError {
+        ConfigError::data_file(
+            &self.config_file,
+            Some(self.location),
+            format!("dataset \"{}\": {problem}", self.name),
+        )
+    }
+
+    /// Mapped columns the source does not have are a mistake in the config (a misspelt
+    /// column): the error is located at the mapping of the first such field and `detail`
+    /// (the reader's message, with the columns the source does have) follows. `None` when no
+    /// mapping names one of `missing`.
+    pub fn missing_columns_error(
+        &self,
+        missing: &[String],
+        detail: impl std::fmt::Display,
+    ) -> Option<ConfigError> {
+        let fields: Vec<&FieldConfig> = self
+            .fields
+            .iter()
+            .filter(|f| missing.contains(&f.column))
+            .collect();
+        let first = fields.first()?;
+        let names: Vec<String> = fields.iter().map(|f| format!("\"{}\"", f.name)).collect();
+        let noun = if names.len() == 1 { "field" } else { "fields" };
+        Some(self.error_at(
+            first.location,
+            format!(
+                "dataset \"{}\", {noun} {}: {detail}; correct the column name in the mapping",
+                self.name,
+                names.join(", ")
+            ),
+        ))
+    }
 }
 
 #[cfg(test)]

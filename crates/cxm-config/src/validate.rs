@@ -5,7 +5,7 @@
 use crate::analysis::{load_benchmarks, parse_filters, Adjustment, Benchmark, FilterConfig};
 use crate::error::{parse_toml, read_file, ConfigError, Location};
 use crate::raw::{RawClient, RawDataset, RawMetric};
-use crate::registry::{load_registry, Registry};
+use crate::registry::Registry;
 use crate::rejected::RejectedValues;
 use crate::source::{MaxRejected, SourceConfig};
 pub use cxm_period::Grain;
@@ -22,7 +22,7 @@ pub struct ClientConfig {
     pub path: PathBuf,
     /// Display name of the client.
     pub client: String,
-    /// The plugin registry it uses.
+    /// The plugin registry it uses (with several registry files, their merged entries).
     pub registry: Registry,
     /// Datasets by name, in name order.
     pub datasets: Vec<DatasetConfig>,
@@ -61,6 +61,8 @@ pub struct DatasetConfig {
     pub fields: Vec<FieldConfig>,
     /// Where the dataset's `path` is.
     pub location: Location,
+    /// The client config that defines the dataset (the file of `location`).
+    pub config_file: PathBuf,
 }
 
 /// One canonical field mapped to a source column.
@@ -194,14 +196,7 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
     };
     let base = path.parent().unwrap_or(Path::new("."));
 
-    let registry_path = base.join(raw.plugins.get_ref());
-    if !registry_path.is_file() {
-        return Err(ctx.err(
-            raw.plugins.span(),
-            format!("plugin registry {} not found", registry_path.display()),
-        ));
-    }
-    let registry = load_registry(&registry_path)?;
+    let registry = crate::registry::client_registries(&ctx, base, &raw.plugins)?;
 
     let mut datasets = Vec::new();
     for (name, ds) in raw.datasets {
@@ -678,6 +673,7 @@ fn dataset(
     Ok(DatasetConfig {
         name,
         location,
+        config_file: ctx.file.to_path_buf(),
         path,
         source,
         unique_key,

@@ -10,8 +10,8 @@ use arrow_array::types::{Float64Type, Int64Type};
 use arrow_array::{Array, ArrayRef, Float64Array};
 use arrow_schema::DataType;
 use cxm_config::RejectedValues;
-use cxm_host::{Instance, InstanceBatch};
-use cxm_ingest::{Batch, RowRejection};
+use cxm_host::{HostError, Instance, InstanceBatch};
+use cxm_ingest::{Batch, ResolvedTimes, RowRejection};
 use cxm_report::Rejection;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -27,6 +27,9 @@ pub(crate) struct MetricPart {
     pub(crate) used: u64,
     pub(crate) rejected: BTreeMap<String, u64>,
     pub(crate) filtered: u64,
+    /// Per chunk group: whether a row of this metric reached it (used, or rejected by the
+    /// plugin; not rows the host set aside, outside the filter or unreadable).
+    pub(crate) reached: Vec<bool>,
     /// A failure of the plugin; later batches are not fed to it.
     pub(crate) error: Option<String>,
 }
@@ -49,6 +52,8 @@ pub(crate) struct ChunkState {
     pub(crate) duplicates: u64,
     /// Accepted rows with at least one unreadable value.
     pub(crate) rows_with_invalid_values: u64,
+    /// Timestamps resolved by the daylight-saving rule, lines relative like `rejections`.
+    pub(crate) resolved_times: ResolvedTimes,
 }
 
 /// The first line of each unique_key seen so far (by a 128-bit hash of the key's text).
@@ -89,6 +94,7 @@ impl<'c> ChunkWork<'c> {
                     used: 0,
                     rejected: BTreeMap::new(),
                     filtered: 0,
+                    reached: Vec::new(),
                     error: None,
                 })
                 .collect(),
@@ -98,6 +104,7 @@ impl<'c> ChunkWork<'c> {
             structural_rejected: 0,
             duplicates: 0,
             rows_with_invalid_values: 0,
+            resolved_times: ResolvedTimes::default(),
         };
         ChunkWork {
             ctx,
@@ -122,6 +129,7 @@ impl<'c> ChunkWork<'c> {
         let sc = &mut self.scratch;
         st.rows_seen += (batch.num_rows() + batch.rejected_rows.len()) as u64;
         st.structural_rejected += batch.rejected_rows.len() as u64;
+        st.resolved_times.add_batch(&batch.resolved_times);
         for r in &batch.rejected_rows {
             st.rejections.push(Rejection {
                 dataset: String::new(),
@@ -175,8 +183,25 @@ impl<'c> ChunkWork<'c> {
             grouper.assign(&batch.columns, rows, &sc.ungroupable, ids);
         }
         let (weights, bad_weights) = weights_of(batch, ctx.weight);
+        // Memory an in-process plugin overwrote in this batch (a field, or `None` for the
+        // weights or group ids) and the metric whose plugin did: the metrics fed after it
+        // that read it fail too, since their figures would be computed from altered data.
+        let mut overwritten: Vec<(Option<usize>, String)> = Vec::new();
         for (metric, part) in ctx.metrics.iter().zip(st.metrics.iter_mut()) {
             if part.error.is_some() {
+                continue;
+            }
+            let spoiled = overwritten
+                .iter()
+                .find(|(field, _)| field.is_none_or(|f| metric.dependent[f]));
+            if let Some((field, culprit)) = spoiled {
+                let what = match field {
+                    Some(f) => format!("field \"{}\"", ctx.field_names[*f]),
+                    None => "the row weights or group ids".into(),
+                };
+                part.error = Some(format!(
+                    "{what} was overwritten in memory by the in-process plugin of metric \"{culprit}\" before this metric read it, so its figures cannot be trusted; run that plugin with isolation = \"process\""
+                ));
                 continue;
             }
             let grouping = metric.grouping;
@@ -197,7 +222,10 @@ impl<'c> ChunkWork<'c> {
                 &mut sc.prefilled,
                 &mut st.rejections,
             ) {
-                part.error = Some(e);
+                if let Some(field) = e.wrote {
+                    overwritten.push((field, metric.id.clone()));
+                }
+                part.error = Some(e.message);
             }
         }
     }
@@ -288,6 +316,23 @@ fn key_hash(batch: &Batch, row: usize, fields: &[usize]) -> u128 {
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
 
+/// Why feeding a metric failed.
+struct Failure {
+    message: String,
+    /// Set when an in-process plugin wrote into memory it was lent: the dataset field it
+    /// overwrote, or `None` for the weights or group ids (shared by every metric).
+    wrote: Option<Option<usize>>,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure {
+            message,
+            wrote: None,
+        }
+    }
+}
+
 /// Feeds one batch to one metric's chunk instance and counts its rows; an error stops the
 /// metric.
 #[allow(clippy::too_many_arguments)]
@@ -299,7 +344,7 @@ fn feed(
     status: &mut Vec<u8>,
     prefilled: &mut Vec<bool>,
     rejections: &mut Vec<Rejection>,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let rows = batch.num_rows();
     status.clear();
     status.resize(rows, 0u8);
@@ -350,14 +395,14 @@ fn feed(
         }
     }
     let columns = input_columns(batch, &metric.inputs)
-        .map_err(|e| format!("metric \"{}\": {e}", metric.id))?;
+        .map_err(|e| Failure::from(format!("metric \"{}\": {e}", metric.id)))?;
     let instance = match &mut part.instance {
         Some(instance) => instance,
         slot => slot.insert(
             metric
                 .template
                 .bind(&metric.params_json)
-                .map_err(|e| e.to_string())?,
+                .map_err(|e| Failure::from(e.to_string()))?,
         ),
     };
     instance
@@ -367,9 +412,31 @@ fn feed(
             group_ids: Some(rows_in.group_ids),
             num_groups: rows_in.num_groups,
             row_status: status,
+            shared: metric.shared(),
         })
-        .map_err(|e| e.to_string())?;
-    tally(metric, part, batch, status, prefilled, rejections);
+        .map_err(|e| {
+            let wrote = match &e {
+                HostError::WroteIntoInput { input, .. } => Some(input.as_ref().and_then(|name| {
+                    metric
+                        .inputs
+                        .iter()
+                        .find(|(n, _, _)| n == name)
+                        .map(|(_, field, _)| *field)
+                })),
+                _ => None,
+            };
+            Failure {
+                message: e.to_string(),
+                wrote,
+            }
+        })?;
+    tally(
+        metric,
+        part,
+        batch,
+        (status, prefilled, rows_in.group_ids),
+        rejections,
+    );
     Ok(())
 }
 
@@ -434,19 +501,27 @@ fn tally(
     metric: &MetricContext,
     part: &mut MetricPart,
     batch: &Batch,
-    status: &[u8],
-    prefilled: &[bool],
+    (status, prefilled, group_ids): (&[u8], &[bool], &[u32]),
     rejections: &mut Vec<Rejection>,
 ) {
     let first_input = metric.inputs.first().map(|(_, f, _)| *f);
+    let mut reach = |row: usize| {
+        let g = group_ids.get(row).map_or(0, |&g| g as usize);
+        if g >= part.reached.len() {
+            part.reached.resize(g + 1, false);
+        }
+        part.reached[g] = true;
+    };
     for (row, &code) in status.iter().enumerate() {
         if code == 0 {
+            reach(row);
             part.used += 1;
             continue;
         }
         if prefilled[row] {
             continue;
         }
+        reach(row);
         let reason = metric.def.reason_name(code);
         *part.rejected.entry(reason.clone()).or_default() += 1;
         let (field, value) = match first_input {

@@ -7,6 +7,7 @@ use crate::grouping::Grouper;
 use crate::plan::DatasetPlan;
 use arrow_schema::DataType;
 use cxm_config::RejectedValues;
+use cxm_host::Shared;
 use cxm_host::{InstanceTemplate, MetricDef};
 
 /// One metric as a worker sees it.
@@ -28,6 +29,25 @@ pub(crate) struct MetricContext {
     pub(crate) filters: Vec<CompiledFilter>,
     /// Whether each dataset field makes a row invalid for this metric when unparsable.
     pub(crate) dependent: Vec<bool>,
+    /// Which memory lent to its plugin other metrics read too (see [`Shared`]).
+    pub(crate) shared_inputs: Vec<bool>,
+    /// Whether another metric has the same grouping (and so reads the same group ids).
+    pub(crate) shares_group_ids: bool,
+    /// Whether another metric reads the row weights.
+    pub(crate) shares_weights: bool,
+}
+
+impl MetricContext {
+    /// What of the memory lent to this metric's plugin other metrics read too: only that
+    /// is fingerprinted around an in-process update, since a plugin writing into memory
+    /// only it reads can only spoil its own figures.
+    pub(crate) fn shared(&self) -> Shared<'_> {
+        Shared {
+            columns: &self.shared_inputs,
+            weights: self.shares_weights,
+            group_ids: self.shares_group_ids,
+        }
+    }
 }
 
 /// One dataset as a worker sees it.
@@ -48,6 +68,8 @@ pub(crate) struct DatasetContext {
     pub(crate) key_names: String,
     /// What rejections show of the data (`[report] rejected_values`).
     pub(crate) rejected_values: RejectedValues,
+    /// Time zone of naive timestamps (named in the daylight-saving warning).
+    pub(crate) zone: cxm_period::Zone,
     /// An empty grouper per grouping; every chunk starts from a copy.
     pub(crate) groupers: Vec<Grouper>,
     pub(crate) metrics: Vec<MetricContext>,
@@ -99,9 +121,13 @@ impl DatasetContext {
                     grouping: m.grouping,
                     filters: m.filters.clone(),
                     dependent: (0..ds.fields.len()).map(|f| deps.contains(&f)).collect(),
+                    shared_inputs: Vec::new(),
+                    shares_group_ids: false,
+                    shares_weights: false,
                 }
             })
             .collect();
+        let metrics = lent_sharing(metrics);
         DatasetContext {
             name: ds.config.name.clone(),
             field_types: ds.fields.iter().map(|f| f.ty.name()).collect(),
@@ -115,9 +141,30 @@ impl DatasetContext {
                 .collect(),
             key_names: ds.config.unique_key.join(";"),
             rejected_values,
+            zone: ds.zone,
             groupers,
             metrics,
             field_names,
         }
     }
+}
+
+/// Marks, for each metric, the lent memory that another metric of the dataset reads.
+fn lent_sharing(mut metrics: Vec<MetricContext>) -> Vec<MetricContext> {
+    let facts: Vec<(Vec<bool>, usize)> = metrics
+        .iter()
+        .map(|m| (m.dependent.clone(), m.grouping))
+        .collect();
+    let several = metrics.len() > 1;
+    for (i, m) in metrics.iter_mut().enumerate() {
+        let others = || facts.iter().enumerate().filter(move |(j, _)| *j != i);
+        m.shared_inputs = m
+            .inputs
+            .iter()
+            .map(|(_, field, _)| others().any(|(_, (dependent, _))| dependent[*field]))
+            .collect();
+        m.shares_group_ids = others().any(|(_, (_, grouping))| *grouping == m.grouping);
+        m.shares_weights = several;
+    }
+    metrics
 }

@@ -12,8 +12,10 @@ mod merge;
 mod pipeline;
 mod plan;
 mod run;
+mod sample;
 mod sources;
 
 pub use error::EngineError;
-pub use plan::{build_plan, DatasetPlan, MetricPlan, Plan};
+pub use plan::{build_plan, DatasetPlan, FailedMetric, MetricPlan, Plan};
 pub use run::{default_threads, run, Progress, RunOptions, MAX_DEFAULT_THREADS};
+pub use sample::{check_sample, SAMPLE_ROWS};

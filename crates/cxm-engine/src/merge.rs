@@ -10,6 +10,7 @@ use crate::error::EngineError;
 use crate::grouping::Grouper;
 use crate::plan::MetricPlan;
 use cxm_config::RejectedValues;
+use cxm_ingest::ResolvedTimes;
 use cxm_report::Rejection;
 use std::collections::BTreeMap;
 
@@ -18,6 +19,8 @@ pub(crate) struct MetricTotals {
     pub(crate) used: u64,
     pub(crate) rejected: BTreeMap<String, u64>,
     pub(crate) filtered: u64,
+    /// Per run group of the metric's grouping: whether a row of the metric reached it.
+    pub(crate) reached: Vec<bool>,
     pub(crate) error: Option<String>,
 }
 
@@ -31,6 +34,8 @@ pub(crate) struct DatasetTotals {
     pub(crate) structural_rejected: u64,
     pub(crate) duplicates: u64,
     pub(crate) rows_with_invalid_values: u64,
+    /// Timestamps resolved by the daylight-saving rule, with absolute lines.
+    pub(crate) resolved_times: ResolvedTimes,
 }
 
 impl DatasetTotals {
@@ -42,6 +47,7 @@ impl DatasetTotals {
                 .iter()
                 .map(|_| MetricTotals {
                     used: 0,
+                    reached: Vec::new(),
                     rejected: BTreeMap::new(),
                     filtered: 0,
                     error: None,
@@ -52,6 +58,7 @@ impl DatasetTotals {
             structural_rejected: 0,
             duplicates: 0,
             rows_with_invalid_values: 0,
+            resolved_times: ResolvedTimes::default(),
         }
     }
 
@@ -85,6 +92,7 @@ impl DatasetTotals {
         self.structural_rejected += chunk.structural_rejected;
         self.duplicates += chunk.duplicates;
         self.rows_with_invalid_values += chunk.rows_with_invalid_values;
+        self.resolved_times.absorb(&chunk.resolved_times, line_base);
         let maps: Vec<Vec<u32>> = self
             .groupers
             .iter_mut()
@@ -97,6 +105,14 @@ impl DatasetTotals {
             }
             totals.used += part.used;
             totals.filtered += part.filtered;
+            let map = &maps[plan.grouping];
+            for (g, _) in part.reached.iter().enumerate().filter(|(_, r)| **r) {
+                let to = map.get(g).map_or(0, |&t| t as usize);
+                if to >= totals.reached.len() {
+                    totals.reached.resize(to + 1, false);
+                }
+                totals.reached[to] = true;
+            }
             for (reason, n) in part.rejected {
                 *totals.rejected.entry(reason).or_default() += n;
             }

@@ -12,7 +12,9 @@ use crate::error::EngineError;
 use crate::merge::DatasetTotals;
 use crate::plan::MetricPlan;
 use crate::Progress;
-use cxm_ingest::{Batch, Chunk, ChunkSummary, ChunkedSource, IngestError, SourceDigest};
+use cxm_ingest::{
+    Batch, Chunk, ChunkSummary, ChunkedSource, DataWarning, IngestError, SourceDigest,
+};
 use cxm_report::Rejection;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -58,7 +60,9 @@ struct Outcome {
 }
 
 /// Runs every chunk of `source` through the dataset's metrics and folds the results into
-/// `totals` and the plans' instances; returns the input's digest.
+/// `totals` and the plans' instances; returns the input's digest and what reading found
+/// that may make figures or texts wrong (the source's warnings, timestamps resolved at a
+/// daylight-saving change).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn run_chunks(
     ctx: &DatasetContext,
@@ -68,7 +72,7 @@ pub(crate) fn run_chunks(
     options: &PipelineOptions,
     on_reject: &mut dyn FnMut(&Rejection) -> std::io::Result<()>,
     on_progress: &mut dyn FnMut(&Progress),
-) -> Result<SourceDigest, EngineError> {
+) -> Result<(SourceDigest, Vec<DataWarning>), EngineError> {
     let data_error = |source| EngineError::Data {
         dataset: ctx.name.clone(),
         source,
@@ -114,7 +118,11 @@ pub(crate) fn run_chunks(
         let produced = producer.join();
         merged?;
         match produced {
-            Ok(Some(digest)) => digest.map_err(data_error),
+            Ok(Some(Ok((digest, mut warnings)))) => {
+                warnings.extend(totals.resolved_times.warning(&ctx.zone));
+                Ok((digest, warnings))
+            }
+            Ok(Some(Err(e))) => Err(data_error(e)),
             Ok(None) => Err(EngineError::Internal(format!(
                 "dataset \"{}\": the reader stopped early",
                 ctx.name
@@ -127,6 +135,9 @@ pub(crate) fn run_chunks(
     })
 }
 
+/// What the producer leaves: the input's digest and the source's warnings.
+type Produced = Result<(SourceDigest, Vec<DataWarning>), IngestError>;
+
 /// Hands out chunks until the end of the input (or until told to stop), then hashes the
 /// rest of the input. Returns `None` when the run was aborted.
 fn produce(
@@ -135,7 +146,7 @@ fn produce(
     tokens: std::sync::mpsc::SyncSender<()>,
     work: std::sync::mpsc::Sender<Work>,
     outcomes: std::sync::mpsc::Sender<Outcome>,
-) -> Option<Result<SourceDigest, IngestError>> {
+) -> Option<Produced> {
     let mut index = 0;
     while state.load(Ordering::SeqCst) == RUNNING {
         // One token per chunk in flight; the merging thread returns it once merged.
@@ -171,7 +182,8 @@ fn produce(
     if state.load(Ordering::SeqCst) == ABORTED {
         return None;
     }
-    Some(source.finish())
+    let warnings = source.warnings();
+    Some(source.finish().map(|digest| (digest, warnings)))
 }
 
 /// Parses (and, unless `ordered`, processes) chunks until there are none left.

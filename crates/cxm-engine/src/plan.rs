@@ -35,6 +35,55 @@ pub struct DatasetPlan {
     pub weight: Option<usize>,
     /// The metrics reading this dataset, in config order.
     pub metrics: Vec<MetricPlan>,
+    /// The metrics whose isolated plugin process died before data flowed: they fail alone,
+    /// named in the report, while the others run.
+    pub failed: Vec<FailedMetric>,
+}
+
+/// A metric whose plugin's isolated process died (signal, exit, timeout, memory limit)
+/// while its library was loaded or the metric was bound. A plugin that *refuses* to bind
+/// (bad params) is a config error instead, and stops the run before any data flows.
+pub struct FailedMetric {
+    /// The metric's config.
+    pub config: MetricConfig,
+    /// The metric's name in its library (the config's `plugin` when the library never
+    /// described itself).
+    pub plugin: String,
+    /// The library's name and version, or its registry name.
+    pub library: String,
+    /// The plugin's description of the metric, when known.
+    pub description: String,
+    /// What happened: the host's error, then where the metric is declared.
+    pub message: String,
+    /// The error as a plan error (what `cxm validate` reports).
+    pub error: EngineError,
+}
+
+impl FailedMetric {
+    fn new(
+        config: &ClientConfig,
+        m: &MetricConfig,
+        plugin: String,
+        library: String,
+        description: String,
+        at: Location,
+        source: HostError,
+    ) -> FailedMetric {
+        let message = format!(
+            "{source} (metric declared at {}:{}:{})",
+            config.path.display(),
+            at.line,
+            at.column
+        );
+        FailedMetric {
+            config: m.clone(),
+            plugin,
+            library,
+            description,
+            message,
+            error: plugin_error(config, at, &m.id, source),
+        }
+    }
 }
 
 /// How a metric's rows are grouped: dimension fields and an optional period.
@@ -157,7 +206,7 @@ fn resolve_plugin(
                 format!(
                     "metric \"{}\": unknown plugin \"{name}\" (registered in {}: {})",
                     m.id,
-                    registry.path.display(),
+                    registry.files(),
                     known.join(", ")
                 ),
             )
@@ -255,7 +304,7 @@ fn resolve_plugin(
                 "metric \"{}\": unknown plugin \"{}\" (registered in {}: {})",
                 m.id,
                 m.plugin,
-                registry.path.display(),
+                registry.files(),
                 known.join(", ")
             );
             if !unloadable.is_empty() {
@@ -302,8 +351,29 @@ fn metric_names(lib: &Library) -> String {
 /// Loads plugins, settles field types, checks headers and binds every metric.
 pub fn build_plan(config: ClientConfig) -> Result<Plan, EngineError> {
     let mut resolved = Vec::new();
+    let mut failed = Vec::new();
     for m in &config.metrics {
-        let (lib, def) = resolve_plugin(&config, m)?;
+        let (lib, def) = match resolve_plugin(&config, m) {
+            Ok(found) => found,
+            Err(EngineError::Plugin {
+                source: source @ HostError::Isolated { .. },
+                ..
+            }) => {
+                let (plugin, library) = (m.plugin.clone(), m.plugin.clone());
+                let at = m.plugin_location;
+                failed.push(FailedMetric::new(
+                    &config,
+                    m,
+                    plugin,
+                    library,
+                    String::new(),
+                    at,
+                    source,
+                ));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         for (input, _, at) in &m.inputs {
             if declared_input(&def, input).is_none() {
                 let declared: Vec<&str> = def.inputs.iter().map(|i| i.name.as_str()).collect();
@@ -338,10 +408,16 @@ pub fn build_plan(config: ClientConfig) -> Result<Plan, EngineError> {
             .filter(|(m, _, _)| m.dataset == ds.name)
             .cloned()
             .collect();
-        if metrics.is_empty() {
+        let (dead, alive): (Vec<FailedMetric>, Vec<FailedMetric>) = std::mem::take(&mut failed)
+            .into_iter()
+            .partition(|f| f.config.dataset == ds.name);
+        failed = alive;
+        if metrics.is_empty() && dead.is_empty() {
             continue;
         }
-        datasets.push(plan_dataset(&config, ds, zone, metrics)?);
+        let mut plan = plan_dataset(&config, ds, zone, metrics)?;
+        plan.failed.extend(dead);
+        datasets.push(plan);
     }
     Ok(Plan { config, datasets })
 }
@@ -449,6 +525,7 @@ fn plan_dataset(
     crate::sources::check_columns(ds, &fields, zone)?;
 
     let mut metric_plans = Vec::new();
+    let mut failed = Vec::new();
     let mut groupings: Vec<GroupingPlan> = Vec::new();
     for (m, library, def) in metrics {
         // Declared inputs in declared order, then extra (variadic) inputs in config order.
@@ -475,9 +552,22 @@ fn plan_dataset(
             .iter()
             .map(|(n, _, t)| (n.clone(), t.clone()))
             .collect();
-        let instance = def
-            .bind(&m.params_json, &bind_inputs)
-            .map_err(|e| plugin_error(config, m.params_location, &m.id, e))?;
+        let instance = match def.bind(&m.params_json, &bind_inputs) {
+            Ok(instance) => instance,
+            Err(source @ HostError::Isolated { .. }) => {
+                failed.push(FailedMetric::new(
+                    config,
+                    &m,
+                    def.name.clone(),
+                    format!("{} {}", library.name, library.version),
+                    def.description.clone(),
+                    m.params_location,
+                    source,
+                ));
+                continue;
+            }
+            Err(e) => return Err(plugin_error(config, m.params_location, &m.id, e)),
+        };
         let mut filters = Vec::new();
         for f in &m.filters {
             let Some(idx) = index(&f.field) else { continue };
@@ -517,5 +607,6 @@ fn plan_dataset(
         config: ds.clone(),
         fields,
         metrics: metric_plans,
+        failed,
     })
 }

@@ -9,8 +9,8 @@ use crate::merge::DatasetTotals;
 use crate::pipeline::{run_chunks, PipelineOptions};
 use crate::plan::{DatasetPlan, MetricPlan, Plan};
 use cxm_report::{
-    DatasetSummary, Grouping, MetricSummary, PeriodSpec, Rejection, ReportSettings, ResultRow,
-    RunReport, REPORT_SCHEMA,
+    DataNotice, DatasetSummary, Grouping, MetricSummary, PeriodSpec, Rejection, ReportSettings,
+    ResultRow, RunReport, REPORT_SCHEMA,
 };
 
 /// Options of a run.
@@ -150,7 +150,7 @@ fn run_dataset(
             _ => None,
         },
     };
-    let digest = run_chunks(
+    let (digest, warnings) = run_chunks(
         &ctx,
         source,
         &mut ds.metrics,
@@ -185,11 +185,20 @@ fn run_dataset(
         rows_rejected: totals.structural_rejected + totals.duplicates,
         duplicates: totals.duplicates,
         invalid_values: std::mem::take(&mut totals.invalid_values),
+        warnings: warnings
+            .into_iter()
+            .map(|w| DataNotice {
+                kind: w.kind.to_string(),
+                count: w.count,
+                lines: w.lines,
+                message: w.message,
+            })
+            .collect(),
     });
     for (plan, metric) in ds.metrics.iter().zip(std::mem::take(&mut totals.metrics)) {
         let mut error = metric.error;
         if error.is_none() {
-            match results_of(plan, &totals.groupers[plan.grouping]) {
+            match results_of(plan, &totals.groupers[plan.grouping], &metric.reached) {
                 Ok(rows) => report.results.extend(rows),
                 Err(e) => error = Some(e.to_string()),
             }
@@ -211,12 +220,35 @@ fn run_dataset(
             grouping: grouping_of(&plan.config.group_by, plan.config.period.as_ref()),
         });
     }
+    for failed in &ds.failed {
+        let m = &failed.config;
+        report.metrics.push(MetricSummary {
+            metric: m.id.clone(),
+            label: m.label.clone(),
+            description: failed.description.clone(),
+            min_n: m.min_n,
+            suppress_below_min_n: m.suppress_below_min_n,
+            plugin: failed.plugin.clone(),
+            library: failed.library.clone(),
+            dataset: name.clone(),
+            rows_used: 0,
+            rows_rejected: Default::default(),
+            rows_filtered: 0,
+            filter: describe_filters(&m.filters),
+            error: Some(failed.message.clone()),
+            grouping: grouping_of(&m.group_by, m.period.as_ref()),
+        });
+    }
     Ok(())
 }
 
 /// Results of one metric: overall, each single key (when there are several), and the full
 /// grouping; totals are recomputed by merging group states into a fresh instance.
-fn results_of(plan: &MetricPlan, grouper: &Grouper) -> Result<Vec<ResultRow>, cxm_host::HostError> {
+fn results_of(
+    plan: &MetricPlan,
+    grouper: &Grouper,
+    reached: &[bool],
+) -> Result<Vec<ResultRow>, cxm_host::HostError> {
     let keys = grouper.num_keys();
     let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
     if keys > 1 {
@@ -228,16 +260,31 @@ fn results_of(plan: &MetricPlan, grouper: &Grouper) -> Result<Vec<ResultRow>, cx
     let mut out = Vec::new();
     for set in sets {
         let (map, labels) = grouper.project(&set);
+        // A group no row of this metric reached (only other metrics' rows, or rows outside
+        // this metric's filter, created it) is not a result of it: omitted, unlike the
+        // overall figure, which is always shown.
+        let mut kept = vec![set.is_empty(); labels.len()];
+        for (fine, &coarse) in map.iter().enumerate() {
+            if reached.get(fine).copied().unwrap_or(false) {
+                if let Some(k) = kept.get_mut(coarse as usize) {
+                    *k = true;
+                }
+            }
+        }
         let mut rows = Vec::with_capacity(labels.len());
         if set.len() == keys {
             for (fine, group) in labels.into_iter().enumerate() {
-                rows.push((group, plan.instance.finish(fine as u32)?));
+                if kept[fine] {
+                    rows.push((group, plan.instance.finish(fine as u32)?));
+                }
             }
         } else {
             let mut rollup = plan.instance.bind_like(&plan.config.params_json)?;
             rollup.merge(&plan.instance, &map)?;
             for (coarse, group) in labels.into_iter().enumerate() {
-                rows.push((group, rollup.finish(coarse as u32)?));
+                if kept[coarse] {
+                    rows.push((group, rollup.finish(coarse as u32)?));
+                }
             }
         }
         rows.sort_by(|a, b| a.0.cmp(&b.0));

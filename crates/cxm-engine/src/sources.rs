@@ -39,6 +39,19 @@ pub(crate) fn csv_options(
 }
 
 fn data_error(ds: &DatasetConfig, source: IngestError) -> EngineError {
+    // A misspelt column is a mistake in the config, located at its mapping (exit code 3); a
+    // file that cannot be opened or read as text is located at the line naming it (exit 1).
+    match &source {
+        IngestError::MissingColumns { missing, .. } => {
+            if let Some(e) = ds.missing_columns_error(missing, &source) {
+                return EngineError::Config(e);
+            }
+        }
+        IngestError::Io { .. } | IngestError::NoHeader { .. } | IngestError::NotText { .. } => {
+            return EngineError::Config(ds.data_file_error(&source))
+        }
+        _ => {}
+    }
     EngineError::Data {
         dataset: ds.name.clone(),
         source,

@@ -92,6 +92,21 @@ pub enum HostError {
         /// What it returned.
         message: String,
     },
+    /// An in-process plugin wrote into memory it was lent read-only during `update` (an
+    /// input column, the weights or the group ids), which other metrics in the process
+    /// read too.
+    #[error("plugin '{library}' metric '{metric}' wrote into {what}, which the host lends read-only during update; metrics that read it after this one in the same process would see the change (run the plugin with isolation = \"process\" to contain it)")]
+    WroteIntoInput {
+        /// Library name.
+        library: String,
+        /// Metric name.
+        metric: String,
+        /// `input "score"`, `the row weights`, `the group ids`.
+        what: String,
+        /// The bound input it wrote into; `None` for the weights or the group ids, which
+        /// every metric of the batch shares.
+        input: Option<String>,
+    },
     /// The host could not prepare data for a call.
     #[error("plugin '{library}' metric '{metric}': {message}")]
     Host {

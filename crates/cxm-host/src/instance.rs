@@ -2,6 +2,7 @@
 //! and release. Columns cross as the Arrow C Data Interface without copying the data.
 
 use crate::error::HostError;
+use crate::fingerprint::{Borrowed, Changed};
 use crate::library::{Backend, MetricDef};
 use crate::remote::{wire, Child};
 use arrow_array::{Array, ArrayRef, StructArray};
@@ -33,6 +34,35 @@ pub struct InstanceBatch<'a> {
     pub num_groups: u32,
     /// Per-row status, in and out.
     pub row_status: &'a mut [u8],
+    /// Which of the lent memory other metrics in this process read too.
+    pub shared: Shared<'a>,
+}
+
+/// Which memory lent to an in-process plugin during `update` other metrics read too: only
+/// that is fingerprinted around the call (see [`Instance::update`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Shared<'a> {
+    /// Per input column, in bound order (missing entries count as shared).
+    pub columns: &'a [bool],
+    /// The row weights.
+    pub weights: bool,
+    /// The group ids.
+    pub group_ids: bool,
+}
+
+impl Shared<'_> {
+    /// Everything lent is read by others too (the safe default).
+    pub const ALL: Shared<'static> = Shared {
+        columns: &[],
+        weights: true,
+        group_ids: true,
+    };
+    /// Nothing lent is read by anyone else.
+    pub const NONE: Shared<'static> = Shared {
+        columns: &[],
+        weights: false,
+        group_ids: false,
+    };
 }
 
 /// A metric and its bound inputs: binds fresh instances (one per chunk of data, say) from
@@ -233,8 +263,21 @@ impl Instance {
         }
     }
 
-    /// Folds one batch into the instance.
+    /// Folds one batch into the instance. In this process, the memory lent to the plugin
+    /// (input columns, weights, group ids) is fingerprinted before and after the call, and
+    /// a plugin that changed it fails with [`HostError::WroteIntoInput`].
     pub fn update(&mut self, batch: InstanceBatch<'_>) -> Result<(), HostError> {
+        self.update_checked(batch, true)
+    }
+
+    /// [`Instance::update`] for a batch that no other metric reads (an isolated child's
+    /// own decoded copy): a plugin writing into it only spoils its own input, so the lent
+    /// memory is not fingerprinted.
+    pub fn update_unshared(&mut self, batch: InstanceBatch<'_>) -> Result<(), HostError> {
+        self.update_checked(batch, false)
+    }
+
+    fn update_checked(&mut self, batch: InstanceBatch<'_>, shared: bool) -> Result<(), HostError> {
         let rows = batch.row_status.len();
         let host_error = |message: String| HostError::Host {
             library: self.def.library.clone(),
@@ -268,13 +311,18 @@ impl Instance {
                 }
                 batch.row_status.copy_from_slice(&status);
             }
-            Inner::Local(_) => self.update_local(&batch, rows)?,
+            Inner::Local(_) => self.update_local(&batch, rows, shared)?,
         }
         check_row_status(&before, batch.row_status, self.def.reasons.len())
             .map_err(|m| self.contract(m))
     }
 
-    fn update_local(&self, batch: &InstanceBatch<'_>, rows: usize) -> Result<(), HostError> {
+    fn update_local(
+        &self,
+        batch: &InstanceBatch<'_>,
+        rows: usize,
+        shared: bool,
+    ) -> Result<(), HostError> {
         let Some((handle, vtable)) = self.local() else {
             return Err(self.contract("instance and metric disagree on where they run".into()));
         };
@@ -301,12 +349,39 @@ impl Instance {
             row_status: batch.row_status.as_ptr() as *mut u8,
         };
         let mut error = CxmOwnedBytes::empty();
+        let lent = shared
+            .then(|| Borrowed::take(batch.columns, batch.weights, batch.group_ids, batch.shared));
         let _scope = crate::guard::CallScope::enter(&self.def.library, &self.def.name, "update");
         // SAFETY: the batch and everything it points to live across the call; the plugin
         // borrows them and never releases the array (the host drops `ffi` afterwards).
         // `row_status` is the caller's exclusive `&mut [u8]`, written only during the call.
         let status =
             CxmStatus::from_code(unsafe { (vtable.update)(handle, &abi_batch, &mut error) });
+        let changed = lent.and_then(|lent| {
+            lent.changed(&Borrowed::take(
+                batch.columns,
+                batch.weights,
+                batch.group_ids,
+                batch.shared,
+            ))
+        });
+        if let Some(changed) = changed {
+            let input = match changed {
+                Changed::Column(i) => self.fields.get(i).map(|f| f.name().clone()),
+                Changed::Weights | Changed::GroupIds => None,
+            };
+            let what = match (changed, &input) {
+                (Changed::Column(_), Some(name)) => format!("its input column \"{name}\""),
+                (Changed::Weights, _) => "the row weights".into(),
+                _ => "the group ids".into(),
+            };
+            return Err(HostError::WroteIntoInput {
+                library: self.def.library.clone(),
+                metric: self.def.name.clone(),
+                what,
+                input,
+            });
+        }
         self.check(status, &mut error)
     }
 
@@ -406,6 +481,17 @@ fn check_row_status(before: &[u8], after: &[u8], own_reasons: usize) -> Result<(
     let own = usize::from(cxm_abi::ROW_PLUGIN_REASON_BASE)
         ..usize::from(cxm_abi::ROW_PLUGIN_REASON_BASE) + own_reasons;
     let standard = cxm_abi::STANDARD_REASONS.len();
+    // The common case, all rows fine, in one branch-free pass the compiler vectorizes; the
+    // loop below finds and names the first bad row only when there is one.
+    let (std_max, own_lo, own_hi) = (standard as u16, own.start as u16, own.end as u16);
+    let bad = before.iter().zip(after).fold(false, |bad, (&b, &a)| {
+        let (b, a) = (u16::from(b), u16::from(a));
+        let known = (a < std_max) | ((a >= own_lo) & (a < own_hi));
+        bad | ((b != 0) & (a != b)) | ((b == 0) & !known)
+    });
+    if !bad {
+        return Ok(());
+    }
     for (row, (&b, &a)) in before.iter().zip(after).enumerate() {
         if b != 0 {
             if a != b {

@@ -3,6 +3,7 @@
 //! before calling anything else, and wraps every plugin function in a safe API.
 
 mod error;
+mod fingerprint;
 pub mod guard;
 mod instance;
 mod library;
@@ -10,7 +11,7 @@ pub mod remote;
 
 pub use cxm_abi::CxmStatus;
 pub use error::HostError;
-pub use instance::{Instance, InstanceBatch, InstanceTemplate};
+pub use instance::{Instance, InstanceBatch, InstanceTemplate, Shared};
 pub use library::{file_sha256, load_library, load_library_isolated, InputDef, Library, MetricDef};
 pub use remote::Isolation;
 

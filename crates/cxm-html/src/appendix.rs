@@ -120,8 +120,50 @@ pub fn appendix(v: &View<'_>, h: &mut Html, manifest: Option<&Value>) {
             &rows,
         );
     }
+    data_warnings(v, h);
     manifest_table(v, h, manifest);
     h.close("section");
+}
+
+/// What reading the datasets found that may make figures or texts wrong (the message
+/// itself is the engine's, in English).
+fn data_warnings(v: &View<'_>, h: &mut Html) {
+    let l = v.l;
+    let rows: Vec<Vec<String>> = v
+        .report
+        .datasets
+        .iter()
+        .flat_map(|d| d.warnings.iter().map(move |w| (d, w)))
+        .map(|(d, w)| {
+            let kind = match w.kind.as_str() {
+                "suspect_encoding" => l.suspect_encoding,
+                "daylight_saving" => l.daylight_saving,
+                other => other,
+            };
+            let lines: Vec<String> = w
+                .lines
+                .iter()
+                .map(|n| v.lang.number(*n as f64, 0))
+                .collect();
+            vec![
+                esc(&d.name),
+                esc(kind),
+                v.lang.number(w.count as f64, 0),
+                esc(&lines.join(", ")),
+                esc(&w.message),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    h.el("h3", "", l.data_warnings);
+    h.table(
+        "data-warnings",
+        &[l.dataset, l.warning_kind, l.count, l.first_lines, l.details],
+        &[false, false, true, false, false],
+        &rows,
+    );
 }
 
 fn shorten(value: &str) -> String {

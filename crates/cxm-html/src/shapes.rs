@@ -3,7 +3,9 @@
 //! / promoters per segment and the 0–10 distribution; an importance × satisfaction quadrant
 //! for a table with `normalized_weight` and `mean_satisfaction` (CSI); scores per criterion
 //! (IQS); a score distribution, band counts and the lowest-scoring customers for a table of
-//! customer scores (health scores); median and p90 per segment for durations; and every
+//! customer scores (health scores; the columns of signals listed in a `signals` table hold
+//! normalized points and say so: `tenure (points)`); median and p90 per segment for
+//! durations; a per-period rate with its interval as a band (retention, churn); and every
 //! other table of the headline result as a table.
 
 use crate::doc::{esc, fig, Html, Source};
@@ -393,17 +395,53 @@ fn customers(v: &View<'_>, h: &mut Html, m: &MetricSummary, row: &ResultRow, t: 
     lowest.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
     lowest.truncate(LOWEST);
     h.el("h3", "", l.lowest_customers);
-    table(
-        v,
-        h,
-        row,
-        t,
-        &lowest.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
-    );
+    // A signal's column holds its normalized points, not the raw value: say so.
+    let signals = signal_names(row);
+    let header: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| match signals.contains(&c.as_str()) {
+            true => format!("{} ({})", crate::names::column(c), l.points),
+            false => crate::names::column(c),
+        })
+        .collect();
+    let indices: Vec<usize> = lowest.iter().map(|(i, _)| *i).collect();
+    table_with_header(v, h, row, t, &indices, &header);
+    if t.columns.iter().any(|c| signals.contains(&c.as_str())) {
+        h.el("p", "class=\"small muted\"", l.signal_points_note);
+    }
+}
+
+/// The signal names of a composite result: the `signal` column of its `signals` table
+/// (the `composite` plugin's customers table has one column of normalized points each).
+fn signal_names(row: &ResultRow) -> Vec<&str> {
+    let Some(t) = row.result.tables.iter().find(|t| t.name == "signals") else {
+        return Vec::new();
+    };
+    let Some(c) = col(t, "signal") else {
+        return Vec::new();
+    };
+    t.rows
+        .iter()
+        .filter_map(|r| r.get(c).and_then(Value::as_str))
+        .collect()
 }
 
 /// A result's table, the rows at `indices` (at most [`TABLE_ROWS`]), numbers as figures.
 fn table(v: &View<'_>, h: &mut Html, row: &ResultRow, t: &Table, indices: &[usize]) {
+    let header: Vec<String> = t.columns.iter().map(|c| crate::names::column(c)).collect();
+    table_with_header(v, h, row, t, indices, &header);
+}
+
+/// [`table`] with these column headings (one per column).
+fn table_with_header(
+    v: &View<'_>,
+    h: &mut Html,
+    row: &ResultRow,
+    t: &Table,
+    indices: &[usize],
+    header: &[String],
+) {
     let numeric: Vec<bool> = (0..t.columns.len())
         .map(|c| {
             t.rows
@@ -411,7 +449,6 @@ fn table(v: &View<'_>, h: &mut Html, row: &ResultRow, t: &Table, indices: &[usiz
                 .any(|r| r.get(c).is_some_and(Value::is_number))
         })
         .collect();
-    let header: Vec<String> = t.columns.iter().map(|c| crate::names::column(c)).collect();
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let band_col = col(t, "band");
     let decimals_of: Vec<usize> = (0..t.columns.len())
@@ -491,7 +528,9 @@ fn period_rate_column<'t>(m: &MetricSummary, t: &'t Table) -> Option<&'t str> {
         .map(String::as_str)
 }
 
-/// The metric's rate over the periods of its own table, as a trend.
+/// The metric's rate over the periods of its own table, as a trend; with its interval as a
+/// band when the table has the rate's bounds (`churn_pct` → `churn_ci_low`,
+/// `churn_ci_high`).
 fn period_trend(
     v: &View<'_>,
     h: &mut Html,
@@ -501,6 +540,11 @@ fn period_trend(
     column: &str,
 ) {
     let (p, c) = (col(t, "period"), col(t, column));
+    let base = column.strip_suffix("_pct").unwrap_or(column);
+    let (low, high) = (
+        col(t, &format!("{base}_ci_low")),
+        col(t, &format!("{base}_ci_high")),
+    );
     let labels: Vec<String> = t
         .rows
         .iter()
@@ -520,6 +564,9 @@ fn period_trend(
             .iter()
             .map(|r| TrendPoint {
                 value: num(r, c),
+                ci: num(r, low)
+                    .zip(num(r, high))
+                    .map(|(low, high)| cxm_chart::Interval { low, high }),
                 ..Default::default()
             })
             .collect(),

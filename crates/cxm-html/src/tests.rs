@@ -80,6 +80,7 @@ fn report() -> RunReport {
             rows_rejected: 5,
             duplicates: 0,
             invalid_values: BTreeMap::new(),
+            warnings: Vec::new(),
         }],
         metrics: vec![MetricSummary {
             metric: "nps".into(),

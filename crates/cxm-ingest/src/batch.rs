@@ -1,6 +1,7 @@
 //! One batch of ingested rows: the typed Arrow columns of the accepted rows,
 //! their source lines and raw text, and the cell errors and rejected rows
-//! found while reading them.
+//! found while reading them, and the local times a daylight-saving change
+//! made ambiguous or skipped (accepted, resolved by rule, listed for warnings).
 //!
 //! The raw text of the cells is either stored as bytes (text sources: CSV, NDJSON, ...)
 //! or written on demand by a function given to [`Batch::with_raw_text`] (typed sources
@@ -12,6 +13,7 @@ use std::sync::OnceLock;
 use arrow_array::ArrayRef;
 
 use crate::types::CellErrorReason;
+use cxm_period::LocalTime;
 
 /// A value that could not be parsed; the cell is null in its column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +27,20 @@ pub struct CellError {
     /// Original cell text (untrimmed, lossy UTF-8).
     pub value: String,
     pub reason: CellErrorReason,
+}
+
+/// A datetime cell without an offset whose local time the zone's daylight-saving change
+/// made ambiguous (the repeated hour) or skipped (the gap): it was accepted, resolved by
+/// the rule of `cxm_period::Zone::local_to_utc` (the earlier instant; shifted forward by
+/// the gap), and is listed so the run can warn about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResolvedTime {
+    /// Index into the source's field specs.
+    pub field: usize,
+    /// 1-based source line where the row starts (numbered like [`CellError::line`]).
+    pub line: u64,
+    /// [`LocalTime::Ambiguous`] or [`LocalTime::Skipped`].
+    pub kind: LocalTime,
 }
 
 /// A structurally broken record, excluded from the batch's columns.
@@ -76,6 +92,8 @@ pub struct Batch {
     pub lines: Vec<u64>,
     pub cell_errors: Vec<CellError>,
     pub rejected_rows: Vec<RowRejection>,
+    /// Datetime cells of accepted rows resolved by the daylight-saving rule, in row order.
+    pub resolved_times: Vec<ResolvedTime>,
     /// Raw bytes of the mapped cells of the accepted rows, concatenated.
     raw: Vec<u8>,
     /// End offset in `raw` of each mapped cell, row-major
@@ -93,6 +111,7 @@ impl Batch {
             lines: Vec::with_capacity(capacity),
             cell_errors: Vec::new(),
             rejected_rows: Vec::new(),
+            resolved_times: Vec::new(),
             raw: Vec::new(),
             raw_ends: Vec::with_capacity(capacity.saturating_mul(num_fields)),
             num_fields,
@@ -119,6 +138,7 @@ impl Batch {
             lines,
             cell_errors,
             rejected_rows: Vec::new(),
+            resolved_times: Vec::new(),
             raw: Vec::new(),
             raw_ends: Vec::new(),
             on_demand: Some(OnDemandRaw {

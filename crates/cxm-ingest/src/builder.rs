@@ -3,7 +3,7 @@
 //! type, null values, date formats and time zone mean the same thing whatever the source,
 //! and an unreadable value is recorded the same way.
 
-use crate::batch::{Batch, CellError, RawText, RowRejection};
+use crate::batch::{Batch, CellError, RawText, ResolvedTime, RowRejection};
 use crate::columns::ColumnParser;
 use crate::fields::validate_fields;
 use crate::{FieldSpec, IngestError, NumberFormat, Zone};
@@ -117,6 +117,10 @@ impl BatchBuilder {
                     value: String::from_utf8_lossy(raw).into_owned(),
                     reason,
                 });
+            } else if let Some(kind) = parser.take_resolved() {
+                self.batch
+                    .resolved_times
+                    .push(ResolvedTime { field, line, kind });
             }
         }
     }
@@ -149,6 +153,7 @@ impl BatchBuilder {
         let built = self.finish();
         let mut batch = Batch::with_raw_text(built.columns, built.lines, built.cell_errors, text);
         batch.rejected_rows = built.rejected_rows;
+        batch.resolved_times = built.resolved_times;
         batch
     }
 

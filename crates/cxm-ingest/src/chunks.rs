@@ -6,7 +6,7 @@
 //! Chunks may number their rows relative to their own start, because a chunk parsed on
 //! another thread cannot know how many lines came before it: see [`ChunkSummary`].
 
-use crate::{Batch, FieldSpec, IngestError, RecordSource};
+use crate::{Batch, DataWarning, FieldSpec, IngestError, RecordSource};
 
 /// A dataset read as a sequence of independently parseable chunks.
 pub trait ChunkedSource: Send {
@@ -23,6 +23,12 @@ pub trait ChunkedSource: Send {
     fn total_bytes(&self) -> Option<u64>;
     /// Finishes reading (the whole input is hashed) and returns its size and SHA-256.
     fn finish(self: Box<Self>) -> Result<SourceDigest, IngestError>;
+    /// What reading found that may make figures or texts wrong without stopping the run
+    /// (see [`RecordSource::warnings`]), complete once every chunk was handed out; none
+    /// by default.
+    fn warnings(&self) -> Vec<DataWarning> {
+        Vec::new()
+    }
 }
 
 /// Size and content hash of a dataset's input.
@@ -115,6 +121,9 @@ impl ChunkedSource for SequentialChunks {
     }
     fn total_bytes(&self) -> Option<u64> {
         self.source.total_bytes()
+    }
+    fn warnings(&self) -> Vec<DataWarning> {
+        self.source.warnings()
     }
     fn finish(self: Box<Self>) -> Result<SourceDigest, IngestError> {
         let stats = self.source.finish()?;

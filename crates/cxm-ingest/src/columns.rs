@@ -1,5 +1,7 @@
 //! Per-field column builders: turn the raw bytes of one mapped cell into a
-//! value appended to the right Arrow builder, or a null plus an error reason.
+//! value appended to the right Arrow builder, or a null plus an error reason;
+//! a datetime resolved by the daylight-saving rule is flagged for the caller
+//! ([`ColumnParser::take_resolved`]).
 
 use std::sync::Arc;
 
@@ -9,9 +11,9 @@ use arrow_array::builder::{
 };
 use arrow_array::ArrayRef;
 
-use cxm_period::Zone;
+use cxm_period::{LocalTime, Zone};
 
-use crate::datetime::{parse_date, parse_datetime, DateFormat};
+use crate::datetime::{parse_date, parse_datetime_resolved, DateFormat};
 use crate::numbers::NumberFormat;
 use crate::types::{parse_boolean, parse_integer, parse_number, CellErrorReason, FieldType};
 
@@ -37,6 +39,9 @@ pub(crate) struct ColumnParser {
     /// Scratch space for rewriting numbers.
     scratch: Vec<u8>,
     builder: Builder,
+    /// The last value appended was a local time that a daylight-saving change made
+    /// ambiguous or skipped (see [`ColumnParser::take_resolved`]).
+    resolved: Option<LocalTime>,
 }
 
 impl ColumnParser {
@@ -61,6 +66,7 @@ impl ColumnParser {
             number: NumberFormat::default(),
             scratch: Vec::new(),
             builder,
+            resolved: None,
         }
     }
 
@@ -117,14 +123,29 @@ impl ColumnParser {
             Builder::Date(b) => parse_date(cell, format)
                 .map(|v| b.append_value(v))
                 .ok_or(CellErrorReason::InvalidDate),
-            Builder::Datetime(b) => parse_datetime(cell, format, &self.zone)
-                .map(|v| b.append_value(v))
-                .ok_or(CellErrorReason::InvalidDatetime),
+            Builder::Datetime(b) => match parse_datetime_resolved(cell, format, &self.zone) {
+                Some((v, kind)) => {
+                    b.append_value(v);
+                    if kind != LocalTime::Unique {
+                        self.resolved = Some(kind);
+                    }
+                    Ok(())
+                }
+                None => Err(CellErrorReason::InvalidDatetime),
+            },
         };
         if result.is_err() {
             self.append_null();
         }
         result
+    }
+
+    /// Whether the value just appended was a local time the zone's daylight-saving
+    /// change made ambiguous or skipped (resolved by rule, see `local_to_utc` in
+    /// `datetime`); `None` for any other value. Resets the flag.
+    #[inline]
+    pub(crate) fn take_resolved(&mut self) -> Option<LocalTime> {
+        self.resolved.take()
     }
 
     /// Takes the values accumulated so far as an array, resetting the builder.

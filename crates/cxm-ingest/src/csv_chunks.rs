@@ -94,7 +94,7 @@ impl CsvChunks {
         // Builds one batch builder to check the fields and options before any data flows.
         make_builder(path, fields, options)?;
         let opened = open_reader(path, options)?;
-        if opened.encoding.encoding != encoding_rs::UTF_8 || options.header_row > 1 {
+        if !opened.encoding.encoding.is_utf8() || options.header_row > 1 {
             return Ok(None);
         }
         let sources = resolve_columns(path, &opened.header, fields.iter().map(|f| &*f.column))?;

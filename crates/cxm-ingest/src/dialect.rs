@@ -1,7 +1,8 @@
 //! Detecting how a CSV file is written from a sample of its head: the
 //! character encoding (byte-order mark, valid UTF-8, or `chardetng`'s guess
-//! among the legacy encodings) and the delimiter (the candidate giving the
-//! most consistent field count, honouring quotes).
+//! among the legacy encodings; or the declared one, see [`crate::charset`])
+//! and the delimiter (the candidate giving the most consistent field count,
+//! honouring quotes).
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -9,6 +10,7 @@ use std::path::Path;
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, UTF_8};
 
+use crate::charset::Charset;
 use crate::lines::LineIndex;
 use crate::text::Preamble;
 use crate::IngestError;
@@ -23,7 +25,7 @@ pub(crate) const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 /// The encoding a file is read in.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TextEncoding {
-    pub(crate) encoding: &'static Encoding,
+    pub(crate) encoding: Charset,
     /// Length of the byte-order mark to skip.
     pub(crate) bom_len: usize,
     /// Detected rather than declared.
@@ -31,13 +33,14 @@ pub(crate) struct TextEncoding {
 }
 
 impl TextEncoding {
-    /// The encoding's canonical name, lowercase (`utf-8`, `windows-1252`).
+    /// The encoding's canonical name, lowercase (`utf-8`, `windows-1252`, `cp850`).
     pub(crate) fn name(&self) -> String {
-        self.encoding.name().to_ascii_lowercase()
+        self.encoding.name()
     }
 }
 
-/// The declared encoding (any `encoding_rs` label) or, with none, the one
+/// The declared encoding (any `encoding_rs` label, or `cp850` or
+/// `windows-1252+cp850`, see [`Charset::for_label`]) or, with none, the one
 /// detected from `head`: a UTF-8 / UTF-16 byte-order mark, else UTF-8 if the
 /// sample is valid UTF-8, else `chardetng`'s guess. A byte-order mark is
 /// skipped when it matches the encoding in use. `complete` says `head` is the
@@ -50,14 +53,12 @@ pub(crate) fn resolve_encoding(
 ) -> Result<TextEncoding, IngestError> {
     let bom = Encoding::for_bom(head);
     if let Some(label) = declared {
-        let encoding = Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
-            IngestError::UnknownEncoding {
-                path: path.to_path_buf(),
-                encoding: label.to_owned(),
-            }
+        let encoding = Charset::for_label(label).ok_or_else(|| IngestError::UnknownEncoding {
+            path: path.to_path_buf(),
+            encoding: label.to_owned(),
         })?;
         let bom_len = match bom {
-            Some((e, len)) if e == encoding => len,
+            Some((e, len)) if Charset::Standard(e) == encoding => len,
             _ => 0,
         };
         return Ok(TextEncoding {
@@ -68,7 +69,7 @@ pub(crate) fn resolve_encoding(
     }
     if let Some((encoding, bom_len)) = bom {
         return Ok(TextEncoding {
-            encoding,
+            encoding: Charset::Standard(encoding),
             bom_len,
             detected: true,
         });
@@ -85,7 +86,7 @@ pub(crate) fn resolve_encoding(
         }
     };
     Ok(TextEncoding {
-        encoding,
+        encoding: Charset::Standard(encoding),
         bom_len: 0,
         detected: true,
     })
@@ -106,17 +107,13 @@ fn mostly_utf8(head: &[u8]) -> bool {
 
 /// The text of the sample (`head` without its byte-order mark), decoded for
 /// sniffing only, from line `header_row` on.
-pub(crate) fn sample_text<'a>(
-    head: &'a [u8],
-    encoding: &'static Encoding,
-    header_row: usize,
-) -> Cow<'a, [u8]> {
-    let text: Cow<'a, [u8]> = if encoding == UTF_8 {
+pub(crate) fn sample_text(head: &[u8], encoding: Charset, header_row: usize) -> Cow<'_, [u8]> {
+    let text: Cow<'_, [u8]> = if encoding.is_utf8() {
         Cow::Borrowed(head)
     } else {
-        match encoding.decode_without_bom_handling(head) {
-            (Cow::Borrowed(s), _) => Cow::Borrowed(s.as_bytes()),
-            (Cow::Owned(s), _) => Cow::Owned(s.into_bytes()),
+        match encoding.decode_lossy(head) {
+            Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
         }
     };
     let skip = Preamble::new(header_row.saturating_sub(1) as u64).consume(&text);
@@ -217,7 +214,10 @@ mod tests {
     fn detect(head: &[u8]) -> (&'static str, usize) {
         let e = resolve_encoding(Path::new("f.csv"), None, head, true).expect("detect");
         assert!(e.detected);
-        (e.encoding.name(), e.bom_len)
+        match e.encoding {
+            Charset::Standard(encoding) => (encoding.name(), e.bom_len),
+            other => panic!("detected {other:?}"),
+        }
     }
 
     #[test]
@@ -237,14 +237,19 @@ mod tests {
         assert_eq!(detect(b"caf\xc3\xa9,\xff,x\xfe"), ("windows-1252", 0));
         // A character cut by the end of a partial sample is still UTF-8.
         let e = resolve_encoding(Path::new("f"), None, b"a\xc3", false).expect("ok");
-        assert_eq!(e.encoding, UTF_8);
+        assert_eq!(e.encoding, Charset::UTF8);
     }
 
     #[test]
     fn declared_encodings_and_their_boms() {
         let declared = |label: &str, head: &[u8]| {
-            resolve_encoding(Path::new("f"), Some(label), head, true)
-                .map(|e| (e.encoding, e.bom_len, e.detected, e.name()))
+            resolve_encoding(Path::new("f"), Some(label), head, true).map(|e| {
+                let encoding = match e.encoding {
+                    Charset::Standard(encoding) => encoding,
+                    _ => UTF_8,
+                };
+                (encoding, e.bom_len, e.detected, e.name())
+            })
         };
         assert_eq!(
             declared("latin1", b"").ok(),
@@ -254,6 +259,15 @@ mod tests {
             declared("ISO-8859-1", b"").ok().map(|e| e.0),
             Some(WINDOWS_1252)
         );
+        // cxm's own: CP850 and the mixed windows-1252+cp850.
+        for (label, name) in [
+            ("cp850", "cp850"),
+            ("IBM850", "cp850"),
+            ("windows-1252+cp850", "windows-1252+cp850"),
+        ] {
+            let e = resolve_encoding(Path::new("f"), Some(label), b"", true).expect(label);
+            assert_eq!((e.name().as_str(), e.detected), (name, false));
+        }
         assert_eq!(
             declared(" utf-16le ", b"\xFF\xFEa\x00").ok().map(|e| e.1),
             Some(2)
@@ -300,8 +314,15 @@ mod tests {
 
     #[test]
     fn sample_text_skips_the_preamble() {
-        assert_eq!(&*sample_text(b"x\r\ny\nh\n", UTF_8, 3), b"h\n");
+        assert_eq!(&*sample_text(b"x\r\ny\nh\n", Charset::UTF8, 3), b"h\n");
         let (bytes, _, _) = WINDOWS_1251.encode("п\nя;б\n");
-        assert_eq!(&*sample_text(&bytes, WINDOWS_1251, 2), "я;б\n".as_bytes());
+        assert_eq!(
+            &*sample_text(&bytes, Charset::Standard(WINDOWS_1251), 2),
+            "я;б\n".as_bytes()
+        );
+        assert_eq!(
+            &*sample_text(b"a\n\x82t\x82;b\n", Charset::Cp850, 2),
+            "été;b\n".as_bytes()
+        );
     }
 }

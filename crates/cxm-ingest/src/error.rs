@@ -52,10 +52,12 @@ pub enum IngestError {
     #[error("{}: {message}", .path.display())]
     InvalidOptions { path: PathBuf, message: String },
     /// The declared encoding is not a label known to the WHATWG Encoding
-    /// Standard (as implemented by `encoding_rs`).
+    /// Standard (as implemented by `encoding_rs`), nor `cp850` or
+    /// `windows-1252+cp850`.
     #[error(
         "{}: unknown encoding \"{encoding}\" (expected a label such as \"utf-8\", \
-         \"utf-16le\", \"utf-16be\", \"windows-1252\", \"windows-1251\", \"latin1\")",
+         \"utf-16le\", \"utf-16be\", \"windows-1252\", \"windows-1251\", \"latin1\", \
+         \"cp850\" or \"windows-1252+cp850\")",
         .path.display()
     )]
     UnknownEncoding { path: PathBuf, encoding: String },

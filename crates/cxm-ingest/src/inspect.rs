@@ -145,3 +145,17 @@ fn sniff_file(path: &Path) -> Result<(u8, usize), IngestError> {
         None => (b',', 1),
     })
 }
+
+/// Describes one column from its cell texts, as [`inspect_csv`] describes a CSV column:
+/// for sources other than CSV (Parquet, NDJSON, Excel), whose values were read as text.
+/// A decimal comma is not considered (it is a CSV dialect).
+pub fn inspect_values<'a>(
+    name: String,
+    values: impl IntoIterator<Item = &'a str>,
+) -> ColumnInspection {
+    let mut stats = ColumnStats::new(b',');
+    for value in values {
+        stats.observe(value);
+    }
+    stats.finish(name)
+}

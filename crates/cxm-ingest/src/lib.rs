@@ -9,13 +9,18 @@
 //!
 //! [`CsvOptions`] describe the dialect: delimiter (declared or sniffed),
 //! character encoding (declared or detected; non-UTF-8 text is decoded while
-//! streaming, the hash always covers the bytes as stored), the line of the
-//! header, decimal commas and thousands separators, and trimming.
+//! streaming, the hash always covers the bytes as stored; besides the WHATWG
+//! encodings, `cp850` and `windows-1252+cp850` for DOS-era files), the line of
+//! the header, decimal commas and thousands separators, and trimming. What
+//! reading found that may make figures or texts wrong without stopping the
+//! run (bytes that look like another encoding, local times at a
+//! daylight-saving change) comes back as [`DataWarning`]s.
 //! [`inspect::inspect_csv`] reports what a file looks like before any field
 //! is mapped.
 
 mod batch;
 mod builder;
+mod charset;
 mod chunks;
 mod columns;
 mod csv_chunks;
@@ -32,13 +37,15 @@ mod record_limit;
 mod rejected_cells;
 mod scan;
 mod source;
+mod suspect;
 mod text;
 mod types;
+mod warnings;
 
 #[cfg(test)]
 mod tests;
 
-pub use batch::{Batch, CellError, RowRejection};
+pub use batch::{Batch, CellError, ResolvedTime, RowRejection};
 pub use builder::BatchBuilder;
 pub use chunks::{Chunk, ChunkSummary, ChunkedSource, SequentialChunks, SourceDigest};
 pub use csv_chunks::{open_csv_chunks, DEFAULT_CHUNK_BYTES};
@@ -49,6 +56,7 @@ pub use numbers::NumberFormat;
 pub use reader::CsvSource;
 pub use source::RecordSource;
 pub use types::{CellErrorReason, FieldType};
+pub use warnings::{DataWarning, LineSample, ResolvedTimes, WARNING_LINES};
 
 /// Default number of data rows per batch.
 pub const DEFAULT_BATCH_ROWS: usize = 16_384;
@@ -117,12 +125,17 @@ pub struct CsvOptions {
     /// Character encoding: any label of the WHATWG Encoding Standard
     /// (`utf-8`, `utf-16le`, `utf-16be`, `windows-1252`, `windows-1251`,
     /// `latin1` / `iso-8859-1` (read as windows-1252), `koi8-r`, ...; ASCII
-    /// case-insensitive). A byte-order mark of that encoding is skipped.
+    /// case-insensitive), or `cp850` (IBM code page 850, DOS Latin 1) or
+    /// `windows-1252+cp850` (windows-1252 with the bytes 0x80–0x9F read as
+    /// CP850 letters, for files mixing both). A byte-order mark of that
+    /// encoding is skipped.
     /// `None` (the default) detects it: a UTF-8 or UTF-16 byte-order mark,
     /// else UTF-8 if the first 64 KiB are valid UTF-8, else the legacy
     /// encoding `chardetng` guesses from them. UTF-8 is passed through as
     /// is (invalid bytes make `invalid_utf8` cells); other encodings are
-    /// decoded, malformed sequences becoming U+FFFD.
+    /// decoded, malformed sequences becoming U+FFFD. A file read as
+    /// windows-1252 is checked for bytes that look like CP850 letters
+    /// ([`CsvSource::warnings`]).
     pub encoding: Option<String>,
     /// 1-based physical line of the header (`0` is treated as `1`); the
     /// lines above it (a preamble, quotes not honoured) are skipped and not

@@ -12,12 +12,13 @@ use csv::ByteRecord;
 
 use crate::batch::{Batch, RowRejection};
 use crate::builder::BatchBuilder;
+use crate::charset::{Charset, MIXED_NAME};
 use crate::dialect::{resolve_encoding, sample_text, sniff_delimiter, TextEncoding, SAMPLE_BYTES};
 use crate::fields::resolve_columns;
 use crate::hashing::HashingReader;
 use crate::record_limit::{guard_limit, line_of_offset, record_bytes};
 use crate::text::TextReader;
-use crate::{CsvOptions, DatasetStats, FieldSpec, IngestError, MAX_RAW_CHARS};
+use crate::{CsvOptions, DataWarning, DatasetStats, FieldSpec, IngestError, MAX_RAW_CHARS};
 
 pub(crate) type Reader = csv::Reader<TextReader<File>>;
 
@@ -142,7 +143,7 @@ impl CsvSource {
         let total_bytes = file.metadata().ok().map(|m| m.len().saturating_sub(start));
         file.seek(SeekFrom::Start(start)).map_err(io_err)?;
         let raw = HashingReader::new(file, 0).map_err(io_err)?;
-        let text = TextReader::new(raw, encoding_rs::UTF_8, 1, delimiter)
+        let text = TextReader::new(raw, Charset::UTF8, 1, delimiter)
             .with_record_limit(guard_limit(options.max_record_bytes));
         let reader = csv_reader(delimiter, text);
         let schema = schema_of(&fields);
@@ -205,6 +206,45 @@ impl CsvSource {
     /// canonical name: `utf-8`, `utf-16le`, `windows-1252`, ...
     pub fn encoding(&self) -> &str {
         &self.encoding
+    }
+
+    /// What reading found that may make texts wrong, so far: in a file read as
+    /// windows-1252, bytes 0x80–0x9F that look like DOS code page 850 letters
+    /// (`suspect_encoding`, see `suspect.rs`), with their count and first lines. Complete
+    /// once every batch was read.
+    pub fn warnings(&self) -> Vec<DataWarning> {
+        let Some(scanner) = self.reader.get_ref().suspect() else {
+            return Vec::new();
+        };
+        let found = scanner.found();
+        if found.count == 0 {
+            return Vec::new();
+        }
+        let example = scanner.most_frequent().map_or(String::new(), |b| {
+            let cp850 = crate::charset::cp850_char(b);
+            let (ansi, _, _) = encoding_rs::WINDOWS_1252.decode(std::slice::from_ref(&b));
+            let ansi = match ansi.chars().next() {
+                Some(c) if c.is_control() => "a control character".to_owned(),
+                Some(c) => format!("\"{c}\""),
+                None => "nothing".to_owned(),
+            };
+            format!(" (most often 0x{b:02X}: \"{cp850}\" in CP850, {ansi} in windows-1252)")
+        });
+        let bytes = if found.count == 1 { "byte" } else { "bytes" };
+        vec![DataWarning {
+            kind: "suspect_encoding",
+            count: found.count,
+            lines: found.lines.clone(),
+            message: format!(
+                "the file is read as {}, but {} {bytes} in 0x80-0x9F look like DOS code page \
+                 850 letters{example}, so texts there read wrong; {}. Declare the encoding of \
+                 the dataset: encoding = \"cp850\" if the whole file is CP850, or encoding = \
+                 \"{MIXED_NAME}\" if it mixes both (letters such as 0xE9 = \"é\" elsewhere)",
+                self.encoding,
+                found.count,
+                found.describe_lines()
+            ),
+        }]
     }
 
     /// Arrow schema of the batches: one nullable field per spec, named

@@ -1,7 +1,7 @@
 //! The interface every dataset reader implements, so the engine streams any format the
 //! same way.
 
-use crate::{Batch, CsvSource, DatasetStats, FieldSpec, IngestError};
+use crate::{Batch, CsvSource, DataWarning, DatasetStats, FieldSpec, IngestError};
 
 /// A dataset read in batches.
 pub trait RecordSource: Send {
@@ -15,6 +15,11 @@ pub trait RecordSource: Send {
     fn total_bytes(&self) -> Option<u64>;
     /// Finishes reading and returns the row accounting and the content hash.
     fn finish(self: Box<Self>) -> Result<DatasetStats, IngestError>;
+    /// What reading found so far that may make figures or texts wrong without stopping
+    /// the run (complete once every batch was read); none by default.
+    fn warnings(&self) -> Vec<DataWarning> {
+        Vec::new()
+    }
 }
 
 impl RecordSource for CsvSource {
@@ -32,5 +37,8 @@ impl RecordSource for CsvSource {
     }
     fn finish(self: Box<Self>) -> Result<DatasetStats, IngestError> {
         CsvSource::finish(*self)
+    }
+    fn warnings(&self) -> Vec<DataWarning> {
+        CsvSource::warnings(self)
     }
 }

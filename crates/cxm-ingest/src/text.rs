@@ -3,19 +3,24 @@
 //! invalid bytes stay visible as `invalid_utf8` cells), skips the preamble
 //! lines above the header, and tracks what it hands on: line breaks (so
 //! records keep the physical line numbers of the file) and the quoting state
-//! (so a quoted field left open at the end of the file can be reported).
+//! (so a quoted field left open at the end of the file can be reported). A
+//! file read as windows-1252 is also checked for bytes that look like DOS
+//! code page 850 letters ([`crate::suspect`]).
 //!
 //! `encoding_rs_io` offers a streaming decoder too, but gives no access to
 //! the wrapped reader, which is needed to report progress and to hash the
 //! rest of the file in `finish`; decoding here is a thin loop over
-//! `encoding_rs::Decoder`.
+//! `encoding_rs::Decoder`, or over a single-byte table for the sets
+//! `encoding_rs` does not have ([`crate::charset`]).
 
 use std::io::{self, Read};
 
-use encoding_rs::{CoderResult, Decoder, Encoding, UTF_8};
+use encoding_rs::{CoderResult, Decoder};
 
+use crate::charset::{decode_table, Charset};
 use crate::hashing::HashingReader;
 use crate::lines::LineIndex;
+use crate::suspect::SuspectScanner;
 
 /// Size of the decoder's input and output buffers.
 const DECODE_BUFFER: usize = 32 * 1024;
@@ -47,14 +52,14 @@ impl<R: Read> TextReader<R> {
     /// delimiter, for quote tracking.
     pub(crate) fn new(
         raw: HashingReader<R>,
-        encoding: &'static Encoding,
+        encoding: Charset,
         header_row: usize,
         delimiter: u8,
     ) -> Self {
         let skip = header_row.saturating_sub(1) as u64;
         TextReader {
             raw,
-            decoding: (encoding != UTF_8).then(|| Decoding::new(encoding)),
+            decoding: (!encoding.is_utf8()).then(|| Decoding::new(encoding)),
             preamble: Preamble::new(skip),
             lines: LineIndex::starting_at(skip + 1),
             quote: QuoteState::default(),
@@ -112,6 +117,12 @@ impl<R: Read> TextReader<R> {
         self.eof && self.quote == QuoteState::Quoted
     }
 
+    /// The bytes that look like CP850 in a file read as windows-1252, as far as the
+    /// file was read; `None` for any other encoding.
+    pub(crate) fn suspect(&self) -> Option<&SuspectScanner> {
+        self.decoding.as_ref()?.suspect.as_ref()
+    }
+
     /// Reads the rest of the file; returns its size and SHA-256.
     pub(crate) fn finish(self) -> io::Result<(u64, String)> {
         self.raw.finish()
@@ -123,7 +134,7 @@ impl<R> std::fmt::Debug for TextReader<R> {
         f.debug_struct("TextReader")
             .field(
                 "decoding",
-                &self.decoding.as_ref().map(|d| d.decoder.encoding().name()),
+                &self.decoding.as_ref().map(|d| d.charset.name()),
             )
             .field("passed", &self.passed)
             .field("eof", &self.eof)
@@ -163,10 +174,21 @@ impl<R: Read> Read for TextReader<R> {
     }
 }
 
+/// How the bytes are decoded.
+enum DecodeWith {
+    /// By `encoding_rs`.
+    Standard(Decoder),
+    /// By a single-byte table.
+    Table(fn(u8) -> char),
+}
+
 /// Streaming decoding of a non-UTF-8 encoding into UTF-8 (malformed
 /// sequences become U+FFFD).
 struct Decoding {
-    decoder: Decoder,
+    charset: Charset,
+    decoder: DecodeWith,
+    /// Checks a windows-1252 file for CP850 bytes.
+    suspect: Option<SuspectScanner>,
     input: Vec<u8>,
     in_pos: usize,
     in_len: usize,
@@ -178,9 +200,18 @@ struct Decoding {
 }
 
 impl Decoding {
-    fn new(encoding: &'static Encoding) -> Self {
+    fn new(charset: Charset) -> Self {
+        let decoder = match (charset, charset.table()) {
+            (Charset::Standard(encoding), _) => {
+                DecodeWith::Standard(encoding.new_decoder_without_bom_handling())
+            }
+            (_, Some(char_of)) => DecodeWith::Table(char_of),
+            (_, None) => DecodeWith::Table(char::from),
+        };
         Decoding {
-            decoder: encoding.new_decoder_without_bom_handling(),
+            charset,
+            decoder,
+            suspect: charset.is_windows_1252().then(SuspectScanner::default),
             input: vec![0; DECODE_BUFFER],
             in_pos: 0,
             in_len: 0,
@@ -210,14 +241,28 @@ impl Decoding {
             if self.in_pos == self.in_len && !self.input_done {
                 let n = raw.read(&mut self.input)?;
                 (self.in_pos, self.in_len, self.input_done) = (0, n, n == 0);
+                if let Some(scanner) = &mut self.suspect {
+                    match self.input.get(..n) {
+                        Some(fresh) if n > 0 => scanner.feed(fresh),
+                        _ => scanner.finish(),
+                    }
+                }
             }
             let src = self.input.get(self.in_pos..self.in_len).unwrap_or_default();
-            let (result, read, written, _) =
-                self.decoder
-                    .decode_to_utf8(src, &mut self.output, self.input_done);
+            let (read, written, input_empty) = match &mut self.decoder {
+                DecodeWith::Standard(decoder) => {
+                    let (result, read, written, _) =
+                        decoder.decode_to_utf8(src, &mut self.output, self.input_done);
+                    (read, written, result == CoderResult::InputEmpty)
+                }
+                DecodeWith::Table(char_of) => {
+                    let (read, written) = decode_table(src, &mut self.output, *char_of);
+                    (read, written, read == src.len())
+                }
+            };
             self.in_pos += read;
             (self.out_pos, self.out_len) = (0, written);
-            if self.input_done && result == CoderResult::InputEmpty {
+            if self.input_done && input_empty {
                 self.finished = true;
             }
         }
@@ -298,13 +343,11 @@ impl QuoteState {
 mod tests {
     use super::*;
     use crate::hashing::tests::Trickle;
-    use encoding_rs::{UTF_16LE, WINDOWS_1251};
+    use encoding_rs::{UTF_16LE, WINDOWS_1251, WINDOWS_1252};
 
-    fn read_with<R: Read>(
-        raw: R,
-        encoding: &'static Encoding,
-        header_row: usize,
-    ) -> (String, bool) {
+    const UTF_8: Charset = Charset::UTF8;
+
+    fn read_with<R: Read>(raw: R, encoding: Charset, header_row: usize) -> (String, bool) {
         let raw = HashingReader::new(raw, 5).expect("new");
         let mut r = TextReader::new(raw, encoding, header_row, b',');
         let mut out = Vec::new();
@@ -325,7 +368,7 @@ mod tests {
 
     /// The text and whether it ends in an open quote, read in small chunks
     /// from a reader returning whole buffers and from one returning bytes.
-    fn read_text(raw: &[u8], encoding: &'static Encoding, header_row: usize) -> (String, bool) {
+    fn read_text(raw: &[u8], encoding: Charset, header_row: usize) -> (String, bool) {
         let whole = read_with(raw, encoding, header_row);
         assert_eq!(read_with(Trickle(raw), encoding, header_row), whole);
         whole
@@ -333,10 +376,23 @@ mod tests {
 
     #[test]
     fn decodes_legacy_and_utf16_text() {
-        let (text, _) = read_text(b"\xcf\xf0\xe8\xe2\xe5\xf2\n", WINDOWS_1251, 1);
+        let (text, _) = read_text(
+            b"\xcf\xf0\xe8\xe2\xe5\xf2\n",
+            Charset::Standard(WINDOWS_1251),
+            1,
+        );
         assert_eq!(text, "Привет\n");
         let utf16: Vec<u8> = "é,€\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
-        assert_eq!(read_text(&utf16, UTF_16LE, 1).0, "é,€\n");
+        assert_eq!(read_text(&utf16, Charset::Standard(UTF_16LE), 1).0, "é,€\n");
+        // The table sets, one byte at a time and in whole buffers.
+        let boxes = b"\xb0\xb1\xb2".repeat(DECODE_BUFFER);
+        let (text, _) = read_text(&boxes, Charset::Cp850, 1);
+        assert_eq!(text, "░▒▓".repeat(DECODE_BUFFER));
+        let mixed = b"x\n\x82t\xe9,\x90T\xc9\n";
+        assert_eq!(
+            read_text(mixed, Charset::Windows1252Cp850, 2).0,
+            "été,ÉTÉ\n"
+        );
         // UTF-8 passes through, invalid bytes included.
         let mut r = TextReader::new(
             HashingReader::new(&b"a\xff"[..], 0).expect("new"),
@@ -347,6 +403,22 @@ mod tests {
         let mut out = Vec::new();
         r.read_to_end(&mut out).expect("read");
         assert_eq!(out, b"a\xff");
+    }
+
+    #[test]
+    fn windows_1252_is_checked_for_cp850_bytes() {
+        let check = |charset: Charset| {
+            let raw =
+                HashingReader::new(&b"a,b\r\n1,d\x82velopp\xe9\r\n2,15\x80\n"[..], 4).expect("new");
+            let mut r = TextReader::new(raw, charset, 1, b',');
+            let mut out = Vec::new();
+            r.read_to_end(&mut out).expect("read");
+            r.suspect()
+                .map(|s| (s.found().count, s.found().lines.clone()))
+        };
+        assert_eq!(check(Charset::Standard(WINDOWS_1252)), Some((1, vec![2])));
+        assert_eq!(check(Charset::Windows1252Cp850), None);
+        assert_eq!(check(UTF_8), None);
     }
 
     #[test]

@@ -30,7 +30,7 @@ mod zone;
 mod tests;
 
 pub use rule::{Period, PeriodRule};
-pub use zone::{parse_zone, Zone};
+pub use zone::{parse_zone, LocalTime, Zone};
 
 /// Errors of this crate.
 #[derive(thiserror::Error, Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! Time zones ([`Zone`]): UTC, fixed UTC offsets and IANA zones, with the
 //! conversions the period rules and CSV ingestion need: the local date of an
 //! instant, and the instant of a local wall-clock time (with a defined policy
-//! for daylight-saving gaps and overlaps).
+//! for daylight-saving gaps and overlaps, and [`LocalTime`] saying when that
+//! policy was needed, so readers can count and report such values).
 
 use std::fmt;
 use std::str::FromStr;
@@ -96,6 +97,31 @@ impl fmt::Display for Zone {
     }
 }
 
+/// How a local wall-clock time was turned into an instant (see
+/// [`Zone::resolve_local`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LocalTime {
+    /// The time names exactly one instant.
+    Unique,
+    /// The time occurs twice (the repeated hour when clocks fall back); the
+    /// EARLIER instant was taken.
+    Ambiguous,
+    /// The time does not exist (the hour skipped when clocks spring
+    /// forward); it was shifted forward by the length of the gap.
+    Skipped,
+}
+
+impl LocalTime {
+    /// `unique`, `ambiguous` or `skipped`.
+    pub fn name(self) -> &'static str {
+        match self {
+            LocalTime::Unique => "unique",
+            LocalTime::Ambiguous => "ambiguous",
+            LocalTime::Skipped => "skipped",
+        }
+    }
+}
+
 impl Zone {
     /// The offset from UTC in effect at an instant (microseconds since the
     /// Unix epoch); `None` when the instant is outside chrono's range.
@@ -134,6 +160,14 @@ impl Zone {
     ///   earlier, which assumes the zone has no other transition in the day
     ///   before a gap (true of real-world rules).
     pub fn local_to_utc(&self, local: NaiveDateTime) -> Option<i64> {
+        self.resolve_local(local).map(|(instant, _)| instant)
+    }
+
+    /// [`Zone::local_to_utc`], and whether the time was [`LocalTime::Unique`],
+    /// or [`LocalTime::Ambiguous`] / [`LocalTime::Skipped`] and resolved by
+    /// the daylight-saving policy described there. UTC and fixed offsets
+    /// always give `Unique`.
+    pub fn resolve_local(&self, local: NaiveDateTime) -> Option<(i64, LocalTime)> {
         let with = |offset: FixedOffset| {
             local
                 .and_utc()
@@ -141,14 +175,17 @@ impl Zone {
                 .checked_sub(i64::from(offset.local_minus_utc()) * MICROS_PER_SEC)
         };
         match self {
-            Zone::Utc => with(chrono::Utc.fix()),
-            Zone::Fixed(offset) => with(*offset),
+            Zone::Utc => Some((with(chrono::Utc.fix())?, LocalTime::Unique)),
+            Zone::Fixed(offset) => Some((with(*offset)?, LocalTime::Unique)),
             Zone::Named(tz) => match tz.offset_from_local_datetime(&local) {
-                LocalResult::Single(offset) => with(offset.fix()),
-                LocalResult::Ambiguous(a, b) => Some(with(a.fix())?.min(with(b.fix())?)),
+                LocalResult::Single(offset) => Some((with(offset.fix())?, LocalTime::Unique)),
+                LocalResult::Ambiguous(a, b) => {
+                    Some((with(a.fix())?.min(with(b.fix())?), LocalTime::Ambiguous))
+                }
                 LocalResult::None => {
                     let probe = local.checked_sub_signed(TimeDelta::days(1))?.and_utc();
-                    with(tz.offset_from_utc_datetime(&probe.naive_utc()).fix())
+                    let before = tz.offset_from_utc_datetime(&probe.naive_utc()).fix();
+                    Some((with(before)?, LocalTime::Skipped))
                 }
             },
         }
@@ -290,5 +327,66 @@ mod tests {
             Zone::Utc.local_to_utc(local(1969, 12, 31, 23, 0)),
             Some(-3_600_000_000)
         );
+    }
+
+    #[test]
+    fn resolve_local_says_which_times_needed_the_policy() {
+        let berlin = Zone::Named(chrono_tz::Europe::Berlin);
+        let kind = |z: &Zone, t| z.resolve_local(t).map(|(_, k)| k);
+        // 01:59 and 03:00 on the spring-forward day exist; 02:00-02:59 do not.
+        assert_eq!(
+            kind(&berlin, local(2025, 3, 30, 1, 59)),
+            Some(LocalTime::Unique)
+        );
+        assert_eq!(
+            kind(&berlin, local(2025, 3, 30, 2, 0)),
+            Some(LocalTime::Skipped)
+        );
+        assert_eq!(
+            kind(&berlin, local(2025, 3, 30, 2, 59)),
+            Some(LocalTime::Skipped)
+        );
+        assert_eq!(
+            kind(&berlin, local(2025, 3, 30, 3, 0)),
+            Some(LocalTime::Unique)
+        );
+        // 02:00-02:59 on the fall-back day occur twice; 03:00 once.
+        assert_eq!(
+            kind(&berlin, local(2025, 10, 26, 1, 59)),
+            Some(LocalTime::Unique)
+        );
+        assert_eq!(
+            kind(&berlin, local(2025, 10, 26, 2, 0)),
+            Some(LocalTime::Ambiguous)
+        );
+        assert_eq!(
+            kind(&berlin, local(2025, 10, 26, 2, 59)),
+            Some(LocalTime::Ambiguous)
+        );
+        assert_eq!(
+            kind(&berlin, local(2025, 10, 26, 3, 0)),
+            Some(LocalTime::Unique)
+        );
+        // The instants are those of local_to_utc: earlier for the repeated hour, shifted
+        // forward for the skipped one.
+        assert_eq!(
+            berlin.resolve_local(local(2025, 10, 26, 2, 30)),
+            Some((utc(2025, 10, 26, 0, 30), LocalTime::Ambiguous))
+        );
+        assert_eq!(
+            berlin.resolve_local(local(2025, 3, 30, 2, 30)),
+            Some((utc(2025, 3, 30, 1, 30), LocalTime::Skipped))
+        );
+        // No daylight-saving time in UTC or a fixed offset.
+        let plus2 = Zone::Fixed(FixedOffset::east_opt(7200).expect("offset"));
+        assert_eq!(
+            kind(&Zone::Utc, local(2025, 10, 26, 2, 30)),
+            Some(LocalTime::Unique)
+        );
+        assert_eq!(
+            kind(&plus2, local(2025, 3, 30, 2, 30)),
+            Some(LocalTime::Unique)
+        );
+        assert_eq!(LocalTime::Ambiguous.name(), "ambiguous");
     }
 }

@@ -105,6 +105,23 @@ pub struct DatasetSummary {
     pub duplicates: u64,
     /// Values that could not be parsed to their declared type, per field.
     pub invalid_values: BTreeMap<String, u64>,
+    /// What reading found that may make figures or texts wrong without stopping the run
+    /// (bytes that look like another encoding, local times at a daylight-saving change).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<DataNotice>,
+}
+
+/// One thing reading a dataset found that may make figures or texts wrong.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct DataNotice {
+    /// Machine-readable kind: `suspect_encoding` or `daylight_saving`.
+    pub kind: String,
+    /// How many bytes or values.
+    pub count: u64,
+    /// The first lines (1-based lines of the file) they are on.
+    pub lines: Vec<u64>,
+    /// What was found, what cxm did and what to do, in one paragraph.
+    pub message: String,
 }
 
 /// Row accounting and status of one metric: `rows_used + Σ rows_rejected + rows_filtered =

@@ -115,7 +115,7 @@ fn write_dataset(out: &mut impl Write, d: &DatasetSummary, color: bool) -> Resul
         count(d.rows_rejected),
     );
     if d.rows_rejected > 0 {
-        line.push_str(" (wrong structure)");
+        line.push_str(&format!(" ({})", dataset_rejection_reasons(d)));
     }
     if !d.invalid_values.is_empty() {
         let invalid: Vec<String> = d
@@ -131,6 +131,29 @@ fn write_dataset(out: &mut impl Write, d: &DatasetSummary, color: bool) -> Resul
     let bytes_word = if d.bytes == 1 { "byte" } else { "bytes" };
     writeln!(out, "  sha256 {sha}, {} {bytes_word}", count(d.bytes))?;
     Ok(())
+}
+
+/// Why a dataset's rows were rejected whole, each reason labelled: `wrong structure`
+/// (a wrong number of fields, a broken quote, …) and `duplicate unique_key` (a later record
+/// with the key of an earlier one). With one reason, its label; with several, each with its
+/// count.
+fn dataset_rejection_reasons(d: &DatasetSummary) -> String {
+    let structural = d.rows_rejected.saturating_sub(d.duplicates);
+    let reasons: Vec<(&str, u64)> = [
+        ("wrong structure", structural),
+        ("duplicate unique_key", d.duplicates),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .collect();
+    match reasons.as_slice() {
+        [(label, _)] => (*label).to_string(),
+        _ => reasons
+            .iter()
+            .map(|(label, n)| format!("{} {label}", count(*n)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
 fn write_metric(

@@ -72,6 +72,7 @@ fn report() -> RunReport {
             rows_rejected: 4,
             duplicates: 0,
             invalid_values: BTreeMap::from([("nps".into(), 3), ("submitted_at".into(), 1)]),
+            warnings: Vec::new(),
         }],
         metrics: vec![
             MetricSummary {
@@ -304,6 +305,44 @@ csat (csat)
   rows used 0; rejected: none
 ";
     assert_eq!(out, expected, "\n{out}");
+}
+
+/// The dataset line of the table for a dataset with `rejected` rows, `duplicates` of them
+/// duplicates of the unique_key.
+fn dataset_line(rejected: u64, duplicates: u64) -> String {
+    let mut r = report();
+    r.datasets[0].rows_rejected = rejected;
+    r.datasets[0].rows_accepted = r.datasets[0].rows_read - rejected;
+    r.datasets[0].duplicates = duplicates;
+    let mut buf = Vec::new();
+    render_table(&r, &mut buf, &TableOptions { color: false }).unwrap();
+    let out = text(buf);
+    out.lines()
+        .find(|l| l.starts_with("Dataset survey:"))
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn table_labels_each_reason_a_row_was_rejected_whole() {
+    // Only duplicates: not "wrong structure" (issue 14, sharp edge 1).
+    let only_duplicates = dataset_line(5, 5);
+    assert!(
+        only_duplicates.contains("5 rejected (duplicate unique_key);"),
+        "{only_duplicates}"
+    );
+    assert!(!only_duplicates.contains("structure"), "{only_duplicates}");
+    // Both reasons: each with its count.
+    let both = dataset_line(1_204, 1_200);
+    assert!(
+        both.contains("1,204 rejected (4 wrong structure, 1,200 duplicate unique_key);"),
+        "{both}"
+    );
+    // Only broken records.
+    assert!(dataset_line(4, 0).contains("4 rejected (wrong structure);"));
+    // Nothing rejected: no reason at all.
+    let none = dataset_line(0, 0);
+    assert!(none.contains("0 rejected; invalid values"), "{none}");
 }
 
 #[test]

@@ -242,6 +242,19 @@ unsafe fn schema_children(schema: *const ArrowSchema) -> Result<Vec<(String, Str
         .collect()
 }
 
+/// The message of a params error without serde_json's ` at line L column C`: that position
+/// is in the JSON the host made from the config, which the user never sees; the host
+/// locates the error at `params` in the TOML instead.
+pub(crate) fn params_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    let message = match text.strip_suffix(&position) {
+        Some(message) if e.line() > 0 => message,
+        _ => &text,
+    };
+    format!("invalid params: {message}")
+}
+
 unsafe extern "C" fn bind<M: Metric>(
     params_json: CxmStr,
     input_schema: *const ArrowSchema,
@@ -253,7 +266,7 @@ unsafe extern "C" fn bind<M: Metric>(
         let params = unsafe { std::slice::from_raw_parts(params_json.ptr, params_json.len) };
         let params: M::Params =
             serde_json::from_slice(if params.is_empty() { b"{}" } else { params })
-                .map_err(|e| (CxmStatus::InvalidParams, format!("invalid params: {e}")))?;
+                .map_err(|e| (CxmStatus::InvalidParams, params_error(&e)))?;
         // SAFETY: the host passes a live schema.
         let children =
             unsafe { schema_children(input_schema) }.map_err(|e| (CxmStatus::InvalidInput, e))?;

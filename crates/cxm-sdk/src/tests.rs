@@ -134,6 +134,15 @@ fn bind_errors_name_the_problem() {
         err.starts_with("InvalidParams") && err.contains("unknown field `maxx`"),
         "{err}"
     );
+    // No position in the internal JSON (the host locates params in the TOML).
+    assert!(!err.contains(" at line "), "{err}");
+    let err = Harness::<Sum>::bind(r#"{"max": "ten"}"#, &[("x", ints(&[]))])
+        .err()
+        .unwrap();
+    assert!(
+        err.contains("invalid type: string \"ten\"") && !err.contains(" column "),
+        "{err}"
+    );
     let err = Harness::<Sum>::bind(r#"{"max": -1}"#, &[("x", ints(&[]))])
         .err()
         .unwrap();

@@ -11,7 +11,7 @@
 
 use arrow_array::{Array, ArrayRef, Int64Array};
 use arrow_schema::DataType;
-use cxm_host::{load_library, InstanceBatch};
+use cxm_host::{load_library, InstanceBatch, Shared};
 use cxm_plugin_nps::{Nps, NpsParams, NpsState};
 use cxm_sdk::Reject;
 use std::sync::Arc;
@@ -88,6 +88,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 group_ids: Some(groups),
                 num_groups: GROUPS,
                 row_status: status,
+                // One metric: nothing it is lent is read by another (as in a run).
+                shared: Shared::NONE,
             })?;
         }
         plugin_best = plugin_best.min(start.elapsed().as_secs_f64());

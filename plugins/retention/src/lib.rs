@@ -12,7 +12,12 @@
 //!
 //! The headline is the last period of the range; every period is in the table `periods`.
 //! Counts are weighted; the state holds per-period weighted counts merged by addition.
-//! The spec defines no confidence interval for these rates, so none is reported.
+//!
+//! Both rates are shares of S (retained E − N of S, lost L of S), so each comes with a
+//! Wilson score interval on those counts (Wilson 1927), as every other share in cxm does,
+//! at the `confidence` level: the headline's in `ci`, each period's in the table. Where a
+//! rate is not a share of S (customers who join and leave within the period can make
+//! L > S) it has no interval and no test basis.
 
 use cxm_sdk::prelude::*;
 
@@ -64,6 +69,12 @@ const PARAMS: &[Param] = &[
          each period's end as the exclusive day after it.",
     ),
     Param::new(
+        "confidence",
+        "number",
+        "0.95",
+        "Confidence level of the Wilson interval of the rates, between 0 and 1.",
+    ),
+    Param::new(
         "min_n",
         "int",
         "30",
@@ -72,10 +83,11 @@ const PARAMS: &[Param] = &[
     ),
 ];
 
-/// What `retention` and `churn` share: the bound periods and `min_n`.
+/// What `retention` and `churn` share: the bound periods, `confidence` and `min_n`.
 #[derive(Clone, Debug)]
 pub struct Core {
     periods: Periods,
+    confidence: f64,
     min_n: u64,
 }
 
@@ -84,6 +96,8 @@ impl Core {
     pub fn new(params: RetentionParams) -> Result<Self, String> {
         Ok(Core {
             periods: Periods::new(params.period.as_ref())?,
+            confidence: cxm_sdk::stats::check_confidence(params.confidence)
+                .map(|_z| params.confidence)?,
             min_n: params.min_n,
         })
     }
@@ -114,7 +128,7 @@ impl Core {
 
     /// The result of one group for `kind`.
     pub fn result(&self, kind: Kind, state: &RetentionState) -> MetricResult {
-        report::result(kind, &self.periods, self.min_n, state)
+        report::result(kind, &self.periods, self.confidence, self.min_n, state)
     }
 }
 

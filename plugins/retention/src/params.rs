@@ -1,4 +1,5 @@
-//! The params of `retention` and `churn` (the `period` range with its grain, `min_n`), the
+//! The params of `retention` and `churn` (the `period` range with its grain, `confidence`,
+//! `min_n`), the
 //! calendar arithmetic that turns them into half-open periods [t0, t1), and the period
 //! labels ("2025-03", "2025-Q1", "2025", "2025-W09").
 
@@ -93,6 +94,8 @@ pub struct PeriodSpec {
 pub struct RetentionParams {
     /// The range and grain of the periods (required).
     pub period: Option<PeriodSpec>,
+    /// Confidence level of the Wilson interval of each rate, between 0 and 1.
+    pub confidence: f64,
     /// Below this weighted number of customers at the start of the headline period the
     /// result carries the warning `low_sample`.
     pub min_n: u64,
@@ -102,6 +105,7 @@ impl Default for RetentionParams {
     fn default() -> Self {
         RetentionParams {
             period: None,
+            confidence: 0.95,
             min_n: 30,
         }
     }

@@ -1,11 +1,19 @@
 //! The result of `retention` and `churn` from a merged state: the headline is the last
-//! period of the range, and the table `periods` lists every period with both rates.
+//! period of the range, and the table `periods` lists every period with both rates and
+//! their intervals.
 //!
-//! The spec defines no confidence interval for these rates, so none is reported.
+//! METRICS.md defines no interval for these rates, but both are shares of the customers at
+//! start S, so, like every other share in cxm (CSAT, CES's easy share, the rate plugins),
+//! each gets the Wilson score interval on its weighted counts: E. B. Wilson, "Probable
+//! inference, the law of succession, and statistical inference", Journal of the American
+//! Statistical Association 22 (1927), 209–212. It stays inside [0, 100] and behaves at 0 %
+//! and 100 % churn, where the Wald interval collapses to a point. No interval where the
+//! rate is not a share of S (see [`Kind::basis`]).
 
 use crate::params::{date_of, Periods};
 use crate::state::{PeriodCounts, RetentionState};
 use cxm_sdk::prelude::*;
+use cxm_sdk::stats::wilson;
 use serde_json::Value;
 
 /// Which rate is the headline.
@@ -31,6 +39,21 @@ impl Kind {
             Kind::Retention => p.retention_pct(),
             Kind::Churn => p.churn_pct(),
         }
+    }
+
+    /// The Wilson score interval (Wilson 1927) of the rate of `p` at `level`, on the 0–100
+    /// scale, from the counts of its [`Kind::basis`]; `None` without a basis.
+    pub fn interval(self, p: &PeriodCounts, level: f64) -> Option<Interval> {
+        let Some(TestBasis::Proportion { successes, n }) = self.basis(p) else {
+            return None;
+        };
+        let (low, high) = wilson(successes, n, level)?;
+        Some(Interval {
+            low: 100.0 * low,
+            high: 100.0 * high,
+            level,
+            method: "wilson".to_string(),
+        })
     }
 
     /// The test basis of the headline rate of `p`, as a share of the customers at start S:
@@ -62,8 +85,9 @@ impl Kind {
     }
 }
 
-/// The columns of the `periods` table.
-pub const PERIOD_COLUMNS: [&str; 9] = [
+/// The columns of the `periods` table: each rate is followed by the bounds of its Wilson
+/// interval (null where it has none).
+pub const PERIOD_COLUMNS: [&str; 13] = [
     "period",
     "start",
     "end",
@@ -72,7 +96,11 @@ pub const PERIOD_COLUMNS: [&str; 9] = [
     "at_end",
     "lost",
     "retention_pct",
+    "retention_ci_low",
+    "retention_ci_high",
     "churn_pct",
+    "churn_ci_low",
+    "churn_ci_high",
 ];
 
 /// A `Date` (days since 1970-01-01) as "YYYY-MM-DD".
@@ -84,13 +112,19 @@ fn opt(x: Option<f64>) -> Value {
     x.map_or(Value::Null, number)
 }
 
-fn table(rows: &[PeriodCounts]) -> Table {
+fn table(rows: &[PeriodCounts], level: f64) -> Table {
+    let bounds = |kind: Kind, p: &PeriodCounts| match kind.interval(p, level) {
+        Some(ci) => [number(ci.low), number(ci.high)],
+        None => [Value::Null, Value::Null],
+    };
     Table {
         name: "periods".into(),
         columns: PERIOD_COLUMNS.iter().map(|c| c.to_string()).collect(),
         rows: rows
             .iter()
             .map(|p| {
+                let [retention_low, retention_high] = bounds(Kind::Retention, p);
+                let [churn_low, churn_high] = bounds(Kind::Churn, p);
                 vec![
                     p.label.clone().into(),
                     date_text(p.start),
@@ -100,21 +134,32 @@ fn table(rows: &[PeriodCounts]) -> Table {
                     number(p.at_end),
                     number(p.lost),
                     opt(p.retention_pct()),
+                    retention_low,
+                    retention_high,
                     opt(p.churn_pct()),
+                    churn_low,
+                    churn_high,
                 ]
             })
             .collect(),
     }
 }
 
-/// The result of one group: the headline rate of the last period, its counts in
-/// `details`, and every period in the table `periods`.
-pub fn result(kind: Kind, periods: &Periods, min_n: u64, state: &RetentionState) -> MetricResult {
+/// The result of one group: the headline rate of the last period with its Wilson interval
+/// at `level`, its counts in `details`, and every period in the table `periods`.
+pub fn result(
+    kind: Kind,
+    periods: &Periods,
+    level: f64,
+    min_n: u64,
+    state: &RetentionState,
+) -> MetricResult {
     let rows = state.periods(periods);
     let mut result = MetricResult::empty(kind.unit());
     if let Some(last) = rows.last() {
         result.value = kind.value(last);
         result.n = last.at_start;
+        result.ci = kind.interval(last, level);
         result.basis = kind.basis(last);
         result = result
             .detail("period", last.label.clone())
@@ -128,7 +173,7 @@ pub fn result(kind: Kind, periods: &Periods, min_n: u64, state: &RetentionState)
     result = result
         .detail("customers", number(state.customers))
         .detail("customers_outside_range", number(state.outside));
-    result.tables.push(table(&rows));
+    result.tables.push(table(&rows, level));
     if state.customers <= 0.0 {
         result = result.warn("no_data");
     }

@@ -1,6 +1,7 @@
 //! Unit tests of `retention` and `churn` through the plain methods `bind`, `update` and
 //! `finish` call: the spec examples, period boundaries, grains and labels, weights, empty
-//! input, and param validation. Expected values are derived by hand in the comments.
+//! input, param validation, and the Wilson intervals. Expected values are derived by hand
+//! in the comments.
 
 use super::*;
 use chrono::NaiveDate;
@@ -50,7 +51,8 @@ fn spec_example_retention_200_start_20_new_200_end_is_90() {
     assert_eq!(r.value, Some(90.0));
     assert_eq!(r.n, 200.0);
     assert_eq!(r.unit, "% of customers at start retained");
-    assert_eq!(r.ci, None);
+    // 180 of 200 retained: Wilson 95 % [85.06, 93.43] (derived in wilson_intervals_by_hand).
+    assert_ci(&r, 85.059_418_756_728_26, 93.432_955_133_090_4, 0.95);
     assert_eq!(r.details["period"], json!("2025-01"));
     assert_eq!(r.details["start"], json!("2025-01-01"));
     assert_eq!(r.details["end"], json!("2025-02-01"));
@@ -122,44 +124,41 @@ fn monthly_periods_table_and_last_period_headline() {
     let t = &r.tables[0];
     assert_eq!(t.name, "periods");
     assert_eq!(t.columns, PERIOD_COLUMNS.map(String::from).to_vec());
-    assert_eq!(
-        t.rows,
-        vec![
-            vec![
-                json!("2025-01"),
-                json!("2025-01-01"),
-                json!("2025-02-01"),
-                json!(200.0),
-                json!(20.0),
-                json!(200.0),
-                json!(20.0),
-                json!(90.0),
-                json!(10.0)
-            ],
-            vec![
-                json!("2025-02"),
-                json!("2025-02-01"),
-                json!("2025-03-01"),
-                json!(200.0),
-                json!(50.0),
-                json!(250.0),
-                json!(0.0),
-                json!(100.0),
-                json!(0.0)
-            ],
-            vec![
-                json!("2025-03"),
-                json!("2025-03-01"),
-                json!("2025-04-01"),
-                json!(250.0),
-                json!(0.0),
-                json!(230.0),
-                json!(20.0),
-                json!(92.0),
-                json!(8.0)
-            ],
-        ]
-    );
+    // Counts and rates, then each rate's Wilson 95 % bounds (see wilson_intervals_by_hand):
+    // Jan 180 of 200 retained, 20 of 200 lost; Feb 200 of 200, 0 of 200; Mar 230 of 250,
+    // 20 of 250.
+    let want = [
+        (
+            ["2025-01", "2025-01-01", "2025-02-01"],
+            [200.0, 20.0, 200.0, 20.0],
+            [90.0, 85.059_418_756_728_26, 93.432_955_133_090_4],
+            [10.0, 6.567_044_866_909_589, 14.940_581_243_271_737],
+        ),
+        (
+            ["2025-02", "2025-02-01", "2025-03-01"],
+            [200.0, 50.0, 250.0, 0.0],
+            [100.0, 98.115_467_362_273_35, 100.0],
+            [0.0, 0.0, 1.884_532_637_726_656_5],
+        ),
+        (
+            ["2025-03", "2025-03-01", "2025-04-01"],
+            [250.0, 0.0, 230.0, 20.0],
+            [92.0, 87.967_035_679_615_83, 94.761_767_162_766_83],
+            [8.0, 5.238_232_837_233_178, 12.032_964_320_384_165],
+        ),
+    ];
+    assert_eq!(t.rows.len(), want.len());
+    for (row, (texts, counts, retention, churn)) in t.rows.iter().zip(want) {
+        assert_eq!(row.len(), PERIOD_COLUMNS.len());
+        for (cell, text) in row.iter().zip(texts) {
+            assert_eq!(cell, &json!(text));
+        }
+        let numbers: Vec<f64> = row[3..].iter().map(|v| v.as_f64().unwrap()).collect();
+        let expected: Vec<f64> = counts.into_iter().chain(retention).chain(churn).collect();
+        for (got, want) in numbers.iter().zip(&expected) {
+            assert!((got - want).abs() < 1e-9, "{row:?}");
+        }
+    }
     // The retention metric shares the table and reports the last period's CRR.
     let r = c.result(Kind::Retention, &s);
     assert_eq!(r.value, Some(92.0));
@@ -367,6 +366,86 @@ fn param_errors_explain_the_fix() {
     assert!(err(json!({"periods": {}})).contains("unknown field"));
 }
 
+/// Asserts the result's interval is Wilson at `level` with these bounds (to 1e-9).
+fn assert_ci(r: &MetricResult, low: f64, high: f64, level: f64) {
+    let ci = r.ci.as_ref().expect("an interval");
+    assert_eq!((ci.method.as_str(), ci.level), ("wilson", level));
+    assert!((ci.low - low).abs() < 1e-9, "{ci:?}");
+    assert!((ci.high - high).abs() < 1e-9, "{ci:?}");
+}
+
+#[test]
+fn wilson_intervals_by_hand() {
+    // Churn, spec example: L = 20 of S = 250 at 95 %. With p = 0.08, z = 1.959964
+    // (Φ⁻¹(0.975)), z² = 3.841459 and 1 + z²/n = 1.0153658:
+    // center = (p + z²/2n) / 1.0153658 = (0.08 + 0.0076829) / 1.0153658 = 0.0863560,
+    // half = z / 1.0153658 · √(p(1 − p)/n + z²/4n²) = 1.9303027 · √(0.0002944 + 0.0000154)
+    //      = 1.9303027 · 0.0176002 = 0.0339737,
+    // so [5.2382, 12.0330] %.
+    let c = monthly("2025-03-01", "2025-04-01");
+    let mut s = RetentionState::default();
+    add(&c, &mut s, "2024-01-01", None, 230.0);
+    add(&c, &mut s, "2024-01-01", Some("2025-03-10"), 20.0);
+    let churn = c.result(Kind::Churn, &s);
+    assert_ci(&churn, 5.238_232_837_233_178, 12.032_964_320_384_165, 0.95);
+    // Retention is E − N = 230 of 250: the mirror image, [100 − 12.0330, 100 − 5.2382].
+    let retention = c.result(Kind::Retention, &s);
+    assert_ci(
+        &retention,
+        87.967_035_679_615_83,
+        94.761_767_162_766_83,
+        0.95,
+    );
+    // At 90 % (z = 1.644854, z² = 2.705543): center = (0.08 + 0.0054111) / 1.0108222
+    // = 0.0844966, half = 1.6272448 · √(0.0002944 + 0.00001082) = 0.0284289:
+    // [5.6068, 11.2926] %.
+    let c90 = core(json!({
+        "period": {"from": "2025-03-01", "to": "2025-04-01", "grain": "month"},
+        "confidence": 0.9
+    }))
+    .unwrap();
+    assert_ci(
+        &c90.result(Kind::Churn, &s),
+        5.606_771_797_612_131,
+        11.292_558_098_509_828,
+        0.9,
+    );
+    // No one lost, 200 at start: p = 0, center = half = (z²/2n) / (1 + z²/n)
+    // = 0.0096037 / 1.0192073 = 0.0094227: [0, 1.8845] %; retention [98.1155, 100] %.
+    let c = monthly("2025-01-01", "2025-02-01");
+    let mut s = RetentionState::default();
+    add(&c, &mut s, "2024-01-01", None, 200.0);
+    assert_ci(
+        &c.result(Kind::Churn, &s),
+        0.0,
+        1.884_532_637_726_656_5,
+        0.95,
+    );
+    assert_ci(
+        &c.result(Kind::Retention, &s),
+        98.115_467_362_273_35,
+        100.0,
+        0.95,
+    );
+    // Weighted counts as the rate plugins treat them: 0.5 of 2.5 lost → [2.1246, 74.2215] %.
+    let mut s = RetentionState::default();
+    add(&c, &mut s, "2024-06-01", None, 2.0);
+    add(&c, &mut s, "2024-06-01", Some("2025-01-15"), 0.5);
+    assert_ci(
+        &c.result(Kind::Churn, &s),
+        2.124_618_655_914_112_3,
+        74.221_518_054_695_11,
+        0.95,
+    );
+    // The confidence level is checked when binding.
+    let e = core(json!({
+        "period": {"from": "2025-01-01", "to": "2025-02-01"},
+        "confidence": 95
+    }))
+    .unwrap_err();
+    assert!(e.contains("write 0.95"), "{e}");
+}
+
 fn proportion(r: &MetricResult) -> (f64, f64) {
     match r.basis {
         Some(TestBasis::Proportion { successes, n }) => {
@@ -420,9 +499,19 @@ fn no_basis_when_the_rate_is_not_a_share_of_the_customers_at_start() {
     add(&c, &mut s, "2024-06-01", None, 2.0);
     add(&c, &mut s, "2025-01-05", Some("2025-01-20"), 10.0);
     let r = c.result(Kind::Retention, &s);
-    assert_eq!((r.value, &r.basis), (Some(-400.0), &None));
+    assert_eq!((r.value, &r.basis, &r.ci), (Some(-400.0), &None, &None));
     let r = c.result(Kind::Churn, &s);
-    assert_eq!((r.value, &r.basis), (Some(500.0), &None));
+    assert_eq!((r.value, &r.basis, &r.ci), (Some(500.0), &None, &None));
+    // The table leaves those bounds empty too.
+    let row = &r.tables[0].rows[0];
+    assert_eq!(
+        &row[8..10],
+        &[serde_json::Value::Null, serde_json::Value::Null]
+    );
+    assert_eq!(
+        &row[11..13],
+        &[serde_json::Value::Null, serde_json::Value::Null]
+    );
     // L = S is still a share: the 2 at start leave: L = 2 of 2 (100 % churn), E − N = 0 of 2.
     let mut s = RetentionState::default();
     add(&c, &mut s, "2024-06-01", Some("2025-01-10"), 2.0);
@@ -432,7 +521,7 @@ fn no_basis_when_the_rate_is_not_a_share_of_the_customers_at_start() {
     let mut s = RetentionState::default();
     add(&c, &mut s, "2025-01-10", None, 3.0);
     let r = c.result(Kind::Retention, &s);
-    assert_eq!((r.value, &r.basis), (None, &None));
+    assert_eq!((r.value, &r.basis, &r.ci), (None, &None, &None));
     let r = c.result(Kind::Churn, &RetentionState::default());
-    assert_eq!((r.value, &r.basis), (None, &None));
+    assert_eq!((r.value, &r.basis, &r.ci), (None, &None, &None));
 }

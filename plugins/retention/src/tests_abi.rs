@@ -61,7 +61,17 @@ fn statuses_values_and_table_through_the_abi() {
     let r = h.finish(0).unwrap();
     assert_eq!(r.value, Some(0.0));
     assert_eq!(r.n, 3.0);
-    assert_eq!(r.tables[0].rows[1][8], serde_json::json!(25.0));
+    // Churn is the 11th column, after the retention rate and its interval.
+    assert_eq!(r.tables[0].columns[10], "churn_pct");
+    assert_eq!(r.tables[0].rows[1][10], serde_json::json!(25.0));
+    // The Wilson interval crosses the ABI: 0 of 3 lost, 95 % → [0, 56.15] %
+    // (center = half = (z²/6) / (1 + z²/3) = 0.6402431 / 2.2804863 = 0.2807485).
+    let ci = r.ci.expect("an interval");
+    assert_eq!(
+        (ci.method.as_str(), ci.level, ci.low),
+        ("wilson", 0.95, 0.0)
+    );
+    assert!((ci.high - 56.149_703_175_504_54).abs() < 1e-9, "{ci:?}");
     let mut h = Harness::<Retention>::bind(PARAMS, &inputs()).unwrap();
     h.update(&batch(&ROWS), None, None).unwrap();
     assert_eq!(h.finish(0).unwrap().value, Some(100.0));

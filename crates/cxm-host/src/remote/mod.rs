@@ -1,6 +1,8 @@
 //! Process isolation: a plugin library marked `isolation = "process"` runs in a child
 //! process (the `cxm` binary itself, hidden subcommand `__plugin-host`), one per metric,
-//! speaking the ABI's calls as messages over two pipes ([`wire`]). Whatever the plugin does
+//! speaking the ABI's calls as messages over pipes ([`wire`]): one pair of pipes (a
+//! channel) per core, so that the host's worker threads call their own instances at the
+//! same time instead of taking turns on one pipe. Whatever the plugin does
 //! there — a segfault, `abort`, `exit`, an endless loop, unbounded allocation, writes to
 //! stdout — ends at most that child: the call fails with the library, the metric, the call
 //! and the cause, and the other metrics finish. Limits per plugin: wall time per call and
@@ -16,7 +18,7 @@ use crate::error::HostError;
 use serde_json::Value;
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
@@ -114,20 +116,38 @@ pub(crate) struct Child {
     file: String,
     metric: String,
     limits: Isolation,
-    state: Mutex<State>,
+    life: Mutex<Life>,
+    /// The channels; a call takes a free one (each carries one call at a time).
+    channels: Vec<Mutex<Channel>>,
     output: Arc<Mutex<VecDeque<u8>>>,
 }
 
-struct State {
+/// The process, and how it ended.
+struct Life {
     process: std::process::Child,
-    to_child: File,
-    from_child: File,
     /// The call the child died in and why, once it is gone.
     dead: Option<(&'static str, String)>,
 }
 
-/// A pipe whose both ends close on exec.
-fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
+/// One request pipe and one response pipe.
+struct Channel {
+    to_child: File,
+    from_child: File,
+}
+
+/// Channels per child: one per core, at most 8 (the engine's default worker count).
+fn channel_count() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A pipe whose both ends close on exec; `size` asks for a larger buffer.
+fn pipe(size: Option<i32>) -> std::io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [0i32; 2];
     // SAFETY: `fds` has room for the two descriptors pipe2 writes.
     if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
@@ -135,9 +155,11 @@ fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
     }
     // A larger pipe buffer means fewer round trips for a batch (best effort: a failure
     // leaves the default size).
-    // SAFETY: fcntl on a descriptor this function just created.
-    unsafe {
-        libc::fcntl(fds[1], libc::F_SETPIPE_SZ, 1 << 20);
+    if let Some(size) = size {
+        // SAFETY: fcntl on a descriptor this function just created.
+        unsafe {
+            libc::fcntl(fds[1], libc::F_SETPIPE_SZ, size);
+        }
     }
     // SAFETY: pipe2 succeeded, so both descriptors are open and owned by nobody else.
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
@@ -153,14 +175,28 @@ impl Child {
     ) -> Result<Child, String> {
         let exe =
             std::env::current_exe().map_err(|e| format!("cannot find the cxm binary: {e}"))?;
-        let (req_read, req_write) = pipe().map_err(|e| format!("cannot create a pipe: {e}"))?;
-        let (resp_read, resp_write) = pipe().map_err(|e| format!("cannot create a pipe: {e}"))?;
+        // Describing the library needs one channel; serving a metric one per core.
+        let count = if metric.is_some() { channel_count() } else { 1 };
+        let mut child_ends: Vec<(OwnedFd, OwnedFd)> = Vec::with_capacity(count);
+        let mut channels = Vec::with_capacity(count);
+        for _ in 0..count {
+            let (req_read, req_write) =
+                pipe(Some(1 << 20)).map_err(|e| format!("cannot create a pipe: {e}"))?;
+            let (resp_read, resp_write) =
+                pipe(None).map_err(|e| format!("cannot create a pipe: {e}"))?;
+            child_ends.push((req_read, resp_write));
+            channels.push(Mutex::new(Channel {
+                to_child: File::from(req_write),
+                from_child: File::from(resp_read),
+            }));
+        }
         let (out_read, out_write) =
             std::io::pipe().map_err(|e| format!("cannot create a pipe: {e}"))?;
         let mut cmd = Command::new(exe);
         cmd.arg(SUBCOMMAND).arg(path).arg("--sha256").arg(sha256);
         if let Some(m) = metric {
             cmd.arg("--metric").arg(m);
+            cmd.arg("--channels").arg(count.to_string());
         }
         let err_write = out_write
             .try_clone()
@@ -168,24 +204,32 @@ impl Child {
         cmd.stdin(Stdio::null())
             .stdout(Stdio::from(out_write))
             .stderr(Stdio::from(err_write));
-        let (req_fd, resp_fd) = (req_read.as_raw_fd(), resp_write.as_raw_fd());
+        // The child's ends, in channel order: request, response, request, response, ...
+        let fds: Vec<i32> = child_ends
+            .iter()
+            .flat_map(|(req, resp)| [req.as_raw_fd(), resp.as_raw_fd()])
+            .collect();
         let max_memory = limits.max_memory;
         // SAFETY: the closure runs in the forked child before exec and calls only
-        // async-signal-safe functions (fcntl, dup2, close, setrlimit, prctl).
+        // async-signal-safe functions (fcntl, dup2, close, setrlimit, prctl); `fds` was
+        // allocated before the fork and is only read.
         unsafe {
             cmd.pre_exec(move || {
-                // Move both ends out of the way first, so placing one at 3 or 4 cannot
-                // overwrite the other.
-                let a = libc::fcntl(req_fd, libc::F_DUPFD, 10);
-                let b = libc::fcntl(resp_fd, libc::F_DUPFD, 10);
-                if a < 0 || b < 0 {
-                    return Err(std::io::Error::last_os_error());
+                // Move every end out of the way first (to 64 and up), so placing one at
+                // 3, 4, ... cannot overwrite another.
+                let mut moved = [0i32; 2 * serve::MAX_CHANNELS];
+                for (slot, &fd) in moved.iter_mut().zip(&fds) {
+                    *slot = libc::fcntl(fd, libc::F_DUPFD, 64);
+                    if *slot < 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
                 }
-                if libc::dup2(a, serve::REQUEST_FD) < 0 || libc::dup2(b, serve::RESPONSE_FD) < 0 {
-                    return Err(std::io::Error::last_os_error());
+                for (i, &fd) in moved.iter().take(fds.len()).enumerate() {
+                    if libc::dup2(fd, serve::REQUEST_FD + i as i32) < 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    libc::close(fd);
                 }
-                libc::close(a);
-                libc::close(b);
                 if let Some(bytes) = max_memory {
                     let limit = libc::rlimit {
                         rlim_cur: bytes as libc::rlim_t,
@@ -204,8 +248,7 @@ impl Child {
             .spawn()
             .map_err(|e| format!("cannot start the isolated process: {e}"))?;
         drop(cmd);
-        drop(req_read);
-        drop(resp_write);
+        drop(child_ends);
         let output = Arc::new(Mutex::new(VecDeque::with_capacity(OUTPUT_TAIL)));
         let tail = output.clone();
         std::thread::spawn(move || drain(out_read, &tail));
@@ -213,12 +256,11 @@ impl Child {
             file: file_name(path),
             metric: metric.unwrap_or("").to_string(),
             limits: limits.clone(),
-            state: Mutex::new(State {
+            life: Mutex::new(Life {
                 process,
-                to_child: File::from(req_write),
-                from_child: File::from(resp_read),
                 dead: None,
             }),
+            channels,
             output,
         })
     }
@@ -264,12 +306,18 @@ impl Child {
         }
     }
 
-    /// Marks the child dead (killing it if needed) and says why.
-    fn bury(&self, state: &mut State, call: &'static str, timed_out: bool) -> HostError {
-        if timed_out {
-            let _ = state.process.kill();
+    /// Marks the child dead (killing it if needed) and says why. Every channel sees the
+    /// death; the first to report it waits for the process and records the cause, the
+    /// others get that record.
+    fn bury(&self, call: &'static str, timed_out: bool) -> HostError {
+        let mut life = lock(&self.life);
+        if let Some((during, cause)) = &life.dead {
+            return self.died(during, cause.clone());
         }
-        let waited = wait_with_usage(&state.process);
+        if timed_out {
+            let _ = life.process.kill();
+        }
+        let waited = wait_with_usage(&life.process);
         // The drain thread may still be copying the last output.
         std::thread::sleep(Duration::from_millis(20));
         let output = self.output_text();
@@ -285,37 +333,40 @@ impl Child {
         if !tail.is_empty() && !timed_out {
             cause.push_str(&format!("; its last output: {tail:?}"));
         }
-        state.dead = Some((call, cause.clone()));
+        life.dead = Some((call, cause.clone()));
         self.died(call, cause)
     }
 
-    /// The error for a call to a child that died earlier, in `during`.
-    fn dead_error(&self, during: &'static str, cause: &str) -> HostError {
-        self.died(during, cause.to_string())
+    /// The error for a call to a child that died earlier, if it did.
+    fn dead_error(&self) -> Option<HostError> {
+        let life = lock(&self.life);
+        let (during, cause) = life.dead.as_ref()?;
+        Some(self.died(during, cause.clone()))
+    }
+
+    /// Reads one frame from channel 0 (describing a library).
+    fn receive(&self, call: &'static str) -> Result<(u8, Value, Vec<u8>), HostError> {
+        let mut channel = lock(&self.channels[0]);
+        self.receive_on(&mut channel, call)
     }
 
     /// Reads one frame, waiting at most the call timeout for it to start.
-    fn receive(&self, call: &'static str) -> Result<(u8, Value, Vec<u8>), HostError> {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        self.receive_locked(&mut state, call)
-    }
-
-    fn receive_locked(
+    fn receive_on(
         &self,
-        state: &mut State,
+        channel: &mut Channel,
         call: &'static str,
     ) -> Result<(u8, Value, Vec<u8>), HostError> {
-        if let Some((during, cause)) = &state.dead {
-            return Err(self.dead_error(during, cause));
+        if let Some(e) = self.dead_error() {
+            return Err(e);
         }
         let deadline = Instant::now() + self.limits.timeout();
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Err(self.bury(state, call, true));
+                return Err(self.bury(call, true));
             }
             let mut pfd = libc::pollfd {
-                fd: state.from_child.as_raw_fd(),
+                fd: channel.from_child.as_raw_fd(),
                 events: libc::POLLIN,
                 revents: 0,
             };
@@ -326,13 +377,26 @@ impl Child {
                 break;
             }
             if n < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
-                return Err(self.bury(state, call, true));
+                return Err(self.bury(call, true));
             }
         }
-        match wire::read_frame(&mut state.from_child) {
+        match wire::read_frame(&mut channel.from_child) {
             Ok(Some(frame)) => Ok(frame),
-            Ok(None) | Err(_) => Err(self.bury(state, call, false)),
+            Ok(None) | Err(_) => Err(self.bury(call, false)),
         }
+    }
+
+    /// A free channel, or (all busy) the calling thread's own, waited for.
+    fn channel(&self) -> std::sync::MutexGuard<'_, Channel> {
+        for c in &self.channels {
+            if let Ok(guard) = c.try_lock() {
+                return guard;
+            }
+        }
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&std::thread::current().id(), &mut hasher);
+        let k = std::hash::Hasher::finish(&hasher) as usize % self.channels.len();
+        lock(&self.channels[k])
     }
 
     /// One call: sends the request and waits for its response. A plugin error comes back
@@ -344,14 +408,14 @@ impl Child {
         header: &Value,
         body: &[u8],
     ) -> Result<(Value, Vec<u8>), HostError> {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((during, cause)) = &state.dead {
-            return Err(self.dead_error(during, cause));
+        if let Some(e) = self.dead_error() {
+            return Err(e);
         }
-        if wire::write_frame(&mut state.to_child, kind, header, body).is_err() {
-            return Err(self.bury(&mut state, call, false));
+        let mut channel = self.channel();
+        if wire::write_frame(&mut channel.to_child, kind, header, body).is_err() {
+            return Err(self.bury(call, false));
         }
-        let (kind, header, body) = self.receive_locked(&mut state, call)?;
+        let (kind, header, body) = self.receive_on(&mut channel, call)?;
         match kind {
             wire::OK => Ok((header, body)),
             wire::ERR => Err(HostError::Call {
@@ -366,22 +430,17 @@ impl Child {
 
     /// Whether the child has died.
     pub(crate) fn is_dead(&self) -> bool {
-        self.state
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .dead
-            .is_some()
+        lock(&self.life).dead.is_some()
     }
 }
 
 impl Drop for Child {
     fn drop(&mut self) {
-        let state = self.state.get_mut().unwrap_or_else(|p| p.into_inner());
-        if state.dead.is_none() {
-            // Closing the request pipe ends the child's loop; kill it if it lingers.
-            let _ = state.to_child.flush();
-            let _ = state.process.kill();
-            let _ = state.process.wait();
+        let life = self.life.get_mut().unwrap_or_else(|p| p.into_inner());
+        if life.dead.is_none() {
+            // Closing the request pipes ends the child's loops; kill it if it lingers.
+            let _ = life.process.kill();
+            let _ = life.process.wait();
         }
     }
 }

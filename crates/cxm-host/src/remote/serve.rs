@@ -1,8 +1,11 @@
 //! The child side of process isolation: `cxm __plugin-host` loads one plugin library (the
-//! bytes the host verified, by SHA-256) and serves the host's calls over file descriptors 3
-//! (requests) and 4 (responses). Whatever the plugin does to this process — a crash, an
-//! `exit`, a runaway allocation, writes to stdout — stays here; the host sees the process
-//! die and reports it.
+//! bytes the host verified, by SHA-256) and serves the host's calls over one or more
+//! channels, channel `k` being file descriptors `3 + 2k` (requests) and `4 + 2k`
+//! (responses). Each channel has its own thread, so the host's worker threads update their
+//! own instances at the same time, as they do in-process (the ABI lets different instances
+//! be used from different threads); all instances live in this one process, so any two can
+//! be merged. Whatever the plugin does to this process — a crash, an `exit`, a runaway
+//! allocation, writes to stdout — stays here; the host sees the process die and reports it.
 
 use super::wire::{self, DecodedBatch};
 use crate::instance::{Instance, InstanceBatch};
@@ -13,11 +16,18 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::os::fd::FromRawFd;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-/// The request descriptor the host writes to.
+/// The request descriptor of channel 0, which the host writes to.
 pub const REQUEST_FD: i32 = 3;
-/// The response descriptor the host reads.
+/// The response descriptor of channel 0, which the host reads.
 pub const RESPONSE_FD: i32 = 4;
+/// Most channels a child serves.
+pub const MAX_CHANNELS: usize = 16;
+/// Stack of a channel thread: the main thread's usual 8 MiB, so that a plugin recursing as
+/// deep as it may in-process does not overflow here first.
+const CHANNEL_STACK: usize = 8 << 20;
 
 /// The library's descriptor as the host rebuilds it.
 pub fn descriptor_json(lib: &Library) -> Value {
@@ -40,25 +50,26 @@ pub fn descriptor_json(lib: &Library) -> Value {
     })
 }
 
-/// Runs the child: with `metric` `None`, sends the library's descriptor and returns; else
-/// serves that metric's calls until the host closes the request pipe. Returns the process
-/// exit code.
-pub fn serve(path: &Path, sha256: &str, metric: Option<&str>) -> i32 {
-    // SAFETY: the host started this process with these two descriptors open (a pipe each);
-    // nothing else in this process owns them.
-    let (input, output) = unsafe {
-        (
-            File::from_raw_fd(REQUEST_FD),
-            File::from_raw_fd(RESPONSE_FD),
-        )
-    };
-    let mut input = BufReader::with_capacity(1 << 20, input);
-    let mut output = BufWriter::with_capacity(1 << 16, output);
+/// Runs the child: with `metric` `None`, sends the library's descriptor (on channel 0) and
+/// returns; else serves that metric's calls on `channels` channels until the host closes
+/// them all. Returns the process exit code.
+pub fn serve(path: &Path, sha256: &str, metric: Option<&str>, channels: usize) -> i32 {
+    let channels = channels.clamp(1, MAX_CHANNELS);
+    // SAFETY: the host started this process with these descriptors open (a pipe each, two
+    // per channel); nothing else in this process owns them.
+    let mut pipes: Vec<(File, File)> = (0..channels as i32)
+        .map(|k| unsafe {
+            (
+                File::from_raw_fd(REQUEST_FD + 2 * k),
+                File::from_raw_fd(RESPONSE_FD + 2 * k),
+            )
+        })
+        .collect();
     let lib = match load_library(path, Some(sha256)) {
         Ok(lib) => lib,
         Err(e) => {
             let _ = wire::write_frame(
-                &mut output,
+                &mut pipes[0].1,
                 wire::ERR,
                 &json!({"status": 1, "message": e.to_string()}),
                 b"",
@@ -67,7 +78,12 @@ pub fn serve(path: &Path, sha256: &str, metric: Option<&str>) -> i32 {
         }
     };
     let Some(metric) = metric else {
-        return match wire::write_frame(&mut output, wire::DESCRIPTOR, &descriptor_json(&lib), b"") {
+        return match wire::write_frame(
+            &mut pipes[0].1,
+            wire::DESCRIPTOR,
+            &descriptor_json(&lib),
+            b"",
+        ) {
             Ok(()) => 0,
             Err(_) => 1,
         };
@@ -75,38 +91,60 @@ pub fn serve(path: &Path, sha256: &str, metric: Option<&str>) -> i32 {
     let Some(def) = lib.metrics.iter().find(|m| m.name == metric) else {
         let message = format!("library {} exports no metric {metric}", lib.name);
         let _ = wire::write_frame(
-            &mut output,
+            &mut pipes[0].1,
             wire::ERR,
             &json!({"status": 1, "message": message}),
             b"",
         );
         return 1;
     };
-    let mut server = Server {
+    let server = Server {
         def,
-        instances: HashMap::new(),
-        next: 1,
+        instances: Mutex::new(HashMap::new()),
+        next: AtomicU64::new(1),
     };
+    let failed = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for (input, output) in pipes {
+            let (server, failed) = (&server, &failed);
+            let spawned = std::thread::Builder::new()
+                .stack_size(CHANNEL_STACK)
+                .spawn_scoped(scope, move || {
+                    if !serve_channel(server, input, output) {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                });
+            if spawned.is_err() {
+                failed.store(true, Ordering::Relaxed);
+            }
+        }
+    });
+    i32::from(failed.load(Ordering::Relaxed))
+}
+
+/// Serves one channel until the host closes it (`true`) or it breaks (`false`).
+fn serve_channel(server: &Server<'_>, input: File, output: File) -> bool {
+    let mut input = BufReader::with_capacity(1 << 20, input);
+    let mut output = BufWriter::with_capacity(1 << 16, output);
     loop {
         let frame = match wire::read_frame(&mut input) {
             Ok(Some(frame)) => frame,
-            Ok(None) => return 0,
-            Err(_) => return 1,
+            Ok(None) => return true,
+            Err(_) => return false,
         };
         let (kind, header, body) = server.handle(frame);
-        if wire::write_frame(&mut output, kind, &header, &body).is_err() {
-            return 1;
-        }
-        if output.flush().is_err() {
-            return 1;
+        if wire::write_frame(&mut output, kind, &header, &body).is_err() || output.flush().is_err()
+        {
+            return false;
         }
     }
 }
 
+/// The metric's instances, shared by every channel; each is locked while a call uses it.
 struct Server<'a> {
     def: &'a MetricDef,
-    instances: HashMap<u64, Instance>,
-    next: u64,
+    instances: Mutex<HashMap<u64, Arc<Mutex<Instance>>>>,
+    next: AtomicU64,
 }
 
 type Reply = (u8, Value, Vec<u8>);
@@ -132,7 +170,11 @@ fn protocol(message: impl std::fmt::Display) -> Reply {
 }
 
 impl Server<'_> {
-    fn handle(&mut self, (kind, header, body): (u8, Value, Vec<u8>)) -> Reply {
+    fn instance(&self, id: u64) -> Option<Arc<Mutex<Instance>>> {
+        lock(&self.instances).get(&id).cloned()
+    }
+
+    fn handle(&self, (kind, header, body): (u8, Value, Vec<u8>)) -> Reply {
         let id = header["id"].as_u64().unwrap_or(0);
         match kind {
             wire::BIND => {
@@ -143,9 +185,8 @@ impl Server<'_> {
                 };
                 match self.def.bind(params, &inputs) {
                     Ok(instance) => {
-                        let id = self.next;
-                        self.next += 1;
-                        self.instances.insert(id, instance);
+                        let id = self.next.fetch_add(1, Ordering::Relaxed);
+                        lock(&self.instances).insert(id, Arc::new(Mutex::new(instance)));
                         (wire::OK, json!({"id": id}), Vec::new())
                     }
                     Err(e) => fail(e),
@@ -170,51 +211,68 @@ impl Server<'_> {
                 if row_status.len() != rows {
                     return protocol("row status length differs from the batch");
                 }
-                let Some(instance) = self.instances.get_mut(&id) else {
+                let Some(instance) = self.instance(id) else {
                     return protocol(format!("no instance {id}"));
                 };
+                let mut instance = lock(&instance);
                 let batch = InstanceBatch {
                     columns: &columns,
                     weights: weights.as_deref(),
                     group_ids: groups.as_deref(),
                     num_groups: header["num_groups"].as_u64().unwrap_or(0) as u32,
                     row_status: &mut row_status,
+                    shared: crate::Shared::NONE,
                 };
-                match instance.update(batch) {
+                match instance.update_unshared(batch) {
                     Ok(()) => (wire::OK, Value::Null, row_status),
                     Err(e) => fail(e),
                 }
             }
             wire::MERGE => {
                 let from_id = header["from"].as_u64().unwrap_or(0);
-                let Some(from) = self.instances.remove(&from_id) else {
-                    return protocol(format!("no instance {from_id}"));
+                if from_id == id {
+                    return protocol(format!("instance {id} merged into itself"));
+                }
+                let (Some(into), Some(from)) = (self.instance(id), self.instance(from_id)) else {
+                    return protocol(format!("no instance {id} or {from_id}"));
                 };
-                let reply = match self.instances.get_mut(&id) {
-                    Some(into) => match into.merge(&from, &wire::decode_u32s(&body)) {
-                        Ok(()) => (wire::OK, Value::Null, Vec::new()),
-                        Err(e) => fail(e),
-                    },
-                    None => protocol(format!("no instance {id}")),
+                // Two locks, always taken in id order, so two merges cannot wait on each
+                // other.
+                let (mut into, from) = if id < from_id {
+                    let into = lock(&into);
+                    (into, lock(&from))
+                } else {
+                    let from = lock(&from);
+                    (lock(&into), from)
                 };
-                self.instances.insert(from_id, from);
-                reply
+                match into.merge(&from, &wire::decode_u32s(&body)) {
+                    Ok(()) => (wire::OK, Value::Null, Vec::new()),
+                    Err(e) => fail(e),
+                }
             }
             wire::FINISH => {
-                let Some(instance) = self.instances.get(&id) else {
+                let Some(instance) = self.instance(id) else {
                     return protocol(format!("no instance {id}"));
                 };
                 let group = header["group"].as_u64().unwrap_or(0) as u32;
-                match instance.finish_raw(group) {
+                let result = lock(&instance).finish_raw(group);
+                match result {
                     Ok(bytes) => (wire::OK, Value::Null, bytes),
                     Err(e) => fail(e),
                 }
             }
             wire::RELEASE => {
-                self.instances.remove(&id);
+                let released = lock(&self.instances).remove(&id);
+                drop(released);
                 (wire::OK, Value::Null, Vec::new())
             }
             other => protocol(format!("unknown request {other}")),
         }
     }
+}
+
+/// Locks a mutex; a poisoned one (a panic while held, which the plugin wrappers catch) is
+/// still usable: the instance map and instances hold no invariant a panic could break.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }

@@ -5,7 +5,9 @@
 //!
 //! Datetimes without a UTC offset are local wall-clock times in the
 //! configured [`Zone`] (UTC by default); values with an offset or `Z` keep
-//! their own offset. Dates have no zone.
+//! their own offset. Dates have no zone. A local time that a daylight-saving
+//! change makes ambiguous or skips is resolved by rule (see [`local_to_utc`])
+//! and reported as such ([`LocalTime`]), so readers can count those values.
 
 mod format;
 
@@ -14,7 +16,7 @@ mod tests;
 
 use chrono::format::{Parsed, StrftimeItems};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime};
-use cxm_period::Zone;
+use cxm_period::{LocalTime, Zone};
 
 pub(crate) use format::DateFormat;
 pub use format::DATE_FORMAT_NAMES;
@@ -73,10 +75,13 @@ impl Parts {
     }
 
     /// The instant: the value's own offset if it has one, else the wall-clock
-    /// time in `zone`.
-    fn utc_micros(&self, zone: &Zone) -> Option<i64> {
+    /// time in `zone`; with how the local time was resolved.
+    fn utc_micros(&self, zone: &Zone) -> Option<(i64, LocalTime)> {
         match self.offset_secs {
-            Some(offset) => Some(self.local_micros() - offset * MICROS_PER_SEC),
+            Some(offset) => Some((
+                self.local_micros() - offset * MICROS_PER_SEC,
+                LocalTime::Unique,
+            )),
             None => local_to_utc(self.local_micros(), zone),
         }
     }
@@ -86,11 +91,12 @@ impl Parts {
 /// 1970-01-01T00:00 local time. An ambiguous local time (when clocks fall
 /// back) takes the EARLIER instant; a nonexistent one (in the gap when
 /// clocks spring forward) is shifted forward by the length of the gap
-/// (RFC 5545 section 3.3.5; see `cxm_period::Zone::local_to_utc`).
-fn local_to_utc(local_micros: i64, zone: &Zone) -> Option<i64> {
+/// (RFC 5545 section 3.3.5; see `cxm_period::Zone::local_to_utc`); the
+/// [`LocalTime`] says whether that rule was needed.
+fn local_to_utc(local_micros: i64, zone: &Zone) -> Option<(i64, LocalTime)> {
     match zone {
-        Zone::Utc => Some(local_micros),
-        _ => zone.local_to_utc(DateTime::from_timestamp_micros(local_micros)?.naive_utc()),
+        Zone::Utc => Some((local_micros, LocalTime::Unique)),
+        _ => zone.resolve_local(DateTime::from_timestamp_micros(local_micros)?.naive_utc()),
     }
 }
 
@@ -315,10 +321,21 @@ pub(crate) fn parse_date(s: &[u8], format: Option<&DateFormat>) -> Option<i32> {
 /// are wall-clock times in `zone` (see [`local_to_utc`] for daylight-saving
 /// gaps and overlaps); a date alone is local midnight.
 pub(crate) fn parse_datetime(s: &[u8], format: Option<&DateFormat>, zone: &Zone) -> Option<i64> {
+    parse_datetime_resolved(s, format, zone).map(|(instant, _)| instant)
+}
+
+/// [`parse_datetime`], and how a value without an offset was resolved in
+/// `zone` (always [`LocalTime::Unique`] for a value with an offset).
+pub(crate) fn parse_datetime_resolved(
+    s: &[u8],
+    format: Option<&DateFormat>,
+    zone: &Zone,
+) -> Option<(i64, LocalTime)> {
+    let with_offset = |dt: DateTime<FixedOffset>| (dt.timestamp_micros(), LocalTime::Unique);
     let iso = || {
         parse_iso(s)
             .and_then(|p| p.utc_micros(zone))
-            .or_else(|| chrono_fallback(s).map(|dt| dt.timestamp_micros()))
+            .or_else(|| chrono_fallback(s).map(with_offset))
     };
     match format {
         None => iso().or_else(|| parse_dotted(s)?.utc_micros(zone)),
@@ -329,9 +346,9 @@ pub(crate) fn parse_datetime(s: &[u8], format: Option<&DateFormat>, zone: &Zone)
             // format with an offset goes through DateTime only.
             let local = if *has_offset {
                 return DateTime::parse_from_str(text, fmt)
-                    .map(|dt| dt.timestamp_micros())
+                    .map(with_offset)
                     .ok()
-                    .or_else(|| midnight_with_offset(text, fmt));
+                    .or_else(|| Some((midnight_with_offset(text, fmt)?, LocalTime::Unique)));
             } else {
                 NaiveDateTime::parse_from_str(text, fmt).ok().or_else(|| {
                     NaiveDate::parse_from_str(text, fmt)

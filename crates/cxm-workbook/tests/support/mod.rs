@@ -41,6 +41,7 @@ pub fn report_of(metrics: Vec<MetricSummary>, results: Vec<ResultRow>) -> RunRep
             rows_rejected: 4,
             duplicates: 1,
             invalid_values: BTreeMap::new(),
+            warnings: Vec::new(),
         }],
         metrics,
         results,

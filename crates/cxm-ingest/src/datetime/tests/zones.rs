@@ -143,3 +143,43 @@ fn fall_back_overlap_takes_the_earlier_instant() {
         Some(1_762_061_400_000_000)
     );
 }
+
+#[test]
+fn daylight_saving_resolutions_are_reported() {
+    let berlin = zone("Europe/Berlin");
+    let kind = |s: &str, f: Option<&str>| {
+        let f = f.map(|f| DateFormat::new(f).expect("valid format"));
+        parse_datetime_resolved(s.as_bytes(), f.as_ref(), &berlin).map(|(_, k)| k)
+    };
+    // The repeated hour of 2025-10-26 and the skipped hour of 2025-03-30, in every form.
+    assert_eq!(
+        kind("2025-10-26 02:30:00", None),
+        Some(LocalTime::Ambiguous)
+    );
+    assert_eq!(kind("2025-10-26T02:30", None), Some(LocalTime::Ambiguous));
+    assert_eq!(kind("26.10.2025 02:30", None), Some(LocalTime::Ambiguous));
+    assert_eq!(
+        kind("26/10/2025 02:30", Some("dd/mm/yyyy hh:mm")),
+        Some(LocalTime::Ambiguous)
+    );
+    assert_eq!(kind("2025-03-30 02:30:00", None), Some(LocalTime::Skipped));
+    assert_eq!(kind("30.03.2025 02:15", None), Some(LocalTime::Skipped));
+    // Ordinary times, dates (local midnight) and values with an offset are unique.
+    assert_eq!(kind("2025-10-26 03:30:00", None), Some(LocalTime::Unique));
+    assert_eq!(kind("2025-10-26", None), Some(LocalTime::Unique));
+    assert_eq!(
+        kind("2025-10-26T02:30:00+01:00", None),
+        Some(LocalTime::Unique)
+    );
+    assert_eq!(kind("2025-10-26T02:30:00Z", None), Some(LocalTime::Unique));
+    // The instant is the one parse_datetime gives: the earlier one (CEST).
+    assert_eq!(
+        parse_datetime_resolved(b"2025-10-26 02:30:00", None, &berlin),
+        dtz("2025-10-26 02:30:00", &berlin).map(|t| (t, LocalTime::Ambiguous))
+    );
+    // In UTC nothing is ambiguous.
+    assert_eq!(
+        parse_datetime_resolved(b"2025-10-26 02:30:00", None, &Zone::Utc).map(|(_, k)| k),
+        Some(LocalTime::Unique)
+    );
+}
