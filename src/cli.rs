@@ -126,6 +126,21 @@ naming DIR. Staging folders left by a killed run are removed by the next one.")]
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
+    /// Write a starter client config from export files: datasets with their dialect, typed
+    /// fields with canonical names, and metrics for the score columns it recognises.
+    #[command(long_about = INIT_ABOUT, after_help = INIT_EXAMPLES)]
+    Init {
+        /// The exports (CSV, Parquet, NDJSON, XLSX): one dataset each.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The client's name (default: the first file's name).
+        #[arg(long, value_name = "NAME")]
+        client: Option<String>,
+        /// Write the config to this new file (never over an existing one) instead of
+        /// printing it; paths in it are relative to its folder.
+        #[arg(short, long, value_name = "CONFIG")]
+        output: Option<PathBuf>,
+    },
     /// List the registered plugins with their metrics, inputs and params.
     #[command(after_help = PLUGINS_HELP)]
     Plugins {
@@ -149,6 +164,11 @@ naming DIR. Staging folders left by a killed run are removed by the next one.")]
         #[arg(long, value_enum)]
         language: Option<Language>,
     },
+    /// Compare two `cxm run --out` folders (last month's run and this month's): every
+    /// figure's change with a significance test, restated history, new and dropped figures,
+    /// and drift of config, data, plugins and cxm.
+    #[command(long_about = DIFF_ABOUT, after_help = DIFF_HELP)]
+    Diff(DiffArgs),
     /// How many responses a survey needs for a target margin of error.
     #[command(long_about = PLAN_SAMPLE_ABOUT, after_help = PLAN_SAMPLE_EXAMPLES)]
     PlanSample(PlanSampleArgs),
@@ -174,6 +194,31 @@ naming DIR. Staging folders left by a killed run are removed by the next one.")]
         channels: usize,
     },
 }
+
+const INIT_ABOUT: &str = "\
+Write a starter client config from export files. Each file becomes a dataset named after the
+file, with what cxm sniffs in it (encoding, delimiter, decimal comma, header row, sheet,
+\"no value\" markers) written where it is not the default. The first 1000 rows of every column
+are read to infer its type and recognise it from its name and values:
+
+  0-10 integers named like \"Likelihood to recommend\"   nps, and an NPS metric
+  1-5 or 1-7 integers named like satisfaction, rating   csat, and a CSAT metric on that scale
+  1-5 or 1-7 integers named like effort or ease         ces, and a CES metric
+  other 0-10, 1-5 or 1-7 integer columns                a commented-out metric to choose
+  dates and timestamps                                  submitted / created (date, datetime)
+  id columns                                            customer_id, ticket_id, order_id, ...
+  anything else                                         a snake_case field of its type
+
+Every mapping keeps the real column name: nps = { column = \"Likelihood to recommend\", type =
+\"integer\" }. The plugin registry is the one `cxm plugins` finds. The config is checked as
+`cxm validate` would before it is printed or written; with -o it is written atomically and an
+existing file is never replaced (exit code 2).";
+
+const INIT_EXAMPLES: &str = "\
+Examples:
+  cxm init exports/survey.csv                       print a config for one export
+  cxm init exports/survey.csv exports/tickets.xlsx --client \"Acme\" -o config/clients/acme.toml
+  cxm run config/clients/acme.toml                  then check it and run it";
 
 const PLUGINS_HELP: &str = "\
 Without a file, the registry is, in this order: the file CXM_REGISTRY names;
@@ -356,3 +401,73 @@ Then, in the new folder:
   cargo build --release        build the library (target/release/libacme_effort.so)
   cargo test                   run the metric's unit tests
   cxm run client.toml          run the metric on the data client.toml names";
+
+const DIFF_ABOUT: &str = "\
+Compare two `cxm run --out` folders, e.g. last month's run and this month's, figure by
+figure (same metric id and group, period included):
+
+  restated history   figures of a period both runs cover whose value or n changed (late or
+                     removed rows in a month that should be closed), listed first
+  changed            other figures that moved (overall, per segment)
+  only in one run    new periods, segments or metrics; dropped ones
+  drift              cxm version, config (which keys, when both config files can still be
+                     read unchanged), registries, datasets (sha256) and plugin libraries
+
+Each change is tested from the stored counts (basis) with the test the trends use (NPS
+difference z, two-proportion z, Welch t), the two runs taken as independent samples, at the
+new run's alpha and with its p-value adjustment within each metric. When the new run
+contains the old one's rows plus late ones, the samples overlap and the test is
+conservative.";
+
+const DIFF_HELP: &str = "\
+Examples:
+  cxm diff out/2025-05 out/2025-06
+  cxm diff out/2025-05 out/2025-06 --format json > diff.json
+  cxm diff out/2025-05 out/2025-06 --fail-on restated      (monthly scripted check)
+
+Exit codes:
+  0  compared, and nothing that --fail-on names was found
+  1  --fail-on restated: at least one figure was restated; --fail-on changed: at least one
+     figure in both runs changed (restated included)
+  2  the command line is wrong, or a folder is not a readable cxm --out folder (the message
+     names the folder and the missing or unreadable file)";
+
+/// Options of `cxm diff`.
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The earlier run's --out folder.
+    pub old: PathBuf,
+    /// The later run's --out folder.
+    pub new: PathBuf,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Exit with code 1 when such figures exist.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub fail_on: Option<FailOn>,
+    /// The old run's latest period was still open (partial) when it ran: list its changes
+    /// as changed, not as restated history.
+    #[arg(long)]
+    pub latest_open: bool,
+}
+
+/// `cxm diff` formats.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiffFormat {
+    /// Restated history, other changes, new and dropped figures, drift (unchanged figures
+    /// counted).
+    Table,
+    /// Everything, unchanged figures included (schema cxm.diff/1).
+    Json,
+    /// One row per figure, with its status.
+    Csv,
+}
+
+/// What makes `cxm diff --fail-on` exit with code 1.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    /// A figure of a period both runs cover changed.
+    Restated,
+    /// Any figure present in both runs changed (restated included).
+    Changed,
+}

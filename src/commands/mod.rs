@@ -1,6 +1,8 @@
 //! One module per command; `dispatch` runs the one the command line names and returns the
 //! exit code of a successful run.
 
+mod diff;
+mod init;
 mod inspect;
 mod plan_sample;
 mod plugin;
@@ -47,7 +49,13 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         } => report::report(&results, output.as_deref(), language),
         Command::Validate { config } => validate::validate(&config),
         Command::Inspect { file, rows, format } => inspect::inspect(&file, rows, format),
+        Command::Init {
+            files,
+            client,
+            output,
+        } => init::init(&files, client.as_deref(), output.as_deref()),
         Command::Plugins { config, format } => plugins::plugins(config.as_deref(), format),
+        Command::Diff(args) => diff::diff(&args),
         Command::PlanSample(args) => plan_sample::plan_sample(&args),
         Command::Plugin {
             command: PluginCommand::New { name, dir, sdk },

@@ -35,8 +35,9 @@ fn default_candidates() -> Vec<PathBuf> {
     unique
 }
 
-/// The registry (or client config) `cxm plugins` lists when no file is given.
-fn default_registry() -> anyhow::Result<PathBuf> {
+/// The registry (or client config) `cxm plugins` lists when no file is given (and the one
+/// `cxm init` names).
+pub(crate) fn default_registry() -> anyhow::Result<PathBuf> {
     if let Some(value) = std::env::var_os(REGISTRY_ENV).filter(|v| !v.is_empty()) {
         let path = PathBuf::from(value);
         if path.is_file() {

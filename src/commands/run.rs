@@ -128,11 +128,17 @@ pub fn run(
             serde_json::to_writer_pretty(&mut *w, &manifest)?;
             Ok(writeln!(w)?)
         })?;
+        // The config as run, so that `cxm diff` can name the keys that changed whatever
+        // happens to the original (its SHA-256 is the manifest's).
+        let config_text =
+            std::fs::read(config).with_context(|| format!("cannot read {}", config.display()))?;
+        write_file(&staging, "config.toml", |w| Ok(w.write_all(&config_text)?))?;
         let mut files: Vec<String> = [
             "results.json",
             "results.csv",
             "rejected.csv",
             "manifest.json",
+            "config.toml",
         ]
         .map(String::from)
         .to_vec();

@@ -8,6 +8,8 @@ mod benchmark;
 mod sample;
 mod trend;
 
+pub use trend::difference_test;
+
 use cxm_config::ClientConfig;
 use cxm_report::{AnalysisSettings, RunReport};
 

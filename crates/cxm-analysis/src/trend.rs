@@ -9,8 +9,9 @@ use cxm_result::TestBasis;
 use cxm_stats::TestOutcome;
 use std::collections::BTreeMap;
 
-/// The test of the change from `a` (earlier) to `b`.
-pub(crate) fn difference_test(a: &TestBasis, b: &TestBasis) -> Option<TestOutcome> {
+/// The test of the change from `a` (earlier) to `b`: NPS difference z-test, two-proportion
+/// z-test or Welch's t-test, as their basis calls for (also used by `cxm diff`).
+pub fn difference_test(a: &TestBasis, b: &TestBasis) -> Option<TestOutcome> {
     match (a, b) {
         (
             TestBasis::Nps {

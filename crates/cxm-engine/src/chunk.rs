@@ -10,7 +10,7 @@ use arrow_array::types::{Float64Type, Int64Type};
 use arrow_array::{Array, ArrayRef, Float64Array};
 use arrow_schema::DataType;
 use cxm_config::RejectedValues;
-use cxm_host::{HostError, Instance, InstanceBatch};
+use cxm_host::{HostError, Instance, InstanceBatch, PendingUpdate};
 use cxm_ingest::{Batch, ResolvedTimes, RowRejection};
 use cxm_report::Rejection;
 use std::collections::{BTreeMap, HashMap};
@@ -69,8 +69,10 @@ pub(crate) struct SeenKeys {
 #[derive(Default)]
 struct Scratch {
     group_ids: Vec<Vec<u32>>,
-    status: Vec<u8>,
-    prefilled: Vec<bool>,
+    /// Per metric: the rows' statuses and which the host filled in (kept per metric while
+    /// isolated children work on the batch).
+    status: Vec<Vec<u8>>,
+    prefilled: Vec<Vec<bool>>,
     ungroupable: Vec<bool>,
     dropped: Vec<bool>,
 }
@@ -187,10 +189,25 @@ impl<'c> ChunkWork<'c> {
         // weights or group ids) and the metric whose plugin did: the metrics fed after it
         // that read it fail too, since their figures would be computed from altered data.
         let mut overwritten: Vec<(Option<usize>, String)> = Vec::new();
-        for (metric, part) in ctx.metrics.iter().zip(st.metrics.iter_mut()) {
-            if part.error.is_some() {
+        // Updates sent to isolated children, finished after every metric has been fed, so
+        // the children of several metrics work on this batch at the same time.
+        let mut pending: Vec<(usize, PendingUpdate)> = Vec::new();
+        sc.status.resize_with(ctx.metrics.len(), Vec::new);
+        sc.prefilled.resize_with(ctx.metrics.len(), Vec::new);
+        for (i, metric) in ctx.metrics.iter().enumerate() {
+            if st.metrics.get(i).is_none_or(|p| p.error.is_some()) {
                 continue;
             }
+            // One request in flight per child: finish the batch's earlier updates before a
+            // second metric of the same plugin metric is sent.
+            if pending
+                .iter()
+                .any(|(j, _)| ctx.metrics[*j].def.same_metric(&metric.def))
+            {
+                let waiting = std::mem::take(&mut pending);
+                settle(waiting, ctx, &mut st.metrics, &mut st.rejections, sc, batch);
+            }
+            let part = &mut st.metrics[i];
             let spoiled = overwritten
                 .iter()
                 .find(|(field, _)| field.is_none_or(|f| metric.dependent[f]));
@@ -207,7 +224,7 @@ impl<'c> ChunkWork<'c> {
             let grouping = metric.grouping;
             let group_ids = &sc.group_ids[grouping];
             let num_groups = st.groupers[grouping].num_groups();
-            if let Err(e) = feed(
+            match feed(
                 metric,
                 part,
                 batch,
@@ -218,15 +235,49 @@ impl<'c> ChunkWork<'c> {
                     group_ids,
                     num_groups,
                 },
-                &mut sc.status,
-                &mut sc.prefilled,
+                (&mut sc.status[i], &mut sc.prefilled[i]),
                 &mut st.rejections,
             ) {
-                if let Some(field) = e.wrote {
-                    overwritten.push((field, metric.id.clone()));
+                Ok(Some(update)) => pending.push((i, update)),
+                Ok(None) => {}
+                Err(e) => {
+                    if let Some(field) = e.wrote {
+                        overwritten.push((field, metric.id.clone()));
+                    }
+                    part.error = Some(e.message);
                 }
-                part.error = Some(e.message);
             }
+        }
+        settle(pending, ctx, &mut st.metrics, &mut st.rejections, sc, batch);
+    }
+}
+
+/// Finishes updates sent to isolated children and counts their rows.
+fn settle(
+    pending: Vec<(usize, PendingUpdate)>,
+    ctx: &DatasetContext,
+    parts: &mut [MetricPart],
+    rejections: &mut Vec<Rejection>,
+    sc: &mut Scratch,
+    batch: &Batch,
+) {
+    for (i, update) in pending {
+        let (Some(metric), Some(part)) = (ctx.metrics.get(i), parts.get_mut(i)) else {
+            continue;
+        };
+        match update.finish(&mut sc.status[i]) {
+            Ok(()) => tally(
+                metric,
+                part,
+                batch,
+                (
+                    &sc.status[i],
+                    &sc.prefilled[i],
+                    &sc.group_ids[metric.grouping],
+                ),
+                rejections,
+            ),
+            Err(e) => part.error = Some(e.to_string()),
         }
     }
 }
@@ -341,10 +392,9 @@ fn feed(
     part: &mut MetricPart,
     batch: &Batch,
     rows_in: MetricRows<'_>,
-    status: &mut Vec<u8>,
-    prefilled: &mut Vec<bool>,
+    (status, prefilled): (&mut Vec<u8>, &mut Vec<bool>),
     rejections: &mut Vec<Rejection>,
-) -> Result<(), Failure> {
+) -> Result<Option<PendingUpdate>, Failure> {
     let rows = batch.num_rows();
     status.clear();
     status.resize(rows, 0u8);
@@ -405,8 +455,8 @@ fn feed(
                 .map_err(|e| Failure::from(e.to_string()))?,
         ),
     };
-    instance
-        .update(InstanceBatch {
+    let sent = instance
+        .update_start(InstanceBatch {
             columns: &columns,
             weights: rows_in.weights,
             group_ids: Some(rows_in.group_ids),
@@ -430,6 +480,10 @@ fn feed(
                 wrote,
             }
         })?;
+    if sent.is_some() {
+        // Counted when the child has answered (see `settle`).
+        return Ok(sent);
+    }
     tally(
         metric,
         part,
@@ -437,7 +491,7 @@ fn feed(
         (status, prefilled, rows_in.group_ids),
         rejections,
     );
-    Ok(())
+    Ok(None)
 }
 
 /// The weight vector of a batch (None without a weight field) and the rows whose weight is

@@ -65,6 +65,38 @@ impl Shared<'_> {
     };
 }
 
+/// An update of an isolated instance whose batch was sent to the child; see
+/// [`Instance::update_start`].
+pub struct PendingUpdate {
+    sent: crate::remote::Sent,
+    before: Vec<u8>,
+    library: String,
+    metric: String,
+    reasons: usize,
+}
+
+impl PendingUpdate {
+    /// Waits for the child's row statuses, writes them into `row_status` (the batch's, as
+    /// sent) and checks them against the ABI.
+    pub fn finish(self, row_status: &mut [u8]) -> Result<(), HostError> {
+        let contract = |message: String| HostError::Contract {
+            library: self.library.clone(),
+            metric: self.metric.clone(),
+            message,
+        };
+        let rows = self.before.len();
+        let (_, status) = self.sent.receive()?;
+        if status.len() != rows || row_status.len() != rows {
+            return Err(contract(format!(
+                "returned {} row statuses for {rows} rows",
+                status.len()
+            )));
+        }
+        row_status.copy_from_slice(&status);
+        check_row_status(&self.before, row_status, self.reasons).map_err(contract)
+    }
+}
+
 /// A metric and its bound inputs: binds fresh instances (one per chunk of data, say) from
 /// any thread, without touching an existing instance.
 #[derive(Debug, Clone)]
@@ -292,29 +324,77 @@ impl Instance {
         }
         let before = batch.row_status.to_vec();
         match &self.inner {
-            Inner::Remote { child, id } => {
-                let names: Vec<String> = self.fields.iter().map(|f| f.name().clone()).collect();
-                let mut body =
-                    wire::encode_batch(batch.columns, &names, batch.weights, batch.group_ids)
-                        .map_err(|e| host_error(format!("cannot encode the batch: {e}")))?;
-                let ipc_len = body.len();
-                body.extend_from_slice(batch.row_status);
-                let header = serde_json::json!({
-                    "id": id, "num_groups": batch.num_groups, "ipc_len": ipc_len,
-                });
-                let (_, status) = child.call("update", wire::UPDATE, &header, &body)?;
-                if status.len() != rows {
-                    return Err(self.contract(format!(
-                        "returned {} row statuses for {rows} rows",
-                        status.len()
-                    )));
-                }
-                batch.row_status.copy_from_slice(&status);
+            Inner::Remote { .. } => match self.send_update(&batch, before)? {
+                Some(pending) => pending.finish(batch.row_status),
+                None => Err(self.contract("instance and metric disagree on where they run".into())),
+            },
+            Inner::Local(_) => {
+                self.update_local(&batch, rows, shared)?;
+                check_row_status(&before, batch.row_status, self.def.reasons.len())
+                    .map_err(|m| self.contract(m))
             }
-            Inner::Local(_) => self.update_local(&batch, rows, shared)?,
         }
-        check_row_status(&before, batch.row_status, self.def.reasons.len())
-            .map_err(|m| self.contract(m))
+    }
+
+    /// Starts [`Instance::update`]: in this process it runs to the end (`None`); for an
+    /// isolated instance it sends the batch and returns at once, and
+    /// [`PendingUpdate::finish`] waits for the child's row statuses, so that the children
+    /// of several metrics work on one batch at the same time. Finish a pending update of a
+    /// metric before starting another update of the same metric.
+    pub fn update_start(
+        &mut self,
+        batch: InstanceBatch<'_>,
+    ) -> Result<Option<PendingUpdate>, HostError> {
+        match &self.inner {
+            Inner::Local(_) => self.update(batch).map(|()| None),
+            Inner::Remote { .. } => {
+                let rows = batch.row_status.len();
+                if batch.columns.iter().any(|c| c.len() != rows)
+                    || batch.weights.is_some_and(|w| w.len() != rows)
+                    || batch.group_ids.is_some_and(|g| g.len() != rows)
+                {
+                    return Err(HostError::Host {
+                        library: self.def.library.clone(),
+                        metric: self.def.name.clone(),
+                        message: "batch vectors differ in length".into(),
+                    });
+                }
+                let before = batch.row_status.to_vec();
+                self.send_update(&batch, before)
+            }
+        }
+    }
+
+    /// Sends a batch to the isolated child (`None` for a local instance).
+    fn send_update(
+        &self,
+        batch: &InstanceBatch<'_>,
+        before: Vec<u8>,
+    ) -> Result<Option<PendingUpdate>, HostError> {
+        let Inner::Remote { child, id } = &self.inner else {
+            return Ok(None);
+        };
+        let host_error = |message: String| HostError::Host {
+            library: self.def.library.clone(),
+            metric: self.def.name.clone(),
+            message,
+        };
+        let names: Vec<String> = self.fields.iter().map(|f| f.name().clone()).collect();
+        let mut body = wire::encode_batch(batch.columns, &names, batch.weights, batch.group_ids)
+            .map_err(|e| host_error(format!("cannot encode the batch: {e}")))?;
+        let ipc_len = body.len();
+        body.extend_from_slice(batch.row_status);
+        let header = serde_json::json!({
+            "id": id, "num_groups": batch.num_groups, "ipc_len": ipc_len,
+        });
+        let sent = child.send("update", wire::UPDATE, &header, &body)?;
+        Ok(Some(PendingUpdate {
+            sent,
+            before,
+            library: self.def.library.clone(),
+            metric: self.def.name.clone(),
+            reasons: self.def.reasons.len(),
+        }))
     }
 
     fn update_local(

@@ -78,6 +78,18 @@ pub struct InputDef {
 }
 
 impl MetricDef {
+    /// Whether two definitions are the same metric of the same library run the same way
+    /// (isolated instances of one share its child process).
+    pub fn same_metric(&self, other: &MetricDef) -> bool {
+        match (&self.backend, &other.backend) {
+            (Backend::Remote(a), Backend::Remote(b)) => Arc::ptr_eq(a, b),
+            (Backend::Local(_), Backend::Local(_)) => {
+                self.library == other.library && self.name == other.name
+            }
+            _ => false,
+        }
+    }
+
     /// Binds an instance: see [`Instance::bind`].
     pub fn bind(
         &self,

@@ -209,6 +209,22 @@ fn metric_rules(v: &View<'_>, m: &MetricSummary) -> Vec<String> {
             format!("Изменение к предыдущему периоду: {words}.")
         });
     }
+    // Quantiles of large groups come from a sketch: say so, with its error.
+    let sketched: BTreeSet<String> = rows
+        .iter()
+        .flat_map(|r| r.result.details.iter())
+        .filter(|(k, _)| k.ends_with("quantile_method"))
+        .filter_map(|(_, method)| method.as_str())
+        .filter(|method| method.starts_with("DDSketch"))
+        .map(String::from)
+        .collect();
+    for method in sketched {
+        lines.push(if en {
+            format!("Quantiles: exact in groups of up to 4,096 values; beyond, estimated by {method} (DDSketch, Masson et al. 2019), each within that relative error of the exact value.")
+        } else {
+            format!("Квантили: точные в группах до 4 096 значений; в больших группах оценка {method} (DDSketch, Masson et al. 2019), с этой относительной погрешностью от точного значения.")
+        });
+    }
     if let Some(min_n) = m.min_n {
         let n = v.lang.number(min_n, 0);
         lines.push(match (en, m.suppress_below_min_n) {

@@ -10,6 +10,11 @@
 //! and sample sizes for a target margin of error ([`sample_size_nps`],
 //! [`sample_size_proportion`], [`sample_size_mean`]).
 //!
+//! Quantiles: [`WeightedSample`] keeps every value (exact Hyndman–Fan definition 2),
+//! [`QuantileSketch`] estimates the same definition within a relative error in bounded
+//! memory (DDSketch), and [`Quantiles`] is exact while a group is small and a sketch beyond
+//! a limit, as its [`QuantilePolicy`] says.
+//!
 //! Every function returns `None` instead of panicking when its inputs do not define a
 //! result (a confidence level outside (0, 1), no observations, no degrees of freedom), so a
 //! plugin can report "undefined" rather than a made-up number.
@@ -19,20 +24,30 @@
 
 mod adjust;
 mod distribution;
+mod hybrid;
 mod quantile;
 mod sample_size;
 mod significance;
+mod sketch;
 pub use adjust::{benjamini_hochberg, holm};
 pub use distribution::{normal_cdf, student_t_cdf};
+pub use hybrid::{
+    QuantileEstimates, QuantileMethod, QuantilePolicy, Quantiles, DEFAULT_EXACT_LIMIT,
+};
 pub use quantile::{quantile_sorted, WeightedSample};
 pub use sample_size::{sample_size_mean, sample_size_nps, sample_size_proportion};
 pub use significance::{
     mean_vs_benchmark, nps_difference_z, nps_vs_benchmark, proportion_vs_benchmark,
     two_proportion_z, welch_t, TestOutcome,
 };
+pub use sketch::{
+    QuantileSketch, DEFAULT_RELATIVE_ACCURACY, MAX_RELATIVE_ACCURACY, MIN_RELATIVE_ACCURACY,
+};
 
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
+#[cfg(test)]
+mod sketch_tests;
 #[cfg(test)]
 mod tests;
 

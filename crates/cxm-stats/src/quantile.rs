@@ -7,6 +7,10 @@
 //! the next value. With integer weights this equals definition 2 on the expanded rows, so
 //! pre-aggregated input gives the same quantiles as raw rows, and the median of an even
 //! number of values is the mean of the two middle ones.
+//!
+//! A [`WeightedSample`] keeps every value: 16 bytes each. [`crate::Quantiles`] keeps one
+//! only while a group is small and estimates the same definition from a
+//! [`crate::QuantileSketch`] beyond that.
 
 /// Values with weights; merging concatenates.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -31,6 +35,16 @@ impl WeightedSample {
     /// Total weight.
     pub fn total_weight(&self) -> f64 {
         self.values.iter().map(|(_, w)| w).sum()
+    }
+
+    /// The stored (value, weight) pairs, in the order they were added.
+    pub fn values(&self) -> &[(f64, f64)] {
+        &self.values
+    }
+
+    /// Number of pairs the sample has room for without reallocating.
+    pub fn capacity(&self) -> usize {
+        self.values.capacity()
     }
 
     /// Number of stored values.

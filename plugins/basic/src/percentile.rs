@@ -5,7 +5,8 @@
 //! [`cxm_stats::WeightedSample`]: with values sorted and cumulative weight C_i, the
 //! p-quantile is the smallest x_i with C_i ≥ p·W, or the mean of x_i and the next value
 //! when C_i = p·W exactly. With integer weights this equals definition 2 on the expanded
-//! rows. Details: `p`, `median` (same definition), `min`, `max`, `definition`.
+//! rows. Details: `p`, `median` (same definition), `min`, `max`, `definition`,
+//! `quantile_method` and, when the quantiles were estimated, `relative_error`.
 //!
 //! No confidence interval is reported. A distribution-free interval for a quantile exists
 //! (the order-statistic method: ranks from the Binomial(n, p) distribution), but it is
@@ -13,14 +14,24 @@
 //! n is undefined, and with integer weights it needs the ranks of the expanded rows. That
 //! is out of scope here, so `ci` stays empty rather than being approximated.
 //!
-//! The state keeps every (value, weight) pair, merged by concatenation.
+//! Memory: by default the state is a [`cxm_stats::Quantiles`], which keeps every (value,
+//! weight) pair while a group has at most 4096 values (and a total weight of at most 4096),
+//! so results on such groups are exact, and beyond that folds them into a DDSketch (Masson,
+//! Rim & Lee, VLDB 2019) of 1% relative accuracy: `value` and `median` are then each within
+//! 1% of the exact definition-2 value (`details.quantile_method` = `"DDSketch (relative
+//! error 1%)"`, `details.relative_error` = 0.01), in a few KB per group whatever the number
+//! of rows. `min` and `max` stay exact. `exact = true` keeps every pair instead
+//! (`"exact (Hyndman-Fan definition 2)"`), at 16 bytes per value plus the vector's growth
+//! (up to twice that while it grows, and a sorted copy when the result is computed).
+//! Either way merging is exact: merged states give the quantiles of the union, in any
+//! order.
 
 use crate::common::{
     check_unit, check_weight, detail_number, finite_number, number_text, sample_warnings, Extremes,
     DEFAULT_MIN_N,
 };
 use cxm_sdk::prelude::*;
-use cxm_stats::WeightedSample;
+use cxm_stats::{QuantilePolicy, Quantiles};
 
 /// Index of the `value` input in [`Metric::INPUTS`].
 const VALUE: usize = 0;
@@ -38,6 +49,9 @@ pub struct PercentileParams {
     pub min_n: u64,
     /// Unit of the values (`"EUR"`).
     pub unit: Option<String>,
+    /// Keep every value (exact quantiles, 16 bytes per value) instead of switching to a 1%
+    /// sketch beyond 4096 values per group.
+    pub exact: bool,
 }
 
 impl Default for PercentileParams {
@@ -46,6 +60,7 @@ impl Default for PercentileParams {
             p: None,
             min_n: DEFAULT_MIN_N,
             unit: None,
+            exact: false,
         }
     }
 }
@@ -53,8 +68,9 @@ impl Default for PercentileParams {
 /// The accumulator of one group.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PercentileState {
-    /// Every value with its weight.
-    pub sample: WeightedSample,
+    /// The values with their weights: exact while few, a sketch beyond (see the module
+    /// documentation).
+    pub quantiles: Quantiles,
     /// Σw: the weighted number of values.
     pub n: f64,
     /// Smallest and largest value.
@@ -62,9 +78,9 @@ pub struct PercentileState {
 }
 
 impl PercentileState {
-    /// Adds the values of `other`.
-    pub fn merge(&mut self, other: &PercentileState) {
-        self.sample.merge(&other.sample);
+    /// Adds the values of `other`; `policy` is the metric's (see [`Percentile::policy`]).
+    pub fn merge(&mut self, other: &PercentileState, policy: QuantilePolicy) {
+        self.quantiles.merge(&other.quantiles, policy);
         self.n += other.n;
         self.extremes.merge(&other.extremes);
     }
@@ -75,6 +91,7 @@ impl PercentileState {
 pub struct Percentile {
     p: f64,
     params: PercentileParams,
+    policy: QuantilePolicy,
 }
 
 /// `p` as an ordinal percentile: 0.9 → `90th`, 0.5 → `50th`, 0.01 → `1st`, 0.925 → `92.5th`.
@@ -129,7 +146,13 @@ impl Percentile {
     pub fn new(params: PercentileParams) -> Result<Self, String> {
         let p = check_p(params.p)?;
         check_unit(params.unit.as_deref())?;
-        Ok(Percentile { p, params })
+        let policy = QuantilePolicy::from_exact(params.exact);
+        Ok(Percentile { p, params, policy })
+    }
+
+    /// When the state switches from every value to a sketch (never with `exact = true`).
+    pub fn policy(&self) -> QuantilePolicy {
+        self.policy
     }
 
     /// Folds one value with its weight into `state`.
@@ -141,7 +164,7 @@ impl Percentile {
     ) -> Result<(), Reject> {
         let x = finite_number(value)?;
         let w = check_weight(weight)?;
-        state.sample.add(x, w);
+        state.quantiles.add(x, w, self.policy);
         state.n += w;
         state.extremes.add(x, w);
         Ok(())
@@ -158,10 +181,9 @@ impl Percentile {
 
     /// The result of one group.
     pub fn result(&self, state: &PercentileState) -> MetricResult {
-        let q = state.sample.quantiles(&[self.p, 0.5]);
-        let at = |i: usize| q.get(i).copied().flatten();
-        let result = MetricResult {
-            value: at(0),
+        let q = state.quantiles.quantiles(&[self.p, 0.5]);
+        let mut result = MetricResult {
+            value: q.get(0),
             unit: self.unit(),
             n: state.n,
             // No test basis: a percentile is not a mean, share or NPS (its difference
@@ -169,10 +191,14 @@ impl Percentile {
             ..Default::default()
         }
         .detail("p", number(self.p))
-        .detail("median", detail_number(at(1)))
+        .detail("median", detail_number(q.get(1)))
         .detail("min", detail_number(state.extremes.min))
         .detail("max", detail_number(state.extremes.max))
-        .detail("definition", DEFINITION);
+        .detail("definition", DEFINITION)
+        .detail("quantile_method", q.method.describe());
+        if let Some(error) = q.method.relative_error() {
+            result = result.detail("relative_error", number(error));
+        }
         sample_warnings(result, self.params.min_n)
     }
 }
@@ -205,6 +231,12 @@ impl Metric for Percentile {
             "none",
             "Unit of the values (e.g. \"EUR\"), put in front of the percentile's description.",
         ),
+        Param::new(
+            "exact",
+            "bool",
+            "false",
+            "Keep every value for exact quantiles (16 bytes per value, plus growth). By default a group keeps its values exactly up to 4096, then a DDSketch within 1% relative error (details.quantile_method, details.relative_error).",
+        ),
     ];
 
     type Params = PercentileParams;
@@ -220,7 +252,7 @@ impl Metric for Percentile {
     }
 
     fn merge(&self, into: &mut PercentileState, from: &PercentileState) {
-        into.merge(from);
+        into.merge(from, self.policy);
     }
 
     fn finish(&self, state: &PercentileState) -> MetricResult {

@@ -5,12 +5,20 @@
 //! A review with an empty `answered_at` is received but not answered (used). A review
 //! answered before it was received is rejected entirely as `negative_duration`: it enters
 //! neither the rate nor the answer time, so both figures describe the same reviews.
+//!
+//! The answer-time quantiles (weighted, Hyndman-Fan definition 2) come from a
+//! [`cxm_stats::Quantiles`]: exact while a group has at most 4096 answered reviews (and a
+//! total weight of at most 4096), then a DDSketch (Masson, Rim & Lee, VLDB 2019) with each
+//! quantile within 1% of the exact value, in a few KB per group.
+//! `details.answer_time_quantile_method` says which, with
+//! `details.answer_time_relative_error` = 0.01 when sketched. `exact = true` keeps every
+//! answer time: 16 bytes each, plus the vector's growth and a sorted copy at the end.
 
 use crate::common::{
     check_weight, rate_result, Proportion, RateSettings, CONFIDENCE_PARAM, MIN_N_PARAM,
 };
 use cxm_sdk::prelude::*;
-use cxm_stats::{Moments, WeightedSample};
+use cxm_stats::{Moments, QuantilePolicy, Quantiles};
 use serde_json::Value;
 
 /// Index of the `received_at` input.
@@ -66,6 +74,8 @@ pub struct ReviewParams {
     pub confidence: f64,
     /// Below this weighted number of reviews the result carries `low_sample`.
     pub min_n: u64,
+    /// Keep every answer time (exact quantiles) instead of a 1% sketch beyond 4096.
+    pub exact: bool,
 }
 
 impl Default for ReviewParams {
@@ -74,6 +84,7 @@ impl Default for ReviewParams {
             unit: TimeUnit::Hours,
             confidence: 0.95,
             min_n: 30,
+            exact: false,
         }
     }
 }
@@ -85,16 +96,18 @@ pub struct ReviewState {
     pub rate: Proportion,
     /// Moments of the answer times (in the reporting unit).
     pub moments: Moments,
-    /// The answer times with their weights, for the quantiles.
-    pub answer_times: WeightedSample,
+    /// The answer times with their weights, for the quantiles: exact while few, a sketch
+    /// beyond (see the module documentation).
+    pub answer_times: Quantiles,
 }
 
 impl ReviewState {
-    /// Adds everything of `other`.
-    pub fn merge(&mut self, other: &ReviewState) {
+    /// Adds everything of `other`; `policy` is the metric's
+    /// ([`ReviewResponseRate::policy`]).
+    pub fn merge(&mut self, other: &ReviewState, policy: QuantilePolicy) {
         self.rate.merge(&other.rate);
         self.moments.merge(&other.moments);
-        self.answer_times.merge(&other.answer_times);
+        self.answer_times.merge(&other.answer_times, policy);
     }
 }
 
@@ -103,6 +116,7 @@ impl ReviewState {
 pub struct ReviewResponseRate {
     unit: TimeUnit,
     settings: RateSettings,
+    policy: QuantilePolicy,
 }
 
 impl ReviewResponseRate {
@@ -118,7 +132,14 @@ impl ReviewResponseRate {
         Ok(ReviewResponseRate {
             unit: params.unit,
             settings: RateSettings::new(params.confidence, params.min_n)?,
+            policy: QuantilePolicy::from_exact(params.exact),
         })
+    }
+
+    /// When the answer times switch from every value to a sketch (never with
+    /// `exact = true`).
+    pub fn policy(&self) -> QuantilePolicy {
+        self.policy
     }
 
     /// Folds one review into `state` (what `update` does with a row).
@@ -139,7 +160,7 @@ impl ReviewResponseRate {
             }
             let time = micros as f64 / self.unit.micros();
             state.moments.add(time, weight);
-            state.answer_times.add(time, weight);
+            state.answer_times.add(time, weight, self.policy);
         }
         state.rate.add(answered.is_some(), weight);
         Ok(())
@@ -148,14 +169,8 @@ impl ReviewResponseRate {
     /// The result of one group.
     pub fn result(&self, state: &ReviewState) -> MetricResult {
         let quantiles = state.answer_times.quantiles(&[0.5, 0.9, 0.95]);
-        let q = |i: usize| {
-            quantiles
-                .get(i)
-                .copied()
-                .flatten()
-                .map_or(Value::Null, number)
-        };
-        rate_result(&state.rate, UNIT, self.settings)
+        let q = |i: usize| quantiles.get(i).map_or(Value::Null, number);
+        let result = rate_result(&state.rate, UNIT, self.settings)
             .detail("answered", number(state.rate.hits))
             .detail("received", number(state.rate.total))
             .detail(
@@ -166,6 +181,11 @@ impl ReviewResponseRate {
             .detail("answer_time_p90", q(1))
             .detail("answer_time_p95", q(2))
             .detail("answer_time_unit", self.unit.name())
+            .detail("answer_time_quantile_method", quantiles.method.describe());
+        match quantiles.method.relative_error() {
+            Some(error) => result.detail("answer_time_relative_error", number(error)),
+            None => result,
+        }
     }
 }
 
@@ -194,6 +214,12 @@ impl Metric for ReviewResponseRate {
         ),
         CONFIDENCE_PARAM,
         MIN_N_PARAM,
+        Param::new(
+            "exact",
+            "bool",
+            "false",
+            "Keep every answer time for exact median/p90/p95 (16 bytes per review, plus growth). By default a group keeps them exactly up to 4096, then a DDSketch within 1% relative error (details.answer_time_quantile_method, details.answer_time_relative_error).",
+        ),
     ];
 
     type Params = ReviewParams;
@@ -214,10 +240,97 @@ impl Metric for ReviewResponseRate {
     }
 
     fn merge(&self, into: &mut ReviewState, from: &ReviewState) {
-        into.merge(from);
+        into.merge(from, self.policy);
     }
 
     fn finish(&self, state: &ReviewState) -> MetricResult {
         self.result(state)
+    }
+}
+
+/// How the answer times keep their quantiles: exact up to 4096 answered reviews, a sketch
+/// within 1% beyond, every value with `exact = true`. (The rest of the metric is tested in
+/// `tests/review.rs`.)
+#[cfg(test)]
+mod answer_time_tests {
+    use super::*;
+    use cxm_sdk::testing::{Column, Harness};
+    use serde_json::json;
+
+    /// `n` answer times in whole minutes (1 to about 20 days, skewed), from a fixed hash.
+    fn minutes(n: usize) -> Vec<i64> {
+        (0..n as u64)
+            .map(|i| {
+                let mut z = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x2545_F491_4F6C_DD1D;
+                z = (z ^ (z >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB);
+                let u = ((z >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+                1 + (28_800.0 * u * u * u) as i64
+            })
+            .collect()
+    }
+
+    /// One instance over reviews received at 0 and answered `minutes` later.
+    fn run(params: &str, minutes: &[i64]) -> MetricResult {
+        let column = |v: Vec<Option<i64>>| Column::Timestamp(v);
+        let inputs = [
+            ("received_at", column(vec![])),
+            ("answered_at", column(vec![])),
+        ];
+        let mut h = Harness::<ReviewResponseRate>::bind(params, &inputs).unwrap();
+        let received = column(vec![Some(0); minutes.len()]);
+        let answered = column(minutes.iter().map(|m| Some(m * 60_000_000)).collect());
+        h.update(&[received, answered], None, None).unwrap();
+        h.finish(0).unwrap()
+    }
+
+    /// Exact median, p90 and p95 in hours.
+    fn exact(minutes: &[i64]) -> Vec<f64> {
+        let mut s = cxm_stats::WeightedSample::default();
+        for &m in minutes {
+            s.add(m as f64 / 60.0, 1.0);
+        }
+        s.quantiles(&[0.5, 0.9, 0.95])
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    fn figures(r: &MetricResult) -> Vec<f64> {
+        ["answer_time_median", "answer_time_p90", "answer_time_p95"]
+            .iter()
+            .filter_map(|k| r.details.get(*k).and_then(Value::as_f64))
+            .collect()
+    }
+
+    #[test]
+    fn exact_up_to_the_limit_then_within_one_percent() {
+        let few = minutes(4096);
+        let r = run("{}", &few);
+        assert_eq!(figures(&r), exact(&few));
+        assert_eq!(
+            r.details["answer_time_quantile_method"],
+            json!("exact (Hyndman-Fan definition 2)")
+        );
+        assert!(r.details.get("answer_time_relative_error").is_none());
+
+        let many = minutes(20_001);
+        let r = run("{}", &many);
+        let (got, want) = (figures(&r), exact(&many));
+        assert_eq!(got.len(), 3);
+        for (g, w) in got.iter().zip(&want) {
+            assert!((g - w).abs() <= 0.01 * w, "{g} vs {w}");
+        }
+        assert_eq!(
+            r.details["answer_time_quantile_method"],
+            json!("DDSketch (relative error 1%)")
+        );
+        assert_eq!(r.details["answer_time_relative_error"], json!(0.01));
+
+        let r = run(r#"{"exact": true}"#, &many);
+        assert_eq!(figures(&r), want);
+        assert_eq!(
+            r.details["answer_time_quantile_method"],
+            json!("exact (Hyndman-Fan definition 2)")
+        );
     }
 }

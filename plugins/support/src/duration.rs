@@ -1,10 +1,22 @@
-//! What every support duration metric shares: the time unit param, the mergeable sample of
+//! What every support duration metric shares: the time unit param, the mergeable state of
 //! durations, the duration between two timestamps, param checks, and the result (weighted
 //! mean as the value, median/p90/p95, t interval of the mean, records without the ending
 //! event).
+//!
+//! Quantiles (METRICS.md "Support metrics": median, p90 and p95, weighted) come from a
+//! [`cxm_stats::Quantiles`]: every duration is kept while a group has at most 4096 of them
+//! (and a total weight of at most 4096), so those results are exact Hyndman-Fan definition
+//! 2; beyond that the durations are folded into a DDSketch (Masson, Rim & Lee, VLDB 2019)
+//! whose quantiles are each within 1% of the exact values, in a few KB per group however
+//! many tickets there are. `details.quantile_method` says which (`"exact (Hyndman-Fan
+//! definition 2)"` or `"DDSketch (relative error 1%)"`), with `details.relative_error` =
+//! 0.01 when sketched. The param `exact = true` keeps every duration instead: 16 bytes per
+//! duration, plus the vector's growth (up to twice that while it grows) and a sorted copy
+//! when the result is computed. The mean, its t interval and the counts are exact either
+//! way, and merging is exact: merged states give the figures of the union, in any order.
 
 use cxm_sdk::prelude::*;
-use cxm_stats::{Moments, WeightedSample};
+use cxm_stats::{Moments, QuantilePolicy, Quantiles};
 use serde_json::Value;
 
 /// The unit a duration is reported (or, for `wait`, given) in.
@@ -60,23 +72,26 @@ pub fn between(start: i64, end: i64, unit: TimeUnit) -> Result<f64, Reject> {
     Ok(micros as f64 / unit.micros())
 }
 
-/// The mergeable accumulator of one group: every duration with its weight, and the weighted
-/// count of records that lack the ending event.
+/// The mergeable accumulator of one group: the moments and quantile state of the durations,
+/// and the weighted count of records that lack the ending event.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Durations {
     /// Σw, Σw·x, Σw·x² of the durations, in the reporting unit.
     pub moments: Moments,
-    /// The durations with their weights, for the quantiles.
-    pub sample: WeightedSample,
+    /// The durations with their weights, for the quantiles: exact while few, a sketch
+    /// beyond (see the module documentation).
+    pub quantiles: Quantiles,
     /// Weighted count of records without the ending event (unanswered, unresolved, …).
     pub without_end_event: f64,
 }
 
 impl Durations {
-    /// Adds one duration (in the reporting unit) with its weight.
-    pub fn add(&mut self, duration: f64, weight: f64) {
+    /// Adds one duration (in the reporting unit) with its weight; `policy` is the metric's
+    /// ([`Reporting::quantiles`]).
+    #[inline]
+    pub fn add(&mut self, duration: f64, weight: f64, policy: QuantilePolicy) {
         self.moments.add(duration, weight);
-        self.sample.add(duration, weight);
+        self.quantiles.add(duration, weight, policy);
     }
 
     /// Counts one record without the ending event.
@@ -85,9 +100,9 @@ impl Durations {
     }
 
     /// Adds everything of `other`.
-    pub fn merge(&mut self, other: &Durations) {
+    pub fn merge(&mut self, other: &Durations, policy: QuantilePolicy) {
         self.moments.merge(&other.moments);
-        self.sample.merge(&other.sample);
+        self.quantiles.merge(&other.quantiles, policy);
         self.without_end_event += other.without_end_event;
     }
 }
@@ -107,7 +122,8 @@ pub fn check_confidence(confidence: f64) -> Result<(), String> {
     cxm_stats::check_confidence(confidence).map(|_| ())
 }
 
-/// How a duration result is reported: unit, confidence level and the `low_sample` bound.
+/// How a duration result is computed and reported: unit, confidence level, the
+/// `low_sample` bound and how quantiles are kept.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Reporting {
     /// The unit of every figure.
@@ -116,6 +132,9 @@ pub struct Reporting {
     pub confidence: f64,
     /// Below this weighted n the result carries `low_sample`.
     pub min_n: u64,
+    /// Exact up to 4096 durations per group then a 1% sketch, or (`exact = true`) every
+    /// duration kept.
+    pub quantiles: QuantilePolicy,
 }
 
 /// The test basis of the mean duration (in the reporting unit): mean, sample variance with
@@ -130,19 +149,14 @@ pub fn mean_basis(moments: &Moments) -> Option<TestBasis> {
 }
 
 /// The result of a duration metric: value = weighted mean; details mean, median, p90, p95
-/// (Hyndman-Fan definition 2, weighted), unit and without_end_event; ci = t interval of the
-/// mean; n = weighted count of durations; basis = [`mean_basis`].
+/// (Hyndman-Fan definition 2, weighted; exact or within `relative_error`), unit,
+/// without_end_event, quantile_method and (when sketched) relative_error; ci = t interval
+/// of the mean; n = weighted count of durations; basis = [`mean_basis`].
 pub fn result(durations: &Durations, reporting: Reporting) -> MetricResult {
     let n = durations.moments.weight;
     let mean = durations.moments.mean();
-    let quantiles = durations.sample.quantiles(&[0.5, 0.9, 0.95]);
-    let q = |i: usize| {
-        quantiles
-            .get(i)
-            .copied()
-            .flatten()
-            .map_or(Value::Null, number)
-    };
+    let quantiles = durations.quantiles.quantiles(&[0.5, 0.9, 0.95]);
+    let q = |i: usize| quantiles.get(i).map_or(Value::Null, number);
     let ci = cxm_stats::t_interval(&durations.moments, reporting.confidence).map(|(low, high)| {
         Interval {
             low,
@@ -164,7 +178,11 @@ pub fn result(durations: &Durations, reporting: Reporting) -> MetricResult {
     .detail("p90", q(1))
     .detail("p95", q(2))
     .detail("unit", reporting.unit.name())
-    .detail("without_end_event", number(durations.without_end_event));
+    .detail("without_end_event", number(durations.without_end_event))
+    .detail("quantile_method", quantiles.method.describe());
+    if let Some(error) = quantiles.method.relative_error() {
+        result = result.detail("relative_error", number(error));
+    }
     if n <= 0.0 {
         result = result.warn("no_data");
     }
@@ -200,6 +218,14 @@ pub const MIN_N_PARAM: Param = Param::new(
     "Results with fewer (weighted) durations carry the warning low_sample.",
 );
 
+/// Doc of the `exact` param.
+pub const EXACT_PARAM: Param = Param::new(
+    "exact",
+    "bool",
+    "false",
+    "Keep every duration for exact median/p90/p95 (16 bytes per duration, plus growth). By default a group keeps its durations exactly up to 4096, then a DDSketch within 1% relative error (details.quantile_method, details.relative_error).",
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +254,7 @@ mod tests {
                 unit: TimeUnit::Hours,
                 confidence: 0.95,
                 min_n: 30,
+                quantiles: QuantilePolicy::HYBRID,
             },
         );
         assert_eq!(r.value, None);

@@ -5,9 +5,10 @@
 //! with the median, p90 and p95 (weighted quantiles, Hyndman-Fan definition 2), the t
 //! interval of the mean, and the weighted count of records without the ending event
 //! (unanswered, unresolved, not served). Negative durations are rejected as
-//! `negative_duration`. States keep the durations themselves (and, for
-//! `average_response_time`, the messages by ticket), so every figure is computed from the
-//! merged state.
+//! `negative_duration`. States keep the moments of the durations and their quantile state
+//! (every duration up to 4096 per group, then a DDSketch within 1%, or every duration with
+//! `exact = true`: see [`duration`]), and for `average_response_time` the messages by
+//! ticket, so every figure is computed from the merged state.
 
 pub mod duration;
 pub mod response;

@@ -13,13 +13,17 @@
 //! every message keyed by ticket; merging concatenates per key and the intervals are
 //! computed in `finish`, from the merged state. Every message with a known role is used;
 //! unanswered waits are known only at `finish`, so they are reported in the details rather
-//! than as row rejections.
+//! than as row rejections. The quantiles of the intervals follow the other duration metrics
+//! (exact up to 4096 intervals per group, then a 1% sketch; `exact = true` keeps them all),
+//! but that bounds only the quantile step: the state itself holds every message (16 bytes
+//! plus its ticket key) until `finish`, because pairing needs whole conversations.
 
 use crate::duration::{
     between, check_confidence, check_weight, result, unit_param, Durations, Reporting, TimeUnit,
-    CONFIDENCE_PARAM, MIN_N_PARAM,
+    CONFIDENCE_PARAM, EXACT_PARAM, MIN_N_PARAM,
 };
 use cxm_sdk::prelude::*;
+use cxm_stats::QuantilePolicy;
 use std::collections::BTreeMap;
 
 /// Index of the `ticket` input.
@@ -45,6 +49,8 @@ pub struct ResponseParams {
     pub confidence: f64,
     /// Below this weighted n the result carries the warning `low_sample`.
     pub min_n: u64,
+    /// Keep every interval (exact quantiles) instead of a 1% sketch beyond 4096 per group.
+    pub exact: bool,
 }
 
 impl Default for ResponseParams {
@@ -55,6 +61,7 @@ impl Default for ResponseParams {
             unit: TimeUnit::Hours,
             confidence: 0.95,
             min_n: 30,
+            exact: false,
         }
     }
 }
@@ -136,6 +143,7 @@ impl AverageResponseTime {
                 unit: params.unit,
                 confidence: params.confidence,
                 min_n: params.min_n,
+                quantiles: QuantilePolicy::from_exact(params.exact),
             },
         })
     }
@@ -206,7 +214,7 @@ impl AverageResponseTime {
                     if let Some(wait) = pending.take() {
                         // Sorted by time, so never negative.
                         if let Ok(d) = between(wait.at, m.at, self.reporting.unit) {
-                            durations.add(d, wait.weight);
+                            durations.add(d, wait.weight, self.reporting.quantiles);
                         }
                     }
                 }
@@ -260,6 +268,7 @@ impl Metric for AverageResponseTime {
         unit_param("\"hours\""),
         CONFIDENCE_PARAM,
         MIN_N_PARAM,
+        EXACT_PARAM,
     ];
     const REASONS: &'static [&'static str] = &[UNKNOWN_ROLE];
 

@@ -8,9 +8,10 @@
 
 use crate::duration::{
     between, check_confidence, check_weight, result, unit_param, Durations, Reporting, TimeUnit,
-    CONFIDENCE_PARAM, MIN_N_PARAM,
+    CONFIDENCE_PARAM, EXACT_PARAM, MIN_N_PARAM,
 };
 use cxm_sdk::prelude::*;
+use cxm_stats::QuantilePolicy;
 use std::marker::PhantomData;
 
 /// Index of the starting timestamp in the inputs.
@@ -90,6 +91,8 @@ pub struct SpanParams {
     pub confidence: f64,
     /// Below this weighted n the result carries the warning `low_sample`.
     pub min_n: u64,
+    /// Keep every duration (exact quantiles) instead of a 1% sketch beyond 4096 per group.
+    pub exact: bool,
 }
 
 impl Default for SpanParams {
@@ -98,6 +101,7 @@ impl Default for SpanParams {
             unit: TimeUnit::Hours,
             confidence: 0.95,
             min_n: 30,
+            exact: false,
         }
     }
 }
@@ -131,6 +135,7 @@ impl<K: SpanKind> Span<K> {
                 unit: params.unit,
                 confidence: params.confidence,
                 min_n: params.min_n,
+                quantiles: QuantilePolicy::from_exact(params.exact),
             },
             kind: PhantomData,
         })
@@ -151,7 +156,7 @@ impl<K: SpanKind> Span<K> {
             return Err(Reject::Own(K::REASONS[0]));
         };
         let duration = between(start, end, self.reporting.unit)?;
-        state.add(duration, weight);
+        state.add(duration, weight, self.reporting.quantiles);
         Ok(())
     }
 
@@ -165,7 +170,12 @@ impl<K: SpanKind> Metric for Span<K> {
     const NAME: &'static str = K::NAME;
     const DESCRIPTION: &'static str = K::DESCRIPTION;
     const INPUTS: &'static [Input] = K::INPUTS;
-    const PARAMS: &'static [Param] = &[unit_param("\"hours\""), CONFIDENCE_PARAM, MIN_N_PARAM];
+    const PARAMS: &'static [Param] = &[
+        unit_param("\"hours\""),
+        CONFIDENCE_PARAM,
+        MIN_N_PARAM,
+        EXACT_PARAM,
+    ];
     const REASONS: &'static [&'static str] = K::REASONS;
 
     type Params = SpanParams;
@@ -186,7 +196,7 @@ impl<K: SpanKind> Metric for Span<K> {
     }
 
     fn merge(&self, into: &mut Durations, from: &Durations) {
-        into.merge(from);
+        into.merge(from, self.reporting.quantiles);
     }
 
     fn finish(&self, state: &Durations) -> MetricResult {

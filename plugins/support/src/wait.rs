@@ -8,9 +8,10 @@
 
 use crate::duration::{
     between, check_confidence, check_weight, result, unit_param, Durations, Reporting, TimeUnit,
-    CONFIDENCE_PARAM, MIN_N_PARAM,
+    CONFIDENCE_PARAM, EXACT_PARAM, MIN_N_PARAM,
 };
 use cxm_sdk::prelude::*;
+use cxm_stats::QuantilePolicy;
 
 /// Index of the `wait` input.
 const WAIT: usize = 0;
@@ -33,6 +34,8 @@ pub struct WaitParams {
     pub confidence: f64,
     /// Below this weighted n the result carries the warning `low_sample`.
     pub min_n: u64,
+    /// Keep every wait (exact quantiles) instead of a 1% sketch beyond 4096 per group.
+    pub exact: bool,
 }
 
 impl Default for WaitParams {
@@ -42,6 +45,7 @@ impl Default for WaitParams {
             input_unit: None,
             confidence: 0.95,
             min_n: 30,
+            exact: false,
         }
     }
 }
@@ -114,6 +118,7 @@ impl WaitTime {
                 unit: params.unit,
                 confidence: params.confidence,
                 min_n: params.min_n,
+                quantiles: QuantilePolicy::from_exact(params.exact),
             },
         })
     }
@@ -144,7 +149,7 @@ impl WaitTime {
         if wait < 0.0 {
             return Err(Reject::NegativeDuration);
         }
-        state.add(wait * factor, weight);
+        state.add(wait * factor, weight, self.reporting.quantiles);
         Ok(())
     }
 
@@ -165,7 +170,11 @@ impl WaitTime {
             state.missing_end(weight);
             return Err(Reject::Own(NOT_SERVED));
         };
-        state.add(between(queued, answered, self.reporting.unit)?, weight);
+        state.add(
+            between(queued, answered, self.reporting.unit)?,
+            weight,
+            self.reporting.quantiles,
+        );
         Ok(())
     }
 
@@ -202,6 +211,7 @@ impl Metric for WaitTime {
         ),
         CONFIDENCE_PARAM,
         MIN_N_PARAM,
+        EXACT_PARAM,
     ];
     const REASONS: &'static [&'static str] = &[NOT_SERVED];
 
@@ -233,7 +243,7 @@ impl Metric for WaitTime {
     }
 
     fn merge(&self, into: &mut Durations, from: &Durations) {
-        into.merge(from);
+        into.merge(from, self.reporting.quantiles);
     }
 
     fn finish(&self, state: &Durations) -> MetricResult {

@@ -117,8 +117,13 @@ pub(crate) struct Child {
     metric: String,
     limits: Isolation,
     life: Mutex<Life>,
-    /// The channels; a call takes a free one (each carries one call at a time).
+    /// The channels; a call reserves a free one (each carries one call at a time) from
+    /// sending its request until it has read the response.
     channels: Vec<Mutex<Channel>>,
+    /// Which channels are reserved.
+    busy: Mutex<Vec<bool>>,
+    /// Signalled when a channel is released.
+    freed: std::sync::Condvar,
     output: Arc<Mutex<VecDeque<u8>>>,
 }
 
@@ -133,6 +138,50 @@ struct Life {
 struct Channel {
     to_child: File,
     from_child: File,
+}
+
+/// A request sent to a child, its channel still reserved for the response.
+pub(crate) struct Sent {
+    child: Arc<Child>,
+    channel: usize,
+    call: &'static str,
+    /// Whether the response was read (or there will be none).
+    answered: bool,
+}
+
+impl Sent {
+    /// Waits for the response (at most the call timeout). A plugin error comes back as
+    /// [`HostError::Call`]; the child's death as [`HostError::Isolated`].
+    pub(crate) fn receive(mut self) -> Result<(Value, Vec<u8>), HostError> {
+        self.answered = true;
+        let child = self.child.clone();
+        let frame = {
+            let mut channel = lock(&child.channels[self.channel]);
+            child.receive_on(&mut channel, self.call)
+        };
+        let (kind, header, body) = frame?;
+        match kind {
+            wire::OK => Ok((header, body)),
+            wire::ERR => Err(HostError::Call {
+                library: child.file.clone(),
+                metric: child.metric.clone(),
+                status: cxm_abi::CxmStatus::from_code(header["status"].as_i64().unwrap_or(1) as i32),
+                message: header["message"].as_str().unwrap_or("").to_string(),
+            }),
+            other => Err(child.died(self.call, format!("unexpected message {other}"))),
+        }
+    }
+}
+
+impl Drop for Sent {
+    fn drop(&mut self) {
+        if !self.answered {
+            // Read the response nobody waited for, so the channel stays in step.
+            let mut channel = lock(&self.child.channels[self.channel]);
+            let _ = self.child.receive_on(&mut channel, self.call);
+        }
+        self.child.release(self.channel);
+    }
 }
 
 /// Channels per child: one per core, at most 8 (the engine's default worker count).
@@ -260,6 +309,8 @@ impl Child {
                 process,
                 dead: None,
             }),
+            busy: Mutex::new(vec![false; channels.len()]),
+            freed: std::sync::Condvar::new(),
             channels,
             output,
         })
@@ -386,46 +437,65 @@ impl Child {
         }
     }
 
-    /// A free channel, or (all busy) the calling thread's own, waited for.
-    fn channel(&self) -> std::sync::MutexGuard<'_, Channel> {
-        for c in &self.channels {
-            if let Ok(guard) = c.try_lock() {
-                return guard;
+    /// Reserves a free channel, waiting for one when all are busy.
+    fn reserve(&self) -> usize {
+        let mut busy = lock(&self.busy);
+        loop {
+            if let Some(k) = busy.iter().position(|b| !b) {
+                busy[k] = true;
+                return k;
             }
+            busy = self.freed.wait(busy).unwrap_or_else(|p| p.into_inner());
         }
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        std::hash::Hash::hash(&std::thread::current().id(), &mut hasher);
-        let k = std::hash::Hasher::finish(&hasher) as usize % self.channels.len();
-        lock(&self.channels[k])
+    }
+
+    fn release(&self, k: usize) {
+        if let Some(b) = lock(&self.busy).get_mut(k) {
+            *b = false;
+        }
+        self.freed.notify_one();
+    }
+
+    /// Sends a request on a reserved channel; the response is read by [`Sent::receive`].
+    /// A caller that holds a [`Sent`] of this child must receive it before sending another
+    /// request to the same child, or two such callers could wait for each other's channel.
+    pub(crate) fn send(
+        self: &Arc<Self>,
+        call: &'static str,
+        kind: u8,
+        header: &Value,
+        body: &[u8],
+    ) -> Result<Sent, HostError> {
+        if let Some(e) = self.dead_error() {
+            return Err(e);
+        }
+        let mut sent = Sent {
+            child: self.clone(),
+            channel: self.reserve(),
+            call,
+            answered: false,
+        };
+        let written = {
+            let mut channel = lock(&self.channels[sent.channel]);
+            wire::write_frame(&mut channel.to_child, kind, header, body)
+        };
+        if written.is_err() {
+            sent.answered = true;
+            return Err(self.bury(call, false));
+        }
+        Ok(sent)
     }
 
     /// One call: sends the request and waits for its response. A plugin error comes back
     /// as [`HostError::Call`]; the child's death as [`HostError::Isolated`].
     pub(crate) fn call(
-        &self,
+        self: &Arc<Self>,
         call: &'static str,
         kind: u8,
         header: &Value,
         body: &[u8],
     ) -> Result<(Value, Vec<u8>), HostError> {
-        if let Some(e) = self.dead_error() {
-            return Err(e);
-        }
-        let mut channel = self.channel();
-        if wire::write_frame(&mut channel.to_child, kind, header, body).is_err() {
-            return Err(self.bury(call, false));
-        }
-        let (kind, header, body) = self.receive_on(&mut channel, call)?;
-        match kind {
-            wire::OK => Ok((header, body)),
-            wire::ERR => Err(HostError::Call {
-                library: self.file.clone(),
-                metric: self.metric.clone(),
-                status: cxm_abi::CxmStatus::from_code(header["status"].as_i64().unwrap_or(1) as i32),
-                message: header["message"].as_str().unwrap_or("").to_string(),
-            }),
-            other => Err(self.died(call, format!("unexpected message {other}"))),
-        }
+        self.send(call, kind, header, body)?.receive()
     }
 
     /// Whether the child has died.

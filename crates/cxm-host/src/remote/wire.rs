@@ -41,8 +41,19 @@ pub fn write_frame(w: &mut impl Write, kind: u8, header: &Value, body: &[u8]) ->
     head.extend_from_slice(&(header.len() as u32).to_le_bytes());
     head.extend_from_slice(&(body.len() as u64).to_le_bytes());
     head.extend_from_slice(&header);
-    w.write_all(&head)?;
-    w.write_all(body)?;
+    // One system call for both parts where the pipe takes them, so the reader wakes once
+    // per message, not once for the head and again for the body.
+    let written = if body.is_empty() {
+        0
+    } else {
+        w.write_vectored(&[io::IoSlice::new(&head), io::IoSlice::new(body)])?
+    };
+    if written < head.len() {
+        w.write_all(&head[written..])?;
+        w.write_all(body)?;
+    } else {
+        w.write_all(&body[written - head.len()..])?;
+    }
     w.flush()
 }
 

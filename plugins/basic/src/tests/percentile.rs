@@ -159,3 +159,130 @@ fn percentile_has_no_test_basis() {
     let r = h.finish(0).unwrap();
     assert_eq!((r.value, &r.basis), (Some(9.5), &None));
 }
+
+/// `n` positive values with a long right tail (2·e^(1.5·z), z from a fixed hash of i),
+/// like order values or durations.
+fn skewed(n: usize) -> Vec<f64> {
+    (0..n as u64)
+        .map(|i| {
+            let mut z = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
+            z = (z ^ (z >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            let u = ((z >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+            // A rough normal from the logit of u (sd ≈ 1.8); only the spread matters here.
+            let logit = (u / (1.0 - u)).ln();
+            2.0 * (1.5 * logit / 1.8).exp()
+        })
+        .collect()
+}
+
+/// The exact definition-2 quantiles of unweighted values.
+fn exact_quantiles(values: &[f64], ps: &[f64]) -> Vec<f64> {
+    let mut s = cxm_stats::WeightedSample::default();
+    for &x in values {
+        s.add(x, 1.0);
+    }
+    s.quantiles(ps).into_iter().map(|q| q.unwrap()).collect()
+}
+
+/// One instance over `values`, fed in batches of 1000 rows.
+fn run(params: &str, values: &[f64]) -> cxm_sdk::MetricResult {
+    let mut h = bind(params).unwrap();
+    for chunk in values.chunks(1000) {
+        h.update(&[numbers(chunk)], None, None).unwrap();
+    }
+    h.finish(0).unwrap()
+}
+
+#[test]
+fn groups_up_to_4096_values_are_exact_and_say_so() {
+    let r = run(r#"{"p": 0.9}"#, &[3.0, 1.0, 2.0]);
+    assert_eq!(
+        r.details["quantile_method"],
+        json!("exact (Hyndman-Fan definition 2)")
+    );
+    assert!(r.details.get("relative_error").is_none(), "{:?}", r.details);
+    // 4096 values: still every value, so the very definition-2 figures.
+    let values = skewed(4096);
+    let want = exact_quantiles(&values, &[0.9, 0.5]);
+    let r = run(r#"{"p": 0.9}"#, &values);
+    assert_eq!(
+        (r.value, r.details["median"].as_f64()),
+        (Some(want[0]), Some(want[1]))
+    );
+    assert_eq!(
+        r.details["quantile_method"],
+        json!("exact (Hyndman-Fan definition 2)")
+    );
+}
+
+#[test]
+fn larger_groups_are_sketched_within_one_percent() {
+    let values = skewed(50_001);
+    for p in [0.5, 0.9, 0.95, 0.99] {
+        let want = exact_quantiles(&values, &[p, 0.5]);
+        let r = run(&format!(r#"{{"p": {p}}}"#), &values);
+        let (value, median) = (r.value.unwrap(), r.details["median"].as_f64().unwrap());
+        assert!(
+            (value - want[0]).abs() <= 0.01 * want[0],
+            "p = {p}: {value} vs {}",
+            want[0]
+        );
+        assert!(
+            (median - want[1]).abs() <= 0.01 * want[1],
+            "{median} vs {}",
+            want[1]
+        );
+        assert_eq!(
+            r.details["quantile_method"],
+            json!("DDSketch (relative error 1%)")
+        );
+        assert_eq!(r.details["relative_error"], json!(0.01));
+        // min, max and n stay exact.
+        let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = values.iter().copied().fold(0.0, f64::max);
+        assert_eq!(
+            (r.details["min"].as_f64(), r.details["max"].as_f64(), r.n),
+            (Some(min), Some(max), 50_001.0)
+        );
+    }
+}
+
+#[test]
+fn exact_true_keeps_every_value() {
+    let values = skewed(50_001);
+    let want = exact_quantiles(&values, &[0.95, 0.5]);
+    let r = run(r#"{"p": 0.95, "exact": true}"#, &values);
+    assert_eq!(r.value, Some(want[0]));
+    assert_eq!(r.details["median"].as_f64(), Some(want[1]));
+    assert_eq!(
+        r.details["quantile_method"],
+        json!("exact (Hyndman-Fan definition 2)")
+    );
+    assert!(r.details.get("relative_error").is_none());
+    let err = bind(r#"{"p": 0.9, "exact": "yes"}"#).err().unwrap();
+    assert!(err.contains("invalid type"), "{err}");
+}
+
+#[test]
+fn merging_across_the_limit_equals_one_instance() {
+    // Two exact halves of 3000 values each merge into a sketch of 6000: the same result as
+    // one instance over all of them, in either order.
+    let values = skewed(6000);
+    let (a_rows, b_rows) = values.split_at(3000);
+    let one = run(r#"{"p": 0.9}"#, &values);
+    for (first, second) in [(a_rows, b_rows), (b_rows, a_rows)] {
+        let mut a = bind(r#"{"p": 0.9}"#).unwrap();
+        a.update(&[numbers(first)], None, None).unwrap();
+        let mut b = bind(r#"{"p": 0.9}"#).unwrap();
+        b.update(&[numbers(second)], None, None).unwrap();
+        a.merge(&b, &[0]).unwrap();
+        assert_eq!(a.finish(0).unwrap(), one);
+    }
+    assert_eq!(one.details["relative_error"], json!(0.01));
+    // Weighted rows that stand for more than 4096 rows are sketched as those rows are.
+    let mut w = bind(r#"{"p": 0.9}"#).unwrap();
+    w.update(&[numbers(&values[..3000])], Some(&[2.0; 3000]), None)
+        .unwrap();
+    let doubled: Vec<f64> = values[..3000].iter().flat_map(|&x| [x, x]).collect();
+    assert_eq!(w.finish(0).unwrap(), run(r#"{"p": 0.9}"#, &doubled));
+}

@@ -1,8 +1,10 @@
 //! Unit tests of the support plugins, through the real ABI functions
 //! (`cxm_sdk::testing::Harness`) and the plain methods they call. Expected t intervals were
 //! computed in Python 3 with mpmath (t quantile by root-finding the t CDF written with
-//! `betainc`, 40 digits); everything else is worked out by hand in the comments.
+//! `betainc`, 40 digits); everything else is worked out by hand in the comments, or (for
+//! the quantiles of large groups) compared with `cxm_stats::WeightedSample`.
 
+mod quantiles;
 mod response;
 mod span;
 mod wait;
