@@ -28,8 +28,12 @@ pub(crate) struct MetricPart {
     pub(crate) rejected: BTreeMap<String, u64>,
     pub(crate) filtered: u64,
     /// Per chunk group: whether a row of this metric reached it (used, or rejected by the
-    /// plugin; not rows the host set aside, outside the filter or unreadable).
+    /// plugin; not rows the host set aside, outside the filter or unreadable). Kept only
+    /// once a batch had rows set aside for this metric: until then every group of the
+    /// chunk was reached (`reaches_all`), which costs nothing to track.
     pub(crate) reached: Vec<bool>,
+    /// No row of this metric has been set aside in this chunk so far.
+    pub(crate) reaches_all: bool,
     /// A failure of the plugin; later batches are not fed to it.
     pub(crate) error: Option<String>,
 }
@@ -69,6 +73,8 @@ pub(crate) struct SeenKeys {
 #[derive(Default)]
 struct Scratch {
     group_ids: Vec<Vec<u32>>,
+    /// Per grouping: the chunk's groups before this batch.
+    groups_before: Vec<usize>,
     /// Per metric: the rows' statuses and which the host filled in (kept per metric while
     /// isolated children work on the batch).
     status: Vec<Vec<u8>>,
@@ -97,6 +103,7 @@ impl<'c> ChunkWork<'c> {
                     rejected: BTreeMap::new(),
                     filtered: 0,
                     reached: Vec::new(),
+                    reaches_all: true,
                     error: None,
                 })
                 .collect(),
@@ -172,6 +179,9 @@ impl<'c> ChunkWork<'c> {
         invalid_rows.dedup();
         st.rows_with_invalid_values += invalid_rows.len() as u64;
         sc.group_ids.resize_with(st.groupers.len(), Vec::new);
+        sc.groups_before.clear();
+        sc.groups_before
+            .extend(st.groupers.iter().map(Grouper::group_count));
         for (grouper, ids) in st.groupers.iter_mut().zip(sc.group_ids.iter_mut()) {
             sc.ungroupable.clear();
             sc.ungroupable.extend_from_slice(&sc.dropped);
@@ -234,6 +244,7 @@ impl<'c> ChunkWork<'c> {
                     weights: weights.as_ref().map(|w| w.values().as_ref()),
                     group_ids,
                     num_groups,
+                    groups_before: sc.groups_before[grouping],
                 },
                 (&mut sc.status[i], &mut sc.prefilled[i]),
                 &mut st.rejections,
@@ -274,6 +285,7 @@ fn settle(
                     &sc.status[i],
                     &sc.prefilled[i],
                     &sc.group_ids[metric.grouping],
+                    sc.groups_before[metric.grouping],
                 ),
                 rejections,
             ),
@@ -310,6 +322,8 @@ struct MetricRows<'a> {
     weights: Option<&'a [f64]>,
     group_ids: &'a [u32],
     num_groups: u32,
+    /// The chunk's groups of this grouping before this batch.
+    groups_before: usize,
 }
 
 /// Marks the rows whose unique_key was seen before (the first one is kept) and records
@@ -488,7 +502,7 @@ fn feed(
         metric,
         part,
         batch,
-        (status, prefilled, rows_in.group_ids),
+        (status, prefilled, rows_in.group_ids, rows_in.groups_before),
         rejections,
     );
     Ok(None)
@@ -555,27 +569,46 @@ fn tally(
     metric: &MetricContext,
     part: &mut MetricPart,
     batch: &Batch,
-    (status, prefilled, group_ids): (&[u8], &[bool], &[u32]),
+    (status, prefilled, group_ids, groups_before): (&[u8], &[bool], &[u32], usize),
     rejections: &mut Vec<Rejection>,
 ) {
+    // Rows used, and whether the plugin rejected any: one branch-free pass.
+    let (used, plugin_rejected) =
+        status
+            .iter()
+            .zip(prefilled)
+            .fold((0u64, false), |(used, rejected), (&code, &pre)| {
+                (used + u64::from(code == 0), rejected | ((code != 0) & !pre))
+            });
+    // Groups this metric's rows reached (used, or rejected by the plugin; not rows the
+    // host set aside): while no row was set aside, every group is, and nothing is marked.
+    let set_aside = prefilled.iter().fold(false, |any, &p| any | p);
+    if set_aside && part.reaches_all {
+        part.reaches_all = false;
+        part.reached = vec![true; groups_before];
+    }
+    if !part.reaches_all {
+        let groups = group_ids.iter().max().map_or(1, |&g| g as usize + 1);
+        if part.reached.len() < groups {
+            part.reached.resize(groups, false);
+        }
+        for ((&code, &pre), &g) in status.iter().zip(prefilled).zip(group_ids) {
+            if code == 0 || !pre {
+                if let Some(r) = part.reached.get_mut(g as usize) {
+                    *r = true;
+                }
+            }
+        }
+    }
+    part.used += used;
+    if !plugin_rejected {
+        return;
+    }
     let first_input = metric.inputs.first().map(|(_, f, _)| *f);
-    let mut reach = |row: usize| {
-        let g = group_ids.get(row).map_or(0, |&g| g as usize);
-        if g >= part.reached.len() {
-            part.reached.resize(g + 1, false);
-        }
-        part.reached[g] = true;
-    };
     for (row, &code) in status.iter().enumerate() {
-        if code == 0 {
-            reach(row);
-            part.used += 1;
+        if code == 0 || prefilled[row] {
             continue;
         }
-        if prefilled[row] {
-            continue;
-        }
-        reach(row);
         let reason = metric.def.reason_name(code);
         *part.rejected.entry(reason.clone()).or_default() += 1;
         let (field, value) = match first_input {

@@ -237,6 +237,11 @@ impl Grouper {
         self.key_fields.len()
     }
 
+    /// Number of groups created so far (0 when none was).
+    pub(crate) fn group_count(&self) -> usize {
+        self.keys.len()
+    }
+
     /// Number of groups seen so far (at least 1).
     pub(crate) fn num_groups(&self) -> u32 {
         self.keys.len().max(1) as u32

@@ -93,6 +93,7 @@ impl DatasetTotals {
         self.duplicates += chunk.duplicates;
         self.rows_with_invalid_values += chunk.rows_with_invalid_values;
         self.resolved_times.absorb(&chunk.resolved_times, line_base);
+        let chunk_groups: Vec<usize> = chunk.groupers.iter().map(|g| g.group_count()).collect();
         let maps: Vec<Vec<u32>> = self
             .groupers
             .iter_mut()
@@ -106,7 +107,15 @@ impl DatasetTotals {
             totals.used += part.used;
             totals.filtered += part.filtered;
             let map = &maps[plan.grouping];
-            for (g, _) in part.reached.iter().enumerate().filter(|(_, r)| **r) {
+            // Every group of the chunk, or those marked (see `MetricPart::reaches_all`).
+            let reached: Vec<usize> = if part.reaches_all {
+                (0..chunk_groups[plan.grouping]).collect()
+            } else {
+                (0..part.reached.len())
+                    .filter(|&g| part.reached[g])
+                    .collect()
+            };
+            for g in reached {
                 let to = map.get(g).map_or(0, |&t| t as usize);
                 if to >= totals.reached.len() {
                     totals.reached.resize(to + 1, false);
