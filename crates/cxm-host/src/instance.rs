@@ -380,8 +380,14 @@ impl Instance {
             message,
         };
         let names: Vec<String> = self.fields.iter().map(|f| f.name().clone()).collect();
-        let mut body = wire::encode_batch(batch.columns, &names, batch.weights, batch.group_ids)
-            .map_err(|e| host_error(format!("cannot encode the batch: {e}")))?;
+        let mut body = wire::encode_batch(
+            batch.columns,
+            &names,
+            batch.weights,
+            batch.group_ids,
+            batch.row_status.len(),
+        )
+        .map_err(|e| host_error(format!("cannot encode the batch: {e}")))?;
         let ipc_len = body.len();
         body.extend_from_slice(batch.row_status);
         let header = serde_json::json!({

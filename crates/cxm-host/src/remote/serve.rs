@@ -124,7 +124,8 @@ pub fn serve(path: &Path, sha256: &str, metric: Option<&str>, channels: usize) -
 
 /// Serves one channel until the host closes it (`true`) or it breaks (`false`).
 fn serve_channel(server: &Server<'_>, input: File, output: File) -> bool {
-    let mut input = BufReader::with_capacity(1 << 20, input);
+    // Small, so that a large body is read straight into its own allocation.
+    let mut input = BufReader::with_capacity(1 << 16, input);
     let mut output = BufWriter::with_capacity(1 << 16, output);
     loop {
         let frame = match wire::read_frame(&mut input) {
@@ -197,7 +198,10 @@ impl Server<'_> {
                 if ipc_len > body.len() {
                     return protocol("batch shorter than announced");
                 }
-                let (ipc, status) = body.split_at(ipc_len);
+                let mut row_status = body[ipc_len..].to_vec();
+                // The body becomes the batch's memory: the arrays point into it.
+                let mut ipc = arrow_buffer::Buffer::from_vec(body);
+                ipc = ipc.slice_with_length(0, ipc_len);
                 let DecodedBatch {
                     columns,
                     weights,
@@ -207,7 +211,6 @@ impl Server<'_> {
                     Ok(b) => b,
                     Err(e) => return protocol(e),
                 };
-                let mut row_status = status.to_vec();
                 if row_status.len() != rows {
                     return protocol("row status length differs from the batch");
                 }

@@ -4,7 +4,8 @@
 //! input schema, so data crosses with its types and without a text round trip.
 
 use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, UInt32Array};
-use arrow_ipc::reader::StreamReader;
+use arrow_buffer::{Buffer, ScalarBuffer};
+use arrow_ipc::reader::{StreamDecoder, StreamReader};
 use arrow_ipc::writer::StreamWriter;
 use arrow_schema::{DataType, Field, Schema};
 use serde_json::Value;
@@ -81,8 +82,15 @@ pub fn read_frame(r: &mut impl Read) -> io::Result<Option<(u8, Value, Vec<u8>)>>
     r.read_exact(&mut header)?;
     let header: Value = serde_json::from_slice(&header)
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-    let mut body = vec![0u8; body_len as usize];
-    r.read_exact(&mut body)?;
+    // Read straight into the body's own allocation (no zeroing, no intermediate buffer).
+    let mut body = Vec::with_capacity(body_len as usize);
+    r.take(body_len).read_to_end(&mut body)?;
+    if body.len() as u64 != body_len {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            format!("frame body cut short: {} of {body_len} bytes", body.len()),
+        ));
+    }
     Ok(Some((kind, header, body)))
 }
 
@@ -121,12 +129,14 @@ const WEIGHTS: &str = "__cxm_weights";
 /// Name of the group ids column of an encoded batch.
 const GROUPS: &str = "__cxm_groups";
 
-/// A batch's columns, weights and group ids as one Arrow IPC record batch.
+/// A batch's columns, weights and group ids as one Arrow IPC record batch, in a buffer with
+/// room for `extra` more bytes.
 pub fn encode_batch(
     columns: &[ArrayRef],
     names: &[String],
     weights: Option<&[f64]>,
     groups: Option<&[u32]>,
+    extra: usize,
 ) -> io::Result<Vec<u8>> {
     let mut fields: Vec<Field> = columns
         .iter()
@@ -153,7 +163,14 @@ pub fn encode_batch(
         &arrow_array::RecordBatchOptions::new().with_row_count(Some(rows)),
     )
     .map_err(ipc_error)?;
-    let mut buf = Vec::new();
+    // Sized once for the columns, the IPC framing and `extra` bytes the caller appends (the
+    // row statuses), so that neither the writer nor the caller reallocates and copies.
+    let payload: usize = batch
+        .columns()
+        .iter()
+        .map(|c| c.get_buffer_memory_size())
+        .sum();
+    let mut buf = Vec::with_capacity(payload + 64 * batch.num_columns() + 4096 + extra);
     let mut w = StreamWriter::try_new(&mut buf, &schema).map_err(ipc_error)?;
     w.write(&batch).map_err(ipc_error)?;
     w.finish().map_err(ipc_error)?;
@@ -166,20 +183,24 @@ pub struct DecodedBatch {
     /// The input columns, in bind order.
     pub columns: Vec<ArrayRef>,
     /// Row weights, if sent.
-    pub weights: Option<Vec<f64>>,
+    pub weights: Option<ScalarBuffer<f64>>,
     /// Group ids, if sent.
-    pub groups: Option<Vec<u32>>,
+    pub groups: Option<ScalarBuffer<u32>>,
     /// Rows.
     pub rows: usize,
 }
 
-/// Reads [`encode_batch`]'s bytes back.
-pub fn decode_batch(bytes: &[u8]) -> io::Result<DecodedBatch> {
-    let mut reader = StreamReader::try_new(bytes, None).map_err(ipc_error)?;
-    let batch = reader
-        .next()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "no batch in the stream"))?
-        .map_err(ipc_error)?;
+/// Reads [`encode_batch`]'s bytes back. The arrays point into `bytes` (no copy) where its
+/// buffers are aligned for their types, as they are in a frame body read whole.
+pub fn decode_batch(bytes: Buffer) -> io::Result<DecodedBatch> {
+    let mut decoder = StreamDecoder::new();
+    let mut rest = bytes;
+    let mut batch = None;
+    while batch.is_none() && !rest.is_empty() {
+        batch = decoder.decode(&mut rest).map_err(ipc_error)?;
+    }
+    let batch = batch
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "no batch in the stream"))?;
     let schema = batch.schema();
     let mut out = DecodedBatch {
         columns: Vec::new(),
@@ -194,14 +215,14 @@ pub fn decode_batch(bytes: &[u8]) -> io::Result<DecodedBatch> {
                     .as_any()
                     .downcast_ref::<Float64Array>()
                     .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "bad weights"))?;
-                out.weights = Some(w.values().to_vec());
+                out.weights = Some(w.values().clone());
             }
             GROUPS => {
                 let g = column
                     .as_any()
                     .downcast_ref::<UInt32Array>()
                     .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "bad groups"))?;
-                out.groups = Some(g.values().to_vec());
+                out.groups = Some(g.values().clone());
             }
             _ => out.columns.push(column.clone()),
         }
@@ -266,16 +287,25 @@ mod tests {
             Arc::new(StringArray::from(vec![Some("a"), Some("b"), None])),
         ];
         let names = vec!["score".to_string(), "text".to_string()];
-        let bytes =
-            encode_batch(&columns, &names, Some(&[1.0, 2.0, 0.5]), Some(&[0, 1, 0])).unwrap();
-        let back = decode_batch(&bytes).unwrap();
+        let bytes = encode_batch(
+            &columns,
+            &names,
+            Some(&[1.0, 2.0, 0.5]),
+            Some(&[0, 1, 0]),
+            0,
+        )
+        .unwrap();
+        let back = decode_batch(Buffer::from_vec(bytes)).unwrap();
         assert_eq!(back.rows, 3);
         assert_eq!(back.columns.len(), 2);
         assert_eq!(back.columns[0].to_data(), columns[0].to_data());
         assert_eq!(back.columns[1].to_data(), columns[1].to_data());
-        assert_eq!(back.weights, Some(vec![1.0, 2.0, 0.5]));
-        assert_eq!(back.groups, Some(vec![0, 1, 0]));
-        let bare = decode_batch(&encode_batch(&columns, &names, None, None).unwrap()).unwrap();
+        assert_eq!(back.weights.as_deref(), Some(&[1.0, 2.0, 0.5][..]));
+        assert_eq!(back.groups.as_deref(), Some(&[0u32, 1, 0][..]));
+        let bare = decode_batch(Buffer::from_vec(
+            encode_batch(&columns, &names, None, None, 0).unwrap(),
+        ))
+        .unwrap();
         assert!(bare.weights.is_none() && bare.groups.is_none());
         assert_eq!(
             decode_u32s(&encode_u32s(&[7, 0, u32::MAX])),
