@@ -15,6 +15,9 @@ Typical use:
   cxm run config/clients/demo.toml            print the report as a table
   cxm run config/clients/demo.toml --out out/demo --format json
                                               also write results, rejected rows and a manifest
+  cxm init exports/survey.csv -o config/clients/acme.toml
+                                              start a client config from its export files
+  cxm diff out/acme-2025-05 out/acme-2025-06  what changed since last month's run
   cxm plugins config/clients/demo.toml        list the plugins, their inputs and params
   cxm plan-sample --metric nps --margin 5     responses needed for NPS ±5 points
   cxm plugin new acme-effort --dir ../acme-effort
@@ -25,7 +28,8 @@ Exit codes:
   0  success
   1  a data file the config names is missing or unreadable (the message names the file and
      the config's file:line:column that names it), an output file could not be written, or
-     another cxm run is writing the same --out
+     another cxm run is writing the same --out; also `cxm run --baseline --fail-on` and
+     `cxm diff --fail-on` when they find what --fail-on names (the run's --out is written)
   2  the command line is wrong (also: --out names a non-empty folder cxm did not write,
      without --force, or a folder holding the run's own inputs; `cxm plugins` without a file
      found no registry)
@@ -54,6 +58,7 @@ Examples:
   cxm run config/clients/demo.toml
   cxm run config/clients/demo.toml --format json > demo.json
   cxm run config/clients/demo.toml --out out/demo
+  cxm run config/clients/acme.toml --out out/acme-2025-06 --baseline out/acme-2025-05 --fail-on restated
 
 With --out DIR, cxm writes the client report (report.html: one self-contained file that
 opens offline in any browser; report.xlsx: a summary sheet and one sheet per metric),
@@ -70,7 +75,18 @@ Each run replaces everything in DIR: a folder that cxm did not write (it has no 
 file) and that is not empty is refused unless --force, and a folder holding the run's own
 config or data always is. While a run writes DIR it holds a lock on it (.NAME.cxm-lock
 beside it): another cxm run into the same DIR does not wait, it fails at once (exit code 1)
-naming DIR. Staging folders left by a killed run are removed by the next one.")]
+naming DIR. Staging folders left by a killed run are removed by the next one.
+
+--baseline OLD_DIR compares the run with an earlier run's --out folder, as `cxm diff OLD_DIR
+DIR` would afterwards (see `cxm diff --help`): restated history, other changed figures with
+their tests, figures only in one run, drift. The comparison is printed on stderr (the report
+stays alone on stdout); with --out it is also written to DIR/diff.json (schema cxm.diff/1)
+and the report gets a section \"Changes since the baseline\" (`cxm report` renders it again
+from the diff.json beside results.json). OLD_DIR is read before computing, so it may be the
+--out folder itself; a folder that is not a readable --out folder is exit code 2.
+--fail-on restated (or changed) then exits with code 1 when such figures exist. The run is
+still complete: with --out every file, diff.json included, is written before cxm exits with
+1, so a scripted check has both the verdict and the files to look at.")]
     Run {
         /// The client config (TOML).
         config: PathBuf,
@@ -106,6 +122,14 @@ naming DIR. Staging folders left by a killed run are removed by the next one.")]
         /// Bytes per chunk of a CSV file read in parallel (tuning and tests).
         #[arg(long, value_name = "BYTES", hide = true)]
         chunk_bytes: Option<usize>,
+        /// Compare the run with an earlier run's --out folder: the comparison on stderr, in
+        /// DIR/diff.json and in report.html (see below).
+        #[arg(long, value_name = "OLD_DIR")]
+        baseline: Option<PathBuf>,
+        /// With --baseline: exit with code 1 when figures restated (or changed, restated
+        /// included) since the baseline exist; the --out files are still written.
+        #[arg(long, value_enum, value_name = "WHAT", requires = "baseline")]
+        fail_on: Option<FailOn>,
     },
     /// Check a client config without computing: TOML keys, references, plugin libraries,
     /// params, and that every mapped column exists in the dataset headers.
@@ -271,7 +295,9 @@ Examples:
   cxm report out/demo/results.json -o demo.xlsx
   cxm report out/demo/results.json -o demo.pdf        (needs Chromium or Google Chrome)
 
-The manifest.json beside results.json, when present, goes into the report's appendix. The
+The manifest.json beside results.json, when present, goes into the report's appendix; the
+diff.json of `cxm run --baseline`, when present, gives the section \"Changes since the
+baseline\". The
 HTML file has no script and loads nothing from the network: it opens from a mail attachment
 or a USB stick, and prints to a clean A4 PDF from any browser.";
 

@@ -41,12 +41,15 @@ pub fn write_reports(
     staging: &Staging,
     report: &RunReport,
     manifest: Option<&serde_json::Value>,
+    diff: Option<&serde_json::Value>,
     chromium: Option<&Path>,
 ) -> anyhow::Result<Vec<String>> {
     let lang = language_of(report);
     let mut names = vec!["report.html".to_string(), "report.xlsx".to_string()];
     crate::commands::write_file(staging, "report.html", |w| {
-        Ok(cxm_html::render_html(report, lang, manifest, w)?)
+        Ok(cxm_html::render_html_with_changes(
+            report, lang, manifest, diff, w,
+        )?)
     })?;
     crate::commands::write_file(staging, "report.xlsx", |w| {
         Ok(cxm_workbook::render_xlsx(report, lang, w)?)

@@ -283,3 +283,48 @@ fn numeric_condition_on_a_text_input_is_a_config_error() {
         stderr(&o)
     );
 }
+
+/// `share` with `not_empty = true`: of the 12 orders, 11 have a channel (row 6 is empty) and
+/// 10 a readable value (row 5 is empty, counted as not filled in; row 8 "abc" is an
+/// unreadable value, rejected before the metric sees it, so not in n).
+#[test]
+fn share_not_empty_counts_filled_in_values_of_every_row() {
+    let s = Scratch::new();
+    let config = client(
+        &s,
+        ORDERS,
+        None,
+        r#"
+[[metrics]]
+id = "with_channel"
+plugin = "basic/share"
+dataset = "orders"
+inputs = { text = "channel" }
+params = { not_empty = true, unit = "orders" }
+
+[[metrics]]
+id = "with_value"
+plugin = "share"
+dataset = "orders"
+inputs = { number = "value" }
+params = { not_empty = true }
+"#,
+    );
+    let report = run_json(&config);
+    let r = result(&report, "with_channel", json!({}));
+    // 11 of 12.
+    close(&r["value"], 1100.0 / 12.0);
+    assert_eq!(r["n"], 12.0);
+    assert_eq!(r["unit"], "% of orders where the value is not empty");
+    assert_eq!(r["details"]["matching"], 11.0);
+    let (used, rejected) = accounting(&report, "with_channel");
+    assert_eq!(used, 12, "{rejected}");
+    let r = result(&report, "with_value", json!({}));
+    let (used, rejected) = accounting(&report, "with_value");
+    assert_eq!(used, 11);
+    assert_eq!(rejected, json!({"not_a_number": 1}));
+    // 10 of 11.
+    assert_eq!(r["n"], 11.0);
+    assert_eq!(r["details"]["matching"], 10.0);
+    close(&r["value"], 1000.0 / 11.0);
+}

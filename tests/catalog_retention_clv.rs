@@ -1,4 +1,4 @@
-//! End-to-end tests of the `retention` plugins (`retention`, `churn`) and the `clv` plugins
+//! End-to-end tests of the `retention` plugins (`retention`, `churn`, `snapshot_churn`) and the `clv` plugins
 //! (`clv`, `cac`, `ltv_cac`) through the real binary: the spec examples of METRICS.md
 //! (CRR 90.0 from S = 200, N = 20, E = 200; churn 8.0 from 20 lost of 250) over monthly
 //! periods, the three CLV methods on one orders file with exact values, and CAC / LTV:CAC
@@ -330,4 +330,55 @@ fn clv_three_methods_and_cac_by_channel() {
     assert_eq!(r["unit"], "ratio (lifetime value / acquisition cost)");
     assert_eq!(r["details"]["cac"], 40.0);
     assert_eq!(r["details"]["ltv"], 750.0);
+}
+
+/// Snapshot churn from a Yes/No flag, one row per customer (the IBM Telco layout), by plan.
+/// basic: 3 of 4 churned (75 %); pro: 1 of 4 (25 %); overall 4 of 8 = 50 %. An empty flag
+/// is rejected as empty.
+#[test]
+fn snapshot_churn_from_a_churned_flag_by_plan() {
+    let s = Scratch::new();
+    let reg = s.registry(&[("retention", "cxm-plugin-retention", None)]);
+    s.write(
+        "telco.csv",
+        "customerID,plan,Churn\nA,basic,Yes\nB,basic,Yes\nC,basic,No\nD,basic,Yes\n\
+         E,pro,No\nF,pro,No\nG,pro,Yes\nH,pro,No\nI,pro,\n",
+    );
+    let config = format!(
+        "client = \"Telco\"\nplugins = {:?}\n\n\
+         [datasets.telco]\npath = \"telco.csv\"\n\
+         [datasets.telco.fields]\ncustomer_id = \"customerID\"\nplan = \"plan\"\n\
+         churned = {{ column = \"Churn\", type = \"boolean\" }}\n\n\
+         [[metrics]]\nid = \"churn_now\"\nplugin = \"retention/snapshot_churn\"\n\
+         dataset = \"telco\"\ngroup_by = [\"plan\"]\n\
+         inputs = {{ churned = \"churned\", customer_id = \"customer_id\" }}\n",
+        reg.display().to_string()
+    );
+    let report = run_json(&s, &config);
+    let m = metric(&report, "churn_now");
+    assert_eq!(m["rows_used"], 8, "{m}");
+    assert_eq!(m["rows_rejected"], json!({"empty": 1}), "{m}");
+    let all = result(&report, "churn_now", json!({}));
+    assert_eq!(all["value"], 50.0);
+    assert_eq!(all["n"], 8.0);
+    assert_eq!(all["unit"], "% of customers churned");
+    assert_eq!(all["ci"]["method"], "wilson");
+    // Wilson 95 % on 4 of 8: centre 0.5, half = z/(1 + z²/8) · √(0.25/8 + z²/256)
+    // = 1.3241368 · 0.2150714 = 0.2847839 → (21.52161 %, 78.47839 %).
+    assert!(
+        (all["ci"]["low"].as_f64().unwrap() - 21.521_61).abs() < 1e-4,
+        "{all}"
+    );
+    assert!(
+        (all["ci"]["high"].as_f64().unwrap() - 78.478_39).abs() < 1e-4,
+        "{all}"
+    );
+    assert_eq!(
+        result(&report, "churn_now", json!({"plan": "basic"}))["value"],
+        75.0
+    );
+    assert_eq!(
+        result(&report, "churn_now", json!({"plan": "pro"}))["value"],
+        25.0
+    );
 }

@@ -46,6 +46,8 @@ struct Expect {
     lang: Lang,
     min_charts: usize,
     min_figures: usize,
+    /// The section "Changes since the baseline" (`cxm run --baseline`) is shown.
+    changes: bool,
 }
 
 /// A `file://` URL for an absolute path (bytes outside the unreserved set percent-encoded).
@@ -82,7 +84,11 @@ const GATHER: &str = r#"(() => {
     attrs: Object.fromEntries(Array.from(e.attributes).map(a => [a.name, a.value])),
     text: e.textContent,
   }));
-  return { lang: document.documentElement.getAttribute('lang'), csp, refs, svgs, empty_charts, figs };
+  const c = document.querySelector('section#changes');
+  const changes = c ? { height: c.getBoundingClientRect().height,
+    title: (c.querySelector('h2') || {}).textContent || '',
+    lists: Array.from(c.querySelectorAll('h3')).map(h => h.className) } : null;
+  return { lang: document.documentElement.getAttribute('lang'), csp, refs, svgs, empty_charts, figs, changes };
 })()"#;
 
 /// Opens `html` in a new page of `browser` and returns every failed check, each one line.
@@ -161,6 +167,26 @@ fn check_page_inner(
                 r["element"].as_str().unwrap_or("?"),
                 r["attribute"].as_str().unwrap_or("?")
             ));
+        }
+    }
+
+    // 8. The baseline comparison: shown, with its title and lists in order, when expected.
+    match (&dom["changes"], expect.changes) {
+        (Value::Null, false) => {}
+        (Value::Null, true) => failures.push("no section#changes (run with --baseline)".into()),
+        (_, false) => failures.push("section#changes without --baseline".into()),
+        (c, true) => {
+            let title = if expect.lang == Lang::Ru {
+                "Изменения с базового расчёта"
+            } else {
+                "Changes since the baseline"
+            };
+            if c["title"] != title || c["height"].as_f64().unwrap_or(0.0) <= 50.0 {
+                failures.push(format!("section#changes: {c}"));
+            }
+            if c["lists"] != json!(["restated", "changed", "only_new", "only_old", "drift"]) {
+                failures.push(format!("section#changes lists out of order: {c}"));
+            }
         }
     }
 
@@ -412,6 +438,7 @@ fn reports_render_in_chromium() {
                 lang,
                 min_charts,
                 min_figures: 20,
+                changes: false,
             };
             let shot = (update_screenshot && client == "demo" && lang == Lang::En)
                 .then(|| common::repo().join("docs/report-demo.png"));
@@ -420,6 +447,55 @@ fn reports_render_in_chromium() {
             eprintln!("{client} {name}: {} failure(s)", found.len());
             failures.extend(found.into_iter().map(|f| format!("{client} {name}: {f}")));
         }
+    }
+    // The demo run again, compared with the first run (--baseline): the same checks, and
+    // the section "Changes since the baseline" under the same CSP.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (old, new) = (tmp.path().join("old"), tmp.path().join("new"));
+    cxm(&[
+        "run",
+        "config/clients/demo.toml",
+        "--out",
+        old.to_str().unwrap(),
+    ]);
+    cxm(&[
+        "run",
+        "config/clients/demo.toml",
+        "--out",
+        new.to_str().unwrap(),
+        "--baseline",
+        old.to_str().unwrap(),
+    ]);
+    let results_path = new.join("results.json");
+    let ru = new.join("report.ru.html");
+    cxm(&[
+        "report",
+        results_path.to_str().unwrap(),
+        "-o",
+        ru.to_str().unwrap(),
+        "--language",
+        "ru",
+    ]);
+    let results = serde_json::from_str(&std::fs::read_to_string(&results_path).unwrap())
+        .expect("results.json is JSON");
+    for (file, lang) in [(new.join("report.html"), Lang::En), (ru, Lang::Ru)] {
+        let expect = Expect {
+            lang,
+            min_charts: 3,
+            min_figures: 20,
+            changes: true,
+        };
+        let found = check_page(&mut browser, &file, &results, &expect, None);
+        eprintln!(
+            "demo --baseline {}: {} failure(s)",
+            file.display(),
+            found.len()
+        );
+        failures.extend(
+            found
+                .into_iter()
+                .map(|f| format!("demo --baseline {}: {f}", file.display())),
+        );
     }
     assert!(
         failures.is_empty(),
@@ -569,6 +645,7 @@ fn fixture_expect(lang: Lang) -> Expect {
         lang,
         min_charts: 1,
         min_figures: 20,
+        changes: false,
     }
 }
 
@@ -686,6 +763,7 @@ fn checker_rejects_broken_pages() {
         lang: Lang::En,
         min_charts: 1,
         min_figures: 20,
+        changes: false,
     };
     let failures = check_page(&mut browser, &html, &results, &expect, None);
     let text = failures.join("\n");

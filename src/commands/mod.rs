@@ -29,6 +29,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
             threads,
             batch_rows,
             chunk_bytes,
+            baseline,
+            fail_on,
         } => run::run(
             &config,
             format,
@@ -40,6 +42,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
                 threads: threads.map(usize::from),
                 chunk_bytes,
                 isolate,
+            },
+            run::Baseline {
+                dir: baseline.as_deref(),
+                fail_on,
             },
         ),
         Command::Report {

@@ -25,10 +25,18 @@ pub fn report(
         .to_string();
     }
     let lang = language_of(&report);
-    let manifest = read_manifest(results)?;
+    let manifest = read_beside(results, "manifest.json")?;
+    // Written by `cxm run --baseline`: the section "Changes since the baseline".
+    let diff = read_beside(results, "diff.json")?;
     let html = || -> anyhow::Result<Vec<u8>> {
         let mut buf = Vec::new();
-        cxm_html::render_html(&report, lang, manifest.as_ref(), &mut buf)?;
+        cxm_html::render_html_with_changes(
+            &report,
+            lang,
+            manifest.as_ref(),
+            diff.as_ref(),
+            &mut buf,
+        )?;
         Ok(buf)
     };
     let Some(output) = output else {
@@ -70,9 +78,9 @@ pub fn report(
     Ok(0)
 }
 
-/// The `manifest.json` beside `results`, when there is one.
-fn read_manifest(results: &Path) -> anyhow::Result<Option<serde_json::Value>> {
-    let path = results.with_file_name("manifest.json");
+/// The JSON file `name` (`manifest.json`, `diff.json`) beside `results`, when there is one.
+fn read_beside(results: &Path, name: &str) -> anyhow::Result<Option<serde_json::Value>> {
+    let path = results.with_file_name(name);
     if !path.is_file() {
         return Ok(None);
     }

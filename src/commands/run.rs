@@ -1,7 +1,10 @@
 //! `cxm run`: compute every metric, print the report, and with `--out` write the result
-//! files, the rejected rows and a manifest atomically.
+//! files, the rejected rows and a manifest atomically. With `--baseline OLD_DIR` the run is
+//! compared with an earlier `--out` folder (crates/cxm-diff): the comparison goes to stderr,
+//! into `diff.json` and into the HTML report, and `--fail-on` turns what it names into exit
+//! code 1 (after `--out` is written).
 
-use crate::cli::Format;
+use crate::cli::{FailOn, Format};
 use crate::exit::MetricsFailed;
 use crate::outdir::Staging;
 use crate::progress::ProgressLine;
@@ -13,6 +16,15 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
+/// `--baseline OLD_DIR [--fail-on WHAT]`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Baseline<'a> {
+    /// The earlier run's `--out` folder.
+    pub dir: Option<&'a Path>,
+    /// What makes the run exit with code 1.
+    pub fail_on: Option<FailOn>,
+}
+
 /// Runs a client config.
 pub fn run(
     config: &Path,
@@ -21,7 +33,17 @@ pub fn run(
     force: bool,
     pdf: bool,
     options: RunOptions,
+    baseline: Baseline<'_>,
 ) -> anyhow::Result<i32> {
+    // Read the baseline before anything else: a wrong folder is a usage error (exit code
+    // 2) before computing, and --out may be the same folder (it is replaced at the end).
+    let old = match baseline.dir {
+        Some(dir) => Some(
+            cxm_diff::RunFolder::read(dir)
+                .map_err(|e| crate::exit::Usage(format!("--baseline: {e}")))?,
+        ),
+        None => None,
+    };
     let mut client = cxm_config::load_client(config)?;
     if options.isolate {
         for entry in client.registry.entries.values_mut() {
@@ -109,6 +131,53 @@ pub fn run(
         return Err(MetricsFailed(failed).into());
     }
 
+    // The comparison with the baseline: the new side is this run, in memory.
+    let mut manifest_json = None;
+    let mut config_text = None;
+    let mut diff = None;
+    if let Some(old) = &old {
+        let text =
+            std::fs::read(config).with_context(|| format!("cannot read {}", config.display()))?;
+        let m = manifest(config, &plan, &report)?;
+        let label = out.map_or_else(|| std::path::PathBuf::from("(this run)"), Path::to_path_buf);
+        let new = cxm_diff::RunFolder::from_run(
+            &label,
+            &report,
+            &m,
+            config,
+            &String::from_utf8_lossy(&text),
+        )?;
+        let d = cxm_diff::compare(old, &new, cxm_diff::DiffOptions::default());
+        let mut table = Vec::new();
+        cxm_diff::render_table(&d, &mut table)?;
+        let mut json = Vec::new();
+        cxm_diff::render_json(&d, &mut json)?;
+        let stderr = std::io::stderr();
+        let mut e = stderr.lock();
+        writeln!(e)?;
+        e.write_all(&table)?;
+        e.flush()?;
+        manifest_json = Some(m);
+        config_text = Some(text);
+        diff = Some((d, json));
+    }
+    let fail = match (&diff, baseline.fail_on) {
+        (Some((d, _)), Some(what)) => {
+            let found = match what {
+                FailOn::Restated => d.count(cxm_diff::Status::Restated),
+                FailOn::Changed => {
+                    d.count(cxm_diff::Status::Restated) + d.count(cxm_diff::Status::Changed)
+                }
+            };
+            let word = match what {
+                FailOn::Restated => "restated",
+                FailOn::Changed => "changed",
+            };
+            (found > 0).then(|| format!("cxm run: {found} figure(s) {word} since the baseline (--fail-on {word}): exit code 1"))
+        }
+        _ => None,
+    };
+
     if let (Some(staging), Some(dir)) = (staging, out) {
         let rejected = rejections.as_ref().map_or(0, RejectionWriter::count);
         if let Some(w) = rejections.take() {
@@ -123,15 +192,21 @@ pub fn run(
         write_file(&staging, "results.csv", |w| {
             Ok(cxm_report::render_csv(&report, w)?)
         })?;
-        let manifest = manifest(config, &plan, &report)?;
+        let manifest = match manifest_json.take() {
+            Some(m) => m,
+            None => manifest(config, &plan, &report)?,
+        };
         write_file(&staging, "manifest.json", |w| {
             serde_json::to_writer_pretty(&mut *w, &manifest)?;
             Ok(writeln!(w)?)
         })?;
         // The config as run, so that `cxm diff` can name the keys that changed whatever
         // happens to the original (its SHA-256 is the manifest's).
-        let config_text =
-            std::fs::read(config).with_context(|| format!("cannot read {}", config.display()))?;
+        let config_text = match config_text.take() {
+            Some(text) => text,
+            None => std::fs::read(config)
+                .with_context(|| format!("cannot read {}", config.display()))?,
+        };
         write_file(&staging, "config.toml", |w| Ok(w.write_all(&config_text)?))?;
         let mut files: Vec<String> = [
             "results.json",
@@ -142,9 +217,21 @@ pub fn run(
         ]
         .map(String::from)
         .to_vec();
-        for name in
-            crate::deliverables::write_reports(&staging, &report, Some(&manifest), pdf.as_deref())?
-        {
+        let diff_json = match &diff {
+            Some((_, json)) => {
+                write_file(&staging, "diff.json", |w| Ok(w.write_all(json)?))?;
+                files.push("diff.json".to_string());
+                Some(serde_json::from_slice::<serde_json::Value>(json)?)
+            }
+            None => None,
+        };
+        for name in crate::deliverables::write_reports(
+            &staging,
+            &report,
+            Some(&manifest),
+            diff_json.as_ref(),
+            pdf.as_deref(),
+        )? {
             files.push(name);
         }
         for (metric, table) in cxm_report::result_tables(&report) {
@@ -163,6 +250,10 @@ pub fn run(
             dir.display(),
             names.join(", ")
         );
+    }
+    if let Some(message) = fail {
+        eprintln!("{message}");
+        return Ok(1);
     }
     Ok(0)
 }

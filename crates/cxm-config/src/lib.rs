@@ -5,6 +5,7 @@
 
 mod analysis;
 mod connection;
+mod derived;
 mod error;
 mod raw;
 mod registry;
@@ -14,6 +15,7 @@ mod validate;
 
 pub use analysis::{Adjustment, Benchmark, FilterCondition, FilterConfig, FilterValue};
 pub use connection::{connection_password, PasswordIn};
+pub use derived::{band_of, Band, DerivedField, DerivedRule, MapValue, ValueMap};
 pub use error::{ConfigError, ErrorKind, Location};
 pub use registry::{load_registry, registry_of, resolve_library_path, Registry, RegistryEntry};
 pub use rejected::RejectedValues;

@@ -95,22 +95,46 @@ pub(crate) struct RawDataset {
     pub fields: BTreeMap<Spanned<String>, Spanned<RawField>>,
 }
 
-/// A field mapping: a column name, or a table with the column and its type.
-#[derive(Debug)]
+/// A field mapping: a column name, or a table with the column and its type, or a derived
+/// field (`from` another field, with `bands` or a value `map`; see `derived.rs`).
+#[derive(Debug, Default)]
 pub(crate) struct RawField {
-    pub column: String,
+    pub column: Option<String>,
     pub ty: Option<String>,
     pub format: Option<String>,
+    pub from: Option<Spanned<String>>,
+    pub bands: Option<Spanned<Vec<Spanned<RawBand>>>>,
+    pub map: Option<Spanned<toml::Table>>,
+    pub default: Option<Spanned<toml::Value>>,
+}
+
+/// One band of a derived `bands` field: values up to `max` (inclusive) get `label`; the
+/// last band may leave `max` out (open-ended).
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBand {
+    pub label: String,
+    #[serde(default)]
+    pub max: Option<f64>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFieldTable {
-    column: String,
+    #[serde(default)]
+    column: Option<String>,
     #[serde(rename = "type", default)]
     ty: Option<String>,
     #[serde(default)]
     format: Option<String>,
+    #[serde(default)]
+    from: Option<Spanned<String>>,
+    #[serde(default)]
+    bands: Option<Spanned<Vec<Spanned<RawBand>>>>,
+    #[serde(default)]
+    map: Option<Spanned<toml::Table>>,
+    #[serde(default)]
+    default: Option<Spanned<toml::Value>>,
 }
 
 impl<'de> Deserialize<'de> for RawField {
@@ -120,14 +144,13 @@ impl<'de> Deserialize<'de> for RawField {
             type Value = RawField;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str(
-                    "a column name, or a table { column = \"…\", type = \"…\", format = \"…\" }",
+                    "a column name, a table { column = \"…\", type = \"…\", format = \"…\" }, or a derived field { from = \"…\", bands = [...] } / { from = \"…\", map = { … } }",
                 )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RawField, E> {
                 Ok(RawField {
-                    column: v.to_string(),
-                    ty: None,
-                    format: None,
+                    column: Some(v.to_string()),
+                    ..RawField::default()
                 })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawField, A::Error> {
@@ -136,6 +159,10 @@ impl<'de> Deserialize<'de> for RawField {
                     column: t.column,
                     ty: t.ty,
                     format: t.format,
+                    from: t.from,
+                    bands: t.bands,
+                    map: t.map,
+                    default: t.default,
                 })
             }
         }
@@ -169,6 +196,8 @@ pub(crate) struct RawMetric {
     pub benchmark: Option<Spanned<String>>,
     #[serde(default)]
     pub bands: Option<Spanned<Vec<(String, f64)>>>,
+    #[serde(default)]
+    pub order: Option<Spanned<BTreeMap<String, Vec<String>>>>,
 }
 
 /// A metric's period override: `false` (no period grouping) or `{ field, grain }`.
@@ -227,6 +256,8 @@ pub(crate) struct RawReport {
     pub language: Option<Spanned<String>>,
     #[serde(default)]
     pub rejected_values: Option<Spanned<String>>,
+    #[serde(default)]
+    pub order: Option<Spanned<BTreeMap<String, Vec<String>>>>,
 }
 
 #[derive(Deserialize, Debug)]

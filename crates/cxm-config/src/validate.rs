@@ -78,6 +78,9 @@ pub struct FieldConfig {
     pub format: Option<String>,
     /// Where the mapping is.
     pub location: Location,
+    /// For a derived field (computed from another field, see `derived.rs`): how. Its
+    /// `column` is then that of the field it is derived from, and `ty` its result type.
+    pub derived: Option<crate::derived::DerivedField>,
 }
 
 /// One configured metric.
@@ -116,6 +119,9 @@ pub struct MetricConfig {
     /// Bands as (label, lower bound), ascending: a value gets the label of the highest
     /// lower bound it reaches (below the first: the first label). Empty: the plugin's own.
     pub bands: Vec<(String, f64)>,
+    /// Explicit segment orders of group_by dimensions (the metric's own `order`, else the
+    /// report's): dimension → labels in order; labels not listed follow in natural order.
+    pub order: Vec<(String, Vec<String>)>,
 }
 
 /// Grouping of results.
@@ -138,6 +144,8 @@ pub struct ReportConfig {
     pub language: String,
     /// What rejected rows show of their data in `rejected.csv` and the reports.
     pub rejected_values: RejectedValues,
+    /// Explicit segment orders of group_by dimensions (`[report] order`).
+    pub order: Vec<(String, Vec<String>)>,
 }
 
 /// Period grouping.
@@ -219,8 +227,10 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
         adjustment: Adjustment::None,
         language: "en".to_string(),
         rejected_values: RejectedValues::default(),
+        order: Vec::new(),
     };
     let (mut default_min_n, mut default_suppress) = (None, false);
+    let mut report_order = None;
     let defaults = match raw.report {
         None => Grouping {
             group_by: Vec::new(),
@@ -283,6 +293,7 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
                 })?;
             }
             default_suppress = r.suppress_below_min_n.unwrap_or(false);
+            report_order = r.order;
             let period = r.period.map(|p| parse_period(&ctx, p)).transpose()?;
             Grouping {
                 group_by: r.group_by,
@@ -329,6 +340,7 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
         let own_benchmark = m.benchmark.take();
         let own_bands = m.bands.take();
         let own_group_by = m.group_by.take();
+        let own_order = m.order.take();
         let own_period = m.period.take().map(|p| (p.span(), p.into_inner()));
         let mut metric = metric(&ctx, span.clone(), m, &datasets)?;
         if !seen.insert(metric.id.clone()) {
@@ -350,6 +362,10 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
             continue;
         };
         (metric.group_by, metric.period) = check_grouping(&ctx, &grouping, &metric, ds, inherited)?;
+        if let Some(o) = &own_order {
+            let whose = format!("metric \"{}\"", metric.id);
+            metric.order = crate::derived::parse_order(&ctx, o, &metric.group_by, &whose)?;
+        }
         if let Some(f) = own_filter {
             let at = ctx.loc(f.span());
             metric.filters = parse_filters(f.get_ref(), at)
@@ -412,6 +428,22 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
             None,
             "no [[metrics]] entry: nothing to compute",
         ));
+    }
+    if let Some(o) = &report_order {
+        let mut used: Vec<String> = Vec::new();
+        for d in metrics.iter().flat_map(|m| &m.group_by) {
+            if !used.contains(d) {
+                used.push(d.clone());
+            }
+        }
+        report.order = crate::derived::parse_order(&ctx, o, &used, "[report]")?;
+        for m in &mut metrics {
+            for (dim, labels) in &report.order {
+                if m.group_by.contains(dim) && !m.order.iter().any(|(d, _)| d == dim) {
+                    m.order.push((dim.clone(), labels.clone()));
+                }
+            }
+        }
     }
 
     Ok(ClientConfig {
@@ -552,7 +584,9 @@ fn dataset(
     for (field_name, mapping) in ds.fields {
         let location = ctx.loc(field_name.span());
         let span = mapping.span();
-        let mapping = mapping.into_inner();
+        let mut mapping = mapping.into_inner();
+        let derived =
+            crate::derived::derived_field(ctx, field_name.get_ref(), span.clone(), &mut mapping)?;
         if let Some(ty) = &mapping.ty {
             if !FIELD_TYPES.contains(&ty.as_str()) {
                 return Err(ctx.err(
@@ -566,12 +600,14 @@ fn dataset(
         }
         fields.push(FieldConfig {
             name: field_name.into_inner(),
-            column: mapping.column,
+            column: mapping.column.unwrap_or_default(),
             ty: mapping.ty,
             format: mapping.format,
             location,
+            derived,
         });
     }
+    crate::derived::link_derived(ctx, &name, &mut fields)?;
     let weight = match ds.weight {
         None => None,
         Some(w) => {
@@ -752,5 +788,6 @@ fn metric(
         suppress_below_min_n: false,
         benchmark: None,
         bands: Vec::new(),
+        order: Vec::new(),
     })
 }

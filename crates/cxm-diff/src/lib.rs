@@ -6,7 +6,8 @@
 //! of the cxm version, the config (down to its keys), the registries, the datasets and the
 //! plugin libraries.
 //!
-//! [`RunFolder::read`] reads a folder, [`compare`] compares two, and the renderers
+//! [`RunFolder::read`] reads a folder ([`RunFolder::from_run`] builds the new side from a
+//! run in memory, for `cxm run --baseline`), [`compare`] compares two, and the renderers
 //! ([`render_table`], [`render_json`] with schema [`DIFF_SCHEMA`], [`render_csv`]) write
 //! the comparison to any [`std::io::Write`].
 

@@ -169,6 +169,65 @@ impl RunFolder {
     }
 }
 
+impl RunFolder {
+    /// The new side of a comparison made by `cxm run --baseline`, built from the run in
+    /// memory instead of a folder: `report` is the run's report, `manifest` the
+    /// `manifest.json` it writes (or would write), `config_text` the config as run (used
+    /// only when its SHA-256 is the manifest's). `dir` names the run in the comparison
+    /// (its `--out` folder, or a description).
+    ///
+    /// The report goes through its JSON form, as `results.json` would, so that the
+    /// comparison is exactly the one `cxm diff` makes between the two folders afterwards.
+    pub fn from_run(
+        dir: &Path,
+        report: &RunReport,
+        manifest: &serde_json::Value,
+        config_path: &Path,
+        config_text: &str,
+    ) -> Result<RunFolder, DiffError> {
+        let results_path = dir.join("results.json");
+        let manifest_path = dir.join("manifest.json");
+        let mut json = Vec::new();
+        cxm_report::render_json(report, &mut json).map_err(|source| DiffError::Results {
+            path: results_path.clone(),
+            source,
+        })?;
+        let report = cxm_report::parse_json(&json).map_err(|source| DiffError::Results {
+            path: results_path,
+            source,
+        })?;
+        let manifest: Manifest =
+            serde_json::from_value(manifest.clone()).map_err(|source| DiffError::Manifest {
+                path: manifest_path.clone(),
+                source,
+            })?;
+        if manifest.schema != MANIFEST_SCHEMA {
+            return Err(DiffError::ManifestSchema {
+                path: manifest_path,
+                found: manifest.schema,
+                expected: MANIFEST_SCHEMA,
+            });
+        }
+        let config = if sha256_hex(config_text.as_bytes()) == manifest.config.sha256 {
+            ConfigSource::Found {
+                path: config_path.to_path_buf(),
+                text: config_text.to_string(),
+            }
+        } else {
+            ConfigSource::Unavailable(format!(
+                "{} changed while the run read it (its SHA-256 is not the manifest's)",
+                config_path.display()
+            ))
+        };
+        Ok(RunFolder {
+            dir: dir.to_path_buf(),
+            report,
+            manifest,
+            config,
+        })
+    }
+}
+
 /// The config text whose hash is the manifest's, from the copy in the folder or the
 /// recorded path.
 fn find_config(dir: &Path, recorded: &FileRef) -> ConfigSource {

@@ -11,7 +11,7 @@ use arrow_array::{Array, ArrayRef, Float64Array};
 use arrow_schema::DataType;
 use cxm_config::RejectedValues;
 use cxm_host::{HostError, Instance, InstanceBatch, PendingUpdate};
-use cxm_ingest::{Batch, ResolvedTimes, RowRejection};
+use cxm_ingest::{Batch, CellErrorReason, ResolvedTimes, RowRejection};
 use cxm_report::Rejection;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -132,8 +132,10 @@ impl<'c> ChunkWork<'c> {
 
     /// Processes one batch. `seen_keys` is the run's unique_key register: given only when
     /// batches are processed in file order (required when the dataset has a unique_key).
-    pub(crate) fn process(&mut self, batch: &Batch, seen_keys: Option<&mut SeenKeys>) {
+    pub(crate) fn process(&mut self, batch: &mut Batch, seen_keys: Option<&mut SeenKeys>) {
         let ctx = self.ctx;
+        crate::derive::apply(&ctx.derived, batch);
+        let batch = &*batch;
         let st = &mut self.state;
         let sc = &mut self.scratch;
         st.rows_seen += (batch.num_rows() + batch.rejected_rows.len()) as u64;
@@ -161,7 +163,13 @@ impl<'c> ChunkWork<'c> {
                 field: ctx.field_names[e.field].clone(),
                 value: e.value.clone(),
                 reason: e.reason.as_str().into(),
-                detail: format!("cannot read as {}", ctx.field_types[e.field]),
+                detail: match e.reason {
+                    CellErrorReason::UnmappedValue => "not in the map of this derived field".into(),
+                    CellErrorReason::OutsideBands => {
+                        "above the last band of this derived field".into()
+                    }
+                    _ => format!("cannot read as {}", ctx.field_types[e.field]),
+                },
             });
         }
         let rows = batch.num_rows();
@@ -182,13 +190,18 @@ impl<'c> ChunkWork<'c> {
         sc.groups_before.clear();
         sc.groups_before
             .extend(st.groupers.iter().map(Grouper::group_count));
-        for (grouper, ids) in st.groupers.iter_mut().zip(sc.group_ids.iter_mut()) {
+        for ((grouper, ids), guards) in st
+            .groupers
+            .iter_mut()
+            .zip(sc.group_ids.iter_mut())
+            .zip(&ctx.key_guards)
+        {
             sc.ungroupable.clear();
             sc.ungroupable.extend_from_slice(&sc.dropped);
             for e in batch
                 .cell_errors
                 .iter()
-                .filter(|e| grouper.is_key_field(e.field))
+                .filter(|e| guards.get(e.field).copied().unwrap_or(false))
             {
                 sc.ungroupable[e.row] = true;
             }

@@ -72,6 +72,11 @@ pub(crate) struct DatasetContext {
     pub(crate) zone: cxm_period::Zone,
     /// An empty grouper per grouping; every chunk starts from a copy.
     pub(crate) groupers: Vec<Grouper>,
+    /// Per grouping, per field: whether an unreadable value makes a row ungroupable (the
+    /// grouping's keys and the fields derived keys are computed from).
+    pub(crate) key_guards: Vec<Vec<bool>>,
+    /// The derived fields, appended to each batch before it is processed.
+    pub(crate) derived: Vec<crate::derive::DerivedColumn>,
     pub(crate) metrics: Vec<MetricContext>,
 }
 
@@ -98,7 +103,17 @@ impl DatasetContext {
                     .iter()
                     .map(|&i| (i, field_names[i].clone()))
                     .collect();
-                Grouper::new(&dims, g.period)
+                Grouper::new(&dims, g.period).with_orders(g.orders.clone())
+            })
+            .collect();
+        let key_guards = ds
+            .groupings
+            .iter()
+            .map(|g| {
+                let keys: Vec<usize> = g.fields().collect();
+                (0..ds.fields.len())
+                    .map(|f| keys.contains(&f) || keys.iter().any(|&k| ds.source_of(k) == Some(f)))
+                    .collect()
             })
             .collect();
         let metrics = ds
@@ -143,6 +158,8 @@ impl DatasetContext {
             rejected_values,
             zone: ds.zone,
             groupers,
+            key_guards,
+            derived: ds.derived.clone(),
             metrics,
             field_names,
         }

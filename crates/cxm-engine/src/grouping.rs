@@ -4,8 +4,8 @@
 
 use crate::fxhash::FxBuildHasher;
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Date32Type, TimestampMicrosecondType};
-use arrow_array::{Array, ArrayRef, PrimitiveArray, StringArray};
+use arrow_array::types::{Date32Type, Int64Type, TimestampMicrosecondType};
+use arrow_array::{Array, ArrayRef, BooleanArray, PrimitiveArray, StringArray};
 use arrow_schema::DataType;
 use cxm_period::PeriodRule;
 use std::collections::HashMap;
@@ -19,6 +19,31 @@ enum KeyValue {
     Null,
     Text(Box<str>),
     Period(i64),
+    Integer(i64),
+    Boolean(bool),
+    /// A date dimension (days since 1970-01-01).
+    Date(i32),
+}
+
+/// Where a key value sorts among the segments of its key: empty first, then the labels of
+/// an explicit order (or a banded field's bands) in that order, then the other values in
+/// their natural order: numbers as numbers, false before true, dates by date, texts and
+/// periods by their label.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum SortKey {
+    Null,
+    Ranked(usize),
+    Integer(i64),
+    Boolean(bool),
+    Date(i32),
+    Label(String),
+}
+
+/// The label of a date dimension: YYYY-MM-DD.
+fn date_label(days: i32) -> String {
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|epoch| epoch.checked_add_signed(chrono::Duration::days(i64::from(days))))
+        .map_or_else(|| days.to_string(), |d| d.format("%Y-%m-%d").to_string())
 }
 
 /// Distinct values of one grouping key, numbered densely in order of first appearance.
@@ -31,6 +56,8 @@ struct Interner {
     recent: Vec<(u64, u32)>,
     text: HashMap<Box<str>, u32, FxBuildHasher>,
     periods: HashMap<i64, u32, FxBuildHasher>,
+    /// Integer, boolean and date dimension values.
+    scalars: HashMap<KeyValue, u32, FxBuildHasher>,
     null_id: Option<u32>,
     /// The value of each id.
     values: Vec<KeyValue>,
@@ -45,6 +72,7 @@ impl Default for Interner {
             recent: vec![(u64::MAX, 0); 64],
             text: HashMap::default(),
             periods: HashMap::default(),
+            scalars: HashMap::default(),
             null_id: None,
             values: Vec::new(),
             labels: Vec::new(),
@@ -108,12 +136,50 @@ impl Interner {
         id
     }
 
+    /// The id of an integer, boolean or date dimension value.
+    fn scalar(&mut self, value: KeyValue) -> u32 {
+        if let Some(id) = self.scalars.get(&value) {
+            return *id;
+        }
+        let label = match &value {
+            KeyValue::Integer(i) => i.to_string(),
+            KeyValue::Boolean(b) => b.to_string(),
+            KeyValue::Date(d) => date_label(*d),
+            KeyValue::Text(t) => t.to_string(),
+            KeyValue::Period(p) => p.to_string(),
+            KeyValue::Null => return self.null(),
+        };
+        let id = self.add(value.clone(), Some(label));
+        self.scalars.insert(value, id);
+        id
+    }
+
     /// The id of a value interned elsewhere, with its label.
     fn value(&mut self, value: &KeyValue, label: &Option<String>) -> u32 {
         match value {
             KeyValue::Null => self.null(),
             KeyValue::Text(text) => self.text(text),
             KeyValue::Period(key) => self.period(*key, || label.clone().unwrap_or_default()),
+            KeyValue::Integer(_) | KeyValue::Boolean(_) | KeyValue::Date(_) => {
+                self.scalar(value.clone())
+            }
+        }
+    }
+
+    /// Where the value of `id` sorts, given the labels ranked first.
+    fn sort_key(&self, id: u32, ranked: &[String]) -> SortKey {
+        let label = self.labels.get(id as usize).and_then(Option::as_ref);
+        let Some(label) = label else {
+            return SortKey::Null;
+        };
+        if let Some(rank) = ranked.iter().position(|r| r == label) {
+            return SortKey::Ranked(rank);
+        }
+        match self.values.get(id as usize) {
+            Some(KeyValue::Integer(i)) => SortKey::Integer(*i),
+            Some(KeyValue::Boolean(b)) => SortKey::Boolean(*b),
+            Some(KeyValue::Date(d)) => SortKey::Date(*d),
+            _ => SortKey::Label(label.clone()),
         }
     }
 }
@@ -173,6 +239,10 @@ impl GroupIndex {
 /// One key column of a batch, downcast once per batch.
 enum KeyColumn<'a> {
     Text(&'a StringArray),
+    Integer(&'a PrimitiveArray<Int64Type>),
+    Boolean(&'a BooleanArray),
+    /// A date dimension (not a period).
+    Day(&'a PrimitiveArray<Date32Type>),
     Date(&'a PrimitiveArray<Date32Type>),
     Timestamp(&'a PrimitiveArray<TimestampMicrosecondType>),
     /// A period over a column that is neither a date nor a timestamp: no period.
@@ -193,6 +263,8 @@ pub(crate) struct Grouper {
     /// The last day seen by the period key and its interned id (rows often come in time
     /// order).
     last_day: Option<(i32, u32)>,
+    /// Per dimension: labels sorted first, in this order (see [`SortKey`]).
+    orders: Vec<Vec<String>>,
 }
 
 impl Grouper {
@@ -212,7 +284,14 @@ impl Grouper {
             interners,
             keys: Vec::new(),
             last_day: None,
+            orders: Vec::new(),
         }
+    }
+
+    /// Sets the labels each dimension sorts first, in order (empty: natural order).
+    pub(crate) fn with_orders(mut self, orders: Vec<Vec<String>>) -> Self {
+        self.orders = orders;
+        self
     }
 
     /// An empty grouper with the same keys.
@@ -229,6 +308,7 @@ impl Grouper {
             index: GroupIndex::for_keys(self.key_fields.len()),
             keys: Vec::new(),
             last_day: None,
+            orders: self.orders.clone(),
         }
     }
 
@@ -245,11 +325,6 @@ impl Grouper {
     /// Number of groups seen so far (at least 1).
     pub(crate) fn num_groups(&self) -> u32 {
         self.keys.len().max(1) as u32
-    }
-
-    /// Whether a field is a grouping key.
-    pub(crate) fn is_key_field(&self, field: usize) -> bool {
-        self.key_fields.contains(&field)
     }
 
     fn group_of(&mut self, key: &[u32]) -> u32 {
@@ -305,6 +380,27 @@ impl Grouper {
                     interner.null()
                 } else {
                     interner.text(strings.value(row))
+                };
+            }
+            KeyColumn::Integer(ints) => {
+                return if ints.is_null(row) {
+                    interner.null()
+                } else {
+                    interner.scalar(KeyValue::Integer(ints.value(row)))
+                };
+            }
+            KeyColumn::Boolean(bools) => {
+                return if bools.is_null(row) {
+                    interner.null()
+                } else {
+                    interner.scalar(KeyValue::Boolean(bools.value(row)))
+                };
+            }
+            KeyColumn::Day(days) => {
+                return if days.is_null(row) {
+                    interner.null()
+                } else {
+                    interner.scalar(KeyValue::Date(days.value(row)))
                 };
             }
             KeyColumn::Unusable => return interner.null(),
@@ -366,14 +462,35 @@ impl Grouper {
 
     /// Projects the groups onto the keys in `subset`: returns the map from each fine group
     /// to its coarse group, and the labels of each coarse group.
+    #[cfg(test)]
     pub(crate) fn project(&self, subset: &[usize]) -> (Vec<u32>, Vec<GroupLabels>) {
+        let (map, labels, _) = self.project_sorted(subset);
+        (map, labels)
+    }
+
+    /// [`Grouper::project`], with where each coarse group sorts (its keys' [`SortKey`]s).
+    pub(crate) fn project_sorted(
+        &self,
+        subset: &[usize],
+    ) -> (Vec<u32>, Vec<GroupLabels>, Vec<Vec<SortKey>>) {
         let mut coarse: HashMap<Vec<u32>, u32> = HashMap::new();
         let mut labels = Vec::new();
+        let mut sort_keys = Vec::new();
         let mut map = Vec::with_capacity(self.keys.len());
         for key in &self.keys {
             let projected: Vec<u32> = subset.iter().map(|&k| key[k]).collect();
             let next = coarse.len() as u32;
             let id = *coarse.entry(projected.clone()).or_insert_with(|| {
+                sort_keys.push(
+                    subset
+                        .iter()
+                        .zip(&projected)
+                        .map(|(&k, &v)| {
+                            let ranked = self.orders.get(k).map_or(&[][..], Vec::as_slice);
+                            self.interners[k].sort_key(v, ranked)
+                        })
+                        .collect(),
+                );
                 labels.push(
                     subset
                         .iter()
@@ -393,17 +510,22 @@ impl Grouper {
         if self.keys.is_empty() {
             map.push(0);
             labels.push(Vec::new());
+            sort_keys.push(Vec::new());
         }
-        (map, labels)
+        (map, labels, sort_keys)
     }
 }
 
-/// Downcasts a key column once: text for dimensions; dates or timestamps for the period.
+/// Downcasts a key column once: text, integers, booleans or dates for dimensions; dates
+/// or timestamps for the period.
 fn key_column(column: &ArrayRef, is_period: bool) -> KeyColumn<'_> {
     if !is_period {
-        return match column.as_string_opt::<i32>() {
-            Some(strings) => KeyColumn::Text(strings),
-            None => KeyColumn::Unusable,
+        return match column.data_type() {
+            DataType::Utf8 => KeyColumn::Text(column.as_string::<i32>()),
+            DataType::Int64 => KeyColumn::Integer(column.as_primitive::<Int64Type>()),
+            DataType::Boolean => KeyColumn::Boolean(column.as_boolean()),
+            DataType::Date32 => KeyColumn::Day(column.as_primitive::<Date32Type>()),
+            _ => KeyColumn::Unusable,
         };
     }
     match column.data_type() {
@@ -519,6 +641,47 @@ mod tests {
         assert_eq!(interner.labels[5].as_deref(), Some("Southwest"));
         assert_eq!(pack_short(b"abcdefgh"), None);
         assert_ne!(pack_short(b"a"), pack_short(b"a\0"));
+    }
+
+    #[test]
+    fn typed_dimensions_sort_naturally() {
+        use arrow_array::{BooleanArray, Date32Array, Int64Array};
+        let cols: Vec<ArrayRef> = vec![
+            Arc::new(Int64Array::from(vec![Some(10), Some(2), None, Some(-1)])),
+            Arc::new(BooleanArray::from(vec![true, false, true, false])),
+            Arc::new(Date32Array::from(vec![20_148, 0, 20_148, -1])),
+            Arc::new(StringArray::from(vec!["25+", "0-12", "x", "13-24"])),
+        ];
+        let dims: Vec<(usize, String)> = ["n", "b", "d", "band"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (i, n.to_string()))
+            .collect();
+        let orders = vec![
+            vec![],
+            vec![],
+            vec![],
+            vec!["0-12".to_string(), "13-24".into(), "25+".into()],
+        ];
+        let mut g = Grouper::new(&dims, None).with_orders(orders);
+        let mut ids = Vec::new();
+        g.assign(&cols, 4, &[], &mut ids);
+        let sorted = |k: usize| {
+            let (_, labels, keys) = g.project_sorted(&[k]);
+            let mut rows: Vec<_> = keys.into_iter().zip(labels).collect();
+            rows.sort_by(|a, b| a.0.cmp(&b.0));
+            rows.into_iter()
+                .map(|(_, l)| l[0].1.clone().unwrap_or_default())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(sorted(0), vec!["", "-1", "2", "10"]);
+        assert_eq!(sorted(1), vec!["false", "true"]);
+        assert_eq!(sorted(2), vec!["1969-12-31", "1970-01-01", "2025-03-01"]);
+        assert_eq!(sorted(3), vec!["0-12", "13-24", "25+", "x"]);
+        // Chunks fold typed values into the same groups.
+        let mut merged = g.fresh();
+        assert_eq!(merged.absorb(&g), vec![0, 1, 2, 3]);
+        assert_eq!(merged.project(&[0]), g.project(&[0]));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod chunk;
 mod context;
+mod derive;
 mod error;
 mod filter;
 mod fxhash;

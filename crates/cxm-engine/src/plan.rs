@@ -25,8 +25,11 @@ pub struct Plan {
 pub struct DatasetPlan {
     /// The dataset's config.
     pub config: DatasetConfig,
-    /// The fields to parse, with settled types.
+    /// The fields, with settled types: the fields parsed from the source, then the derived
+    /// fields computed from them (see [`DatasetPlan::parsed_fields`]).
     pub fields: Vec<FieldSpec>,
+    /// The derived fields, computed after each batch is parsed (the last fields).
+    pub(crate) derived: Vec<crate::derive::DerivedColumn>,
     /// The distinct groupings of this dataset's metrics.
     pub groupings: Vec<GroupingPlan>,
     /// Time zone of periods and naive timestamps.
@@ -38,6 +41,21 @@ pub struct DatasetPlan {
     /// The metrics whose isolated plugin process died before data flowed: they fail alone,
     /// named in the report, while the others run.
     pub failed: Vec<FailedMetric>,
+}
+
+impl DatasetPlan {
+    /// The fields read from the source (every field but the derived ones).
+    pub fn parsed_fields(&self) -> Vec<FieldSpec> {
+        self.fields[..self.fields.len() - self.derived.len()].to_vec()
+    }
+
+    /// The field a derived field is computed from (`None` for a parsed field).
+    pub(crate) fn source_of(&self, field: usize) -> Option<usize> {
+        self.derived
+            .iter()
+            .find(|d| d.field == field)
+            .map(|d| d.from)
+    }
 }
 
 /// A metric whose plugin's isolated process died (signal, exit, timeout, memory limit)
@@ -91,6 +109,9 @@ impl FailedMetric {
 pub struct GroupingPlan {
     /// Field indices of the group_by dimensions, in order.
     pub dimensions: Vec<usize>,
+    /// Per dimension: the labels that sort first, in this order (an explicit `order`, or a
+    /// banded field's bands); empty for the natural order of the values.
+    pub orders: Vec<Vec<String>>,
     /// Field index and rule of the period, if grouped by period.
     pub period: Option<(usize, PeriodRule)>,
 }
@@ -131,6 +152,10 @@ impl MetricPlan {
         out.extend(dataset.groupings[self.grouping].fields());
         out.extend(self.filters.iter().map(|f| f.field));
         out.extend(dataset.weight);
+        // A derived field's value is empty when its source could not be read: the source's
+        // error rejects the row.
+        let sources: Vec<usize> = out.iter().filter_map(|&f| dataset.source_of(f)).collect();
+        out.extend(sources);
         out.sort_unstable();
         out.dedup();
         out
@@ -480,7 +505,10 @@ fn plan_dataset(
         let ok = match role {
             "period" => matches!(current, FieldType::Date | FieldType::Datetime),
             "weight" => matches!(current, FieldType::Integer | FieldType::Number),
-            _ => current == FieldType::String,
+            _ => matches!(
+                current,
+                FieldType::String | FieldType::Integer | FieldType::Boolean | FieldType::Date
+            ),
         };
         if ok {
             Ok(())
@@ -508,21 +536,45 @@ fn plan_dataset(
     if let Some(w) = &ds.weight {
         role_type(w, FieldType::Number, "weight")?;
     }
+    settle_derived(config, ds, &metrics, &mut types)?;
 
-    // Only used fields are parsed, in a stable order.
-    let fields: Vec<FieldSpec> = ds
+    // Only used fields are parsed, in a stable order; derived fields follow.
+    let spec = |f: &cxm_config::FieldConfig| {
+        let ty = *types.get(&f.name)?;
+        let mut spec = FieldSpec::new(&f.name, &f.column, ty);
+        spec.format = f.format.clone();
+        Some(spec)
+    };
+    let mut fields: Vec<FieldSpec> = ds
+        .fields
+        .iter()
+        .filter(|f| f.derived.is_none())
+        .filter_map(spec)
+        .collect();
+    let parsed = fields.len();
+    fields.extend(
+        ds.fields
+            .iter()
+            .filter(|f| f.derived.is_some())
+            .filter_map(spec),
+    );
+    let index = |name: &str| fields.iter().position(|f| f.name == name);
+    let derived: Vec<crate::derive::DerivedColumn> = ds
         .fields
         .iter()
         .filter_map(|f| {
-            let ty = *types.get(&f.name)?;
-            let mut spec = FieldSpec::new(&f.name, &f.column, ty);
-            spec.format = f.format.clone();
-            Some(spec)
+            let d = f.derived.as_ref()?;
+            let field = index(&f.name)?;
+            Some(crate::derive::DerivedColumn {
+                field,
+                from: index(&d.from)?,
+                ty: fields[field].ty,
+                rule: d.rule.clone(),
+            })
         })
         .collect();
-    let index = |name: &str| fields.iter().position(|f| f.name == name);
 
-    crate::sources::check_columns(ds, &fields, zone)?;
+    crate::sources::check_columns(ds, &fields[..parsed], zone)?;
 
     let mut metric_plans = Vec::new();
     let mut failed = Vec::new();
@@ -575,8 +627,20 @@ fn plan_dataset(
                 .map_err(|e| config.error_at(f.location, format!("metric \"{}\": {e}", m.id)))?;
             filters.push(compiled);
         }
+        let dims: Vec<&String> = m.group_by.iter().filter(|d| index(d).is_some()).collect();
         let grouping = GroupingPlan {
-            dimensions: m.group_by.iter().filter_map(|d| index(d)).collect(),
+            dimensions: dims.iter().filter_map(|d| index(d)).collect(),
+            orders: dims
+                .iter()
+                .map(|d| match m.order.iter().find(|(o, _)| o == *d) {
+                    Some((_, labels)) => labels.clone(),
+                    None => ds
+                        .field(d)
+                        .and_then(|f| f.derived.as_ref())
+                        .map(|f| f.band_labels())
+                        .unwrap_or_default(),
+                })
+                .collect(),
             period: m.period.as_ref().and_then(|p| {
                 let rule = PeriodRule::new(p.grain, zone, config.report.fiscal_year_start).ok()?;
                 Some((index(&p.field)?, rule))
@@ -606,7 +670,65 @@ fn plan_dataset(
         weight: ds.weight.as_deref().and_then(index),
         config: ds.clone(),
         fields,
+        derived,
         metrics: metric_plans,
         failed,
     })
+}
+
+/// Settles the types of derived fields: an unused derived field is not computed, and the
+/// field a used one reads is parsed as a number (bands) or as text (maps) unless declared
+/// or used otherwise; a source of another type is an error located at `from`.
+fn settle_derived(
+    config: &ClientConfig,
+    ds: &DatasetConfig,
+    metrics: &[(MetricConfig, Arc<Library>, MetricDef)],
+    types: &mut BTreeMap<String, FieldType>,
+) -> Result<(), EngineError> {
+    let mut used: Vec<&str> = Vec::new();
+    for (m, _, _) in metrics {
+        used.extend(m.inputs.iter().map(|(_, f, _)| f.as_str()));
+        used.extend(m.filters.iter().map(|f| f.field.as_str()));
+        used.extend(m.group_by.iter().map(String::as_str));
+        used.extend(m.period.iter().map(|p| p.field.as_str()));
+    }
+    used.extend(ds.unique_key.iter().map(String::as_str));
+    used.extend(ds.weight.as_deref());
+    for f in &ds.fields {
+        let Some(d) = &f.derived else { continue };
+        if !used.contains(&f.name.as_str()) {
+            types.remove(&f.name);
+            continue;
+        }
+        let (wanted, ok): (FieldType, fn(FieldType) -> bool) = match &d.rule {
+            cxm_config::DerivedRule::Bands(_) => (FieldType::Number, |t| {
+                matches!(t, FieldType::Integer | FieldType::Number)
+            }),
+            cxm_config::DerivedRule::Map(_) => (FieldType::String, |t| {
+                matches!(
+                    t,
+                    FieldType::String | FieldType::Integer | FieldType::Number | FieldType::Boolean
+                )
+            }),
+        };
+        let current = *types.entry(d.from.clone()).or_insert(wanted);
+        if !ok(current) {
+            let what = match &d.rule {
+                cxm_config::DerivedRule::Bands(_) => "bands read numbers",
+                cxm_config::DerivedRule::Map(_) => "a map reads text, numbers or true/false",
+            };
+            return Err(config
+                .error_at(
+                    d.from_location,
+                    format!(
+                        "derived field \"{}\": {what}, but field \"{}\" has type {}",
+                        f.name,
+                        d.from,
+                        current.name()
+                    ),
+                )
+                .into());
+        }
+    }
+    Ok(())
 }

@@ -141,7 +141,7 @@ fn run_dataset(
     report: &mut RunReport,
 ) -> Result<(), EngineError> {
     let name = ctx.name.clone();
-    let source = crate::sources::open_chunked(&ds.config, ds.fields.clone(), ds.zone, options)?;
+    let source = crate::sources::open_chunked(&ds.config, ds.parsed_fields(), ds.zone, options)?;
     let mut totals = DatasetTotals::new(&ctx);
     let pipeline = PipelineOptions {
         threads: options.threads.unwrap_or_else(default_threads),
@@ -259,7 +259,7 @@ fn results_of(
     }
     let mut out = Vec::new();
     for set in sets {
-        let (map, labels) = grouper.project(&set);
+        let (map, labels, sort_keys) = grouper.project_sorted(&set);
         // A group no row of this metric reached (only other metrics' rows, or rows outside
         // this metric's filter, created it) is not a result of it: omitted, unlike the
         // overall figure, which is always shown.
@@ -273,22 +273,24 @@ fn results_of(
         }
         let mut rows = Vec::with_capacity(labels.len());
         if set.len() == keys {
-            for (fine, group) in labels.into_iter().enumerate() {
+            for ((fine, group), order) in labels.into_iter().enumerate().zip(sort_keys) {
                 if kept[fine] {
-                    rows.push((group, plan.instance.finish(fine as u32)?));
+                    rows.push((order, group, plan.instance.finish(fine as u32)?));
                 }
             }
         } else {
             let mut rollup = plan.instance.bind_like(&plan.config.params_json)?;
             rollup.merge(&plan.instance, &map)?;
-            for (coarse, group) in labels.into_iter().enumerate() {
+            for ((coarse, group), order) in labels.into_iter().enumerate().zip(sort_keys) {
                 if kept[coarse] {
-                    rows.push((group, rollup.finish(coarse as u32)?));
+                    rows.push((order, group, rollup.finish(coarse as u32)?));
                 }
             }
         }
-        rows.sort_by(|a, b| a.0.cmp(&b.0));
-        out.extend(rows.into_iter().map(|(group, result)| ResultRow {
+        // Segments in natural order (see `SortKey`): texts and periods by label, as before;
+        // numbers, booleans and dates by value; bands and explicit orders as declared.
+        rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        out.extend(rows.into_iter().map(|(_, group, result)| ResultRow {
             metric: plan.config.id.clone(),
             plugin: plan.def.name.clone(),
             group,

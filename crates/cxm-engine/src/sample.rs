@@ -80,7 +80,7 @@ pub fn check_sample(plan: &Plan) -> Result<(), EngineError> {
 fn sample(ds: &DatasetPlan) -> Result<Vec<FieldSample>, EngineError> {
     let mut source = crate::sources::open_chunked(
         &ds.config,
-        ds.fields.clone(),
+        ds.parsed_fields(),
         ds.zone,
         &RunOptions::default(),
     )?;

@@ -21,6 +21,8 @@ pub trait Locale {
     /// A rejection reason in words (`out_of_scale` → "out of scale"); unknown codes as
     /// they are.
     fn reason(self, code: &str) -> String;
+    /// The labels of the section "Changes since the baseline".
+    fn change_labels(self) -> &'static ChangeLabels;
 }
 
 impl Locale for Lang {
@@ -29,6 +31,14 @@ impl Locale for Lang {
         match self {
             Lang::En => &EN,
             Lang::Ru => &RU,
+        }
+    }
+
+    /// The labels of the section "Changes since the baseline".
+    fn change_labels(self) -> &'static ChangeLabels {
+        match self {
+            Lang::En => &EN_CHANGES,
+            Lang::Ru => &RU_CHANGES,
         }
     }
 
@@ -570,6 +580,99 @@ fn reason_words(lang: Lang, code: &str) -> String {
         None => code.replace('_', " "),
     }
 }
+
+/// Labels of the section "Changes since the baseline" (`cxm run --baseline`). `intro`
+/// takes `{dir}`, `{date}`, `{restated}`, `{changed}`, `{unchanged}`, `{only_new}` and
+/// `{only_old}`; `more` takes `{n}`; `tests_note` takes `{alpha}`.
+#[allow(missing_docs)]
+pub struct ChangeLabels {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub restated: &'static str,
+    pub restated_intro: &'static str,
+    pub no_restated: &'static str,
+    pub changed: &'static str,
+    pub no_changed: &'static str,
+    pub only_new: &'static str,
+    pub only_old: &'static str,
+    pub none: &'static str,
+    pub baseline: &'static str,
+    pub this_run: &'static str,
+    pub n_baseline: &'static str,
+    pub n_this_run: &'static str,
+    pub more: &'static str,
+    pub drift: &'static str,
+    pub no_drift: &'static str,
+    pub cxm_version_changed: &'static str,
+    pub config_changed: &'static str,
+    pub no_key_changed: &'static str,
+    pub keys_unavailable: &'static str,
+    pub registries_changed: &'static str,
+    pub datasets_changed: &'static str,
+    pub plugins_changed: &'static str,
+    pub absent: &'static str,
+    pub tests_note: &'static str,
+}
+
+/// English labels of the baseline comparison.
+pub static EN_CHANGES: ChangeLabels = ChangeLabels {
+    title: "Changes since the baseline",
+    intro: "Compared with the run in {dir} ({date}): {restated} figure(s) of earlier periods restated, {changed} other figure(s) changed, {unchanged} unchanged; {only_new} new and {only_old} dropped figure(s).",
+    restated: "Restated history",
+    restated_intro: "Figures of periods both runs cover that changed: rows arrived late or were removed in periods that should be closed.",
+    no_restated: "No figure of a period both runs cover changed.",
+    changed: "Other changes",
+    no_changed: "No other figure changed.",
+    only_new: "New figures (only in this run)",
+    only_old: "Dropped figures (only in the baseline)",
+    none: "None.",
+    baseline: "Baseline",
+    this_run: "This run",
+    n_baseline: "n (baseline)",
+    n_this_run: "n (this run)",
+    more: "{n} more in diff.json.",
+    drift: "What else changed",
+    no_drift: "Same cxm version, configuration, plugin registries, data files and plugin libraries.",
+    cxm_version_changed: "cxm version changed:",
+    config_changed: "Configuration changed:",
+    no_key_changed: "no key changed (comments or layout only)",
+    keys_unavailable: "keys not compared",
+    registries_changed: "Plugin registries changed:",
+    datasets_changed: "Data files changed:",
+    plugins_changed: "Plugin libraries changed (per metric):",
+    absent: "(absent)",
+    tests_note: "Each change is tested from the stored counts, the two runs taken as independent samples; * significant at {alpha} after adjustment.",
+};
+
+/// Russian labels of the baseline comparison.
+pub static RU_CHANGES: ChangeLabels = ChangeLabels {
+    title: "Изменения с базового расчёта",
+    intro: "Сравнение с расчётом в {dir} ({date}): пересмотрено показателей прошлых периодов — {restated}, изменилось других — {changed}, без изменений — {unchanged}; новых — {only_new}, выбывших — {only_old}.",
+    restated: "Пересмотренная история",
+    restated_intro: "Показатели периодов, которые есть в обоих расчётах, изменились: в уже закрытые периоды поступили или из них исчезли строки.",
+    no_restated: "Ни один показатель периодов, которые есть в обоих расчётах, не изменился.",
+    changed: "Прочие изменения",
+    no_changed: "Другие показатели не изменились.",
+    only_new: "Новые показатели (только в этом расчёте)",
+    only_old: "Выбывшие показатели (только в базовом расчёте)",
+    none: "Нет.",
+    baseline: "База",
+    this_run: "Этот расчёт",
+    n_baseline: "n (база)",
+    n_this_run: "n (этот расчёт)",
+    more: "Ещё {n} — в diff.json.",
+    drift: "Что ещё изменилось",
+    no_drift: "Та же версия cxm, конфигурация, реестры плагинов, файлы данных и библиотеки плагинов.",
+    cxm_version_changed: "Изменилась версия cxm:",
+    config_changed: "Изменилась конфигурация:",
+    no_key_changed: "ни один ключ не изменился (только комментарии или форматирование)",
+    keys_unavailable: "ключи не сравнивались",
+    registries_changed: "Изменились реестры плагинов:",
+    datasets_changed: "Изменились файлы данных:",
+    plugins_changed: "Изменились библиотеки плагинов (по показателям):",
+    absent: "(нет)",
+    tests_note: "Каждое изменение проверено по сохранённым счётчикам, расчёты взяты как независимые выборки; * — значимо на уровне {alpha} после поправки.",
+};
 
 #[cfg(test)]
 mod tests {

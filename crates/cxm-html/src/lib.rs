@@ -10,6 +10,7 @@
 //! `<data class="fig">` element that names its place in `results.json` ([`doc::fig`]).
 
 mod appendix;
+mod changes;
 mod cover;
 mod doc;
 pub mod i18n;
@@ -25,6 +26,7 @@ pub use i18n::Lang;
 
 use cover::anchor;
 use doc::{esc, Html};
+use i18n::Locale;
 use view::View;
 
 /// Renders the report as one self-contained HTML document. `manifest` (the run's
@@ -33,6 +35,19 @@ pub fn render_html(
     report: &cxm_report::RunReport,
     lang: Lang,
     manifest: Option<&serde_json::Value>,
+    out: &mut impl std::io::Write,
+) -> Result<(), std::io::Error> {
+    render_html_with_changes(report, lang, manifest, None, out)
+}
+
+/// [`render_html`] with the section "Changes since the baseline" after the executive
+/// summary when `diff` (a comparison with an earlier run, as `cxm diff --format json`
+/// writes it, schema `cxm.diff/1`) is given. Without it the bytes are `render_html`'s.
+pub fn render_html_with_changes(
+    report: &cxm_report::RunReport,
+    lang: Lang,
+    manifest: Option<&serde_json::Value>,
+    diff: Option<&serde_json::Value>,
     out: &mut impl std::io::Write,
 ) -> Result<(), std::io::Error> {
     let v = View::new(report, lang);
@@ -60,8 +75,11 @@ pub fn render_html(
     h.raw(style::CSS);
     h.raw("</style>\n</head>\n<body>\n<main>\n");
     cover::cover(&v, &mut h);
-    toc(&v, &mut h);
+    toc(&v, &mut h, diff.is_some());
     summary::summary(&v, &mut h);
+    if let Some(diff) = diff {
+        changes::changes(&v, &mut h, diff);
+    }
     for m in &report.metrics {
         metric::section(&v, &mut h, m);
     }
@@ -77,7 +95,7 @@ pub fn render_html(
 
 mod summary;
 
-fn toc(v: &View<'_>, h: &mut Html) {
+fn toc(v: &View<'_>, h: &mut Html, with_changes: bool) {
     let l = v.l;
     h.open("nav", "class=\"toc\"");
     h.el("h2", "", l.contents);
@@ -86,6 +104,13 @@ fn toc(v: &View<'_>, h: &mut Html) {
         "<li><a href=\"#summary\">{}</a></li>",
         esc(l.summary)
     ));
+    if with_changes {
+        h.raw(&format!(
+            "<li><a href=\"#{}\">{}</a></li>",
+            changes::ANCHOR,
+            esc(v.lang.change_labels().title)
+        ));
+    }
     for m in &v.report.metrics {
         h.raw(&format!(
             "<li><a href=\"#metric-{}\">{}</a></li>",

@@ -330,3 +330,92 @@ fn a_custom_plugin_gets_trend_bars_and_tables_from_its_shape() {
     assert!(page.contains("data-scope=\"table\" data-metric=\"acme\""));
     assert!(!page.contains("data-chart=\"stacked\""), "not an NPS");
 }
+
+/// A comparison as `cxm diff --format json` writes it: one restated figure (East, 2025-Q1),
+/// one new, a changed config key and a changed data file.
+fn diff_json() -> serde_json::Value {
+    serde_json::json!({
+        "schema": "cxm.diff/1",
+        "old": {"dir": "/home/someone/out/2025-05/", "client": "Acme", "generated_at": "2025-06-01T08:00:00Z",
+                "cxm_version": "0.1.0", "config": "acme.toml"},
+        "new": {"dir": "out/2025-06", "client": "Acme", "generated_at": null,
+                "cxm_version": "0.1.0", "config": "acme.toml"},
+        "alpha": 0.05, "adjustment": "holm", "latest_open": false, "old_latest_period": "2025-Q1",
+        "summary": {"compared": 2, "restated": 1, "changed": 0, "unchanged": 1, "only_old": 0,
+                    "only_new": 1, "drift": true},
+        "restated": [{"metric": "nps", "group": {"region": "East", "period": "2025-Q1"},
+            "period": "2025-Q1", "unit": "NPS points (-100 to 100)", "status": "restated",
+            "old": {"value": 20.0, "n": 100.0}, "new": {"value": 31.25, "n": 140.0},
+            "delta": 11.25, "delta_n": 40.0, "test": "nps_difference_z", "statistic": 1.2,
+            "p_value": 0.02, "p_adjusted": 0.0004, "significant": true}],
+        "changed": [],
+        "unchanged": [],
+        "only_old": [],
+        "only_new": [{"metric": "nps", "group": {"period": "2025-Q3"}, "period": "2025-Q3",
+            "unit": "NPS points (-100 to 100)", "value": -5.0, "n": 20.0}],
+        "drift": {"cxm_version": null,
+            "config": {"old_path": "acme.toml", "new_path": "acme.toml", "old_sha256": "a",
+                "new_sha256": "b", "changed": true, "keys_unavailable": null,
+                "keys": [{"name": "metrics[nps].params.min_n", "old": "30", "new": "<b>50</b>"},
+                         {"name": "plugins", "old": "\"../plugins.toml\"",
+                          "new": "[\"/home/someone/cxm/plugins.toml\", \"a\\\\b.toml\"]"}]},
+            "registries": [], "plugins": [],
+            "datasets": [{"name": "survey", "old": "aa (10)", "new": "bb (12)"}]}
+    })
+}
+
+fn html_with_changes(report: &RunReport, lang: Lang) -> String {
+    let mut out = Vec::new();
+    crate::render_html_with_changes(report, lang, None, Some(&diff_json()), &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn the_baseline_section_lists_restated_history_first_and_only_when_given() {
+    let r = report();
+    let mut plain = Vec::new();
+    crate::render_html_with_changes(&r, Lang::En, None, None, &mut plain).unwrap();
+    assert_eq!(String::from_utf8(plain).unwrap(), html(&r, Lang::En));
+    assert!(!html(&r, Lang::En).contains("id=\"changes\""));
+
+    let page = html_with_changes(&r, Lang::En);
+    let at = |s: &str| page.find(s).unwrap_or_else(|| panic!("no {s:?}"));
+    let section = at("<section class=\"changes\" id=\"changes\">");
+    assert!(at("id=\"summary\"") < section && section < at("id=\"methods\""));
+    assert!(at("<a href=\"#changes\">Changes since the baseline</a>") < section);
+    let restated = at("<h3 class=\"restated\" data-count=\"1\">Restated history</h3>");
+    assert!(
+        restated < at("<h3 class=\"changed\"")
+            && at("<h3 class=\"changed\"") < at("<h3 class=\"only_new\"")
+    );
+    assert!(at("<h3 class=\"only_new\"") < at("<h3 class=\"drift\""));
+    // The restated row: East, Q1 2025, 20.0 → 31.3 (+11.3), n 100 → 140, p < 0.001 *.
+    assert!(page.contains("run in 2025-05 ("), "the baseline is named");
+    assert!(!page.contains("/home/someone"), "local directories leak");
+    for cell in [
+        "20.0",
+        "31.3",
+        "+11.3",
+        "140",
+        "&lt;0.001 *",
+        "No other figure changed.",
+    ] {
+        assert!(page[section..].contains(cell), "no {cell:?} in the section");
+    }
+    // Drift, escaped: a config value is text, never markup.
+    assert!(page.contains("metrics[nps].params.min_n: 30 → &lt;b&gt;50&lt;/b&gt;"));
+    assert!(page.contains("survey: aa (10) → bb (12)"));
+    assert!(
+        page.contains(
+            "plugins: &quot;plugins.toml&quot; → [&quot;plugins.toml&quot;, &quot;b.toml&quot;]"
+        ),
+        "paths in config values are cut to file names"
+    );
+    // Still one script.
+    assert_eq!(page.matches("<script").count(), 1);
+
+    let ru = html_with_changes(&r, Lang::Ru);
+    assert!(ru.contains("<h2>Изменения с базового расчёта</h2>"));
+    assert!(ru.contains("Пересмотренная история"));
+    assert!(ru.contains("31,3"));
+}

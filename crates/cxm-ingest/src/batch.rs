@@ -102,6 +102,9 @@ pub struct Batch {
     num_fields: usize,
     /// Produces the raw text instead of `raw` / `raw_ends` when set.
     on_demand: Option<OnDemandRaw>,
+    /// For each column appended by [`Batch::push_derived`] (fields `num_fields..`): the
+    /// parsed field it was computed from, whose text is its raw text.
+    derived_from: Vec<usize>,
 }
 
 impl Batch {
@@ -116,6 +119,7 @@ impl Batch {
             raw_ends: Vec::with_capacity(capacity.saturating_mul(num_fields)),
             num_fields,
             on_demand: None,
+            derived_from: Vec::new(),
         }
     }
 
@@ -145,7 +149,32 @@ impl Batch {
                 text,
                 materialized: OnceLock::new(),
             }),
+            derived_from: Vec::new(),
         }
+    }
+
+    /// Appends a column computed from the parsed field `from` (a derived field): it becomes
+    /// field `columns.len()`, and its raw text is the text of `from` in the same row.
+    /// `column` must have one value per accepted row, and `from` be a parsed field.
+    pub fn push_derived(&mut self, column: ArrayRef, from: usize) {
+        debug_assert_eq!(column.len(), self.num_rows());
+        debug_assert!(from < self.num_fields);
+        self.columns.push(column);
+        self.derived_from.push(from);
+    }
+
+    /// Number of parsed fields (columns appended by [`Batch::push_derived`] excluded).
+    pub fn num_parsed_fields(&self) -> usize {
+        self.num_fields
+    }
+
+    /// The parsed field holding the raw text of `field`: itself, or for a derived column the
+    /// field it was computed from (`field` unchanged when out of range).
+    fn raw_field(&self, field: usize) -> usize {
+        field
+            .checked_sub(self.num_fields)
+            .and_then(|k| self.derived_from.get(k).copied())
+            .unwrap_or(field)
     }
 
     /// Stores the raw bytes of the next mapped cell of the current row.
@@ -160,12 +189,14 @@ impl Batch {
     }
 
     /// Raw bytes of a mapped cell of an accepted row, as read from the file
-    /// (untrimmed); `None` if out of range.
+    /// (untrimmed); `None` if out of range. A derived column's text is that of the field
+    /// it was computed from.
     ///
     /// For a batch built with [`Batch::with_raw_text`], the first call writes the text
     /// of every cell of the batch (kept until the batch is dropped): prefer
     /// [`Batch::raw_into`], which works for every batch without that cost.
     pub fn raw_bytes(&self, row: usize, field: usize) -> Option<&[u8]> {
+        let field = self.raw_field(field);
         if field >= self.num_fields {
             return None;
         }
@@ -193,6 +224,7 @@ impl Batch {
     /// batch without storing anything.
     pub fn raw_into(&self, row: usize, field: usize, out: &mut Vec<u8>) -> bool {
         out.clear();
+        let field = self.raw_field(field);
         match &self.on_demand {
             Some(on_demand) => {
                 if row >= self.num_rows() || field >= self.num_fields {
@@ -225,6 +257,7 @@ impl Batch {
     /// The original text of a mapped cell of an accepted row (lossy UTF-8,
     /// untrimmed); empty if `row` or `field` is out of range.
     pub fn raw_value(&self, row: usize, field: usize) -> String {
+        let field = self.raw_field(field);
         if self.on_demand.is_some() {
             let mut bytes = Vec::new();
             self.raw_into(row, field, &mut bytes);
@@ -278,6 +311,46 @@ mod tests {
         assert_eq!(out, b" 1 ");
         assert!(!b.raw_into(2, 0, &mut out));
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn derived_columns_read_the_text_of_their_source() {
+        let mut b = Batch::new(2, 2);
+        for (line, cells) in [(2, [&b"a"[..], b" 1 "]), (3, [b"", b"7"])] {
+            b.lines.push(line);
+            for c in cells {
+                b.push_raw(c);
+            }
+        }
+        let column: ArrayRef = std::sync::Arc::new(arrow_array::Int64Array::from(vec![1, 2]));
+        b.push_derived(column.clone(), 1);
+        b.push_derived(column, 0);
+        assert_eq!(b.columns.len(), 2);
+        assert_eq!(b.num_parsed_fields(), 2);
+        assert_eq!(b.raw_value(0, 2), " 1 ");
+        assert_eq!(b.raw_value(1, 2), "7");
+        assert_eq!(b.raw_value(0, 3), "a");
+        assert_eq!(b.raw_bytes(1, 3), Some(&b""[..]));
+        let mut out = Vec::new();
+        assert!(b.raw_into(1, 2, &mut out));
+        assert_eq!(out, b"7");
+        assert!(!b.raw_into(0, 4, &mut out));
+        assert_eq!(b.raw_value(0, 4), "");
+
+        // On-demand text too.
+        let column: ArrayRef = std::sync::Arc::new(arrow_array::Int64Array::from(vec![1, 2]));
+        let mut b = Batch::with_raw_text(
+            vec![column.clone(), column.clone()],
+            vec![7, 8],
+            Vec::new(),
+            Box::new(numbered),
+        );
+        b.push_derived(column, 1);
+        assert_eq!(b.raw_value(0, 2), "r0f1");
+        assert!(b.raw_into(1, 2, &mut out));
+        assert!(out.is_empty());
+        assert!(!b.raw_into(0, 3, &mut out));
+        assert_eq!(b.raw_bytes(0, 2), Some(&b"r0f1"[..]));
     }
 
     /// Cells whose text is `r<row>f<field>`, except (1, 1), which is null (empty).

@@ -87,6 +87,10 @@ pub enum CellErrorReason {
     InvalidDatetime,
     InvalidBoolean,
     InvalidUtf8,
+    /// A derived field's source value is not in its value map (and the map has no default).
+    UnmappedValue,
+    /// A derived field's source number is above the last band's bound.
+    OutsideBands,
 }
 
 impl CellErrorReason {
@@ -99,6 +103,8 @@ impl CellErrorReason {
             CellErrorReason::InvalidDatetime => "invalid_datetime",
             CellErrorReason::InvalidBoolean => "invalid_boolean",
             CellErrorReason::InvalidUtf8 => "invalid_utf8",
+            CellErrorReason::UnmappedValue => "unmapped_value",
+            CellErrorReason::OutsideBands => "outside_bands",
         }
     }
 

@@ -1,5 +1,6 @@
 //! The `retention` and `churn` metric plugins: customer retention rate (CRR) and churn rate
-//! per calendar period, as defined in METRICS.md ("Retention rate (CRR) and churn rate").
+//! per calendar period, as defined in METRICS.md ("Retention rate (CRR) and churn rate"),
+//! and `snapshot_churn` ([`snapshot`]): churn from a churned flag, one row per customer.
 //!
 //! Input: one row per customer with `start_date` and `end_date` (empty = still active); a
 //! customer's life is [start, end), end being the day they left. For each half-open period
@@ -23,6 +24,7 @@ use cxm_sdk::prelude::*;
 
 pub mod params;
 pub mod report;
+pub mod snapshot;
 pub mod state;
 #[cfg(test)]
 mod tests;
@@ -31,6 +33,7 @@ mod tests_abi;
 
 pub use params::{Grain, PeriodSpec, Periods, RetentionParams};
 pub use report::{Kind, PERIOD_COLUMNS};
+pub use snapshot::{SnapshotChurn, SnapshotParams, SnapshotState};
 pub use state::{PeriodCounts, RetentionState};
 
 /// Index of the `start_date` input.
@@ -186,4 +189,4 @@ period_metric!(
     "Churn rate per period: 100 x customers lost / customers at start."
 );
 
-cxm_sdk::export_plugin!(Retention, Churn);
+cxm_sdk::export_plugin!(Retention, Churn, SnapshotChurn);

@@ -1,6 +1,6 @@
 //! The condition of the `share` metric: read from the params (exactly one of `equals`,
 //! `not_equals`, `in`, `not_in`, `at_least`, `at_most`, `greater_than`, `less_than`,
-//! `between`), checked against the type of the mapped input, applied to one value, and put
+//! `between`, `not_empty`), checked against the type of the mapped input, applied to one value, and put
 //! into words for the unit.
 
 use crate::common::{low_high, number_text};
@@ -36,6 +36,8 @@ pub struct ConditionParams {
     pub less_than: Option<f64>,
     /// `between = [lo, hi]` (lo ≤ x ≤ hi).
     pub between: Option<Vec<f64>>,
+    /// `not_empty = true`: the value is filled in (empty values count as not matching).
+    pub not_empty: Option<bool>,
 }
 
 /// What a value is compared with.
@@ -50,6 +52,8 @@ enum Test {
     GreaterThan(f64),
     LessThan(f64),
     Between(f64, f64),
+    /// Any non-empty value (text or number).
+    NotEmpty,
 }
 
 /// A validated condition.
@@ -129,6 +133,7 @@ impl Condition {
             ("greater_than", p.greater_than.is_some()),
             ("less_than", p.less_than.is_some()),
             ("between", p.between.is_some()),
+            ("not_empty", p.not_empty.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, set)| set.then_some(name))
@@ -138,8 +143,8 @@ impl Condition {
             [] => {
                 return Err(
                     "give the condition rows must meet: one of equals, not_equals, in, \
-                            not_in, at_least, at_most, greater_than, less_than, between \
-                            (e.g. equals = \"chat\" or at_least = 100)"
+                            not_in, at_least, at_most, greater_than, less_than, between, \
+                            not_empty (e.g. equals = \"chat\" or at_least = 100)"
                         .to_string(),
                 )
             }
@@ -155,6 +160,27 @@ impl Condition {
                 "case_insensitive = true applies to text, but the mapped input is number"
                     .to_string(),
             );
+        }
+        if name == "not_empty" {
+            if p.not_empty != Some(true) {
+                return Err(
+                    "not_empty = false is no condition: write not_empty = true to count \
+                            the rows whose value is filled in, or give another condition"
+                        .to_string(),
+                );
+            }
+            if case_insensitive {
+                return Err(
+                    "case_insensitive = true compares texts, but not_empty compares none"
+                        .to_string(),
+                );
+            }
+            return Ok(Condition {
+                test: Test::NotEmpty,
+                negate: false,
+                case_insensitive: false,
+                words: "is not empty".to_string(),
+            });
         }
         let negate = name.starts_with("not");
         let (test, words) = match name {
@@ -202,7 +228,7 @@ impl Condition {
                         number_text(lo),
                         number_text(hi)
                     ),
-                    Test::Text(_) | Test::Number(_) => String::new(),
+                    Test::Text(_) | Test::Number(_) | Test::NotEmpty => String::new(),
                 };
                 (test, words)
             }
@@ -297,6 +323,7 @@ impl Condition {
         let hit = match &self.test {
             Test::Text(values) if self.case_insensitive => values.contains(&value.to_lowercase()),
             Test::Text(values) => values.iter().any(|v| v == value),
+            Test::NotEmpty => true,
             _ => false,
         };
         hit != self.negate
@@ -311,9 +338,16 @@ impl Condition {
             Test::GreaterThan(t) => x > *t,
             Test::LessThan(t) => x < *t,
             Test::Between(lo, hi) => (*lo..=*hi).contains(&x),
+            Test::NotEmpty => true,
             Test::Text(_) => false,
         };
         hit != self.negate
+    }
+
+    /// Whether the condition is `not_empty`: an empty value is then a row that does not
+    /// match (in n), not a rejected one.
+    pub fn is_not_empty(&self) -> bool {
+        self.test == Test::NotEmpty
     }
 
     /// The condition in words, e.g. `is "chat"`, `is one of 1, 2`, `is at least 100`.

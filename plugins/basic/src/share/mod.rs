@@ -4,14 +4,16 @@
 //! Exactly one of the inputs `text` or `number` is mapped; the condition (one of `equals`,
 //! `not_equals`, `in`, `not_in` on either type, `at_least`, `at_most`, `greater_than`,
 //! `less_than`, `between` on numbers) must suit its type, or bind fails. Text comparisons
-//! are exact unless `case_insensitive = true`.
+//! are exact unless `case_insensitive = true`. `not_empty = true` is the condition "is not
+//! empty" on either type: the share of rows whose value is filled in.
 //!
 //! Empty values: a row whose value is empty (null, or text of only whitespace) is rejected
 //! as `empty` and is NOT in n, so the share is "of the rows with a value". This follows the
 //! rule of METRICS.md that empty values are reported separately from the data, never
 //! silently taken as a "no". A consultant who wants empty to mean "does not match" (e.g.
 //! an unticked field) sets `empty_counts_as_no = true`: such rows are then used, in n, and
-//! not matching. A NaN number is always rejected as `not_a_number`.
+//! not matching. With `not_empty = true` that is implied: an empty value is a row that does
+//! not meet the condition. A NaN number is always rejected as `not_a_number`.
 //!
 //! The state holds the weighted counts of matching rows and of all used rows, merged by
 //! addition.
@@ -55,6 +57,8 @@ pub struct ShareParams {
     pub less_than: Option<f64>,
     /// Matches lo ≤ x ≤ hi.
     pub between: Option<Vec<f64>>,
+    /// `true`: matches any value that is filled in; empty values count as not matching.
+    pub not_empty: Option<bool>,
     /// Compare texts ignoring case (Unicode lower-casing).
     pub case_insensitive: bool,
     /// Count an empty value as not matching instead of rejecting the row.
@@ -79,6 +83,7 @@ impl Default for ShareParams {
             greater_than: None,
             less_than: None,
             between: None,
+            not_empty: None,
             case_insensitive: false,
             empty_counts_as_no: false,
             confidence: DEFAULT_CONFIDENCE,
@@ -101,6 +106,7 @@ impl ShareParams {
             greater_than: self.greater_than,
             less_than: self.less_than,
             between: self.between.clone(),
+            not_empty: self.not_empty,
         }
     }
 }
@@ -184,7 +190,7 @@ impl Share {
         };
         let hit = match hit {
             Some(hit) => hit,
-            None if self.params.empty_counts_as_no => false,
+            None if self.params.empty_counts_as_no || self.condition.is_not_empty() => false,
             None => return Err(Reject::Empty),
         };
         let w = check_weight(weight)?;
@@ -211,7 +217,9 @@ impl Share {
             level,
             method: "wilson".to_string(),
         });
-        let empty = if self.params.empty_counts_as_no {
+        let empty = if self.condition.is_not_empty() {
+            "counted as not matching (the condition is not_empty)"
+        } else if self.params.empty_counts_as_no {
             "counted as not matching"
         } else {
             "rejected (not in n)"
@@ -238,7 +246,7 @@ impl Share {
 impl Metric for Share {
     const NAME: &'static str = "share";
     const DESCRIPTION: &'static str =
-        "Percentage of rows whose value meets a condition (equals, in, at least, between, ...), with a Wilson interval.";
+        "Percentage of rows whose value meets a condition (equals, in, at least, between, not empty, ...), with a Wilson interval.";
     const INPUTS: &'static [Input] = &[
         Input::optional(
             "text",
@@ -265,6 +273,12 @@ impl Metric for Share {
             "[number, number]",
             "none",
             "Condition (number input): lo <= value <= hi. Give exactly one condition.",
+        ),
+        Param::new(
+            "not_empty",
+            "bool",
+            "none",
+            "Condition: not_empty = true matches a value that is filled in (text or number); rows with an empty value are in n and do not match.",
         ),
         Param::new(
             "case_insensitive",

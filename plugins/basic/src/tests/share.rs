@@ -313,3 +313,67 @@ fn basis_is_matching_of_n() {
         .unwrap();
     assert_eq!((r.value, &r.basis), (None, &None));
 }
+
+#[test]
+fn not_empty_counts_filled_in_values_of_all_rows() {
+    // channels(): chat, Chat, email filled in; None and " " empty. not_empty: 3 of 5 = 60 %,
+    // empty rows in n as not matching. Wilson at 95 % (z² = 3.841458820694124, n = 5):
+    // centre = (0.6 + z²/10) / (1 + z²/5) = 0.9841458820694124 / 1.7682917641388248
+    //        = 0.556552…; half = z / 1.76829… · √(0.24/5 + z²/100) = 1.108394… · 0.293964…
+    //        = 0.325826…; (23.0724 %, 88.2379 %).
+    let mut h = text_share(r#"{"not_empty": true}"#).unwrap();
+    assert_eq!(
+        h.update(&[channels()], None, None).unwrap(),
+        ["used", "used", "used", "used", "used"]
+    );
+    let r = h.finish(0).unwrap();
+    close(r.value.unwrap(), 60.0, 1e-12);
+    assert_eq!(r.n, 5.0);
+    let ci = r.ci.clone().unwrap();
+    close(ci.low, 23.0724, 1e-3);
+    close(ci.high, 88.2379, 1e-3);
+    assert_eq!(r.unit, "% of rows where the value is not empty");
+    assert_eq!(r.details["matching"], json!(3.0));
+    assert_eq!(r.details["condition"], json!("is not empty"));
+    assert_eq!(
+        r.details["empty_values"],
+        json!("counted as not matching (the condition is not_empty)")
+    );
+}
+
+#[test]
+fn not_empty_on_numbers_counts_zero_as_filled_in_and_still_rejects_nan() {
+    // 0, 12.5, empty, NaN (rejected): 2 of 3 filled in.
+    let mut h = number_share(r#"{"not_empty": true}"#).unwrap();
+    assert_eq!(
+        h.update(
+            &[Column::Number(vec![
+                Some(0.0),
+                Some(12.5),
+                None,
+                Some(f64::NAN)
+            ])],
+            None,
+            None
+        )
+        .unwrap(),
+        ["used", "used", "used", "not_a_number"]
+    );
+    let r = h.finish(0).unwrap();
+    close(r.value.unwrap(), 200.0 / 3.0, 1e-12);
+    assert_eq!(r.n, 3.0);
+}
+
+#[test]
+fn not_empty_must_be_true_and_alone() {
+    let e = text_share(r#"{"not_empty": false}"#).err().unwrap();
+    assert!(e.contains("not_empty = true"), "{e}");
+    let e = text_share(r#"{"not_empty": true, "equals": "chat"}"#)
+        .err()
+        .unwrap();
+    assert!(e.contains("exactly one condition"), "{e}");
+    let e = text_share(r#"{"not_empty": true, "case_insensitive": true}"#)
+        .err()
+        .unwrap();
+    assert!(e.contains("case_insensitive"), "{e}");
+}
