@@ -43,6 +43,7 @@ pub(crate) fn project(path: &Path, fields: &[FieldSpec]) -> Result<Projected, In
     let file = open_file(path)?;
     let total_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
     let metadata = load_metadata(path, &file)?;
+    check_row_counts(path, metadata.metadata())?;
     let schema = metadata.schema().clone();
     let available: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     let roots = resolve_columns(path, &available, fields)?;
@@ -128,6 +129,40 @@ pub(crate) fn guarded<T>(
             Err(source_error(path, line, format!("{what}: {detail}")))
         }
     }
+}
+
+/// Refuses a footer whose row counts cannot be true: a negative count (the decoder would
+/// take it as a huge unsigned number and read without end), or row groups that do not add
+/// up to the file's count.
+fn check_row_counts(
+    path: &Path,
+    metadata: &parquet::file::metadata::ParquetMetaData,
+) -> Result<(), IngestError> {
+    let declared = metadata.file_metadata().num_rows();
+    let mut sum: i128 = 0;
+    for (i, rg) in metadata.row_groups().iter().enumerate() {
+        if rg.num_rows() < 0 {
+            return Err(source_error(
+                path,
+                None,
+                format!(
+                    "row group {i} declares {} rows: the file is damaged",
+                    rg.num_rows()
+                ),
+            ));
+        }
+        sum += i128::from(rg.num_rows());
+    }
+    if declared < 0 || i128::from(declared) != sum {
+        return Err(source_error(
+            path,
+            None,
+            format!(
+                "the footer declares {declared} rows but its row groups hold {sum}: the file is damaged"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) fn source_error(path: &Path, line: Option<u64>, message: String) -> IngestError {
