@@ -2,52 +2,16 @@
 //! rows for January 2025 (restating 2025-Q1) and rows for a new quarter (2025-Q3).
 
 mod common;
+#[path = "support/demo_months.rs"]
+mod demo_months;
 use common::*;
+use demo_months::{baseline_and_config, LATE_ROWS};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const DEMO: &str = "config/clients/demo.toml";
-/// Late January answers: all East, web, NPS 10, CSAT 5, CES 7.
-const LATE_ROWS: u64 = 40;
-/// Answers of a quarter the first run did not have: all North, email.
-const NEW_ROWS: u64 = 20;
-
 /// Runs the demo into `old`, and a copy of it on the extended data into `new`.
 fn two_runs(s: &Scratch) -> (PathBuf, PathBuf) {
-    let old = s.path("old");
-    let o = run(&["run", DEMO, "--out", old.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-
-    let mut data = std::fs::read_to_string(repo().join("data/demo/survey.csv")).unwrap();
-    if !data.ends_with('\n') {
-        data.push('\n');
-    }
-    for i in 0..LATE_ROWS {
-        data.push_str(&format!(
-            "LATE{i:04},2025-01-{:02} 10:00:00,East,web,10,5,7,\n",
-            1 + i % 28
-        ));
-    }
-    for i in 0..NEW_ROWS {
-        data.push_str(&format!(
-            "NEW{i:04},2025-07-{:02} 09:30:00,North,email,{},3,4,\n",
-            1 + i % 28,
-            i % 11
-        ));
-    }
-    s.write("survey.csv", &data);
-    let config = std::fs::read_to_string(repo().join(DEMO))
-        .unwrap()
-        .replace(
-            "\"../plugins.toml\"",
-            &format!("{:?}", repo().join("config/plugins.toml")),
-        )
-        .replace(
-            "\"../benchmarks/illustrative.toml\"",
-            &format!("{:?}", repo().join("config/benchmarks/illustrative.toml")),
-        )
-        .replace("\"../../data/demo/survey.csv\"", "\"survey.csv\"");
-    let config = s.write("demo.toml", &config);
+    let (old, config) = baseline_and_config(s);
     let new = s.path("new");
     let o = run(&[
         "run",

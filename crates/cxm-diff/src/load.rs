@@ -152,13 +152,7 @@ impl RunFolder {
                     source,
                 }
             })?;
-        if manifest.schema != MANIFEST_SCHEMA {
-            return Err(DiffError::ManifestSchema {
-                path: manifest_path,
-                found: manifest.schema,
-                expected: MANIFEST_SCHEMA,
-            });
-        }
+        let manifest = checked_schema(manifest, manifest_path)?;
         let config = find_config(dir, &manifest.config);
         Ok(RunFolder {
             dir: dir.to_path_buf(),
@@ -201,13 +195,7 @@ impl RunFolder {
                 path: manifest_path.clone(),
                 source,
             })?;
-        if manifest.schema != MANIFEST_SCHEMA {
-            return Err(DiffError::ManifestSchema {
-                path: manifest_path,
-                found: manifest.schema,
-                expected: MANIFEST_SCHEMA,
-            });
-        }
+        let manifest = checked_schema(manifest, manifest_path)?;
         let config = if sha256_hex(config_text.as_bytes()) == manifest.config.sha256 {
             ConfigSource::Found {
                 path: config_path.to_path_buf(),
@@ -262,6 +250,18 @@ fn find_config(dir: &Path, recorded: &FileRef) -> ConfigSource {
         reasons.push("the manifest records no config path".to_string());
     }
     ConfigSource::Unavailable(reasons.join("; "))
+}
+
+/// The manifest, if it is of the schema this version reads.
+fn checked_schema(manifest: Manifest, path: PathBuf) -> Result<Manifest, DiffError> {
+    if manifest.schema != MANIFEST_SCHEMA {
+        return Err(DiffError::ManifestSchema {
+            path,
+            found: manifest.schema,
+            expected: MANIFEST_SCHEMA,
+        });
+    }
+    Ok(manifest)
 }
 
 #[cfg(test)]
