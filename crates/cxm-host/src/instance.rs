@@ -309,19 +309,25 @@ impl Instance {
         self.update_checked(batch, false)
     }
 
-    fn update_checked(&mut self, batch: InstanceBatch<'_>, shared: bool) -> Result<(), HostError> {
+    /// Every vector of the batch has one entry per row.
+    fn check_lengths(&self, batch: &InstanceBatch<'_>) -> Result<(), HostError> {
         let rows = batch.row_status.len();
-        let host_error = |message: String| HostError::Host {
-            library: self.def.library.clone(),
-            metric: self.def.name.clone(),
-            message,
-        };
         if batch.columns.iter().any(|c| c.len() != rows)
             || batch.weights.is_some_and(|w| w.len() != rows)
             || batch.group_ids.is_some_and(|g| g.len() != rows)
         {
-            return Err(host_error("batch vectors differ in length".into()));
+            return Err(HostError::Host {
+                library: self.def.library.clone(),
+                metric: self.def.name.clone(),
+                message: "batch vectors differ in length".into(),
+            });
         }
+        Ok(())
+    }
+
+    fn update_checked(&mut self, batch: InstanceBatch<'_>, shared: bool) -> Result<(), HostError> {
+        let rows = batch.row_status.len();
+        self.check_lengths(&batch)?;
         let before = batch.row_status.to_vec();
         match &self.inner {
             Inner::Remote { .. } => match self.send_update(&batch, before)? {
@@ -348,17 +354,7 @@ impl Instance {
         match &self.inner {
             Inner::Local(_) => self.update(batch).map(|()| None),
             Inner::Remote { .. } => {
-                let rows = batch.row_status.len();
-                if batch.columns.iter().any(|c| c.len() != rows)
-                    || batch.weights.is_some_and(|w| w.len() != rows)
-                    || batch.group_ids.is_some_and(|g| g.len() != rows)
-                {
-                    return Err(HostError::Host {
-                        library: self.def.library.clone(),
-                        metric: self.def.name.clone(),
-                        message: "batch vectors differ in length".into(),
-                    });
-                }
+                self.check_lengths(&batch)?;
                 let before = batch.row_status.to_vec();
                 self.send_update(&batch, before)
             }
