@@ -53,6 +53,7 @@ pub fn code_of(error: &anyhow::Error) -> i32 {
         Some(EngineError::Plugin { source, .. }) => host_code(source),
         Some(
             EngineError::Data { .. }
+            | EngineError::Lookup { .. }
             | EngineError::TooManyRejected { .. }
             | EngineError::Internal(_),
         )

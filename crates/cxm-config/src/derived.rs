@@ -357,7 +357,7 @@ pub(crate) fn link_derived(
                 ctx.file,
                 Some(d.from_location),
                 format!(
-                    "derived field \"{}\": unknown field \"{}\" in dataset \"{dataset}\" (fields mapped from columns: {})",
+                    "derived field \"{}\": unknown field \"{}\" in dataset \"{dataset}\" (fields read from columns or looked up: {})",
                     fields[i].name,
                     d.from,
                     mapped.join(", ")

@@ -7,6 +7,7 @@ mod analysis;
 mod connection;
 mod derived;
 mod error;
+mod lookup;
 mod raw;
 mod registry;
 mod rejected;
@@ -17,6 +18,7 @@ pub use analysis::{Adjustment, Benchmark, FilterCondition, FilterConfig, FilterV
 pub use connection::{connection_password, PasswordIn};
 pub use derived::{band_of, Band, DerivedField, DerivedRule, MapValue, ValueMap};
 pub use error::{ConfigError, ErrorKind, Location};
+pub use lookup::{LookupConfig, LookupOutput, Reduce, Unmatched};
 pub use registry::{load_registry, registry_of, resolve_library_path, Registry, RegistryEntry};
 pub use rejected::RejectedValues;
 pub use source::{

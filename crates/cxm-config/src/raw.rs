@@ -93,6 +93,8 @@ pub(crate) struct RawDataset {
     #[serde(default)]
     pub weight: Option<Spanned<String>>,
     pub fields: BTreeMap<Spanned<String>, Spanned<RawField>>,
+    #[serde(default)]
+    pub lookups: Vec<Spanned<crate::lookup::RawLookup>>,
 }
 
 /// A field mapping: a column name, or a table with the column and its type, or a derived

@@ -361,7 +361,7 @@ impl DatasetConfig {
         let fields: Vec<&FieldConfig> = self
             .fields
             .iter()
-            .filter(|f| f.derived.is_none() && missing.contains(&f.column))
+            .filter(|f| f.is_column() && missing.contains(&f.column))
             .collect();
         let first = fields.first()?;
         let names: Vec<String> = fields.iter().map(|f| format!("\"{}\"", f.name)).collect();

@@ -57,8 +57,10 @@ pub struct DatasetConfig {
     pub null_values: Vec<String>,
     /// Canonical field holding each row's weight (multiplicity), if any.
     pub weight: Option<String>,
-    /// Mapped fields, in name order.
+    /// Mapped fields, in name order, then the fields added by lookups.
     pub fields: Vec<FieldConfig>,
+    /// Fields taken from other datasets by key (see `lookup.rs`).
+    pub lookups: Vec<crate::lookup::LookupConfig>,
     /// Where the dataset's `path` is.
     pub location: Location,
     /// The client config that defines the dataset (the file of `location`).
@@ -81,6 +83,17 @@ pub struct FieldConfig {
     /// For a derived field (computed from another field, see `derived.rs`): how. Its
     /// `column` is then that of the field it is derived from, and `ty` its result type.
     pub derived: Option<crate::derived::DerivedField>,
+    /// For a field added by a lookup: the index of the lookup in
+    /// [`DatasetConfig::lookups`]. Its `column` is then empty.
+    pub lookup: Option<usize>,
+}
+
+impl FieldConfig {
+    /// Whether the field is read from a column of the dataset's source (neither derived
+    /// nor looked up).
+    pub fn is_column(&self) -> bool {
+        self.derived.is_none() && self.lookup.is_none()
+    }
 }
 
 /// One configured metric.
@@ -210,6 +223,7 @@ pub fn load_client(path: &Path) -> Result<ClientConfig, ConfigError> {
     for (name, ds) in raw.datasets {
         datasets.push(dataset(&ctx, base, name.into_inner(), ds)?);
     }
+    crate::lookup::link_lookups(path, &mut datasets)?;
     if datasets.is_empty() {
         return Err(ConfigError::at(
             path,
@@ -605,8 +619,10 @@ fn dataset(
             format: mapping.format,
             location,
             derived,
+            lookup: None,
         });
     }
+    let lookups = crate::lookup::parse_lookups(ctx, &name, ds.lookups, &mut fields)?;
     crate::derived::link_derived(ctx, &name, &mut fields)?;
     let weight = match ds.weight {
         None => None,
@@ -721,6 +737,7 @@ fn dataset(
             .unwrap_or_else(|| vec![String::new()]),
         weight,
         fields,
+        lookups,
     })
 }
 

@@ -58,6 +58,8 @@ pub(crate) struct ChunkState {
     pub(crate) rows_with_invalid_values: u64,
     /// Timestamps resolved by the daylight-saving rule, lines relative like `rejections`.
     pub(crate) resolved_times: ResolvedTimes,
+    /// Per lookup: rows without a match, lines relative like `rejections`.
+    pub(crate) unmatched: Vec<crate::lookup::Misses>,
 }
 
 /// The first line of each unique_key seen so far (by a 128-bit hash of the key's text).
@@ -114,6 +116,7 @@ impl<'c> ChunkWork<'c> {
             duplicates: 0,
             rows_with_invalid_values: 0,
             resolved_times: ResolvedTimes::default(),
+            unmatched: Vec::new(),
         };
         ChunkWork {
             ctx,
@@ -134,6 +137,7 @@ impl<'c> ChunkWork<'c> {
     /// batches are processed in file order (required when the dataset has a unique_key).
     pub(crate) fn process(&mut self, batch: &mut Batch, seen_keys: Option<&mut SeenKeys>) {
         let ctx = self.ctx;
+        crate::lookup::apply(&ctx.lookups, batch, &mut self.state.unmatched);
         crate::derive::apply(&ctx.derived, batch);
         let batch = &*batch;
         let st = &mut self.state;
@@ -165,6 +169,9 @@ impl<'c> ChunkWork<'c> {
                 reason: e.reason.as_str().into(),
                 detail: match e.reason {
                     CellErrorReason::UnmappedValue => "not in the map of this derived field".into(),
+                    CellErrorReason::UnmatchedKey => {
+                        "no row with this key in the dataset looked up".into()
+                    }
                     CellErrorReason::OutsideBands => {
                         "above the last band of this derived field".into()
                     }

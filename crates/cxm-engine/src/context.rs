@@ -77,6 +77,9 @@ pub(crate) struct DatasetContext {
     pub(crate) key_guards: Vec<Vec<bool>>,
     /// The derived fields, appended to each batch before it is processed.
     pub(crate) derived: Vec<crate::derive::DerivedColumn>,
+    /// The lookups, whose columns are appended to each batch before the derived fields
+    /// (loaded by the run; empty until then).
+    pub(crate) lookups: Vec<std::sync::Arc<crate::lookup::Join>>,
     pub(crate) metrics: Vec<MetricContext>,
 }
 
@@ -112,7 +115,9 @@ impl DatasetContext {
             .map(|g| {
                 let keys: Vec<usize> = g.fields().collect();
                 (0..ds.fields.len())
-                    .map(|f| keys.contains(&f) || keys.iter().any(|&k| ds.source_of(k) == Some(f)))
+                    .map(|f| {
+                        keys.contains(&f) || keys.iter().any(|&k| ds.sources_of(k).contains(&f))
+                    })
                     .collect()
             })
             .collect();
@@ -160,6 +165,7 @@ impl DatasetContext {
             groupers,
             key_guards,
             derived: ds.derived.clone(),
+            lookups: Vec::new(),
             metrics,
             field_names,
         }

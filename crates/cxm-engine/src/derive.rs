@@ -106,13 +106,16 @@ impl Out {
 /// Appends the derived columns (and their cell errors) to a freshly parsed batch. A batch
 /// that already has them (more columns than parsed fields) is left alone.
 pub(crate) fn apply(derived: &[DerivedColumn], batch: &mut Batch) {
-    if derived.is_empty() || batch.columns.len() != batch.num_parsed_fields() {
+    if derived
+        .first()
+        .is_none_or(|d| d.field != batch.columns.len())
+    {
         return;
     }
     let rows = batch.num_rows();
     let mut errors = Vec::new();
     for d in derived {
-        if d.field != batch.columns.len() || d.from >= batch.num_parsed_fields() {
+        if d.field != batch.columns.len() || d.from >= d.field {
             break;
         }
         let source = batch.columns[d.from].clone();
@@ -152,7 +155,12 @@ pub(crate) fn apply(derived: &[DerivedColumn], batch: &mut Batch) {
                     row,
                     field: d.field,
                     line: batch.lines[row],
-                    value: batch.raw_value(row, d.from),
+                    // A looked-up source has no text of its own in the file.
+                    value: if d.from < batch.num_parsed_fields() {
+                        batch.raw_value(row, d.from)
+                    } else {
+                        text_of(&source, row).unwrap_or_default()
+                    },
                     reason,
                 });
             }

@@ -31,6 +31,14 @@ pub enum EngineError {
     /// Something that should not happen did (a bug in cxm); the message says where.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A dataset looked up by another cannot serve as a lookup (e.g. a duplicate key).
+    #[error("dataset \"{dataset}\": {message}")]
+    Lookup {
+        /// The dataset looked up.
+        dataset: String,
+        /// What is wrong, with the lines and what to do.
+        message: String,
+    },
     /// A dataset could not be read.
     #[error("dataset \"{dataset}\": {source}")]
     Data {

@@ -36,6 +36,8 @@ pub(crate) struct DatasetTotals {
     pub(crate) rows_with_invalid_values: u64,
     /// Timestamps resolved by the daylight-saving rule, with absolute lines.
     pub(crate) resolved_times: ResolvedTimes,
+    /// Per lookup: rows without a match, with absolute lines.
+    pub(crate) unmatched: Vec<crate::lookup::Misses>,
 }
 
 impl DatasetTotals {
@@ -59,6 +61,7 @@ impl DatasetTotals {
             duplicates: 0,
             rows_with_invalid_values: 0,
             resolved_times: ResolvedTimes::default(),
+            unmatched: vec![crate::lookup::Misses::default(); ctx.lookups.len()],
         }
     }
 
@@ -93,6 +96,9 @@ impl DatasetTotals {
         self.duplicates += chunk.duplicates;
         self.rows_with_invalid_values += chunk.rows_with_invalid_values;
         self.resolved_times.absorb(&chunk.resolved_times, line_base);
+        for (ours, theirs) in self.unmatched.iter_mut().zip(&chunk.unmatched) {
+            ours.absorb(theirs, line_base);
+        }
         let chunk_groups: Vec<usize> = chunk.groupers.iter().map(|g| g.group_count()).collect();
         let maps: Vec<Vec<u32>> = self
             .groupers

@@ -25,9 +25,14 @@ pub struct Plan {
 pub struct DatasetPlan {
     /// The dataset's config.
     pub config: DatasetConfig,
-    /// The fields, with settled types: the fields parsed from the source, then the derived
-    /// fields computed from them (see [`DatasetPlan::parsed_fields`]).
+    /// The fields, with settled types: the fields parsed from the source, then the fields
+    /// looked up in other datasets, then the derived fields (see
+    /// [`DatasetPlan::parsed_fields`]).
     pub fields: Vec<FieldSpec>,
+    /// How many of `fields` are parsed from the source.
+    pub(crate) num_parsed: usize,
+    /// The lookups whose fields the run uses, in field order.
+    pub(crate) lookups: Vec<crate::lookup::LookupPlan>,
     /// The derived fields, computed after each batch is parsed (the last fields).
     pub(crate) derived: Vec<crate::derive::DerivedColumn>,
     /// The distinct groupings of this dataset's metrics.
@@ -44,17 +49,35 @@ pub struct DatasetPlan {
 }
 
 impl DatasetPlan {
-    /// The fields read from the source (every field but the derived ones).
+    /// The fields read from the source (neither looked up nor derived).
     pub fn parsed_fields(&self) -> Vec<FieldSpec> {
-        self.fields[..self.fields.len() - self.derived.len()].to_vec()
+        self.fields[..self.num_parsed].to_vec()
     }
 
-    /// The field a derived field is computed from (`None` for a parsed field).
+    /// Every field whose unreadable value leaves `field` empty: its source, and the source
+    /// of that (a derived field computed from a looked-up field, whose key is the source).
+    pub(crate) fn sources_of(&self, field: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = self.source_of(field).into_iter().collect();
+        if let Some(next) = out.first().and_then(|&s| self.source_of(s)) {
+            out.push(next);
+        }
+        out
+    }
+
+    /// The field whose unreadable value leaves `field` empty: for a derived field the field
+    /// it is computed from, for a looked-up field its lookup's key (`None` for a parsed
+    /// field).
     pub(crate) fn source_of(&self, field: usize) -> Option<usize> {
         self.derived
             .iter()
             .find(|d| d.field == field)
             .map(|d| d.from)
+            .or_else(|| {
+                self.lookups
+                    .iter()
+                    .find(|l| l.outputs.iter().any(|o| o.field == field))
+                    .map(|l| l.key_field)
+            })
     }
 }
 
@@ -152,9 +175,17 @@ impl MetricPlan {
         out.extend(dataset.groupings[self.grouping].fields());
         out.extend(self.filters.iter().map(|f| f.field));
         out.extend(dataset.weight);
-        // A derived field's value is empty when its source could not be read: the source's
-        // error rejects the row.
-        let sources: Vec<usize> = out.iter().filter_map(|&f| dataset.source_of(f)).collect();
+        // A lookup that rejects unmatched rows rejects them for every metric.
+        out.extend(
+            dataset
+                .lookups
+                .iter()
+                .filter(|l| l.rejects())
+                .map(|l| l.key_field),
+        );
+        // A derived or looked-up field's value is empty when its source (or key) could not
+        // be read: that error rejects the row.
+        let sources: Vec<usize> = out.iter().flat_map(|&f| dataset.sources_of(f)).collect();
         out.extend(sources);
         out.sort_unstable();
         out.dedup();
@@ -493,6 +524,9 @@ fn plan_dataset(
     for key in &ds.unique_key {
         types.entry(key.clone()).or_insert(FieldType::String);
     }
+    for l in &ds.lookups {
+        types.entry(l.key.clone()).or_insert(FieldType::String);
+    }
     for (m, _, _) in &metrics {
         for f in &m.filters {
             types
@@ -548,10 +582,16 @@ fn plan_dataset(
     let mut fields: Vec<FieldSpec> = ds
         .fields
         .iter()
-        .filter(|f| f.derived.is_none())
+        .filter(|f| f.is_column())
         .filter_map(spec)
         .collect();
     let parsed = fields.len();
+    fields.extend(
+        ds.fields
+            .iter()
+            .filter(|f| f.lookup.is_some())
+            .filter_map(spec),
+    );
     fields.extend(
         ds.fields
             .iter()
@@ -575,6 +615,7 @@ fn plan_dataset(
         .collect();
 
     crate::sources::check_columns(ds, &fields[..parsed], zone)?;
+    let lookups = crate::lookup::plan_lookups(config, ds, &fields, zone)?;
 
     let mut metric_plans = Vec::new();
     let mut failed = Vec::new();
@@ -670,6 +711,8 @@ fn plan_dataset(
         weight: ds.weight.as_deref().and_then(index),
         config: ds.clone(),
         fields,
+        num_parsed: parsed,
+        lookups,
         derived,
         metrics: metric_plans,
         failed,

@@ -72,7 +72,12 @@ pub fn run(
     };
     let rejected_values = plan.config.report.rejected_values;
     for dataset in &mut plan.datasets {
-        let ctx = DatasetContext::new(dataset, rejected_values);
+        let mut ctx = DatasetContext::new(dataset, rejected_values);
+        // The datasets it looks up are read first, each into a table by key.
+        for lookup in &dataset.lookups {
+            let join = crate::lookup::Join::load(lookup.clone(), dataset.zone, options.batch_rows)?;
+            ctx.lookups.push(std::sync::Arc::new(join));
+        }
         run_dataset(dataset, ctx, options, on_reject, on_progress, &mut report)?;
     }
     // Metrics in config order, whatever the dataset order.
@@ -193,6 +198,12 @@ fn run_dataset(
                 lines: w.lines,
                 message: w.message,
             })
+            .chain(
+                ctx.lookups
+                    .iter()
+                    .zip(&totals.unmatched)
+                    .flat_map(|(j, misses)| j.notices(misses)),
+            )
             .collect(),
     });
     for (plan, metric) in ds.metrics.iter().zip(std::mem::take(&mut totals.metrics)) {

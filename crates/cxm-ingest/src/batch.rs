@@ -156,8 +156,11 @@ impl Batch {
     /// Appends a column computed from the parsed field `from` (a derived field): it becomes
     /// field `columns.len()`, and its raw text is the text of `from` in the same row.
     /// `column` must have one value per accepted row, and `from` be a parsed field.
+    /// A column computed from another appended column takes the raw text of that one's
+    /// parsed field.
     pub fn push_derived(&mut self, column: ArrayRef, from: usize) {
         debug_assert_eq!(column.len(), self.num_rows());
+        let from = self.raw_field(from);
         debug_assert!(from < self.num_fields);
         self.columns.push(column);
         self.derived_from.push(from);

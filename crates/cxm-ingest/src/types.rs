@@ -91,6 +91,8 @@ pub enum CellErrorReason {
     UnmappedValue,
     /// A derived field's source number is above the last band's bound.
     OutsideBands,
+    /// A lookup's key has no match in the dataset looked up (with `unmatched = "reject"`).
+    UnmatchedKey,
 }
 
 impl CellErrorReason {
@@ -105,6 +107,7 @@ impl CellErrorReason {
             CellErrorReason::InvalidUtf8 => "invalid_utf8",
             CellErrorReason::UnmappedValue => "unmapped_value",
             CellErrorReason::OutsideBands => "outside_bands",
+            CellErrorReason::UnmatchedKey => "unmatched_key",
         }
     }
 
