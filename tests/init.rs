@@ -214,3 +214,32 @@ fn xlsx_with_a_title_row() {
     assert!(text.contains("header_row = 2"), "{text}");
     assert_survey(&text, &config);
 }
+
+#[test]
+fn a_churn_flag_gets_a_churn_metric_suggested_that_runs() {
+    let s = Scratch::new();
+    let mut csv = String::from("customerID,tenure,Churn\n");
+    for i in 0..40 {
+        let churn = if i % 4 == 0 { "Yes" } else { "No" };
+        csv.push_str(&format!("C{i:03},{},{churn}\n", i % 13));
+    }
+    let file = s.write("telco.csv", &csv);
+    let config = s.path("telco.toml");
+    let text = init(&file, &config);
+    assert!(
+        text.contains("churn = { column = \"Churn\", type = \"boolean\" }"),
+        "{text}"
+    );
+    let suggestion = "# plugin = \"retention/snapshot_churn\"\n# dataset = \"telco\"\n# inputs = { churned = \"churn\", customer_id = \"customer_id\" }";
+    assert!(text.contains(suggestion), "{text}");
+    // Uncommented, it validates and runs: 10 of the 40 customers churned.
+    let uncommented = text.replace(
+        &format!("# [[metrics]]\n# id = \"telco_churn\"\n{suggestion}"),
+        "[[metrics]]\nid = \"telco_churn\"\nplugin = \"retention/snapshot_churn\"\ndataset = \"telco\"\ninputs = { churned = \"churn\", customer_id = \"customer_id\" }",
+    );
+    assert_ne!(uncommented, text, "{text}");
+    std::fs::write(&config, uncommented).unwrap();
+    let report = run_json(&config);
+    let r = result(&report, "telco_churn", serde_json::json!({}));
+    assert_eq!(r["value"], 25.0, "{r}");
+}

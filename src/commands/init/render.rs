@@ -226,6 +226,29 @@ pub fn render(client: &str, plugins: &str, sources: &[String], datasets: &[Datas
                 Role::Plain => {}
             }
         }
+        // A yes/no churn flag (one row per customer, as in a snapshot export): churn rate.
+        let flag = d.fields.iter().find(|m| {
+            m.ty == Some(cxm_ingest::FieldType::Boolean)
+                && (m.field.contains("churn") || m.column.to_lowercase().contains("churn"))
+        });
+        if let Some(flag) = flag {
+            let mut inputs = format!("inputs = {{ churned = {}", quote(&flag.field));
+            if let Some(id) = d.fields.iter().find(|m| m.field == "customer_id") {
+                let _ = write!(inputs, ", customer_id = {}", quote(&id.field));
+            }
+            inputs.push_str(" }");
+            suggestions.push(vec![
+                format!(
+                    "{} ({}) is a yes/no flag: the share churned (one row per customer)?",
+                    flag.field,
+                    quote(&flag.column)
+                ),
+                format!("id = {}", quote(&format!("{}_churn", d.name))),
+                "plugin = \"retention/snapshot_churn\"".into(),
+                format!("dataset = {}", quote(&d.name)),
+                inputs,
+            ]);
+        }
     }
     if !suggestions.is_empty() {
         let _ = writeln!(

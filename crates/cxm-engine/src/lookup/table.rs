@@ -9,7 +9,6 @@
 
 use super::{key, LookupPlan};
 use crate::error::EngineError;
-use crate::fxhash::FxBuildHasher;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Float64Type, Int64Type, TimestampMicrosecondType};
 use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, UInt32Array};
@@ -22,7 +21,7 @@ use std::sync::Arc;
 /// A lookup's table: key text → row, and one column per looked-up field.
 #[derive(Debug)]
 pub(crate) struct LookupTable {
-    index: HashMap<Box<str>, u32, FxBuildHasher>,
+    index: HashMap<Box<str>, u32, key::KeyBuildHasher>,
     /// One column per planned output, `keys + 1` rows (the last for rows without a match).
     columns: Vec<ArrayRef>,
     rows_read: u64,
@@ -137,7 +136,7 @@ pub(crate) fn load(
     let l = &plan.config;
     let mut source =
         crate::sources::open_source(&plan.dataset, plan.specs.clone(), zone, batch_rows)?;
-    let mut index: HashMap<Box<str>, u32, FxBuildHasher> = HashMap::default();
+    let mut index: HashMap<Box<str>, u32, key::KeyBuildHasher> = HashMap::default();
     let mut first_line: Vec<u64> = Vec::new();
     let mut accs: Vec<Acc> = plan
         .outputs
