@@ -16,9 +16,9 @@ use cxm_ingest::{
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 
-use crate::convert::{Converter, Plan};
 use crate::groups::{self, Projection};
 use crate::open::{self, FileHash};
+use cxm_arrow::{Converter, Plan};
 
 /// A Parquet file read as one independently parseable chunk per row group.
 pub struct ParquetChunks {
@@ -126,7 +126,7 @@ impl ParquetChunks {
 
     /// The conversion planned for each field.
     #[cfg(test)]
-    pub(crate) fn conversions(&self) -> &[crate::fast::Conversion] {
+    pub(crate) fn conversions(&self) -> &[cxm_arrow::Conversion] {
         self.shared.plan.conversions()
     }
 }

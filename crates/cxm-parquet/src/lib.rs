@@ -17,11 +17,8 @@
 //! gzip compressed files are readable; Brotli is not compiled in.
 
 mod chunks;
-mod convert;
-mod fast;
 mod groups;
 mod open;
-mod text;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -30,12 +27,11 @@ use cxm_ingest::{Batch, BatchBuilder, DatasetStats, FieldSpec, IngestError, Reco
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use crate::groups::{Projection, RowGroups};
-use crate::text::TextColumn;
+use cxm_arrow::TextColumn;
 
 pub use crate::chunks::ParquetChunks;
 
-/// Upper bound on the rows preallocated per batch.
-pub(crate) const MAX_PREALLOC_ROWS: usize = 65_536;
+pub(crate) use cxm_arrow::MAX_PREALLOC_ROWS;
 
 /// A Parquet file being streamed into typed Arrow batches, every cell through its text
 /// (the reference [`ParquetChunks`] is tested against; several times slower).
@@ -147,7 +143,7 @@ impl ParquetSource {
                 continue;
             }
             for (column, text) in record_batch.columns().iter().zip(&mut self.texts) {
-                text::fill(column.as_ref(), text).map_err(|message| {
+                cxm_arrow::fill(column.as_ref(), text).map_err(|message| {
                     open::source_error(&self.path, Some(self.rows_read + 1), message)
                 })?;
             }

@@ -14,8 +14,6 @@ use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 use parquet::arrow::ProjectionMask;
 use sha2::{Digest, Sha256};
 
-use crate::text;
-
 /// Read buffer used to hash the file.
 const HASH_BUFFER: usize = 64 * 1024;
 
@@ -50,7 +48,7 @@ pub(crate) fn project(path: &Path, fields: &[FieldSpec]) -> Result<Projected, In
     let mut types = Vec::with_capacity(fields.len());
     for (field, &root) in fields.iter().zip(&roots) {
         let ty = schema.field(root).data_type();
-        if !text::supported(ty) {
+        if !cxm_arrow::supported(ty) {
             return Err(source_error(
                 path,
                 None,
@@ -165,13 +163,7 @@ fn check_row_counts(
     Ok(())
 }
 
-pub(crate) fn source_error(path: &Path, line: Option<u64>, message: String) -> IngestError {
-    IngestError::Source {
-        source_name: path.display().to_string(),
-        line,
-        message,
-    }
-}
+pub(crate) use cxm_arrow::source_error;
 
 /// The error for a reader that cannot be built.
 pub(crate) fn build_error(path: &Path, error: impl std::fmt::Display) -> IngestError {

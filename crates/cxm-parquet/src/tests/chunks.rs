@@ -6,7 +6,7 @@ use cxm_ingest::{ChunkedSource, SourceDigest};
 
 use super::fixture::{equivalence_file, GROUP_ROWS, ROWS};
 use super::*;
-use crate::fast::Conversion;
+use cxm_arrow::Conversion;
 
 /// Every column of the file mapped to every field type, as `<column>:<type>`.
 fn every_mapping(columns: &[&str]) -> Vec<FieldSpec> {

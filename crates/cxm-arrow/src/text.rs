@@ -25,7 +25,7 @@ use chrono::{Datelike, NaiveDateTime, NaiveTime, Timelike};
 
 /// The text of every cell of one column of a record batch.
 #[derive(Debug, Default)]
-pub(crate) struct TextColumn {
+pub struct TextColumn {
     buf: Vec<u8>,
     /// End offset in `buf` of each cell.
     ends: Vec<usize>,
@@ -57,7 +57,7 @@ impl TextColumn {
     }
 
     /// The text of cell `row`; `None` for a null (or out of range).
-    pub(crate) fn get(&self, row: usize) -> Option<&[u8]> {
+    pub fn get(&self, row: usize) -> Option<&[u8]> {
         if !*self.valid.get(row)? {
             return None;
         }
@@ -70,7 +70,7 @@ impl TextColumn {
 }
 
 /// Whether columns of type `ty` can be turned into text (and so be mapped to a field).
-pub(crate) fn supported(ty: &DataType) -> bool {
+pub fn supported(ty: &DataType) -> bool {
     match ty {
         DataType::Null
         | DataType::Boolean
@@ -108,7 +108,7 @@ pub(crate) fn supported(ty: &DataType) -> bool {
 
 /// Replaces the contents of `out` with the text of every cell of `array`. Errors
 /// (naming the type) for a type that [`supported`] rejects.
-pub(crate) fn fill(array: &dyn Array, out: &mut TextColumn) -> Result<(), String> {
+pub fn fill(array: &dyn Array, out: &mut TextColumn) -> Result<(), String> {
     out.clear();
     match array.data_type() {
         DataType::Null => (0..array.len()).for_each(|_| out.push_null()),
@@ -181,7 +181,7 @@ pub(crate) fn fill(array: &dyn Array, out: &mut TextColumn) -> Result<(), String
 
 /// Appends the text [`fill`] gives cell `i` of `array` to `out`; returns `false`,
 /// writing nothing, for a null cell, a cell out of range or an unsupported type.
-pub(crate) fn write_cell(array: &dyn Array, i: usize, out: &mut Vec<u8>) -> bool {
+pub fn write_cell(array: &dyn Array, i: usize, out: &mut Vec<u8>) -> bool {
     if i >= array.len() || array.is_null(i) {
         return false;
     }

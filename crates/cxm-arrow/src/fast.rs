@@ -46,7 +46,7 @@ use cxm_ingest::{CellErrorReason, FieldSpec, FieldType, Zone};
 
 /// How one field's column is converted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Conversion {
+pub enum Conversion {
     /// Through the text of each cell (`text` + `BatchBuilder`).
     Text,
     /// Signed or unsigned integers to `Integer`.

@@ -11,14 +11,14 @@ use arrow_array::{ArrayRef, RecordBatch};
 use cxm_ingest::{Batch, BatchBuilder, CellError, FieldSpec, IngestError, Zone};
 
 use crate::fast::{self, Conversion, NullValues};
-use crate::open::source_error;
+use crate::source_error;
 use crate::text::{self, TextColumn};
 use crate::MAX_PREALLOC_ROWS;
 
 /// How the fields of a file are read: their columns among the projected ones and the
 /// conversion of each.
 #[derive(Debug)]
-pub(crate) struct Plan {
+pub struct Plan {
     path: PathBuf,
     fields: Vec<FieldSpec>,
     /// For each field, the index of its column in the record batches.
@@ -34,7 +34,7 @@ pub(crate) struct Plan {
 impl Plan {
     /// The plan for `fields`, whose columns have the Arrow types `types` and are the
     /// columns `sources` of the record batches.
-    pub(crate) fn new(
+    pub fn new(
         path: &Path,
         fields: Vec<FieldSpec>,
         sources: Vec<usize>,
@@ -61,23 +61,22 @@ impl Plan {
         }
     }
 
-    pub(crate) fn path(&self) -> &Path {
+    pub fn path(&self) -> &Path {
         &self.path
     }
 
-    pub(crate) fn fields(&self) -> &[FieldSpec] {
+    pub fn fields(&self) -> &[FieldSpec] {
         &self.fields
     }
 
     /// The conversion of each field.
-    #[cfg(test)]
-    pub(crate) fn conversions(&self) -> &[Conversion] {
+    pub fn conversions(&self) -> &[Conversion] {
         &self.conversions
     }
 }
 
 /// Converts record batches as a [`Plan`] says, keeping the text-path state between them.
-pub(crate) struct Converter<'p> {
+pub struct Converter<'p> {
     plan: &'p Plan,
     /// The text-path builder of each field, made when first needed.
     builders: Vec<Option<BatchBuilder>>,
@@ -87,7 +86,7 @@ pub(crate) struct Converter<'p> {
 }
 
 impl<'p> Converter<'p> {
-    pub(crate) fn new(plan: &'p Plan) -> Converter<'p> {
+    pub fn new(plan: &'p Plan) -> Converter<'p> {
         let columns = plan.sources.iter().max().map_or(0, |m| m + 1);
         Converter {
             plan,
@@ -98,11 +97,7 @@ impl<'p> Converter<'p> {
     }
 
     /// The batch of `record`'s rows, the first of which is row `first_line` of the file.
-    pub(crate) fn convert(
-        &mut self,
-        record: &RecordBatch,
-        first_line: u64,
-    ) -> Result<Batch, IngestError> {
+    pub fn convert(&mut self, record: &RecordBatch, first_line: u64) -> Result<Batch, IngestError> {
         let plan = self.plan;
         let rows = record.num_rows();
         self.written.fill(false);
