@@ -8,17 +8,26 @@ use arrow_array::types::{Date32Type, Int64Type, TimestampMicrosecondType};
 use arrow_array::{Array, ArrayRef, BooleanArray, PrimitiveArray, StringArray};
 use arrow_schema::DataType;
 use cxm_period::PeriodRule;
+use std::borrow::Cow;
 use std::collections::HashMap;
+
+mod str_set;
+use str_set::StrSet;
 
 /// The labels of one group: (key name, value) pairs, `None` for a missing value.
 pub(crate) type GroupLabels = Vec<(String, Option<String>)>;
 
-/// What a key value is, independently of the id an interner gave it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// What a key value is, independently of the id an interner gave it. Texts and period
+/// labels live in the interner ([`Interner::label`] gives a value's label).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum KeyValue {
     Null,
-    Text(Box<str>),
-    Period(i64),
+    /// A text of at most 7 bytes, packed (see [`pack_short`]).
+    Short(u64),
+    /// A longer text: its number in the interner's [`StrSet`].
+    Long(u32),
+    /// A period key and the index of its label in the interner's period labels.
+    Period(i64, u32),
     Integer(i64),
     Boolean(bool),
     /// A date dimension (days since 1970-01-01).
@@ -47,6 +56,8 @@ fn date_label(days: i32) -> String {
 }
 
 /// Distinct values of one grouping key, numbered densely in order of first appearance.
+/// Adding a value allocates nothing of its own: texts go into one buffer ([`StrSet`]) or
+/// are packed into a word, and labels are made when asked for ([`Interner::label`]).
 struct Interner {
     /// Values of at most 7 bytes, packed with their length into one word: no string
     /// comparison, no pointer to follow (most grouping values are short codes and names).
@@ -54,15 +65,18 @@ struct Interner {
     /// 64 recently used packed values and their ids (`u64::MAX` is never a packed value:
     /// its length byte would be 255).
     recent: Vec<(u64, u32)>,
-    text: HashMap<Box<str>, u32, FxBuildHasher>,
+    /// Longer texts, numbered in order of first appearance.
+    long_text: StrSet,
+    /// The id of each text of `long_text`.
+    long_ids: Vec<u32>,
     periods: HashMap<i64, u32, FxBuildHasher>,
+    /// The label of each period, in order of first appearance.
+    period_labels: Vec<String>,
     /// Integer, boolean and date dimension values.
     scalars: HashMap<KeyValue, u32, FxBuildHasher>,
     null_id: Option<u32>,
     /// The value of each id.
     values: Vec<KeyValue>,
-    /// The label of each id.
-    labels: Vec<Option<String>>,
 }
 
 impl Default for Interner {
@@ -70,21 +84,21 @@ impl Default for Interner {
         Interner {
             short_text: HashMap::default(),
             recent: vec![(u64::MAX, 0); 64],
-            text: HashMap::default(),
+            long_text: StrSet::default(),
+            long_ids: Vec::new(),
             periods: HashMap::default(),
+            period_labels: Vec::new(),
             scalars: HashMap::default(),
             null_id: None,
             values: Vec::new(),
-            labels: Vec::new(),
         }
     }
 }
 
 impl Interner {
-    fn add(&mut self, value: KeyValue, label: Option<String>) -> u32 {
+    fn add(&mut self, value: KeyValue) -> u32 {
         let id = self.values.len() as u32;
         self.values.push(value);
-        self.labels.push(label);
         id
     }
 
@@ -92,7 +106,7 @@ impl Interner {
         match self.null_id {
             Some(id) => id,
             None => {
-                let id = self.add(KeyValue::Null, None);
+                let id = self.add(KeyValue::Null);
                 self.null_id = Some(id);
                 id
             }
@@ -100,29 +114,42 @@ impl Interner {
     }
 
     fn text(&mut self, value: &str) -> u32 {
-        if let Some(packed) = pack_short(value.as_bytes()) {
-            // A direct-mapped cache of recent short values in front of the map.
-            let slot = (packed.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize;
-            if let Some(&(cached, id)) = self.recent.get(slot) {
-                if cached == packed {
-                    return id;
-                }
-            }
-            if let Some(&id) = self.short_text.get(&packed) {
-                if let Some(entry) = self.recent.get_mut(slot) {
-                    *entry = (packed, id);
-                }
+        match pack_short(value.as_bytes()) {
+            Some(packed) => self.short(packed),
+            None => self.long(value),
+        }
+    }
+
+    /// The id of a packed short text.
+    fn short(&mut self, packed: u64) -> u32 {
+        // A direct-mapped cache of recent short values in front of the map.
+        let slot = (packed.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize;
+        if let Some(&(cached, id)) = self.recent.get(slot) {
+            if cached == packed {
                 return id;
             }
-            let id = self.add(KeyValue::Text(value.into()), Some(value.to_string()));
-            self.short_text.insert(packed, id);
+        }
+        if let Some(&id) = self.short_text.get(&packed) {
+            if let Some(entry) = self.recent.get_mut(slot) {
+                *entry = (packed, id);
+            }
             return id;
         }
-        if let Some(id) = self.text.get(value) {
-            return *id;
+        let id = self.add(KeyValue::Short(packed));
+        self.short_text.insert(packed, id);
+        id
+    }
+
+    /// The id of a text of more than 7 bytes.
+    fn long(&mut self, value: &str) -> u32 {
+        let (number, new) = self.long_text.insert(value);
+        if !new {
+            if let Some(&id) = self.long_ids.get(number as usize) {
+                return id;
+            }
         }
-        let id = self.add(KeyValue::Text(value.into()), Some(value.to_string()));
-        self.text.insert(value.into(), id);
+        let id = self.add(KeyValue::Long(number));
+        self.long_ids.push(id);
         id
     }
 
@@ -131,7 +158,8 @@ impl Interner {
         if let Some(id) = self.periods.get(&key) {
             return *id;
         }
-        let id = self.add(KeyValue::Period(key), Some(label()));
+        let id = self.add(KeyValue::Period(key, self.period_labels.len() as u32));
+        self.period_labels.push(label());
         self.periods.insert(key, id);
         id
     }
@@ -141,45 +169,56 @@ impl Interner {
         if let Some(id) = self.scalars.get(&value) {
             return *id;
         }
-        let label = match &value {
-            KeyValue::Integer(i) => i.to_string(),
-            KeyValue::Boolean(b) => b.to_string(),
-            KeyValue::Date(d) => date_label(*d),
-            KeyValue::Text(t) => t.to_string(),
-            KeyValue::Period(p) => p.to_string(),
-            KeyValue::Null => return self.null(),
-        };
-        let id = self.add(value.clone(), Some(label));
+        let id = self.add(value);
         self.scalars.insert(value, id);
         id
     }
 
-    /// The id of a value interned elsewhere, with its label.
-    fn value(&mut self, value: &KeyValue, label: &Option<String>) -> u32 {
-        match value {
-            KeyValue::Null => self.null(),
-            KeyValue::Text(text) => self.text(text),
-            KeyValue::Period(key) => self.period(*key, || label.clone().unwrap_or_default()),
-            KeyValue::Integer(_) | KeyValue::Boolean(_) | KeyValue::Date(_) => {
-                self.scalar(value.clone())
-            }
+    /// The id here of value `id` of `other` (an interner of the same key).
+    fn value_of(&mut self, other: &Interner, id: u32) -> u32 {
+        match other.values.get(id as usize) {
+            None | Some(KeyValue::Null) => self.null(),
+            Some(KeyValue::Short(packed)) => self.short(*packed),
+            Some(KeyValue::Long(number)) => self.long(other.long_text.get(*number)),
+            Some(KeyValue::Period(key, label)) => self.period(*key, || {
+                other
+                    .period_labels
+                    .get(*label as usize)
+                    .cloned()
+                    .unwrap_or_default()
+            }),
+            Some(value) => self.scalar(*value),
         }
+    }
+
+    /// The label of the value of `id` (`None` for a missing value).
+    fn label(&self, id: u32) -> Option<Cow<'_, str>> {
+        Some(match self.values.get(id as usize)? {
+            KeyValue::Null => return None,
+            KeyValue::Short(packed) => Cow::Owned(unpack_short(*packed)),
+            KeyValue::Long(number) => Cow::Borrowed(self.long_text.get(*number)),
+            KeyValue::Period(_, label) => {
+                Cow::Borrowed(self.period_labels.get(*label as usize).map_or("", |l| l))
+            }
+            KeyValue::Integer(i) => Cow::Owned(i.to_string()),
+            KeyValue::Boolean(b) => Cow::Owned(b.to_string()),
+            KeyValue::Date(d) => Cow::Owned(date_label(*d)),
+        })
     }
 
     /// Where the value of `id` sorts, given the labels ranked first.
     fn sort_key(&self, id: u32, ranked: &[String]) -> SortKey {
-        let label = self.labels.get(id as usize).and_then(Option::as_ref);
-        let Some(label) = label else {
+        let Some(label) = self.label(id) else {
             return SortKey::Null;
         };
-        if let Some(rank) = ranked.iter().position(|r| r == label) {
+        if let Some(rank) = ranked.iter().position(|r| *r == label) {
             return SortKey::Ranked(rank);
         }
         match self.values.get(id as usize) {
             Some(KeyValue::Integer(i)) => SortKey::Integer(*i),
             Some(KeyValue::Boolean(b)) => SortKey::Boolean(*b),
             Some(KeyValue::Date(d)) => SortKey::Date(*d),
-            _ => SortKey::Label(label.clone()),
+            _ => SortKey::Label(label.into_owned()),
         }
     }
 }
@@ -198,24 +237,48 @@ fn pack_short(bytes: &[u8]) -> Option<u64> {
     Some(word | (bytes.len() as u64) << 56)
 }
 
-/// Group ids by key tuple: packed into a `u128` when there are at most four keys.
+/// The text [`pack_short`] packed.
+fn unpack_short(packed: u64) -> String {
+    let len = ((packed >> 56) as usize).min(7);
+    let bytes = packed.to_le_bytes();
+    // The bytes came from a `&str`, so they are UTF-8; lossy only to avoid a panic path.
+    String::from_utf8_lossy(&bytes[..len]).into_owned()
+}
+
+/// Group ids by key tuple: the id of the only key's value when there is one key (a dense
+/// vector, no hashing), else packed into a `u128` when there are at most four keys.
 enum GroupIndex {
+    /// Group of each value id of the only key (`u32::MAX`: none yet).
+    Single(Vec<u32>),
     Packed(HashMap<u128, u32, FxBuildHasher>),
     Wide(HashMap<Vec<u32>, u32, FxBuildHasher>),
 }
 
 impl GroupIndex {
     fn for_keys(keys: usize) -> GroupIndex {
-        if keys <= 4 {
-            GroupIndex::Packed(HashMap::default())
-        } else {
-            GroupIndex::Wide(HashMap::default())
+        match keys {
+            1 => GroupIndex::Single(Vec::new()),
+            0..=4 => GroupIndex::Packed(HashMap::default()),
+            _ => GroupIndex::Wide(HashMap::default()),
         }
     }
 
     /// The id of `key`, or `next` after inserting it (returns whether it was new).
     fn get_or_insert(&mut self, key: &[u32], next: u32) -> (u32, bool) {
         match self {
+            GroupIndex::Single(groups) => {
+                let value = key.first().copied().unwrap_or(0) as usize;
+                if value >= groups.len() {
+                    groups.resize(value + 1, u32::MAX);
+                }
+                match groups[value] {
+                    u32::MAX => {
+                        groups[value] = next;
+                        (next, true)
+                    }
+                    id => (id, false),
+                }
+            }
             GroupIndex::Packed(map) => {
                 let packed = key
                     .iter()
@@ -258,8 +321,10 @@ pub(crate) struct Grouper {
     rule: Option<PeriodRule>,
     interners: Vec<Interner>,
     index: GroupIndex,
-    /// The key tuple of each group.
-    keys: Vec<Vec<u32>>,
+    /// The key tuple of each group, end to end (`key_fields.len()` ids per group).
+    keys: Vec<u32>,
+    /// Number of groups.
+    groups: usize,
     /// The last day seen by the period key and its interned id (rows often come in time
     /// order).
     last_day: Option<(i32, u32)>,
@@ -283,6 +348,7 @@ impl Grouper {
             rule: period.map(|(_, r)| r),
             interners,
             keys: Vec::new(),
+            groups: 0,
             last_day: None,
             orders: Vec::new(),
         }
@@ -307,6 +373,7 @@ impl Grouper {
                 .collect(),
             index: GroupIndex::for_keys(self.key_fields.len()),
             keys: Vec::new(),
+            groups: 0,
             last_day: None,
             orders: self.orders.clone(),
         }
@@ -319,21 +386,28 @@ impl Grouper {
 
     /// Number of groups created so far (0 when none was).
     pub(crate) fn group_count(&self) -> usize {
-        self.keys.len()
+        self.groups
     }
 
     /// Number of groups seen so far (at least 1).
     pub(crate) fn num_groups(&self) -> u32 {
-        self.keys.len().max(1) as u32
+        self.groups.max(1) as u32
     }
 
     fn group_of(&mut self, key: &[u32]) -> u32 {
-        let next = self.keys.len() as u32;
+        let next = self.groups as u32;
         let (id, new) = self.index.get_or_insert(key, next);
         if new {
-            self.keys.push(key.to_vec());
+            self.keys.extend_from_slice(key);
+            self.groups += 1;
         }
         id
+    }
+
+    /// The key tuple of each group, in group order.
+    fn key_tuples(&self) -> impl Iterator<Item = &[u32]> {
+        let width = self.key_fields.len();
+        (0..self.groups).map(move |g| self.keys.get(g * width..(g + 1) * width).unwrap_or(&[]))
     }
 
     /// Writes the group id of every row of `columns` into `out`. Rows flagged in `skip`
@@ -437,23 +511,20 @@ impl Grouper {
             .iter()
             .zip(self.interners.iter_mut())
             .map(|(theirs, ours)| {
-                theirs
-                    .values
-                    .iter()
-                    .zip(&theirs.labels)
-                    .map(|(value, label)| ours.value(value, label))
+                (0..theirs.values.len() as u32)
+                    .map(|id| ours.value_of(theirs, id))
                     .collect()
             })
             .collect();
         let mut scratch = vec![0u32; self.key_fields.len()];
-        let mut map = Vec::with_capacity(other.keys.len().max(1));
-        for key in &other.keys {
+        let mut map = Vec::with_capacity(other.groups.max(1));
+        for key in other.key_tuples() {
             for (k, &v) in key.iter().enumerate() {
                 scratch[k] = value_maps[k][v as usize];
             }
             map.push(self.group_of(&scratch));
         }
-        if other.keys.is_empty() {
+        if other.groups == 0 {
             // No group was created (no keys, or no groupable row): group 0 maps to group 0.
             map.push(0);
         }
@@ -468,46 +539,74 @@ impl Grouper {
         (map, labels)
     }
 
+    /// The labels and sort keys of a group whose key tuple is `key`, over the keys in
+    /// `subset` (`key` holds the ids of those keys only).
+    fn describe(&self, subset: &[usize], key: &[u32]) -> (GroupLabels, Vec<SortKey>) {
+        let labels = subset
+            .iter()
+            .zip(key)
+            .map(|(&k, &v)| {
+                let label = self.interners[k].label(v).map(Cow::into_owned);
+                (self.key_names[k].clone(), label)
+            })
+            .collect();
+        let sort_keys = subset
+            .iter()
+            .zip(key)
+            .map(|(&k, &v)| {
+                let ranked = self.orders.get(k).map_or(&[][..], Vec::as_slice);
+                self.interners[k].sort_key(v, ranked)
+            })
+            .collect();
+        (labels, sort_keys)
+    }
+
     /// [`Grouper::project`], with where each coarse group sorts (its keys' [`SortKey`]s).
     pub(crate) fn project_sorted(
         &self,
         subset: &[usize],
     ) -> (Vec<u32>, Vec<GroupLabels>, Vec<Vec<SortKey>>) {
-        let mut coarse: HashMap<Vec<u32>, u32> = HashMap::new();
         let mut labels = Vec::new();
         let mut sort_keys = Vec::new();
-        let mut map = Vec::with_capacity(self.keys.len());
-        for key in &self.keys {
-            let projected: Vec<u32> = subset.iter().map(|&k| key[k]).collect();
-            let next = coarse.len() as u32;
-            let id = *coarse.entry(projected.clone()).or_insert_with(|| {
-                sort_keys.push(
-                    subset
-                        .iter()
-                        .zip(&projected)
-                        .map(|(&k, &v)| {
-                            let ranked = self.orders.get(k).map_or(&[][..], Vec::as_slice);
-                            self.interners[k].sort_key(v, ranked)
-                        })
-                        .collect(),
-                );
-                labels.push(
-                    subset
-                        .iter()
-                        .zip(&projected)
-                        .map(|(&k, &v)| {
-                            (
-                                self.key_names[k].clone(),
-                                self.interners[k].labels[v as usize].clone(),
-                            )
-                        })
-                        .collect(),
-                );
-                next
-            });
-            map.push(id);
+        let mut map = Vec::with_capacity(self.groups.max(1));
+        let all =
+            subset.len() == self.key_fields.len() && subset.iter().copied().eq(0..subset.len());
+        if subset.is_empty() {
+            // The overall figure: every group in one.
+            map.resize(self.groups.max(1), 0);
+            labels.push(Vec::new());
+            sort_keys.push(Vec::new());
+        } else if all {
+            // The full grouping: every group is its own coarse group.
+            labels.reserve(self.groups);
+            sort_keys.reserve(self.groups);
+            for (g, key) in self.key_tuples().enumerate() {
+                let (l, s) = self.describe(subset, key);
+                labels.push(l);
+                sort_keys.push(s);
+                map.push(g as u32);
+            }
+        } else {
+            let mut coarse: HashMap<Vec<u32>, u32, FxBuildHasher> = HashMap::default();
+            let mut projected = Vec::with_capacity(subset.len());
+            for key in self.key_tuples() {
+                projected.clear();
+                projected.extend(subset.iter().map(|&k| key[k]));
+                let id = match coarse.get(&projected) {
+                    Some(&id) => id,
+                    None => {
+                        let id = coarse.len() as u32;
+                        coarse.insert(projected.clone(), id);
+                        let (l, s) = self.describe(subset, &projected);
+                        labels.push(l);
+                        sort_keys.push(s);
+                        id
+                    }
+                };
+                map.push(id);
+            }
         }
-        if self.keys.is_empty() {
+        if self.groups == 0 && !subset.is_empty() {
             map.push(0);
             labels.push(Vec::new());
             sort_keys.push(Vec::new());
@@ -538,163 +637,4 @@ fn key_column(column: &ArrayRef, is_period: bool) -> KeyColumn<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use arrow_array::{StringArray, TimestampMicrosecondArray};
-    use std::sync::Arc;
-
-    fn columns(regions: Vec<Option<&str>>, days: &[i64]) -> Vec<ArrayRef> {
-        let day = 86_400_000_000i64;
-        let region: ArrayRef = Arc::new(StringArray::from(regions));
-        let ts: ArrayRef = Arc::new(
-            TimestampMicrosecondArray::from(days.iter().map(|d| d * day).collect::<Vec<_>>())
-                .with_timezone("UTC"),
-        );
-        vec![region, ts]
-    }
-
-    fn month_rule() -> PeriodRule {
-        PeriodRule::new(cxm_period::Grain::Month, cxm_period::Zone::Utc, 1).unwrap()
-    }
-
-    #[test]
-    fn assigns_groups_and_projects_rollups() {
-        // 2025-03-01, 2025-03-02, 2025-04-01, 2025-04-02 (UTC).
-        let cols = columns(
-            vec![Some("N"), Some("S"), Some("N"), None],
-            &[20_148, 20_149, 20_179, 20_180],
-        );
-        let mut g = Grouper::new(&[(0, "region".into())], Some((1, month_rule())));
-        let mut ids = Vec::new();
-        g.assign(&cols, 4, &[], &mut ids);
-        assert_eq!(ids, vec![0, 1, 2, 3]);
-        let (map, labels) = g.project(&[]);
-        assert_eq!(map, vec![0, 0, 0, 0]);
-        assert_eq!(labels, vec![vec![]]);
-        let (map, labels) = g.project(&[1]);
-        assert_eq!(map, vec![0, 0, 1, 1]);
-        assert_eq!(
-            labels[0],
-            vec![("period".to_string(), Some("2025-03".to_string()))]
-        );
-        let (map, labels) = g.project(&[0]);
-        assert_eq!(map, vec![0, 1, 0, 2]);
-        assert_eq!(labels[2], vec![("region".to_string(), None)]);
-    }
-
-    #[test]
-    fn absorbing_chunks_matches_one_pass() {
-        let all = columns(
-            vec![Some("N"), Some("S"), Some("N"), None, Some("S"), Some("E")],
-            &[20_148, 20_149, 20_179, 20_180, 20_179, 20_148],
-        );
-        let mut whole = Grouper::new(&[(0, "region".into())], Some((1, month_rule())));
-        let mut ids = Vec::new();
-        whole.assign(&all, 6, &[], &mut ids);
-        assert_eq!(ids, vec![0, 1, 2, 3, 4, 5]);
-
-        // The same rows in two chunks, each with its own grouper, folded in order.
-        let mut merged = whole.fresh();
-        let first = columns(
-            vec![Some("N"), Some("S"), Some("N")],
-            &[20_148, 20_149, 20_179],
-        );
-        let second = columns(vec![None, Some("S"), Some("E")], &[20_180, 20_179, 20_148]);
-        let mut maps = Vec::new();
-        for cols in [first, second] {
-            let mut local = merged.fresh();
-            let mut local_ids = Vec::new();
-            local.assign(&cols, 3, &[], &mut local_ids);
-            let map = merged.absorb(&local);
-            maps.push(
-                local_ids
-                    .iter()
-                    .map(|&i| map[i as usize])
-                    .collect::<Vec<_>>(),
-            );
-        }
-        assert_eq!(maps, vec![vec![0, 1, 2], vec![3, 4, 5]]);
-        for subset in [vec![], vec![0], vec![1], vec![0, 1]] {
-            assert_eq!(merged.project(&subset), whole.project(&subset));
-        }
-        // A chunk whose rows were all skipped maps its group 0 to group 0.
-        let empty = merged.fresh();
-        assert_eq!(merged.absorb(&empty), vec![0]);
-    }
-
-    #[test]
-    fn short_and_long_values_intern_apart() {
-        let mut interner = Interner::default();
-        let values = [
-            "",
-            "a",
-            "a\0",
-            "North",
-            "Central",
-            "Southwest",
-            "a\0\0\0\0\0\0",
-        ];
-        let ids: Vec<u32> = values.iter().map(|v| interner.text(v)).collect();
-        assert_eq!(ids, vec![0, 1, 2, 3, 4, 5, 6]);
-        let again: Vec<u32> = values.iter().map(|v| interner.text(v)).collect();
-        assert_eq!(again, ids);
-        assert_eq!(interner.labels[5].as_deref(), Some("Southwest"));
-        assert_eq!(pack_short(b"abcdefgh"), None);
-        assert_ne!(pack_short(b"a"), pack_short(b"a\0"));
-    }
-
-    #[test]
-    fn typed_dimensions_sort_naturally() {
-        use arrow_array::{BooleanArray, Date32Array, Int64Array};
-        let cols: Vec<ArrayRef> = vec![
-            Arc::new(Int64Array::from(vec![Some(10), Some(2), None, Some(-1)])),
-            Arc::new(BooleanArray::from(vec![true, false, true, false])),
-            Arc::new(Date32Array::from(vec![20_148, 0, 20_148, -1])),
-            Arc::new(StringArray::from(vec!["25+", "0-12", "x", "13-24"])),
-        ];
-        let dims: Vec<(usize, String)> = ["n", "b", "d", "band"]
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (i, n.to_string()))
-            .collect();
-        let orders = vec![
-            vec![],
-            vec![],
-            vec![],
-            vec!["0-12".to_string(), "13-24".into(), "25+".into()],
-        ];
-        let mut g = Grouper::new(&dims, None).with_orders(orders);
-        let mut ids = Vec::new();
-        g.assign(&cols, 4, &[], &mut ids);
-        let sorted = |k: usize| {
-            let (_, labels, keys) = g.project_sorted(&[k]);
-            let mut rows: Vec<_> = keys.into_iter().zip(labels).collect();
-            rows.sort_by(|a, b| a.0.cmp(&b.0));
-            rows.into_iter()
-                .map(|(_, l)| l[0].1.clone().unwrap_or_default())
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(sorted(0), vec!["", "-1", "2", "10"]);
-        assert_eq!(sorted(1), vec!["false", "true"]);
-        assert_eq!(sorted(2), vec!["1969-12-31", "1970-01-01", "2025-03-01"]);
-        assert_eq!(sorted(3), vec!["0-12", "13-24", "25+", "x"]);
-        // Chunks fold typed values into the same groups.
-        let mut merged = g.fresh();
-        assert_eq!(merged.absorb(&g), vec![0, 1, 2, 3]);
-        assert_eq!(merged.project(&[0]), g.project(&[0]));
-    }
-
-    #[test]
-    fn skipped_rows_and_ungrouped_batches() {
-        let cols = columns(vec![Some("N"), Some("S")], &[20_148, 20_149]);
-        let mut g = Grouper::new(&[(0, "region".into())], None);
-        let mut ids = Vec::new();
-        g.assign(&cols, 2, &[true, false], &mut ids);
-        assert_eq!(ids, vec![0, 0]);
-        assert_eq!(g.num_groups(), 1);
-        let mut none = Grouper::new(&[], None);
-        none.assign(&cols, 2, &[], &mut ids);
-        assert_eq!(ids, vec![0, 0]);
-        assert_eq!(none.absorb(&none.fresh()), vec![0]);
-    }
-}
+mod tests;

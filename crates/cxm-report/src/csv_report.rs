@@ -13,9 +13,10 @@
 
 use crate::csv_cell::write_safe_record;
 use crate::error::RenderError;
-use crate::flatten::{detail_cells, flatten_details, DetailCell};
+use crate::flatten::{flatten_details, DetailCell, DetailLayout};
 use crate::format::{group_cells, group_columns, GroupCell};
 use crate::model::RunReport;
+use std::fmt::Write as _;
 use std::io::Write;
 
 /// The cell of a grouping key that a row is not grouped by.
@@ -50,62 +51,132 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
     header.extend(detail_columns.iter().map(String::as_str));
     write_safe_record(&mut writer, &header)?;
 
+    // One reused buffer for the cells of a record: no allocation per cell.
+    let mut record = Record::default();
+    let layout = DetailLayout::new(&detail_columns);
+    let mut details = Vec::new();
     for row in &report.results {
         let r = &row.result;
-        let mut record: Vec<String> = vec![row.metric.clone(), row.plugin.clone()];
-        record.extend(
-            group_cells(&report.grouping, row)
-                .into_iter()
-                .map(|cell| match cell {
-                    GroupCell::Value(v) => v.to_string(),
-                    GroupCell::Overall | GroupCell::Absent => ALL.to_string(),
-                    GroupCell::Missing => String::new(),
-                }),
-        );
-        record.push(r.value.map(|v| v.to_string()).unwrap_or_default());
-        record.push(r.unit.clone());
-        record.push(r.n.to_string());
-        match &r.ci {
-            Some(ci) => record.extend([
-                ci.low.to_string(),
-                ci.high.to_string(),
-                ci.level.to_string(),
-                ci.method.clone(),
-            ]),
-            None => record.extend(std::iter::repeat_n(String::new(), 4)),
+        record.clear();
+        record.push(&row.metric);
+        record.push(&row.plugin);
+        for cell in group_cells(&report.grouping, row) {
+            match cell {
+                GroupCell::Value(v) => record.push(v),
+                GroupCell::Overall | GroupCell::Absent => record.push(ALL),
+                GroupCell::Missing => record.push(""),
+            }
         }
-        record.push(r.warnings.join(";"));
-        let opt = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
-        let flag = |x: Option<bool>| x.map(|v| v.to_string()).unwrap_or_default();
+        record.push_opt(r.value);
+        record.push(&r.unit);
+        record.push_display(r.n);
+        match &r.ci {
+            Some(ci) => {
+                record.push_display(ci.low);
+                record.push_display(ci.high);
+                record.push_display(ci.level);
+                record.push(&ci.method);
+            }
+            None => record.push_empty(4),
+        }
+        record.push_joined(&r.warnings, ";");
         match &row.trend {
-            Some(t) => record.extend([
-                t.previous_period.clone(),
-                opt(t.delta),
-                opt(t.p_value),
-                opt(t.p_adjusted),
-                flag(t.significant),
-            ]),
-            None => record.extend(std::iter::repeat_n(String::new(), 5)),
+            Some(t) => {
+                record.push(&t.previous_period);
+                record.push_opt(t.delta);
+                record.push_opt(t.p_value);
+                record.push_opt(t.p_adjusted);
+                record.push_opt(t.significant);
+            }
+            None => record.push_empty(5),
         }
         match &row.benchmark {
-            Some(b) => record.extend([
-                b.id.clone(),
-                b.value.to_string(),
-                opt(b.delta),
-                opt(b.p_value),
-                flag(b.significant),
-            ]),
-            None => record.extend(std::iter::repeat_n(String::new(), 5)),
+            Some(b) => {
+                record.push(&b.id);
+                record.push_display(b.value);
+                record.push_opt(b.delta);
+                record.push_opt(b.p_value);
+                record.push_opt(b.significant);
+            }
+            None => record.push_empty(5),
         }
-        record.extend(
-            detail_cells(&detail_columns, &r.details)
-                .iter()
-                .map(|cell| cell.as_ref().map(DetailCell::to_text).unwrap_or_default()),
-        );
-        write_safe_record(&mut writer, &record)?;
+        layout.cells(&r.details, &mut details);
+        for cell in &details {
+            match cell {
+                None => record.push(""),
+                Some(DetailCell::Bool(b)) => record.push_display(b),
+                Some(DetailCell::Number(n)) => match n.as_f64().filter(|_| n.is_f64()) {
+                    // As `DetailCell::to_text`: floats through f64's `Display`.
+                    Some(x) => record.push_display(x),
+                    None => record.push_display(n),
+                },
+                Some(DetailCell::Text(s)) => record.push(s),
+            }
+        }
+        write_safe_record(&mut writer, record.cells())?;
     }
     writer.flush()?;
     Ok(())
+}
+
+/// The cells of one CSV record, end to end in one reused buffer.
+#[derive(Default)]
+struct Record {
+    text: String,
+    /// Where each cell ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl Record {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    fn push(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends.push(self.text.len());
+    }
+
+    /// A cell as `to_string` would write it.
+    fn push_display(&mut self, cell: impl std::fmt::Display) {
+        // Writing into a String cannot fail.
+        let _ = write!(self.text, "{cell}");
+        self.ends.push(self.text.len());
+    }
+
+    /// A value, or an empty cell.
+    fn push_opt(&mut self, cell: Option<impl std::fmt::Display>) {
+        match cell {
+            Some(v) => self.push_display(v),
+            None => self.push(""),
+        }
+    }
+
+    fn push_empty(&mut self, cells: usize) {
+        for _ in 0..cells {
+            self.push("");
+        }
+    }
+
+    fn push_joined(&mut self, parts: &[String], separator: &str) {
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(separator);
+            }
+            self.text.push_str(part);
+        }
+        self.ends.push(self.text.len());
+    }
+
+    fn cells(&self) -> impl Iterator<Item = &str> {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let cell = self.text.get(start..end).unwrap_or("");
+            start = end;
+            cell
+        })
+    }
 }
 
 /// The distinct (metric id, table name) pairs of a report's results, in result order.

@@ -112,19 +112,25 @@ pub fn detail_columns<'a>(rows: impl IntoIterator<Item = &'a ResultRow>) -> Vec<
 }
 
 /// Adds the column names of `map`'s leaves (nulls included, so a key that is null in one
-/// result and set in another keeps its first-seen place).
+/// result and set in another keeps its first-seen place). A name is built in a reused
+/// buffer and allocated only when it is new (results of one metric share their keys).
 fn collect_names(
     prefix: &str,
     map: &Map<String, Value>,
     columns: &mut Vec<String>,
     seen: &mut HashSet<String>,
 ) {
+    let mut column = String::with_capacity(prefix.len() + 32);
     for (key, value) in map {
-        let column = format!("{prefix}{key}");
+        column.clear();
+        column.push_str(prefix);
+        column.push_str(key);
         if let Value::Object(inner) = value {
-            collect_names(&format!("{column}."), inner, columns, seen);
-        } else if seen.insert(column.clone()) {
-            columns.push(column);
+            column.push('.');
+            collect_names(&column, inner, columns, seen);
+        } else if !seen.contains(column.as_str()) {
+            seen.insert(column.clone());
+            columns.push(column.clone());
         }
     }
 }
@@ -141,12 +147,87 @@ pub fn detail_cells<'a>(
     columns: &[String],
     details: &'a Map<String, Value>,
 ) -> Vec<Option<DetailCell<'a>>> {
-    let mut by_name: HashMap<String, DetailCell<'a>> =
-        flatten_result_details(details).into_iter().collect();
-    columns
-        .iter()
-        .map(|column| by_name.remove(column))
-        .collect()
+    let mut cells = Vec::new();
+    DetailLayout::new(columns).cells(details, &mut cells);
+    cells
+}
+
+/// Where each detail column is, for filling the cells of many results under the same
+/// columns (what [`detail_cells`] does for one) without building a map per result.
+pub(crate) struct DetailLayout<'c> {
+    columns: &'c [String],
+    position: HashMap<&'c str, usize>,
+}
+
+impl<'c> DetailLayout<'c> {
+    /// The layout of `columns` (from [`detail_columns`]).
+    pub(crate) fn new(columns: &'c [String]) -> Self {
+        let mut position = HashMap::with_capacity(columns.len());
+        for (i, column) in columns.iter().enumerate() {
+            position.entry(column.as_str()).or_insert(i);
+        }
+        DetailLayout { columns, position }
+    }
+
+    /// The cells of one result into `cells` (cleared first), as [`detail_cells`] returns
+    /// them: `None` where the result has no such detail or it is null, the first path
+    /// winning when two flatten to the same name.
+    pub(crate) fn cells<'a>(
+        &self,
+        details: &'a Map<String, Value>,
+        cells: &mut Vec<Option<DetailCell<'a>>>,
+    ) {
+        cells.clear();
+        cells.resize(self.columns.len(), None);
+        // Per column: whether a path reached it (a null leaf too, as in
+        // `flatten_result_details`).
+        let mut taken = vec![false; self.columns.len()];
+        let mut name = String::with_capacity(64);
+        name.push_str(DETAILS_PREFIX);
+        let mut next = 0;
+        self.fill(details, &mut name, &mut next, &mut taken, cells);
+    }
+
+    fn fill<'a>(
+        &self,
+        map: &'a Map<String, Value>,
+        name: &mut String,
+        next: &mut usize,
+        taken: &mut [bool],
+        cells: &mut [Option<DetailCell<'a>>],
+    ) {
+        let prefix = name.len();
+        for (key, value) in map {
+            name.truncate(prefix);
+            name.push_str(key);
+            if let Value::Object(inner) = value {
+                name.push('.');
+                self.fill(inner, name, next, taken, cells);
+                continue;
+            }
+            // Results usually list their details in column order: try the next column
+            // before the map.
+            let at = match self.columns.get(*next) {
+                Some(column) if column == name => Some(*next),
+                _ => self.position.get(name.as_str()).copied(),
+            };
+            let Some(at) = at else {
+                continue;
+            };
+            *next = at + 1;
+            if std::mem::replace(&mut taken[at], true) {
+                continue;
+            }
+            cells[at] = match value {
+                Value::Null | Value::Object(_) => None,
+                Value::Bool(b) => Some(DetailCell::Bool(*b)),
+                Value::Number(n) => Some(DetailCell::Number(n)),
+                Value::String(s) => Some(DetailCell::Text(Cow::Borrowed(s))),
+                Value::Array(_) => Some(DetailCell::Text(Cow::Owned(value.to_string()))),
+            };
+        }
+        name.truncate(prefix);
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+mod compact;
+
 /// The result of one metric over one group.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
 #[serde(default)]
@@ -26,6 +28,7 @@ pub struct MetricResult {
     /// Confidence interval of `value`, when the metric has one.
     pub ci: Option<Interval>,
     /// Metric-specific figures (counts, shares, secondary statistics), in insertion order.
+    #[serde(deserialize_with = "compact::details")]
     pub details: Map<String, Value>,
     /// Machine-readable warnings such as `low_sample`.
     pub warnings: Vec<String>,
@@ -41,7 +44,10 @@ pub struct MetricResult {
 /// `value` must be the figure these statistics describe: NPS points for [`TestBasis::Nps`],
 /// a percentage (0-100) for [`TestBasis::Proportion`], the mean itself for
 /// [`TestBasis::Mean`].
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+///
+/// Read by hand rather than by serde's internally tagged enum, which buffers every field of
+/// the object before it looks at `kind` (a fifth of the time spent reading a result).
+#[derive(Serialize, Debug, Clone, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TestBasis {
     /// An NPS: weighted promoters, detractors and answers (tested with the NPS difference
@@ -70,6 +76,47 @@ pub enum TestBasis {
         /// Weighted observations.
         n: f64,
     },
+}
+
+impl<'de> Deserialize<'de> for TestBasis {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        /// Every field any kind has; unknown keys are ignored, as for the derived enum.
+        #[derive(Deserialize)]
+        struct Fields {
+            kind: String,
+            promoters: Option<f64>,
+            detractors: Option<f64>,
+            n: Option<f64>,
+            successes: Option<f64>,
+            mean: Option<f64>,
+            variance: Option<f64>,
+        }
+        let f = Fields::deserialize(deserializer)?;
+        let need = |value: Option<f64>, name: &'static str| {
+            value.ok_or_else(|| D::Error::missing_field(name))
+        };
+        match f.kind.as_str() {
+            "nps" => Ok(TestBasis::Nps {
+                promoters: need(f.promoters, "promoters")?,
+                detractors: need(f.detractors, "detractors")?,
+                n: need(f.n, "n")?,
+            }),
+            "proportion" => Ok(TestBasis::Proportion {
+                successes: need(f.successes, "successes")?,
+                n: need(f.n, "n")?,
+            }),
+            "mean" => Ok(TestBasis::Mean {
+                mean: need(f.mean, "mean")?,
+                variance: need(f.variance, "variance")?,
+                n: need(f.n, "n")?,
+            }),
+            other => Err(D::Error::unknown_variant(
+                other,
+                &["nps", "proportion", "mean"],
+            )),
+        }
+    }
 }
 
 /// A confidence interval.
@@ -184,6 +231,48 @@ mod tests {
             serde_json::json!({"kind": "proportion", "successes": 3.0, "n": 4.0})
         );
         assert_eq!(MetricResult::from_json(&r.to_json().unwrap()).unwrap(), r);
+    }
+
+    #[test]
+    fn every_basis_kind_reads_back_and_bad_ones_are_refused() {
+        let bases = [
+            TestBasis::Nps {
+                promoters: 3.0,
+                detractors: 1.0,
+                n: 5.0,
+            },
+            TestBasis::Proportion {
+                successes: 2.0,
+                n: 4.0,
+            },
+            TestBasis::Mean {
+                mean: 3.5,
+                variance: 0.25,
+                n: 8.0,
+            },
+        ];
+        for basis in bases {
+            let text = serde_json::to_string(&basis).unwrap();
+            assert_eq!(serde_json::from_str::<TestBasis>(&text).unwrap(), basis);
+        }
+        let read = |text: &str| serde_json::from_str::<TestBasis>(text);
+        assert_eq!(
+            read(r#"{"n": 2, "successes": 1, "kind": "proportion", "extra": [1]}"#).unwrap(),
+            TestBasis::Proportion {
+                successes: 1.0,
+                n: 2.0
+            }
+        );
+        assert!(read(r#"{"kind": "nps", "promoters": 1, "n": 2}"#)
+            .unwrap_err()
+            .to_string()
+            .contains("missing field `detractors`"));
+        assert!(read(r#"{"kind": "median", "n": 2}"#)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown variant `median`"));
+        assert!(read(r#"{"promoters": 1}"#).is_err());
+        assert!(read(r#"{"kind": "mean", "mean": null, "variance": 1, "n": 2}"#).is_err());
     }
 
     #[test]

@@ -1,0 +1,127 @@
+//! A set of distinct strings, numbered densely in order of insertion, for the grouping
+//! keys with many distinct values (customer ids, say): the texts lie end to end in one
+//! buffer and an open-addressing table finds them, so adding a value costs no allocation of
+//! its own and a lookup follows no pointer but the buffer's.
+
+use crate::fxhash::FxHasher;
+use std::hash::Hasher;
+
+/// Distinct strings numbered 0, 1, … in order of insertion.
+#[derive(Default)]
+pub(crate) struct StrSet {
+    /// Every text, end to end.
+    bytes: String,
+    /// Where each text ends in `bytes` (it starts where the previous one ends).
+    ends: Vec<usize>,
+    /// Open addressing with linear probing over a power-of-two number of slots, at most
+    /// half full: 0 is an empty slot, else the text's number + 1 in the low 32 bits and the
+    /// high 32 bits of its hash above them (compared before the bytes are).
+    slots: Vec<u64>,
+}
+
+/// The hash of a text (Fx over its bytes, length mixed in).
+fn hash(text: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(text.as_bytes());
+    // Fx's last multiply leaves the low bits weak: fold the high half in, since the low
+    // bits choose the slot.
+    let x = h.finish();
+    x ^ (x >> 29)
+}
+
+impl StrSet {
+    /// Text number `i` (empty when there is no such text).
+    pub(crate) fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        let Some(&end) = self.ends.get(i) else {
+            return "";
+        };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.bytes.get(start..end).unwrap_or("")
+    }
+
+    /// The number of `text`, and whether it was added now.
+    pub(crate) fn insert(&mut self, text: &str) -> (u32, bool) {
+        if 2 * (self.ends.len() + 1) > self.slots.len() {
+            self.grow();
+        }
+        let h = hash(text);
+        let tag = h & 0xffff_ffff_0000_0000;
+        let mask = self.slots.len() - 1;
+        let mut at = h as usize & mask;
+        loop {
+            let slot = self.slots[at];
+            if slot == 0 {
+                let number = self.ends.len() as u32;
+                self.bytes.push_str(text);
+                self.ends.push(self.bytes.len());
+                self.slots[at] = tag | (u64::from(number) + 1);
+                return (number, true);
+            }
+            if slot & 0xffff_ffff_0000_0000 == tag {
+                let number = (slot as u32).wrapping_sub(1);
+                if self.get(number) == text {
+                    return (number, false);
+                }
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Doubles the table (16 slots at first) and places every text again.
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(16);
+        let mut slots = vec![0u64; size];
+        let mask = size - 1;
+        for number in 0..self.ends.len() as u32 {
+            let h = hash(self.get(number));
+            let mut at = h as usize & mask;
+            while slots[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            slots[at] = (h & 0xffff_ffff_0000_0000) | (u64::from(number) + 1);
+        }
+        self.slots = slots;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_texts_in_order_of_first_insertion() {
+        let mut set = StrSet::default();
+        assert_eq!(set.ends.len(), 0);
+        assert_eq!(set.get(0), "");
+        assert_eq!(set.insert("CUST-000001"), (0, true));
+        assert_eq!(set.insert(""), (1, true));
+        assert_eq!(set.insert("CUST-000002"), (2, true));
+        assert_eq!(set.insert("CUST-000001"), (0, false));
+        assert_eq!(set.insert(""), (1, false));
+        assert_eq!(set.insert("Größe"), (3, true));
+        assert_eq!(set.ends.len(), 4);
+        assert_eq!(set.get(0), "CUST-000001");
+        assert_eq!(set.get(1), "");
+        assert_eq!(set.get(2), "CUST-000002");
+        assert_eq!(set.get(3), "Größe");
+        assert_eq!(set.get(4), "");
+    }
+
+    #[test]
+    fn keeps_every_text_across_growth() {
+        let mut set = StrSet::default();
+        for i in 0..100_000u32 {
+            assert_eq!(set.insert(&format!("CUST-{i:06}")), (i, true));
+        }
+        assert_eq!(set.ends.len(), 100_000);
+        assert_eq!(set.slots.len(), 262_144);
+        for i in (0..100_000u32).rev() {
+            assert_eq!(set.insert(&format!("CUST-{i:06}")), (i, false));
+            assert_eq!(set.get(i), format!("CUST-{i:06}"));
+        }
+        // Prefixes and extensions of a text are other texts.
+        assert_eq!(set.insert("CUST-00000"), (100_000, true));
+        assert_eq!(set.insert("CUST-0000000"), (100_001, true));
+    }
+}
