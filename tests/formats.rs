@@ -1,5 +1,7 @@
-//! The same logical dataset as CSV, Parquet, NDJSON, Excel and a PostgreSQL table gives
-//! identical metric results and row accounting through the real binary.
+//! The same logical dataset as CSV, Parquet, NDJSON, Excel, a PostgreSQL table (read by
+//! cxm's own client and through the ADBC PostgreSQL driver) and a SQLite table (through the
+//! ADBC SQLite driver) gives identical metric results and row accounting through the real
+//! binary.
 
 mod common;
 use common::*;
@@ -97,6 +99,56 @@ fn write_xlsx(s: &Scratch) -> String {
     }
     book.save(s.path("survey.xlsx")).unwrap();
     "path = \"survey.xlsx\"\nsheet = \"Responses\"\nheader_row = 2".into()
+}
+
+/// The path of an ADBC driver library from `var` (set by scripts/adbc-drivers.sh), or None
+/// outside CI when it is not set.
+fn adbc_driver(var: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(path) => Some(path),
+        Err(_) if std::env::var("CI").is_ok() => panic!("{var} must be set in CI"),
+        Err(_) => {
+            eprintln!("skipping ADBC: {var} not set (eval \"$(scripts/adbc-drivers.sh)\")");
+            None
+        }
+    }
+}
+
+/// A SQLite database with the rows (written by Python's sqlite3 module), read through the
+/// ADBC SQLite driver; None when the driver is not available.
+fn write_adbc_sqlite(s: &Scratch) -> Option<String> {
+    let driver = adbc_driver("CXM_TEST_ADBC_SQLITE")?;
+    let db = s.path("survey.sqlite");
+    let mut script = String::from(
+        "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nc.execute('CREATE TABLE answers (id INTEGER PRIMARY KEY, region TEXT, submitted TEXT, nps TEXT, csat INTEGER)')\n",
+    );
+    for r in rows() {
+        let nps = if r[2].is_empty() {
+            "None".to_string()
+        } else {
+            format!("'{}'", r[2])
+        };
+        let csat = if r[3].is_empty() {
+            "None".to_string()
+        } else {
+            r[3].to_string()
+        };
+        script.push_str(&format!(
+            "c.execute('INSERT INTO answers (region, submitted, nps, csat) VALUES (?, ?, ?, ?)', ('{}', '{}', {nps}, {csat}))\n",
+            r[0], r[1]
+        ));
+    }
+    script.push_str("c.commit()\n");
+    let o = std::process::Command::new("python3")
+        .args(["-c", &script])
+        .arg(&db)
+        .output()
+        .expect("python3");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    Some(format!(
+        "format = \"adbc\"\ndriver = {driver:?}\nconnection = {:?}\nquery = \"SELECT region, submitted, nps, csat FROM answers ORDER BY id\"",
+        db.display().to_string()
+    ))
 }
 
 /// A PostgreSQL table with the rows, or None when no test server is configured (CI
@@ -200,7 +252,18 @@ fn every_format_gives_identical_results() {
         ("xlsx", write_xlsx(&s)),
     ];
     if let Some(pg) = write_postgres() {
+        // The same table through the ADBC PostgreSQL driver.
+        if let Some(driver) = adbc_driver("CXM_TEST_ADBC_POSTGRESQL") {
+            let adbc = pg.replace(
+                "format = \"postgres\"",
+                &format!("format = \"adbc\"\ndriver = {driver:?}"),
+            );
+            sources.push(("adbc postgresql", adbc));
+        }
         sources.push(("postgres", pg));
+    }
+    if let Some(sqlite) = write_adbc_sqlite(&s) {
+        sources.push(("adbc sqlite", sqlite));
     }
     for (name, source) in sources {
         let other = comparable(&run_with(&s, &source));

@@ -22,7 +22,7 @@ pub use lookup::{LookupConfig, LookupOutput, Reduce, Unmatched};
 pub use registry::{load_registry, registry_of, resolve_library_path, Registry, RegistryEntry};
 pub use rejected::RejectedValues;
 pub use source::{
-    connection_has_password, ConnectionSource, CsvConfig, MaxRejected, PgQueryConfig,
+    connection_has_password, AdbcDriver, ConnectionSource, CsvConfig, MaxRejected, PgQueryConfig,
     SheetSelector, SourceConfig,
 };
 pub use validate::{

@@ -81,6 +81,10 @@ pub(crate) struct RawDataset {
     #[serde(default)]
     pub connection_env: Option<Spanned<String>>,
     #[serde(default)]
+    pub driver: Option<Spanned<String>>,
+    #[serde(default)]
+    pub driver_sha256: Option<Spanned<String>>,
+    #[serde(default)]
     pub unique_key: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub max_rejected: Option<Spanned<toml::Value>>,

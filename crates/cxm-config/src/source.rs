@@ -29,6 +29,30 @@ pub enum SourceConfig {
         /// What to read.
         query: PgQueryConfig,
     },
+    /// A table or query read through an ADBC driver (a warehouse).
+    Adbc {
+        /// The driver library.
+        driver: AdbcDriver,
+        /// Where the connection URI comes from.
+        connection: ConnectionSource,
+        /// What to read.
+        query: PgQueryConfig,
+    },
+}
+
+/// An ADBC driver: a library file, or a name resolved through ADBC driver manifests.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AdbcDriver {
+    /// A name (`postgresql`, `sqlite`, `snowflake`): the driver manager finds the library
+    /// through its manifests.
+    Name(String),
+    /// A library file, resolved relative to the config, with its pinned sha256.
+    Path {
+        /// The library.
+        path: PathBuf,
+        /// Lowercase hex sha256 the file must have.
+        sha256: Option<String>,
+    },
 }
 
 /// CSV dialect and encoding.
@@ -66,7 +90,7 @@ pub enum ConnectionSource {
     Env(String),
 }
 
-/// What to read from PostgreSQL.
+/// What to read from PostgreSQL or an ADBC database.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PgQueryConfig {
     /// A table (`schema.table` or `table`).
@@ -122,8 +146,45 @@ pub fn source_label(source: &SourceConfig, path: &std::path::Path) -> PathBuf {
                 .collect();
             PathBuf::from(format!("postgres:{short}"))
         }
+        SourceConfig::Adbc {
+            query: PgQueryConfig::Table(t),
+            ..
+        } => PathBuf::from(format!("adbc:{t}")),
+        SourceConfig::Adbc {
+            query: PgQueryConfig::Sql(q),
+            ..
+        } => {
+            let short: String = q
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .take(60)
+                .collect();
+            PathBuf::from(format!("adbc:{short}"))
+        }
         _ => path.to_path_buf(),
     }
+}
+
+/// Whether a URI carries a password in its userinfo (`scheme://user:secret@host`) or as a
+/// `password` (or `pwd`) query parameter, whatever the scheme.
+fn uri_has_password(uri: &str) -> bool {
+    let Some((_, rest)) = uri.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if let Some((userinfo, _)) = authority.rsplit_once('@') {
+        if userinfo.contains(':') {
+            return true;
+        }
+    }
+    rest.split_once('?').is_some_and(|(_, query)| {
+        query.split('&').any(|kv| {
+            let key = kv.split('=').next().unwrap_or("").to_ascii_lowercase();
+            key == "password" || key == "pwd"
+        })
+    })
 }
 
 /// The source of a dataset: its format (declared, else from the file extension), the
@@ -135,7 +196,7 @@ pub(crate) fn dataset_source(
     ds: &RawDataset,
 ) -> Result<(SourceConfig, PathBuf, Location), ConfigError> {
     let declared = ds.format.as_ref().map(|f| (f.get_ref().as_str(), f.span()));
-    let known = ["csv", "parquet", "ndjson", "xlsx", "postgres"];
+    let known = ["csv", "parquet", "ndjson", "xlsx", "postgres", "adbc"];
     if let Some((f, span)) = &declared {
         if !known.contains(f) {
             return Err(ctx.err(
@@ -190,6 +251,17 @@ pub(crate) fn dataset_source(
         let label = source_label(&source, Path::new(""));
         return Ok((source, label, location));
     }
+    if declared.as_ref().map(|(f, _)| *f) == Some("adbc") {
+        return adbc_source(ctx, base, name, ds);
+    }
+    for (key, value) in [("driver", &ds.driver), ("driver_sha256", &ds.driver_sha256)] {
+        only(
+            key,
+            value.is_some(),
+            "adbc datasets",
+            value.as_ref().map(|v| v.span()),
+        )?;
+    }
     let Some(path_span) = &ds.path else {
         return Err(ConfigError::at(ctx.file, None, format!("dataset \"{name}\": `path` is missing (or set format = \"postgres\" with a table or query)")));
     };
@@ -202,7 +274,7 @@ pub(crate) fn dataset_source(
         only(
             key,
             value.is_some(),
-            "postgres datasets",
+            "postgres and adbc datasets",
             value.as_ref().map(|v| v.span()),
         )?;
     }
@@ -328,6 +400,80 @@ pub(crate) fn dataset_source(
         }
     };
     Ok((source, path, location))
+}
+
+/// The source of a `format = "adbc"` dataset.
+fn adbc_source(
+    ctx: &Ctx<'_>,
+    base: &Path,
+    name: &str,
+    ds: &RawDataset,
+) -> Result<(SourceConfig, PathBuf, Location), ConfigError> {
+    let location = ds
+        .format
+        .as_ref()
+        .map_or(Location { line: 1, column: 1 }, |f| ctx.loc(f.span()));
+    let at = |message: String| ConfigError::at(ctx.file, Some(location), message);
+    if let Some(p) = &ds.path {
+        return Err(ctx.err(p.span(), format!("dataset \"{name}\": `path` applies to files; an adbc dataset reads a table or query")));
+    }
+    let Some(driver) = &ds.driver else {
+        return Err(at(format!("dataset \"{name}\": an adbc dataset needs driver = \"postgresql\" (a name the ADBC driver manager resolves) or driver = \"path/to/libadbc_driver_….so\"")));
+    };
+    let text = driver.get_ref();
+    let is_path = text.contains('/')
+        || text.contains('\\')
+        || [".so", ".dylib", ".dll"].iter().any(|e| text.ends_with(e));
+    let driver = if is_path {
+        let sha256 = match &ds.driver_sha256 {
+            None => None,
+            Some(s) => {
+                let hex = s.get_ref().trim().to_ascii_lowercase();
+                if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                    return Err(ctx.err(
+                        s.span(),
+                        "driver_sha256 is 64 hexadecimal digits (`sha256sum` of the library)",
+                    ));
+                }
+                Some(hex)
+            }
+        };
+        AdbcDriver::Path {
+            path: base.join(text),
+            sha256,
+        }
+    } else {
+        if let Some(s) = &ds.driver_sha256 {
+            return Err(ctx.err(s.span(), format!("dataset \"{name}\": driver_sha256 pins a library file; give driver as its path to pin it")));
+        }
+        AdbcDriver::Name(text.clone())
+    };
+    let connection = match (&ds.connection, &ds.connection_env) {
+        (Some(c), None) => {
+            let text = c.get_ref();
+            if let Some(found) = crate::connection::connection_password(text) {
+                return Err(ctx.err(c.span(), format!("dataset \"{name}\": the connection URI holds a password ({found}); never store a password in the config: put the whole URI in an environment variable and name it with connection_env = \"VARIABLE\"")));
+            }
+            if uri_has_password(text) {
+                return Err(ctx.err(c.span(), format!("dataset \"{name}\": the connection URI holds a password; never store a password in the config: put the whole URI in an environment variable and name it with connection_env = \"VARIABLE\"")));
+            }
+            ConnectionSource::Literal(text.clone())
+        }
+        (None, Some(e)) => ConnectionSource::Env(e.get_ref().clone()),
+        _ => return Err(at(format!("dataset \"{name}\": an adbc dataset needs exactly one of connection_env = \"VARIABLE\" (the URI, password included, in the environment) or connection = \"…\" (a URI without a password)"))),
+    };
+    let query = match (&ds.table, &ds.query) {
+        (Some(t), None) => PgQueryConfig::Table(t.get_ref().clone()),
+        (None, Some(q)) => PgQueryConfig::Sql(q.get_ref().clone()),
+        _ => return Err(at(format!("dataset \"{name}\": an adbc dataset needs exactly one of table = \"…\" or query = \"SELECT …\""))),
+    };
+    let source = SourceConfig::Adbc {
+        driver,
+        connection,
+        query,
+    };
+    let label = source_label(&source, Path::new(""));
+    Ok((source, label, location))
 }
 
 /// Errors the readers find that belong to the config: they name the client config, the line

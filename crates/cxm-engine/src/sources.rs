@@ -64,7 +64,7 @@ fn connection(ds: &DatasetConfig, c: &ConnectionSource) -> Result<String, Engine
         ConnectionSource::Literal(s) => Ok(s.clone()),
         ConnectionSource::Env(var) => std::env::var(var).map_err(|_| {
             EngineError::Config(cxm_config::ConfigError::at(
-                std::path::Path::new(&ds.name),
+                &ds.config_file,
                 Some(ds.location),
                 format!(
                     "dataset \"{}\": environment variable {var} (connection_env) is not set",
@@ -149,6 +149,36 @@ pub(crate) fn open_source(
                 cxm_postgres::PgSource::open(
                     &conn,
                     &pg_query(query),
+                    fields,
+                    &ds.null_values,
+                    zone,
+                    rows,
+                )
+                .map_err(err)?,
+            )
+        }
+        SourceConfig::Adbc {
+            driver,
+            connection: c,
+            query,
+        } => {
+            let uri = connection(ds, c)?;
+            let driver = match driver {
+                cxm_config::AdbcDriver::Name(n) => cxm_adbc::DriverRef::Name(n.clone()),
+                cxm_config::AdbcDriver::Path { path, sha256 } => cxm_adbc::DriverRef::Path {
+                    path: path.clone(),
+                    sha256: sha256.clone(),
+                },
+            };
+            let query = match query {
+                PgQueryConfig::Table(t) => cxm_adbc::AdbcQuery::Table(t.clone()),
+                PgQueryConfig::Sql(s) => cxm_adbc::AdbcQuery::Sql(s.clone()),
+            };
+            Box::new(
+                cxm_adbc::AdbcSource::open(
+                    &driver,
+                    &uri,
+                    &query,
                     fields,
                     &ds.null_values,
                     zone,

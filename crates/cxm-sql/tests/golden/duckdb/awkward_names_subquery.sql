@@ -1,0 +1,78 @@
+-- histogram
+SELECT k0 AS "team ""a""",
+       k1 AS "odd name's",
+       p AS "cxm_period",
+       v0 AS "nps",
+       SUM(u0) AS "cxm_uncastable_nps",
+       SUM(up) AS "cxm_uncastable_period",
+       COUNT(*) AS "cxm_weight"
+FROM (
+SELECT k0,
+       k1,
+       v0,
+       CASE WHEN r0 IS NOT NULL AND v0 IS NULL THEN 1 ELSE 0 END AS u0,
+       CASE WHEN pd IS NOT NULL THEN LPAD(CAST((year(pd)) AS VARCHAR), 4, '0') END AS p,
+       CASE WHEN rp IS NOT NULL AND pd IS NULL THEN 1 ELSE 0 END AS up
+FROM (
+SELECT k0,
+       k1,
+       r0,
+       CASE WHEN regexp_full_match(r0, '^[+-]?[0-9]{1,18}$') THEN TRY_CAST(r0 AS BIGINT) END AS v0,
+       rp,
+       CAST(timezone('America/New_York', timezone('UTC', TRY_CAST(np AS TIMESTAMP) + to_minutes(CAST(-op AS BIGINT)))) AS DATE) AS pd
+FROM (
+SELECT k0,
+       k1,
+       r0,
+       rp,
+       CASE WHEN regexp_full_match(rp, '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$') THEN SUBSTR(rp, 1, 10) || ' ' || SUBSTR(rp, 12, 8) || SUBSTR(rp, 20, CASE WHEN LENGTH(rp) - 19 - (CASE WHEN SUBSTR(rp, LENGTH(rp), 1) = 'Z' THEN 1 WHEN LENGTH(rp) >= 25 AND SUBSTR(rp, LENGTH(rp) - 5, 1) IN ('+', '-') THEN 6 ELSE 0 END) > 7 THEN 7 ELSE LENGTH(rp) - 19 - (CASE WHEN SUBSTR(rp, LENGTH(rp), 1) = 'Z' THEN 1 WHEN LENGTH(rp) >= 25 AND SUBSTR(rp, LENGTH(rp) - 5, 1) IN ('+', '-') THEN 6 ELSE 0 END) END) END AS np,
+       CASE WHEN regexp_full_match(rp, '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$') AND (CASE WHEN SUBSTR(rp, LENGTH(rp), 1) = 'Z' THEN 1 WHEN LENGTH(rp) >= 25 AND SUBSTR(rp, LENGTH(rp) - 5, 1) IN ('+', '-') THEN 6 ELSE 0 END) = 6 THEN CASE WHEN SUBSTR(rp, LENGTH(rp) - 5, 1) = '-' THEN -1 ELSE 1 END * (TRY_CAST(SUBSTR(rp, LENGTH(rp) - 4, 2) AS BIGINT) * 60 + TRY_CAST(SUBSTR(rp, LENGTH(rp) - 1, 2) AS BIGINT)) ELSE 0 END AS op
+FROM (
+SELECT NULLIF(TRIM(CAST("team ""a""" AS VARCHAR)), '') AS k0,
+       NULLIF(TRIM(CAST("odd name's" AS VARCHAR)), '') AS k1,
+       NULLIF(TRIM(CAST("score" AS VARCHAR)), '') AS r0,
+       NULLIF(TRIM(CAST("ts" AS VARCHAR)), '') AS rp
+FROM (SELECT * FROM raw_events WHERE kind = 'survey') AS cxm_source
+) AS cxm_l1
+) AS cxm_l2
+) AS cxm_l3
+) AS cxm_l4
+GROUP BY k0, k1, p, v0;
+
+-- group count
+SELECT COUNT(*) AS "cxm_groups"
+FROM (
+SELECT k0, k1, p, v0
+FROM (
+SELECT k0,
+       k1,
+       v0,
+       CASE WHEN r0 IS NOT NULL AND v0 IS NULL THEN 1 ELSE 0 END AS u0,
+       CASE WHEN pd IS NOT NULL THEN LPAD(CAST((year(pd)) AS VARCHAR), 4, '0') END AS p,
+       CASE WHEN rp IS NOT NULL AND pd IS NULL THEN 1 ELSE 0 END AS up
+FROM (
+SELECT k0,
+       k1,
+       r0,
+       CASE WHEN regexp_full_match(r0, '^[+-]?[0-9]{1,18}$') THEN TRY_CAST(r0 AS BIGINT) END AS v0,
+       rp,
+       CAST(timezone('America/New_York', timezone('UTC', TRY_CAST(np AS TIMESTAMP) + to_minutes(CAST(-op AS BIGINT)))) AS DATE) AS pd
+FROM (
+SELECT k0,
+       k1,
+       r0,
+       rp,
+       CASE WHEN regexp_full_match(rp, '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$') THEN SUBSTR(rp, 1, 10) || ' ' || SUBSTR(rp, 12, 8) || SUBSTR(rp, 20, CASE WHEN LENGTH(rp) - 19 - (CASE WHEN SUBSTR(rp, LENGTH(rp), 1) = 'Z' THEN 1 WHEN LENGTH(rp) >= 25 AND SUBSTR(rp, LENGTH(rp) - 5, 1) IN ('+', '-') THEN 6 ELSE 0 END) > 7 THEN 7 ELSE LENGTH(rp) - 19 - (CASE WHEN SUBSTR(rp, LENGTH(rp), 1) = 'Z' THEN 1 WHEN LENGTH(rp) >= 25 AND SUBSTR(rp, LENGTH(rp) - 5, 1) IN ('+', '-') THEN 6 ELSE 0 END) END) END AS np,
+       CASE WHEN regexp_full_match(rp, '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$') AND (CASE WHEN SUBSTR(rp, LENGTH(rp), 1) = 'Z' THEN 1 WHEN LENGTH(rp) >= 25 AND SUBSTR(rp, LENGTH(rp) - 5, 1) IN ('+', '-') THEN 6 ELSE 0 END) = 6 THEN CASE WHEN SUBSTR(rp, LENGTH(rp) - 5, 1) = '-' THEN -1 ELSE 1 END * (TRY_CAST(SUBSTR(rp, LENGTH(rp) - 4, 2) AS BIGINT) * 60 + TRY_CAST(SUBSTR(rp, LENGTH(rp) - 1, 2) AS BIGINT)) ELSE 0 END AS op
+FROM (
+SELECT NULLIF(TRIM(CAST("team ""a""" AS VARCHAR)), '') AS k0,
+       NULLIF(TRIM(CAST("odd name's" AS VARCHAR)), '') AS k1,
+       NULLIF(TRIM(CAST("score" AS VARCHAR)), '') AS r0,
+       NULLIF(TRIM(CAST("ts" AS VARCHAR)), '') AS rp
+FROM (SELECT * FROM raw_events WHERE kind = 'survey') AS cxm_source
+) AS cxm_l1
+) AS cxm_l2
+) AS cxm_l3
+) AS cxm_l4
+GROUP BY k0, k1, p, v0
+) AS cxm_groups;

@@ -1,0 +1,69 @@
+-- histogram
+SELECT k0 AS "region",
+       p AS "cxm_period",
+       v0 AS "score",
+       SUM(u0) AS "cxm_uncastable_score",
+       SUM(up) AS "cxm_uncastable_period",
+       COUNT(*) AS "cxm_weight"
+FROM (
+SELECT k0,
+       v0,
+       CASE WHEN r0 IS NOT NULL AND v0 IS NULL THEN 1 ELSE 0 END AS u0,
+       CASE WHEN pd IS NOT NULL THEN LPAD(CAST((CAST(EXTRACT(YEAR FROM pd) AS INTEGER)) AS TEXT), 4, '0') || CASE WHEN (CAST(EXTRACT(MONTH FROM pd) AS INTEGER) - 1) < 3 THEN '-Q1' WHEN (CAST(EXTRACT(MONTH FROM pd) AS INTEGER) - 1) < 6 THEN '-Q2' WHEN (CAST(EXTRACT(MONTH FROM pd) AS INTEGER) - 1) < 9 THEN '-Q3' ELSE '-Q4' END END AS p,
+       CASE WHEN rp IS NOT NULL AND pd IS NULL THEN 1 ELSE 0 END AS up
+FROM (
+SELECT k0,
+       r0,
+       CASE WHEN r0 ~ '^[+-]?[0-9]{1,18}$' THEN CAST(r0 AS BIGINT) END AS v0,
+       rp,
+       CAST(CASE WHEN CAST(SUBSTR(np, 1, 4) AS INTEGER) >= 1 AND CAST(SUBSTR(np, 6, 2) AS INTEGER) BETWEEN 1 AND 12 AND CAST(SUBSTR(np, 9, 2) AS INTEGER) BETWEEN 1 AND CASE WHEN CAST(SUBSTR(np, 6, 2) AS INTEGER) = 2 THEN 28 + CASE WHEN (CAST(SUBSTR(np, 1, 4) AS INTEGER) % 4 = 0 AND CAST(SUBSTR(np, 1, 4) AS INTEGER) % 100 <> 0) OR CAST(SUBSTR(np, 1, 4) AS INTEGER) % 400 = 0 THEN 1 ELSE 0 END ELSE 30 + (CAST(SUBSTR(np, 6, 2) AS INTEGER) + CAST(SUBSTR(np, 6, 2) AS INTEGER) / 8) % 2 END AND CAST(SUBSTR(np, 12, 2) AS INTEGER) < 24 AND CAST(SUBSTR(np, 15, 2) AS INTEGER) < 60 AND CAST(SUBSTR(np, 18, 2) AS INTEGER) < 60 THEN CAST(np AS TIMESTAMP) END + (-op) * INTERVAL '1 minute' AS DATE) AS pd
+FROM (
+SELECT k0,
+       r0,
+       rp,
+       CASE WHEN rp ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$' THEN SUBSTR(rp, 1, 10) || ' ' || SUBSTR(rp, 12, 8) || SUBSTR(rp, 20, CASE WHEN LENGTH(rp) - 19 - (CASE WHEN SUBSTR(rp, LENGTH(rp), 1) = 'Z' THEN 1 WHEN LENGTH(rp) >= 25 AND SUBSTR(rp, LENGTH(rp) - 5, 1) IN ('+', '-') THEN 6 ELSE 0 END) > 7 THEN 7 ELSE LENGTH(rp) - 19 - (CASE WHEN SUBSTR(rp, LENGTH(rp), 1) = 'Z' THEN 1 WHEN LENGTH(rp) >= 25 AND SUBSTR(rp, LENGTH(rp) - 5, 1) IN ('+', '-') THEN 6 ELSE 0 END) END) END AS np,
+       CASE WHEN rp ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$' AND (CASE WHEN SUBSTR(rp, LENGTH(rp), 1) = 'Z' THEN 1 WHEN LENGTH(rp) >= 25 AND SUBSTR(rp, LENGTH(rp) - 5, 1) IN ('+', '-') THEN 6 ELSE 0 END) = 6 THEN CASE WHEN SUBSTR(rp, LENGTH(rp) - 5, 1) = '-' THEN -1 ELSE 1 END * (CAST(SUBSTR(rp, LENGTH(rp) - 4, 2) AS BIGINT) * 60 + CAST(SUBSTR(rp, LENGTH(rp) - 1, 2) AS BIGINT)) ELSE 0 END AS op
+FROM (
+SELECT NULLIF(TRIM(CAST("region" AS TEXT)), '') AS k0,
+       NULLIF(TRIM(CAST("Likelihood to recommend" AS TEXT)), '') AS r0,
+       NULLIF(TRIM(CAST("submitted_at" AS TEXT)), '') AS rp
+FROM "survey"
+) AS cxm_l1
+) AS cxm_l2
+) AS cxm_l3
+) AS cxm_l4
+GROUP BY k0, p, v0;
+
+-- group count
+SELECT COUNT(*) AS "cxm_groups"
+FROM (
+SELECT k0, p, v0
+FROM (
+SELECT k0,
+       v0,
+       CASE WHEN r0 IS NOT NULL AND v0 IS NULL THEN 1 ELSE 0 END AS u0,
+       CASE WHEN pd IS NOT NULL THEN LPAD(CAST((CAST(EXTRACT(YEAR FROM pd) AS INTEGER)) AS TEXT), 4, '0') || CASE WHEN (CAST(EXTRACT(MONTH FROM pd) AS INTEGER) - 1) < 3 THEN '-Q1' WHEN (CAST(EXTRACT(MONTH FROM pd) AS INTEGER) - 1) < 6 THEN '-Q2' WHEN (CAST(EXTRACT(MONTH FROM pd) AS INTEGER) - 1) < 9 THEN '-Q3' ELSE '-Q4' END END AS p,
+       CASE WHEN rp IS NOT NULL AND pd IS NULL THEN 1 ELSE 0 END AS up
+FROM (
+SELECT k0,
+       r0,
+       CASE WHEN r0 ~ '^[+-]?[0-9]{1,18}$' THEN CAST(r0 AS BIGINT) END AS v0,
+       rp,
+       CAST(CASE WHEN CAST(SUBSTR(np, 1, 4) AS INTEGER) >= 1 AND CAST(SUBSTR(np, 6, 2) AS INTEGER) BETWEEN 1 AND 12 AND CAST(SUBSTR(np, 9, 2) AS INTEGER) BETWEEN 1 AND CASE WHEN CAST(SUBSTR(np, 6, 2) AS INTEGER) = 2 THEN 28 + CASE WHEN (CAST(SUBSTR(np, 1, 4) AS INTEGER) % 4 = 0 AND CAST(SUBSTR(np, 1, 4) AS INTEGER) % 100 <> 0) OR CAST(SUBSTR(np, 1, 4) AS INTEGER) % 400 = 0 THEN 1 ELSE 0 END ELSE 30 + (CAST(SUBSTR(np, 6, 2) AS INTEGER) + CAST(SUBSTR(np, 6, 2) AS INTEGER) / 8) % 2 END AND CAST(SUBSTR(np, 12, 2) AS INTEGER) < 24 AND CAST(SUBSTR(np, 15, 2) AS INTEGER) < 60 AND CAST(SUBSTR(np, 18, 2) AS INTEGER) < 60 THEN CAST(np AS TIMESTAMP) END + (-op) * INTERVAL '1 minute' AS DATE) AS pd
+FROM (
+SELECT k0,
+       r0,
+       rp,
+       CASE WHEN rp ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$' THEN SUBSTR(rp, 1, 10) || ' ' || SUBSTR(rp, 12, 8) || SUBSTR(rp, 20, CASE WHEN LENGTH(rp) - 19 - (CASE WHEN SUBSTR(rp, LENGTH(rp), 1) = 'Z' THEN 1 WHEN LENGTH(rp) >= 25 AND SUBSTR(rp, LENGTH(rp) - 5, 1) IN ('+', '-') THEN 6 ELSE 0 END) > 7 THEN 7 ELSE LENGTH(rp) - 19 - (CASE WHEN SUBSTR(rp, LENGTH(rp), 1) = 'Z' THEN 1 WHEN LENGTH(rp) >= 25 AND SUBSTR(rp, LENGTH(rp) - 5, 1) IN ('+', '-') THEN 6 ELSE 0 END) END) END AS np,
+       CASE WHEN rp ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$' AND (CASE WHEN SUBSTR(rp, LENGTH(rp), 1) = 'Z' THEN 1 WHEN LENGTH(rp) >= 25 AND SUBSTR(rp, LENGTH(rp) - 5, 1) IN ('+', '-') THEN 6 ELSE 0 END) = 6 THEN CASE WHEN SUBSTR(rp, LENGTH(rp) - 5, 1) = '-' THEN -1 ELSE 1 END * (CAST(SUBSTR(rp, LENGTH(rp) - 4, 2) AS BIGINT) * 60 + CAST(SUBSTR(rp, LENGTH(rp) - 1, 2) AS BIGINT)) ELSE 0 END AS op
+FROM (
+SELECT NULLIF(TRIM(CAST("region" AS TEXT)), '') AS k0,
+       NULLIF(TRIM(CAST("Likelihood to recommend" AS TEXT)), '') AS r0,
+       NULLIF(TRIM(CAST("submitted_at" AS TEXT)), '') AS rp
+FROM "survey"
+) AS cxm_l1
+) AS cxm_l2
+) AS cxm_l3
+) AS cxm_l4
+GROUP BY k0, p, v0
+) AS cxm_groups;

@@ -1,0 +1,2 @@
+-- error
+-- SQLite cannot convert timestamps to time zone "Europe/Berlin" (only UTC and fixed offsets such as "+02:00"); turn pushdown off for this dataset
