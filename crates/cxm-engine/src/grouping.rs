@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 mod str_set;
-use str_set::StrSet;
+pub(crate) use str_set::StrSet;
 
 /// The labels of one group: (key name, value) pairs, `None` for a missing value.
 pub(crate) type GroupLabels = Vec<(String, Option<String>)>;

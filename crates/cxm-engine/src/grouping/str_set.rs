@@ -19,6 +19,15 @@ pub(crate) struct StrSet {
     slots: Vec<u64>,
 }
 
+impl std::fmt::Debug for StrSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StrSet")
+            .field("texts", &self.ends.len())
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
+}
+
 /// The hash of a text (Fx over its bytes, length mixed in).
 fn hash(text: &str) -> u64 {
     let mut h = FxHasher::default();
@@ -38,6 +47,35 @@ impl StrSet {
         };
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         self.bytes.get(start..end).unwrap_or("")
+    }
+
+    /// Number of texts.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The number of `text`, if it is in the set.
+    pub(crate) fn find(&self, text: &str) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let h = hash(text);
+        let tag = h & 0xffff_ffff_0000_0000;
+        let mask = self.slots.len() - 1;
+        let mut at = h as usize & mask;
+        loop {
+            let slot = self.slots[at];
+            if slot == 0 {
+                return None;
+            }
+            if slot & 0xffff_ffff_0000_0000 == tag {
+                let number = (slot as u32).wrapping_sub(1);
+                if self.get(number) == text {
+                    return Some(number);
+                }
+            }
+            at = (at + 1) & mask;
+        }
     }
 
     /// The number of `text`, and whether it was added now.
@@ -120,6 +158,10 @@ mod tests {
             assert_eq!(set.insert(&format!("CUST-{i:06}")), (i, false));
             assert_eq!(set.get(i), format!("CUST-{i:06}"));
         }
+        assert_eq!(set.find("CUST-000042"), Some(42));
+        assert_eq!(set.find("CUST-100000"), None);
+        assert_eq!(StrSet::default().find(""), None);
+        assert_eq!(set.len(), 100_000);
         // Prefixes and extensions of a text are other texts.
         assert_eq!(set.insert("CUST-00000"), (100_000, true));
         assert_eq!(set.insert("CUST-0000000"), (100_001, true));

@@ -6,45 +6,6 @@ use arrow_array::types::{Date32Type, Float64Type, Int64Type, TimestampMicrosecon
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
 use std::fmt::Write;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// The hasher of key tables: the engine's Fx hash, then a full avalanche of the result
-/// (MurmurHash3's `fmix64`). Fx alone leaves the low bits of the hash, which pick the
-/// bucket, depending only on the low bytes of the last word: keys such as `CUST-0000001`
-/// that differ in their later characters then share buckets (measured: 1M such keys took
-/// 2.5 s to look up, most of it comparing keys in long probe chains).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct KeyHasher(crate::fxhash::FxHasher);
-
-impl Hasher for KeyHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        self.0.write(bytes);
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.0.write_u8(i);
-    }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.0.write_usize(i);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        let mut h = self.0.finish();
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    }
-}
-
-/// `HashMap<K, V, KeyBuildHasher>` uses [`KeyHasher`].
-pub(crate) type KeyBuildHasher = BuildHasherDefault<KeyHasher>;
 
 /// The key text of `row` (`None` for an empty cell), written into `buf` unless the column
 /// holds text.
@@ -83,19 +44,6 @@ mod tests {
     use super::*;
     use arrow_array::{Date32Array, Int64Array, StringArray};
     use std::sync::Arc;
-
-    #[test]
-    fn similar_keys_spread_over_the_low_bits() {
-        use std::hash::BuildHasher;
-        // 4096 keys differing only in their last characters fill most of 4096 buckets
-        // picked by the low 12 bits (a uniform hash fills about 63%).
-        let build = KeyBuildHasher::default();
-        let mut buckets = std::collections::HashSet::new();
-        for i in 0..4096 {
-            buckets.insert(build.hash_one(format!("CUST-{i:07}").as_str()) & 4095);
-        }
-        assert!(buckets.len() > 2400, "{}", buckets.len());
-    }
 
     #[test]
     fn keys_are_texts_whatever_their_type() {

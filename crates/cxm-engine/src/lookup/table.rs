@@ -2,26 +2,26 @@
 //! per key (a plain lookup refuses a second row with the same key), plus a last row that
 //! rows without a match take (empty values; 0 for counts).
 //!
-//! Memory: one map entry per key (the key's text, about 40 bytes of map and string
-//! overhead) and one value per looked-up field (8 bytes for a number, date or integer, the
+//! Memory: one entry per key (the key's text in one shared buffer, plus about 24 bytes of
+//! table and offsets) and one value per looked-up field (8 bytes for a number, date or integer, the
 //! text plus 4 bytes for a text); `latest` and `first` also keep the values that led at some
 //! point of the file (usually few).
 
 use super::{key, LookupPlan};
 use crate::error::EngineError;
+use crate::grouping::StrSet;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Float64Type, Int64Type, TimestampMicrosecondType};
 use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, UInt32Array};
 use arrow_schema::{DataType, TimeUnit};
 use cxm_config::Reduce;
 use cxm_report::DataNotice;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A lookup's table: key text → row, and one column per looked-up field.
 #[derive(Debug)]
 pub(crate) struct LookupTable {
-    index: HashMap<Box<str>, u32, key::KeyBuildHasher>,
+    index: StrSet,
     /// One column per planned output, `keys + 1` rows (the last for rows without a match).
     columns: Vec<ArrayRef>,
     rows_read: u64,
@@ -34,7 +34,7 @@ pub(crate) struct LookupTable {
 impl LookupTable {
     /// The row of a key.
     pub(crate) fn find(&self, key: &str) -> Option<u32> {
-        self.index.get(key).copied()
+        self.index.find(key)
     }
 
     /// The row that rows without a match take.
@@ -136,7 +136,7 @@ pub(crate) fn load(
     let l = &plan.config;
     let mut source =
         crate::sources::open_source(&plan.dataset, plan.specs.clone(), zone, batch_rows)?;
-    let mut index: HashMap<Box<str>, u32, key::KeyBuildHasher> = HashMap::default();
+    let mut index = StrSet::default();
     let mut first_line: Vec<u64> = Vec::new();
     let mut accs: Vec<Acc> = plan
         .outputs
@@ -157,7 +157,7 @@ pub(crate) fn load(
         })
         .collect();
     let mut table = LookupTable {
-        index: HashMap::default(),
+        index: StrSet::default(),
         columns: Vec::new(),
         rows_read: 0,
         rows_rejected: 0,
@@ -187,32 +187,29 @@ pub(crate) fn load(
                 ids.push(None);
                 continue;
             };
-            let id = match index.get(k) {
-                Some(&id) if !l.aggregate => {
-                    return Err(EngineError::Lookup {
-                        dataset: plan.dataset.name.clone(),
-                        message: format!(
-                            "{} \"{k}\" is on line {} and on line {} of {}; dataset \"{}\" looks up one row per key (remove the duplicate row, or reduce the rows of each key with aggregate = {{ … }} in the lookup)",
-                            l.lookup_key,
-                            first_line[id as usize],
-                            batch.lines[row],
-                            plan.dataset.path.display(),
-                            plan.owner,
-                        ),
-                    })
-                }
-                Some(&id) => id,
-                None => {
-                    let id = u32::try_from(index.len()).map_err(|_| EngineError::Lookup {
-                        dataset: plan.dataset.name.clone(),
-                        message: "more than 4 294 967 295 keys to look up".into(),
-                    })?;
-                    index.insert(k.into(), id);
-                    first_line.push(batch.lines[row]);
-                    new_rows.push(row as u32);
-                    id
-                }
-            };
+            if index.len() == u32::MAX as usize {
+                return Err(EngineError::Lookup {
+                    dataset: plan.dataset.name.clone(),
+                    message: "more than 4 294 967 295 keys to look up".into(),
+                });
+            }
+            let (id, new) = index.insert(k);
+            if new {
+                first_line.push(batch.lines[row]);
+                new_rows.push(row as u32);
+            } else if !l.aggregate {
+                return Err(EngineError::Lookup {
+                    dataset: plan.dataset.name.clone(),
+                    message: format!(
+                        "{} \"{k}\" is on line {} and on line {} of {}; dataset \"{}\" looks up one row per key (remove the duplicate row, or reduce the rows of each key with aggregate = {{ … }} in the lookup)",
+                        l.lookup_key,
+                        first_line[id as usize],
+                        batch.lines[row],
+                        plan.dataset.path.display(),
+                        plan.owner,
+                    ),
+                });
+            }
             ids.push(Some(id));
         }
         let keys_now = index.len();
