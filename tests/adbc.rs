@@ -104,7 +104,7 @@ fn bad_drivers_uris_and_queries_are_named_errors() {
     };
     // An unknown driver name: the manager finds no manifest and no library.
     fails(
-        "format = \"adbc\"\ndriver = \"no_such_warehouse\"\nconnection = \"DB\"\ntable = \"answers\"",
+        "format = \"adbc\"\ndriver = \"no_such_warehouse\"\ndialect = \"sqlite\"\nconnection = \"DB\"\ntable = \"answers\"",
         1,
         &["dataset \"answers\"", "driver \"no_such_warehouse\" could not be loaded"],
     );
@@ -113,7 +113,7 @@ fn bad_drivers_uris_and_queries_are_named_errors() {
     let fake = s.write("libadbc_driver_fake.so", "not a library");
     fails(
         &format!(
-            "format = \"adbc\"\ndriver = {:?}\nconnection = \"DB\"\ntable = \"answers\"",
+            "format = \"adbc\"\ndriver = {:?}\ndialect = \"sqlite\"\nconnection = \"DB\"\ntable = \"answers\"",
             fake.display().to_string()
         ),
         1,

@@ -258,12 +258,20 @@ fn every_format_gives_identical_results() {
                 "format = \"postgres\"",
                 &format!("format = \"adbc\"\ndriver = {driver:?}"),
             );
-            sources.push(("adbc postgresql", adbc));
+            sources.push((
+                "adbc postgresql streamed",
+                format!("{adbc}\npushdown = false"),
+            ));
+            sources.push(("adbc postgresql pushed down", adbc));
         }
         sources.push(("postgres", pg));
     }
     if let Some(sqlite) = write_adbc_sqlite(&s) {
-        sources.push(("adbc sqlite", sqlite));
+        sources.push((
+            "adbc sqlite streamed",
+            format!("{sqlite}\npushdown = false"),
+        ));
+        sources.push(("adbc sqlite pushed down", sqlite));
     }
     for (name, source) in sources {
         let other = comparable(&run_with(&s, &source));

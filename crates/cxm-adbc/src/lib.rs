@@ -16,6 +16,7 @@
 //! handlers behind that outlive their last connection.
 
 mod driver;
+pub mod pushdown;
 
 use std::path::{Path, PathBuf};
 
@@ -89,6 +90,10 @@ pub struct AdbcSource {
     /// A record batch not yet converted whole (drivers may return more rows per batch than
     /// asked for), and the row it starts from.
     pending: Option<(RecordBatch, usize)>,
+    /// With pushdown: the column of the rows' counts.
+    count_column: Option<usize>,
+    /// The source rows the batches so far stand for (their counts, or one each).
+    source_rows: u64,
     batch_rows: usize,
     rows: u64,
     hasher: Sha256,
@@ -97,6 +102,51 @@ pub struct AdbcSource {
     /// (dropped after it).
     _statement: adbc_driver_manager::ManagedStatement,
     _connection: adbc_driver_manager::ManagedConnection,
+}
+
+/// A connection, the statement running and its result.
+type Open = (
+    adbc_driver_manager::ManagedConnection,
+    adbc_driver_manager::ManagedStatement,
+    Box<dyn RecordBatchReader + Send>,
+);
+
+/// Loads the driver and connects.
+fn connect(
+    driver: &DriverRef,
+    uri: &str,
+    label: &Path,
+) -> Result<adbc_driver_manager::ManagedConnection, IngestError> {
+    let driver =
+        load_driver(driver).map_err(|message| cxm_arrow::source_error(label, None, message))?;
+    let database = driver::database(&driver, uri)
+        .map_err(|e| adbc_error(label, "cannot open the database (check the URI)", e))?;
+    adbc_core::Database::new_connection(&database)
+        .map_err(|e| adbc_error(label, "cannot connect", e))
+}
+
+/// Runs a query.
+fn execute(
+    connection: &mut adbc_driver_manager::ManagedConnection,
+    sql: &str,
+    label: &Path,
+) -> Result<
+    (
+        adbc_driver_manager::ManagedStatement,
+        Box<dyn RecordBatchReader + Send>,
+    ),
+    IngestError,
+> {
+    let mut statement = connection
+        .new_statement()
+        .map_err(|e| adbc_error(label, "cannot create a statement", e))?;
+    statement
+        .set_sql_query(sql)
+        .map_err(|e| adbc_error(label, "the warehouse refused the query", e))?;
+    let reader = statement
+        .execute()
+        .map_err(|e| adbc_error(label, "the query failed", e))?;
+    Ok((statement, Box::new(reader)))
 }
 
 fn adbc_error(label: &Path, what: &str, e: adbc_core::error::Error) -> IngestError {
@@ -129,24 +179,73 @@ impl AdbcSource {
     ) -> Result<AdbcSource, IngestError> {
         let label = query.label();
         let sql = query.sql(&label)?;
-        let driver = load_driver(driver)
-            .map_err(|message| cxm_arrow::source_error(&label, None, message))?;
-        let database = driver::database(&driver, uri)
-            .map_err(|e| adbc_error(&label, "cannot open the database (check the URI)", e))?;
-        let mut connection = adbc_core::Database::new_connection(&database)
-            .map_err(|e| adbc_error(&label, "cannot connect", e))?;
-        let mut statement = connection
-            .new_statement()
-            .map_err(|e| adbc_error(&label, "cannot create a statement", e))?;
-        statement
-            .set_sql_query(&sql)
-            .map_err(|e| adbc_error(&label, "the warehouse refused the query", e))?;
-        let reader = statement
-            .execute()
-            .map_err(|e| adbc_error(&label, "the query failed", e))?;
+        let mut connection = connect(driver, uri, &label)?;
+        let (statement, reader) = execute(&mut connection, &sql, &label)?;
+        AdbcSource::new(
+            label,
+            (connection, statement, reader),
+            &sql,
+            fields,
+            (null_values, zone, batch_rows),
+            false,
+        )
+    }
+
+    /// Opens a dataset pushed down ([`pushdown`]): the warehouse returns the row histogram
+    /// of the mapped columns, and each batch carries the rows' counts.
+    #[allow(clippy::too_many_arguments)]
+    pub fn open_pushdown(
+        driver: &DriverRef,
+        uri: &str,
+        query: &AdbcQuery,
+        fields: Vec<FieldSpec>,
+        null_values: &[String],
+        zone: Zone,
+        batch_rows: usize,
+        spec: &pushdown::Pushdown,
+    ) -> Result<AdbcSource, IngestError> {
+        let label = query.label();
+        let mut connection = connect(driver, uri, &label)?;
+        let sql = pushdown::histogram_sql(&mut connection, query, &fields, zone, spec, &label)?;
+        let (statement, reader) = execute(&mut connection, &sql, &label)?;
+        AdbcSource::new(
+            label,
+            (connection, statement, reader),
+            &sql,
+            fields,
+            (null_values, zone, batch_rows),
+            true,
+        )
+    }
+
+    fn new(
+        label: PathBuf,
+        (connection, statement, reader): Open,
+        sql: &str,
+        fields: Vec<FieldSpec>,
+        (null_values, zone, batch_rows): (&[String], Zone, usize),
+        counted: bool,
+    ) -> Result<AdbcSource, IngestError> {
         let schema = reader.schema();
         let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
         let sources = resolve(&label, &names, &fields)?;
+        let count_column = if counted {
+            match names.iter().position(|n| n == cxm_sql::ROW_COUNT) {
+                Some(i) => Some(i),
+                None => {
+                    return Err(cxm_arrow::source_error(
+                        &label,
+                        None,
+                        format!(
+                            "the pushed-down result has no \"{}\" column",
+                            cxm_sql::ROW_COUNT
+                        ),
+                    ))
+                }
+            }
+        } else {
+            None
+        };
         let types: Vec<DataType> = sources
             .iter()
             .map(|&i| schema.field(i).data_type().clone())
@@ -178,6 +277,8 @@ impl AdbcSource {
             plan,
             reader,
             pending: None,
+            count_column,
+            source_rows: 0,
             batch_rows,
             rows: 0,
             hasher: Sha256::new(),
@@ -228,7 +329,17 @@ impl AdbcSource {
         }
         let first_line = self.rows + 1;
         self.rows += take as u64;
-        let batch = cxm_arrow::Converter::new(&self.plan).convert(&slice, first_line)?;
+        let mut batch = cxm_arrow::Converter::new(&self.plan).convert(&slice, first_line)?;
+        if let Some(c) = self.count_column {
+            let counts = pushdown::counts(slice.column(c)).map_err(|message| {
+                cxm_arrow::source_error(&self.label, Some(first_line), message)
+            })?;
+            for count in &counts {
+                self.hash(&count.to_be_bytes());
+                self.source_rows += count;
+            }
+            batch.row_counts = Some(counts);
+        }
         // The digest covers the text of every mapped cell, row by row.
         let mut text = Vec::new();
         let fields = self.plan.fields().len();
@@ -300,9 +411,14 @@ impl RecordSource for AdbcSource {
     fn finish(mut self: Box<Self>) -> Result<DatasetStats, IngestError> {
         while self.next_batch()?.is_some() {}
         let digest = std::mem::take(&mut self.hasher).finalize();
+        let rows = if self.count_column.is_some() {
+            self.source_rows
+        } else {
+            self.rows
+        };
         Ok(DatasetStats {
-            rows_read: self.rows,
-            rows_accepted: self.rows,
+            rows_read: rows,
+            rows_accepted: rows,
             rows_rejected: 0,
             bytes: self.bytes,
             sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),

@@ -23,7 +23,7 @@ pub use registry::{load_registry, registry_of, resolve_library_path, Registry, R
 pub use rejected::RejectedValues;
 pub use source::{
     connection_has_password, AdbcDriver, ConnectionSource, CsvConfig, MaxRejected, PgQueryConfig,
-    SheetSelector, SourceConfig,
+    Pushdown, SheetSelector, SourceConfig, DIALECTS,
 };
 pub use validate::{
     load_client, ClientConfig, DatasetConfig, FieldConfig, Grain, MetricConfig, PeriodConfig,

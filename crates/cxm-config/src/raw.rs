@@ -85,6 +85,12 @@ pub(crate) struct RawDataset {
     #[serde(default)]
     pub driver_sha256: Option<Spanned<String>>,
     #[serde(default)]
+    pub pushdown: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub dialect: Option<Spanned<String>>,
+    #[serde(default)]
+    pub pushdown_max_groups: Option<Spanned<i64>>,
+    #[serde(default)]
     pub unique_key: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub max_rejected: Option<Spanned<toml::Value>>,

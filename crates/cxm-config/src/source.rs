@@ -37,7 +37,53 @@ pub enum SourceConfig {
         connection: ConnectionSource,
         /// What to read.
         query: PgQueryConfig,
+        /// Pushdown (on unless `pushdown = false`): the warehouse returns the weighted
+        /// histogram of the rows instead of the rows.
+        pushdown: Option<Pushdown>,
     },
+}
+
+/// How a warehouse dataset is pushed down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pushdown {
+    /// The SQL dialect's key (`postgres`, `sqlite`, `duckdb`, `spark`, `trino`, `bigquery`,
+    /// `snowflake`, `clickhouse`): `dialect = "…"`, else inferred from the driver's name.
+    pub dialect: String,
+    /// The most histogram rows the warehouse may return (`pushdown_max_groups`, default
+    /// one million): above it the run fails before the histogram is read.
+    pub max_groups: u64,
+}
+
+/// The SQL dialects pushdown can write.
+pub const DIALECTS: [&str; 8] = [
+    "postgres",
+    "sqlite",
+    "duckdb",
+    "spark",
+    "trino",
+    "bigquery",
+    "snowflake",
+    "clickhouse",
+];
+
+/// The dialect a driver's name or library file names (`libadbc_driver_postgresql.so` →
+/// `postgres`), if any.
+fn dialect_of_driver(driver: &str) -> Option<&'static str> {
+    let file = driver.rsplit(['/', '\\']).next().unwrap_or(driver);
+    let lower = file.to_ascii_lowercase();
+    [
+        ("postgres", "postgres"),
+        ("sqlite", "sqlite"),
+        ("duckdb", "duckdb"),
+        ("snowflake", "snowflake"),
+        ("bigquery", "bigquery"),
+        ("trino", "trino"),
+        ("clickhouse", "clickhouse"),
+        ("spark", "spark"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| lower.contains(needle))
+    .map(|(_, key)| key)
 }
 
 /// An ADBC driver: a library file, or a name resolved through ADBC driver manifests.
@@ -254,6 +300,16 @@ pub(crate) fn dataset_source(
     if declared.as_ref().map(|(f, _)| *f) == Some("adbc") {
         return adbc_source(ctx, base, name, ds);
     }
+    for (key, span) in [
+        ("pushdown", ds.pushdown.as_ref().map(|v| v.span())),
+        ("dialect", ds.dialect.as_ref().map(|v| v.span())),
+        (
+            "pushdown_max_groups",
+            ds.pushdown_max_groups.as_ref().map(|v| v.span()),
+        ),
+    ] {
+        only(key, span.is_some(), "adbc datasets", span)?;
+    }
     for (key, value) in [("driver", &ds.driver), ("driver_sha256", &ds.driver_sha256)] {
         only(
             key,
@@ -467,13 +523,81 @@ fn adbc_source(
         (None, Some(q)) => PgQueryConfig::Sql(q.get_ref().clone()),
         _ => return Err(at(format!("dataset \"{name}\": an adbc dataset needs exactly one of table = \"…\" or query = \"SELECT …\""))),
     };
+    let pushdown = pushdown_of(ctx, name, ds, &driver, location)?;
     let source = SourceConfig::Adbc {
         driver,
         connection,
         query,
+        pushdown,
     };
     let label = source_label(&source, Path::new(""));
     Ok((source, label, location))
+}
+
+/// The pushdown settings of an adbc dataset: `None` with `pushdown = false`.
+fn pushdown_of(
+    ctx: &Ctx<'_>,
+    name: &str,
+    ds: &RawDataset,
+    driver: &AdbcDriver,
+    location: Location,
+) -> Result<Option<Pushdown>, ConfigError> {
+    if ds.pushdown.as_ref().is_some_and(|p| !*p.get_ref()) {
+        return Ok(None);
+    }
+    let max_groups = match &ds.pushdown_max_groups {
+        None => 1_000_000,
+        Some(m) => match u64::try_from(*m.get_ref()) {
+            Ok(n) if n > 0 => n,
+            _ => {
+                return Err(ctx.err(
+                    m.span(),
+                    format!("dataset \"{name}\": pushdown_max_groups is a positive number of histogram rows"),
+                ))
+            }
+        },
+    };
+    let dialect = match &ds.dialect {
+        Some(d) => {
+            let key = d.get_ref().trim().to_ascii_lowercase();
+            match DIALECTS.iter().find(|k| **k == key) {
+                Some(k) => k.to_string(),
+                None => {
+                    return Err(ctx.err(
+                        d.span(),
+                        format!(
+                            "dataset \"{name}\": unknown dialect \"{}\" (use {})",
+                            d.get_ref(),
+                            DIALECTS.join(", ")
+                        ),
+                    ))
+                }
+            }
+        }
+        None => {
+            let text = match driver {
+                AdbcDriver::Name(n) => n.clone(),
+                AdbcDriver::Path { path, .. } => path.to_string_lossy().into_owned(),
+            };
+            match dialect_of_driver(&text) {
+                Some(k) => k.to_string(),
+                None => {
+                    return Err(ConfigError::at(
+                        ctx.file,
+                        Some(location),
+                        format!(
+                            "dataset \"{name}\": cannot tell the SQL dialect of driver \"{text}\" for pushdown; add dialect = \"…\" ({}) or pushdown = false to stream the rows",
+                            DIALECTS.join(", ")
+                        ),
+                    ))
+                }
+            }
+        }
+    };
+    Ok(Some(Pushdown {
+        dialect,
+        max_groups,
+    }))
 }
 
 /// Errors the readers find that belong to the config: they name the client config, the line

@@ -142,7 +142,7 @@ impl<'c> ChunkWork<'c> {
         let batch = &*batch;
         let st = &mut self.state;
         let sc = &mut self.scratch;
-        st.rows_seen += (batch.num_rows() + batch.rejected_rows.len()) as u64;
+        st.rows_seen += rows_of(batch) + batch.rejected_rows.len() as u64;
         st.structural_rejected += batch.rejected_rows.len() as u64;
         st.resolved_times.add_batch(&batch.resolved_times);
         for r in &batch.rejected_rows {
@@ -159,7 +159,7 @@ impl<'c> ChunkWork<'c> {
         for e in &batch.cell_errors {
             *st.invalid_values
                 .entry(ctx.field_names[e.field].clone())
-                .or_default() += 1;
+                .or_default() += count(batch, e.row);
             st.rejections.push(Rejection {
                 dataset: String::new(),
                 line: e.line,
@@ -192,7 +192,7 @@ impl<'c> ChunkWork<'c> {
             .map(|e| e.row)
             .collect();
         invalid_rows.dedup();
-        st.rows_with_invalid_values += invalid_rows.len() as u64;
+        st.rows_with_invalid_values += invalid_rows.iter().map(|&r| count(batch, r)).sum::<u64>();
         sc.group_ids.resize_with(st.groupers.len(), Vec::new);
         sc.groups_before.clear();
         sc.groups_before
@@ -454,14 +454,14 @@ fn feed(
             *part
                 .rejected
                 .entry(e.reason.as_str().to_string())
-                .or_default() += 1;
+                .or_default() += count(batch, e.row);
         }
     }
     for &row in rows_in.bad_weights {
         if !prefilled[row] {
             prefilled[row] = true;
             status[row] = cxm_abi::ROW_INVALID_WEIGHT;
-            *part.rejected.entry("invalid_weight".into()).or_default() += 1;
+            *part.rejected.entry("invalid_weight".into()).or_default() += count(batch, row);
         }
     }
     if !metric.filters.is_empty() {
@@ -474,7 +474,7 @@ fn feed(
             {
                 prefilled[row] = true;
                 status[row] = ROW_FILTERED;
-                part.filtered += 1;
+                part.filtered += count(batch, row);
             }
         }
     }
@@ -528,9 +528,45 @@ fn feed(
     Ok(None)
 }
 
-/// The weight vector of a batch (None without a weight field) and the rows whose weight is
-/// missing, negative or not finite (their weight is set to 0 and they are rejected).
+/// How many source rows row `row` of a batch stands for: one, or its count in a pushed-down
+/// histogram.
+fn count(batch: &Batch, row: usize) -> u64 {
+    batch
+        .row_counts
+        .as_ref()
+        .and_then(|c| c.get(row).copied())
+        .unwrap_or(1)
+}
+
+/// How many source rows a batch stands for.
+fn rows_of(batch: &Batch) -> u64 {
+    match &batch.row_counts {
+        Some(counts) => counts.iter().sum(),
+        None => batch.num_rows() as u64,
+    }
+}
+
+/// The weight vector of a batch (None without a weight field or counts) and the rows whose
+/// weight is missing, negative or not finite (their weight is set to 0 and they are
+/// rejected). A pushed-down histogram's counts multiply the weights (or are the weights).
 fn weights_of(batch: &Batch, field: Option<usize>) -> (Option<Float64Array>, Vec<usize>) {
+    let (weights, bad) = field_weights(batch, field);
+    let Some(counts) = &batch.row_counts else {
+        return (weights, bad);
+    };
+    let values: Vec<f64> = match &weights {
+        Some(w) => w
+            .values()
+            .iter()
+            .zip(counts)
+            .map(|(w, &c)| w * c as f64)
+            .collect(),
+        None => counts.iter().map(|&c| c as f64).collect(),
+    };
+    (Some(Float64Array::from(values)), bad)
+}
+
+fn field_weights(batch: &Batch, field: Option<usize>) -> (Option<Float64Array>, Vec<usize>) {
     let Some(field) = field else {
         return (None, Vec::new());
     };
@@ -593,13 +629,21 @@ fn tally(
     rejections: &mut Vec<Rejection>,
 ) {
     // Rows used, and whether the plugin rejected any: one branch-free pass.
-    let (used, plugin_rejected) =
+    let (mut used, plugin_rejected) =
         status
             .iter()
             .zip(prefilled)
             .fold((0u64, false), |(used, rejected), (&code, &pre)| {
                 (used + u64::from(code == 0), rejected | ((code != 0) & !pre))
             });
+    if let Some(counts) = &batch.row_counts {
+        used = status
+            .iter()
+            .zip(counts)
+            .filter(|(&code, _)| code == 0)
+            .map(|(_, &c)| c)
+            .sum();
+    }
     // Groups this metric's rows reached (used, or rejected by the plugin; not rows the
     // host set aside): while no row was set aside, every group is, and nothing is marked.
     let set_aside = prefilled.iter().fold(false, |any, &p| any | p);
@@ -630,7 +674,7 @@ fn tally(
             continue;
         }
         let reason = metric.def.reason_name(code);
-        *part.rejected.entry(reason.clone()).or_default() += 1;
+        *part.rejected.entry(reason.clone()).or_default() += count(batch, row);
         let (field, value) = match first_input {
             Some(f) => (metric.first_input_field.clone(), batch.raw_value(row, f)),
             None => (String::new(), String::new()),

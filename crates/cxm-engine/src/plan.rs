@@ -35,6 +35,9 @@ pub struct DatasetPlan {
     pub(crate) lookups: Vec<crate::lookup::LookupPlan>,
     /// The derived fields, computed after each batch is parsed (the last fields).
     pub(crate) derived: Vec<crate::derive::DerivedColumn>,
+    /// Per parsed field: a timestamp used only as a metric's period, which pushdown may
+    /// cut to its local day.
+    pub(crate) day_fields: Vec<bool>,
     /// The distinct groupings of this dataset's metrics.
     pub groupings: Vec<GroupingPlan>,
     /// Time zone of periods and naive timestamps.
@@ -616,6 +619,23 @@ fn plan_dataset(
 
     crate::sources::check_columns(ds, &fields[..parsed], zone)?;
     let lookups = crate::lookup::plan_lookups(config, ds, &fields, zone)?;
+    let day_fields = day_only_fields(ds, &metrics, &fields[..parsed], &lookups, &fields);
+    if let cxm_config::SourceConfig::Adbc {
+        pushdown: Some(_), ..
+    } = &ds.source
+    {
+        if !ds.unique_key.is_empty() {
+            return Err(config
+                .error_at(
+                    ds.location,
+                    format!(
+                        "dataset \"{}\": pushdown returns counts of identical rows, so duplicates of unique_key cannot be found; set pushdown = false to stream the rows, or remove unique_key",
+                        ds.name
+                    ),
+                )
+                .into());
+        }
+    }
 
     let mut metric_plans = Vec::new();
     let mut failed = Vec::new();
@@ -706,6 +726,7 @@ fn plan_dataset(
     }
 
     Ok(DatasetPlan {
+        day_fields,
         groupings,
         zone,
         weight: ds.weight.as_deref().and_then(index),
@@ -717,6 +738,46 @@ fn plan_dataset(
         metrics: metric_plans,
         failed,
     })
+}
+
+/// Per parsed field: whether it is a timestamp that only serves as a metric's period (no
+/// input, filter, dimension, key, weight, lookup key or derived field reads it), so only its
+/// local day matters.
+fn day_only_fields(
+    ds: &DatasetConfig,
+    metrics: &[(MetricConfig, Arc<Library>, MetricDef)],
+    parsed: &[FieldSpec],
+    lookups: &[crate::lookup::LookupPlan],
+    fields: &[FieldSpec],
+) -> Vec<bool> {
+    let mut periods: Vec<&str> = Vec::new();
+    let mut other: Vec<&str> = Vec::new();
+    for (m, _, _) in metrics {
+        periods.extend(m.period.iter().map(|p| p.field.as_str()));
+        other.extend(m.inputs.iter().map(|(_, f, _)| f.as_str()));
+        other.extend(m.filters.iter().map(|f| f.field.as_str()));
+        other.extend(m.group_by.iter().map(String::as_str));
+    }
+    other.extend(ds.unique_key.iter().map(String::as_str));
+    other.extend(ds.weight.as_deref());
+    other.extend(
+        ds.fields
+            .iter()
+            .filter_map(|f| f.derived.as_ref().map(|d| d.from.as_str())),
+    );
+    other.extend(
+        lookups
+            .iter()
+            .filter_map(|l| fields.get(l.key_field).map(|f| f.name.as_str())),
+    );
+    parsed
+        .iter()
+        .map(|f| {
+            f.ty == FieldType::Datetime
+                && periods.contains(&f.name.as_str())
+                && !other.contains(&f.name.as_str())
+        })
+        .collect()
 }
 
 /// Settles the types of derived fields: an unused derived field is not computed, and the

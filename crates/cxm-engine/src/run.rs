@@ -146,7 +146,13 @@ fn run_dataset(
     report: &mut RunReport,
 ) -> Result<(), EngineError> {
     let name = ctx.name.clone();
-    let source = crate::sources::open_chunked(&ds.config, ds.parsed_fields(), ds.zone, options)?;
+    let source = crate::sources::open_chunked(
+        &ds.config,
+        ds.parsed_fields(),
+        ds.zone,
+        options,
+        Some(&ds.day_fields),
+    )?;
     let mut totals = DatasetTotals::new(&ctx);
     let pipeline = PipelineOptions {
         threads: options.threads.unwrap_or_else(default_threads),

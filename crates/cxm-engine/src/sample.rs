@@ -83,6 +83,7 @@ fn sample(ds: &DatasetPlan) -> Result<Vec<FieldSample>, EngineError> {
         ds.parsed_fields(),
         ds.zone,
         &RunOptions::default(),
+        None,
     )?;
     let data_error = |source| EngineError::Data {
         dataset: ds.config.name.clone(),

@@ -89,6 +89,18 @@ pub(crate) fn open_source(
     zone: Zone,
     batch_rows: Option<usize>,
 ) -> Result<Box<dyn RecordSource>, EngineError> {
+    open_source_with(ds, fields, zone, batch_rows, None)
+}
+
+/// Opens a dataset for reading `fields`; a warehouse dataset configured for pushdown is
+/// pushed down when `day_fields` (see [`crate::plan::DatasetPlan`]) are given.
+fn open_source_with(
+    ds: &DatasetConfig,
+    fields: Vec<FieldSpec>,
+    zone: Zone,
+    batch_rows: Option<usize>,
+    day_fields: Option<&[bool]>,
+) -> Result<Box<dyn RecordSource>, EngineError> {
     let rows = batch_rows.unwrap_or(cxm_ingest::DEFAULT_BATCH_ROWS);
     let err = |e| data_error(ds, e);
     Ok(match &ds.source {
@@ -161,6 +173,7 @@ pub(crate) fn open_source(
             driver,
             connection: c,
             query,
+            pushdown,
         } => {
             let uri = connection(ds, c)?;
             let driver = match driver {
@@ -174,8 +187,8 @@ pub(crate) fn open_source(
                 PgQueryConfig::Table(t) => cxm_adbc::AdbcQuery::Table(t.clone()),
                 PgQueryConfig::Sql(s) => cxm_adbc::AdbcQuery::Sql(s.clone()),
             };
-            Box::new(
-                cxm_adbc::AdbcSource::open(
+            let source = match (pushdown, day_fields) {
+                (Some(p), Some(days)) => cxm_adbc::AdbcSource::open_pushdown(
                     &driver,
                     &uri,
                     &query,
@@ -183,20 +196,36 @@ pub(crate) fn open_source(
                     &ds.null_values,
                     zone,
                     rows,
-                )
-                .map_err(err)?,
-            )
+                    &cxm_adbc::pushdown::Pushdown {
+                        dialect: p.dialect.clone(),
+                        max_groups: p.max_groups,
+                        day_fields: days.to_vec(),
+                    },
+                ),
+                _ => cxm_adbc::AdbcSource::open(
+                    &driver,
+                    &uri,
+                    &query,
+                    fields,
+                    &ds.null_values,
+                    zone,
+                    rows,
+                ),
+            };
+            Box::new(source.map_err(err)?)
         }
     })
 }
 
 /// Opens a dataset as chunks that workers parse in parallel where the format allows it;
-/// other sources are read in order on one thread.
+/// other sources are read in order on one thread. With `day_fields`, a warehouse dataset
+/// configured for pushdown is pushed down.
 pub(crate) fn open_chunked(
     ds: &DatasetConfig,
     fields: Vec<FieldSpec>,
     zone: Zone,
     options: &crate::RunOptions,
+    day_fields: Option<&[bool]>,
 ) -> Result<Box<dyn ChunkedSource>, EngineError> {
     if let SourceConfig::Csv(csv) = &ds.source {
         let csv_options = csv_options(ds, csv, zone, options.batch_rows);
@@ -212,7 +241,7 @@ pub(crate) fn open_chunked(
             .map(|chunks| Box::new(chunks) as Box<dyn ChunkedSource>)
             .map_err(|e| data_error(ds, e));
     }
-    let source = open_source(ds, fields, zone, options.batch_rows)?;
+    let source = open_source_with(ds, fields, zone, options.batch_rows, day_fields)?;
     Ok(Box::new(SequentialChunks::new(source)))
 }
 

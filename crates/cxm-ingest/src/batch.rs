@@ -94,6 +94,10 @@ pub struct Batch {
     pub rejected_rows: Vec<RowRejection>,
     /// Datetime cells of accepted rows resolved by the daylight-saving rule, in row order.
     pub resolved_times: Vec<ResolvedTime>,
+    /// How many source rows each accepted row stands for, when the rows are a weighted
+    /// histogram a warehouse computed (pushdown); `None`: one each. Row accounting adds
+    /// these counts, and metrics see them as a multiplicity (times any weight field).
+    pub row_counts: Option<Vec<u64>>,
     /// Raw bytes of the mapped cells of the accepted rows, concatenated.
     raw: Vec<u8>,
     /// End offset in `raw` of each mapped cell, row-major
@@ -120,6 +124,7 @@ impl Batch {
             num_fields,
             on_demand: None,
             derived_from: Vec::new(),
+            row_counts: None,
         }
     }
 
@@ -150,6 +155,7 @@ impl Batch {
                 materialized: OnceLock::new(),
             }),
             derived_from: Vec::new(),
+            row_counts: None,
         }
     }
 

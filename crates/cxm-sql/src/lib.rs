@@ -25,11 +25,15 @@ pub mod dialect;
 mod period;
 pub mod quantize;
 mod query;
+pub mod rows;
 mod shape;
 
 pub use budget::{Budget, BudgetExceeded};
 pub use dialect::{Dialect, Engine};
 pub use query::{group_count_query, histogram_query, Column, ColumnRole, OutputColumns};
+pub use rows::{
+    row_group_count_query, row_histogram_query, RowColumn, RowColumnKind, RowHistogram, ROW_COUNT,
+};
 pub use shape::{
     CmpOp, Condition, Filter, Input, Literal, PeriodSpec, Quantize, Real, Shape, Source, ValueType,
     ZoneSpec,

@@ -135,3 +135,73 @@ fn quote_characters_inside_identifiers_are_escaped() {
         assert_eq!(parsed.len(), 1);
     }
 }
+
+/// The row histogram `cxm run` pushes down, with every kind of column, in every dialect:
+/// `tests/golden/<engine>/row_histogram.sql`, parsed like the others.
+#[test]
+fn row_histogram_golden_and_parses() {
+    use cxm_sql::{
+        row_group_count_query, row_histogram_query, RowColumn, RowColumnKind, RowHistogram, Source,
+        ZoneSpec,
+    };
+    let update = std::env::var_os("CXM_UPDATE_GOLDEN").is_some();
+    let column = |name: &str, kind| RowColumn {
+        column: name.into(),
+        kind,
+    };
+    let cases = [
+        (
+            "row_histogram",
+            Source::Table(vec!["analytics".into(), "survey".into()]),
+            ZoneSpec::Named("Europe/Berlin".into()),
+        ),
+        (
+            "row_histogram_query_fixed_zone",
+            Source::Query("SELECT * FROM survey WHERE channel <> 'test'".into()),
+            ZoneSpec::Fixed(-330),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for engine in Engine::ALL {
+        let dialect = engine.dialect();
+        for (case, source, zone) in &cases {
+            let h = RowHistogram {
+                source: source.clone(),
+                columns: vec![
+                    column("region", RowColumnKind::Raw),
+                    column("score", RowColumnKind::Raw),
+                    column("answered_at", RowColumnKind::DayOfText),
+                    column("closed_at", RowColumnKind::DayOfNaive),
+                    column("created_at", RowColumnKind::DayOfInstant(zone.clone())),
+                ],
+            };
+            let text = match (
+                row_histogram_query(dialect, &h),
+                row_group_count_query(dialect, &h),
+            ) {
+                (Ok(q), Ok(g)) => {
+                    for (what, sql) in [("histogram", &q), ("group count", &g)] {
+                        if let Err(e) = Parser::parse_sql(&*parser_dialect(engine), sql) {
+                            failures.push(format!(
+                                "{}/{case} {what}: does not parse: {e}",
+                                engine.key()
+                            ));
+                        }
+                    }
+                    format!("-- histogram\n{q};\n\n-- group count\n{g};\n")
+                }
+                (Err(e), _) | (_, Err(e)) => format!("-- error\n-- {e}\n"),
+            };
+            let path = golden_dir().join(engine.key()).join(format!("{case}.sql"));
+            if update {
+                std::fs::write(&path, &text).expect("write golden");
+            } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                failures.push(format!(
+                    "{} differs (CXM_UPDATE_GOLDEN=1 to regenerate)",
+                    path.display()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

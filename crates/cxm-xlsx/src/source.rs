@@ -23,7 +23,7 @@ const MAX_PREALLOC_ROWS: usize = 65_536;
 enum Message {
     /// The sheet is open and its header read.
     Opened(Opened),
-    Batch(Batch),
+    Batch(Box<Batch>),
     Failed(IngestError),
     /// Every row was sent.
     End,
@@ -219,7 +219,7 @@ impl XlsxSource {
                 if let Some(&line) = batch.lines.last() {
                     self.reached = line;
                 }
-                Ok(Some(batch))
+                Ok(Some(*batch))
             }
             Ok(Message::End) => {
                 self.done = true;
@@ -344,12 +344,19 @@ fn read_sheet(job: Job, sender: &SyncSender<Message>) -> Result<(), IngestError>
         text += row.text_len();
         if builder.len() >= batch_rows || text >= BATCH_TEXT_BYTES {
             text = 0;
-            if sender.send(Message::Batch(builder.finish())).is_err() {
+            if sender
+                .send(Message::Batch(Box::new(builder.finish())))
+                .is_err()
+            {
                 return Ok(());
             }
         }
     }
-    if !builder.is_empty() && sender.send(Message::Batch(builder.finish())).is_err() {
+    if !builder.is_empty()
+        && sender
+            .send(Message::Batch(Box::new(builder.finish())))
+            .is_err()
+    {
         return Ok(());
     }
     Ok(())

@@ -295,8 +295,12 @@ impl Join {
         if unmatched.is_empty() {
             return;
         }
+        let missed: u64 = match &batch.row_counts {
+            Some(counts) => unmatched.iter().filter_map(|&r| counts.get(r)).sum(),
+            None => unmatched.len() as u64,
+        };
         misses.add(
-            unmatched.len() as u64,
+            missed,
             unmatched
                 .iter()
                 .take(EXAMPLE_LINES)

@@ -35,6 +35,11 @@ impl Dialect for DuckDb {
         format!("{ts} + to_minutes(CAST({minutes} AS BIGINT))")
     }
 
+    /// `AT TIME ZONE` of a `TIMESTAMPTZ` gives its wall-clock time in that zone (ICU).
+    fn instant_as_utc(&self, column: &str) -> Option<String> {
+        Some(format!("({column} AT TIME ZONE 'UTC')"))
+    }
+
     fn zone_date(&self, ts: &str, zone: &str) -> Result<String, Error> {
         Ok(format!(
             "CAST(timezone({}, timezone('UTC', {ts})) AS DATE)",

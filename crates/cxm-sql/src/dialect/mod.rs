@@ -37,6 +37,11 @@ pub const DATE_RE: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 pub const DATETIME_RE: &str =
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$";
 
+/// A plain wall-clock time: date, `T` or space, a valid clock `HH:MM:SS`, an optional
+/// fraction, no offset (the form the row histogram truncates to its day).
+pub const PLAIN_WALL_CLOCK_RE: &str =
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?$";
+
 /// A part of a calendar date, as an integer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DatePart {
@@ -153,6 +158,27 @@ pub trait Dialect: Sync {
     /// Natural logarithm.
     fn ln(&self, x: &str) -> String {
         format!("LN({x})")
+    }
+
+    /// A date as `YYYY-MM-DD` text.
+    fn date_text(&self, date: &str) -> String {
+        format!("CAST({date} AS {})", self.text_type())
+    }
+
+    /// Whether text `t` (trimmed) is a plain wall-clock time ([`PLAIN_WALL_CLOCK_RE`]) on a
+    /// calendar date.
+    fn plain_wall_clock(&self, t: &str) -> String {
+        format!(
+            "({} AND {} IS NOT NULL)",
+            self.full_match(t, PLAIN_WALL_CLOCK_RE),
+            self.try_date(&format!("SUBSTR({t}, 1, 10)"))
+        )
+    }
+
+    /// A timestamp-with-time-zone column as a UTC timestamp without time zone, or `None`
+    /// when this dialect does not convert typed instants (they are then left as they are).
+    fn instant_as_utc(&self, _column: &str) -> Option<String> {
+        None
     }
 
     /// A date literal from `YYYY-MM-DD`.

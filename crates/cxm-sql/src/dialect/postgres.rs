@@ -78,6 +78,10 @@ impl Dialect for Postgres {
         format!("{ts} + ({minutes}) * INTERVAL '1 minute'")
     }
 
+    fn instant_as_utc(&self, column: &str) -> Option<String> {
+        Some(format!("({column} AT TIME ZONE 'UTC')"))
+    }
+
     fn zone_date(&self, ts: &str, zone: &str) -> Result<String, Error> {
         Ok(format!(
             "CAST(({ts} AT TIME ZONE 'UTC') AT TIME ZONE {} AS DATE)",

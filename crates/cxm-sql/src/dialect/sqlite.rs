@@ -111,6 +111,18 @@ impl Dialect for Sqlite {
         )
     }
 
+    /// `GLOB` for the form, integer checks for the clock, `DATE(…, '+0 days')` for the date.
+    fn plain_wall_clock(&self, t: &str) -> String {
+        let len = format!("LENGTH({t})");
+        format!(
+            "({t} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-5][0-9]:[0-5][0-9]*' \
+             AND ({len} = 19 OR ({len} BETWEEN 21 AND 29 AND SUBSTR({t}, 20, 1) = '.' AND {})) \
+             AND CAST(SUBSTR({t}, 12, 2) AS INTEGER) < 24 \
+             AND DATE(SUBSTR({t}, 1, 10), '+0 days') = SUBSTR({t}, 1, 10))",
+            digits(&format!("SUBSTR({t}, 21)"))
+        )
+    }
+
     fn add_minutes(&self, ts: &str, minutes: &str) -> String {
         format!("STRFTIME('%Y-%m-%d %H:%M:%f', {ts}, ({minutes}) || ' minutes')")
     }

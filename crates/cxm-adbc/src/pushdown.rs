@@ -1,0 +1,299 @@
+//! Pushdown for ADBC datasets: instead of streaming every row, the warehouse groups the rows
+//! on the columns the run reads and returns each distinct combination once with its count
+//! ([`cxm_sql::rows`]). cxm reads that histogram with the same conversion as rows, and each
+//! batch carries the counts ([`cxm_ingest::Batch::row_counts`]): row accounting adds them,
+//! metrics weigh by them. Timestamps the run uses only as a metric's period are cut to their
+//! local day in SQL, so a year of answers compresses to a few hundred rows per combination
+//! of the other columns.
+//!
+//! Before the histogram, the warehouse counts its rows (the group count query): above the
+//! dataset's budget the run fails before reading anything, naming the columns that do not
+//! compress.
+
+use std::path::Path;
+
+use adbc_core::{Connection, Statement};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Decimal128Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type,
+    UInt64Type, UInt8Type,
+};
+use arrow_array::{Array, ArrayRef, RecordBatchReader};
+use arrow_schema::DataType;
+use cxm_ingest::{FieldSpec, FieldType, IngestError, Zone};
+use cxm_sql::{RowColumn, RowColumnKind, RowHistogram, Source, ZoneSpec};
+
+use crate::AdbcQuery;
+
+/// How a dataset is pushed down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pushdown {
+    /// The SQL dialect's key (`postgres`, `sqlite`, …; see [`cxm_sql::Engine::key`]).
+    pub dialect: String,
+    /// The most histogram rows allowed.
+    pub max_groups: u64,
+    /// Per field (parallel to the fields): whether it is a timestamp used only as a
+    /// metric's period, which the warehouse cuts to its local day.
+    pub day_fields: Vec<bool>,
+}
+
+fn error(label: &Path, message: String) -> IngestError {
+    cxm_arrow::source_error(label, None, message)
+}
+
+/// The warehouse's source as SQL sees it.
+fn source(query: &AdbcQuery, label: &Path) -> Result<Source, IngestError> {
+    Ok(match query {
+        AdbcQuery::Table(t) => {
+            // Checked like a streamed table: a plain (optionally qualified) name.
+            query.sql(label)?;
+            Source::Table(t.split('.').map(str::to_string).collect())
+        }
+        AdbcQuery::Sql(q) => Source::Query(q.trim().trim_end_matches(';').to_string()),
+    })
+}
+
+fn zone_spec(zone: Zone) -> ZoneSpec {
+    match zone {
+        Zone::Utc => ZoneSpec::Utc,
+        Zone::Fixed(offset) => ZoneSpec::Fixed(offset.local_minus_utc() / 60),
+        Zone::Named(tz) => ZoneSpec::Named(tz.name().to_string()),
+    }
+}
+
+/// Runs `sql` and returns its whole result.
+fn query_all(
+    connection: &mut adbc_driver_manager::ManagedConnection,
+    sql: &str,
+    label: &Path,
+    what: &str,
+) -> Result<Vec<arrow_array::RecordBatch>, IngestError> {
+    let mut statement = connection
+        .new_statement()
+        .map_err(|e| crate::adbc_error(label, "cannot create a statement", e))?;
+    statement
+        .set_sql_query(sql)
+        .map_err(|e| crate::adbc_error(label, &format!("the warehouse refused {what}"), e))?;
+    let reader = statement
+        .execute()
+        .map_err(|e| crate::adbc_error(label, &format!("{what} failed"), e))?;
+    let schema = reader.schema();
+    let mut out = Vec::new();
+    for batch in reader {
+        out.push(batch.map_err(|e| error(label, format!("reading {what} failed: {e}")))?);
+    }
+    if out.is_empty() {
+        out.push(arrow_array::RecordBatch::new_empty(schema));
+    }
+    Ok(out)
+}
+
+/// The histogram query for `fields`, after checking the group count against the budget.
+pub(crate) fn histogram_sql(
+    connection: &mut adbc_driver_manager::ManagedConnection,
+    query: &AdbcQuery,
+    fields: &[FieldSpec],
+    zone: Zone,
+    spec: &Pushdown,
+    label: &Path,
+) -> Result<String, IngestError> {
+    let engine = cxm_sql::Engine::parse(&spec.dialect)
+        .ok_or_else(|| error(label, format!("unknown SQL dialect \"{}\"", spec.dialect)))?;
+    let dialect = engine.dialect();
+    let source = source(query, label)?;
+    // The columns' types, from the first row of the same source (not from an empty result:
+    // SQLite's driver types a column by its values).
+    let probe = format!("SELECT * FROM {} LIMIT 1", from(dialect, &source));
+    let batches = query_all(connection, &probe, label, "the query")?;
+    let schema = batches[0].schema();
+    let mut columns: Vec<RowColumn> = Vec::new();
+    for (i, field) in fields.iter().enumerate() {
+        let Some((_, arrow)) = schema.column_with_name(&field.column) else {
+            let available = schema.fields().iter().map(|f| f.name().clone()).collect();
+            return Err(IngestError::MissingColumns {
+                path: label.to_path_buf(),
+                missing: vec![field.column.clone()],
+                available,
+            });
+        };
+        let day = spec.day_fields.get(i).copied().unwrap_or(false)
+            && field.ty == FieldType::Datetime
+            // Noon is written in ISO form, which a field with its own format would not read.
+            && field.format.is_none()
+            // Another field reading the same column needs its values as they are.
+            && fields.iter().enumerate().all(|(j, other)| {
+                other.column != field.column || spec.day_fields.get(j).copied().unwrap_or(false)
+            });
+        let kind = match arrow.data_type() {
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View if day => {
+                RowColumnKind::DayOfText
+            }
+            DataType::Timestamp(_, None) if day => RowColumnKind::DayOfNaive,
+            DataType::Timestamp(_, Some(_)) if day => RowColumnKind::DayOfInstant(zone_spec(zone)),
+            _ => RowColumnKind::Raw,
+        };
+        match columns.iter_mut().find(|c| c.column == field.column) {
+            Some(existing) if existing.kind != kind => existing.kind = RowColumnKind::Raw,
+            Some(_) => {}
+            None => columns.push(RowColumn {
+                column: field.column.clone(),
+                kind,
+            }),
+        }
+    }
+    let histogram = RowHistogram { source, columns };
+    let sql_error =
+        |e: cxm_sql::Error| error(label, format!("cannot write the pushdown query: {e}"));
+    let count_sql = cxm_sql::row_group_count_query(dialect, &histogram).map_err(sql_error)?;
+    let counted = query_all(connection, &count_sql, label, "the group count query")?;
+    let groups = counted
+        .iter()
+        .find(|b| b.num_rows() > 0)
+        .map(|b| counts(b.column(0)))
+        .transpose()
+        .map_err(|m| error(label, format!("the group count query: {m}")))?
+        .and_then(|c| c.first().copied())
+        .unwrap_or(0);
+    if groups > spec.max_groups {
+        let loose: Vec<String> = histogram
+            .columns
+            .iter()
+            .filter(|c| {
+                c.kind == RowColumnKind::Raw
+                    && fields.iter().any(|f| {
+                        f.column == c.column
+                            && matches!(
+                                f.ty,
+                                FieldType::Number | FieldType::Datetime | FieldType::Date
+                            )
+                    })
+            })
+            .map(|c| format!("\"{}\"", c.column))
+            .collect();
+        let hint = if loose.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; column(s) {} hold numbers or times that do not compress",
+                loose.join(", ")
+            )
+        };
+        return Err(error(
+            label,
+            format!(
+                "pushdown would return {groups} histogram rows, more than pushdown_max_groups = {}{hint}: raise pushdown_max_groups, read fewer columns, or set pushdown = false to stream the rows",
+                spec.max_groups
+            ),
+        ));
+    }
+    cxm_sql::row_histogram_query(dialect, &histogram).map_err(sql_error)
+}
+
+fn from(d: &dyn cxm_sql::Dialect, source: &Source) -> String {
+    match source {
+        Source::Table(parts) => parts
+            .iter()
+            .map(|p| d.quote_ident(p))
+            .collect::<Vec<_>>()
+            .join("."),
+        Source::Query(q) => format!("({q}) AS cxm_source"),
+    }
+}
+
+/// Row counts from a count column: integers of any width, decimals without a fraction, or
+/// whole floats; never negative.
+pub(crate) fn counts(array: &ArrayRef) -> Result<Vec<u64>, String> {
+    let bad =
+        |v: &dyn std::fmt::Display| format!("row count {v} is not a non-negative whole number");
+    if array.null_count() > 0 {
+        return Err("a row count is missing".into());
+    }
+    macro_rules! ints {
+        ($t:ty) => {
+            array
+                .as_primitive::<$t>()
+                .values()
+                .iter()
+                .map(|&v| u64::try_from(v).map_err(|_| bad(&v)))
+                .collect()
+        };
+    }
+    match array.data_type() {
+        DataType::Int8 => ints!(Int8Type),
+        DataType::Int16 => ints!(Int16Type),
+        DataType::Int32 => ints!(Int32Type),
+        DataType::Int64 => ints!(Int64Type),
+        DataType::UInt8 => ints!(UInt8Type),
+        DataType::UInt16 => ints!(UInt16Type),
+        DataType::UInt32 => ints!(UInt32Type),
+        DataType::UInt64 => Ok(array.as_primitive::<UInt64Type>().values().to_vec()),
+        DataType::Decimal128(_, scale) => {
+            let unit = 10i128
+                .checked_pow(u32::try_from(*scale).unwrap_or(0))
+                .unwrap_or(1);
+            array
+                .as_primitive::<Decimal128Type>()
+                .values()
+                .iter()
+                .map(|&v| {
+                    if *scale < 0 || v % unit != 0 {
+                        return Err(bad(&v));
+                    }
+                    u64::try_from(v / unit).map_err(|_| bad(&v))
+                })
+                .collect()
+        }
+        DataType::Float64 => array
+            .as_primitive::<Float64Type>()
+            .values()
+            .iter()
+            .map(|&v| {
+                if v >= 0.0 && v.fract() == 0.0 && v < 2f64.powi(63) {
+                    Ok(v as u64)
+                } else {
+                    Err(bad(&v))
+                }
+            })
+            .collect(),
+        other => Err(format!("row counts arrived as {other}, not as integers")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{Decimal128Array, Float64Array, Int32Array, Int64Array};
+    use std::sync::Arc;
+
+    #[test]
+    fn counts_accept_integers_of_any_width_and_whole_decimals() {
+        let a: ArrayRef = Arc::new(Int64Array::from(vec![3, 0, 7]));
+        assert_eq!(counts(&a).unwrap(), vec![3, 0, 7]);
+        let a: ArrayRef = Arc::new(Int32Array::from(vec![1, 2]));
+        assert_eq!(counts(&a).unwrap(), vec![1, 2]);
+        let a: ArrayRef = Arc::new(
+            Decimal128Array::from(vec![1200, 500])
+                .with_precision_and_scale(38, 2)
+                .unwrap(),
+        );
+        assert_eq!(counts(&a).unwrap(), vec![12, 5]);
+        let a: ArrayRef = Arc::new(Float64Array::from(vec![4.0]));
+        assert_eq!(counts(&a).unwrap(), vec![4]);
+    }
+
+    #[test]
+    fn counts_refuse_negatives_fractions_and_nulls() {
+        let a: ArrayRef = Arc::new(Int64Array::from(vec![-1]));
+        assert!(counts(&a).unwrap_err().contains("-1"));
+        let a: ArrayRef = Arc::new(
+            Decimal128Array::from(vec![1250])
+                .with_precision_and_scale(38, 2)
+                .unwrap(),
+        );
+        assert!(counts(&a).is_err());
+        let a: ArrayRef = Arc::new(Int64Array::from(vec![Some(1), None]));
+        assert!(counts(&a).is_err());
+        let a: ArrayRef = Arc::new(Float64Array::from(vec![1.5]));
+        assert!(counts(&a).is_err());
+    }
+}

@@ -1,0 +1,31 @@
+-- histogram
+SELECT r0 AS "region",
+       r1 AS "score",
+       r2 AS "answered_at",
+       r3 AS "closed_at",
+       r4 AS "created_at",
+       COUNT(*) AS "cxm_rows"
+FROM (
+SELECT "region" AS r0,
+       "score" AS r1,
+       CASE WHEN (TRIM("answered_at") ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?$' AND CASE WHEN SUBSTR(TRIM("answered_at"), 1, 10) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN CASE WHEN CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) >= 1 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) BETWEEN 1 AND 12 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 9, 2) AS INTEGER) BETWEEN 1 AND CASE WHEN CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) = 2 THEN 28 + CASE WHEN (CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 4 = 0 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 100 <> 0) OR CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 400 = 0 THEN 1 ELSE 0 END ELSE 30 + (CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) + CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) / 8) % 2 END THEN CAST(SUBSTR(TRIM("answered_at"), 1, 10) AS DATE) END END IS NOT NULL) THEN CAST(SUBSTR(TRIM("answered_at"), 1, 10) AS TEXT) || ' 12:00:00' ELSE "answered_at" END AS r2,
+       CAST(CAST("closed_at" AS DATE) AS TEXT) || ' 12:00:00' AS r3,
+       CAST(CAST((("created_at" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Europe/Berlin' AS DATE) AS TEXT) || ' 12:00:00' AS r4
+FROM "analytics"."survey"
+) AS cxm_rows_in
+GROUP BY r0, r1, r2, r3, r4;
+
+-- group count
+SELECT COUNT(*) AS "cxm_groups"
+FROM (
+SELECT r0, r1, r2, r3, r4
+FROM (
+SELECT "region" AS r0,
+       "score" AS r1,
+       CASE WHEN (TRIM("answered_at") ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?$' AND CASE WHEN SUBSTR(TRIM("answered_at"), 1, 10) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN CASE WHEN CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) >= 1 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) BETWEEN 1 AND 12 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 9, 2) AS INTEGER) BETWEEN 1 AND CASE WHEN CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) = 2 THEN 28 + CASE WHEN (CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 4 = 0 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 100 <> 0) OR CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 400 = 0 THEN 1 ELSE 0 END ELSE 30 + (CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) + CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) / 8) % 2 END THEN CAST(SUBSTR(TRIM("answered_at"), 1, 10) AS DATE) END END IS NOT NULL) THEN CAST(SUBSTR(TRIM("answered_at"), 1, 10) AS TEXT) || ' 12:00:00' ELSE "answered_at" END AS r2,
+       CAST(CAST("closed_at" AS DATE) AS TEXT) || ' 12:00:00' AS r3,
+       CAST(CAST((("created_at" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Europe/Berlin' AS DATE) AS TEXT) || ' 12:00:00' AS r4
+FROM "analytics"."survey"
+) AS cxm_rows_in
+GROUP BY r0, r1, r2, r3, r4
+) AS cxm_groups;
