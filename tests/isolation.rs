@@ -102,3 +102,73 @@ fn isolation_settings_are_checked_with_their_location() {
         );
     }
 }
+
+/// A client over `rows` generated rows: NPS by region and a count of non-empty comments (a
+/// text column, so a batch of many rows is several MiB).
+fn large_client(s: &common::Scratch, rows: usize) -> std::path::PathBuf {
+    let registry = s.registry(&[
+        ("nps", "cxm-plugin-nps", None),
+        ("basic", "cxm-plugin-basic", None),
+    ]);
+    let mut csv = String::from("id,region,score,comment\n");
+    for i in 0..rows {
+        let region = ["North", "South", "East", "West"][i % 4];
+        let score = if i % 13 == 0 {
+            String::new()
+        } else {
+            ((i * 7) % 11).to_string()
+        };
+        let comment = if i % 5 == 0 {
+            String::new()
+        } else {
+            format!("comment number {i} with some words to make it longer")
+        };
+        csv.push_str(&format!("{i},{region},{score},{comment}\n"));
+    }
+    let data = s.write("survey.csv", &csv);
+    s.write(
+        "client.toml",
+        &format!(
+            "client = \"X\"\nplugins = {:?}\n[datasets.survey]\npath = {:?}\n\
+             [datasets.survey.fields]\nregion = \"region\"\n\
+             score = {{ column = \"score\", type = \"integer\" }}\ncomment = \"comment\"\n\
+             [[metrics]]\nid = \"nps\"\nplugin = \"nps\"\ndataset = \"survey\"\n\
+             inputs = {{ score = \"score\" }}\ngroup_by = [\"region\"]\n\
+             [[metrics]]\nid = \"comments\"\nplugin = \"basic/count\"\ndataset = \"survey\"\n\
+             inputs = {{ value = \"comment\" }}\n",
+            registry.display().to_string(),
+            data.display().to_string()
+        ),
+    )
+}
+
+#[test]
+fn batches_larger_than_the_shared_file_and_many_small_ones_give_the_same_results() {
+    let s = common::Scratch::new();
+    let config = large_client(&s, 120_000);
+    let config = config.to_str().unwrap();
+    let local = results_json(&["run", config, "--format", "json"]);
+    // One batch of ~7 MiB (the shared file starts at 1 MiB and grows), then batches of
+    // varying sizes on every channel, then thousands of tiny batches.
+    for rows in ["120000", "30001", "7"] {
+        for threads in ["1", "2"] {
+            let isolated = results_json(&[
+                "run",
+                config,
+                "--format",
+                "json",
+                "--isolate",
+                "--batch-rows",
+                rows,
+                "--chunk-bytes",
+                "100000000",
+                "--threads",
+                threads,
+            ]);
+            assert_eq!(
+                local["results"], isolated["results"],
+                "batches of {rows} rows, {threads} threads"
+            );
+        }
+    }
+}

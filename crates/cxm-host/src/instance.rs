@@ -370,26 +370,7 @@ impl Instance {
         let Inner::Remote { child, id } = &self.inner else {
             return Ok(None);
         };
-        let host_error = |message: String| HostError::Host {
-            library: self.def.library.clone(),
-            metric: self.def.name.clone(),
-            message,
-        };
-        let names: Vec<String> = self.fields.iter().map(|f| f.name().clone()).collect();
-        let mut body = wire::encode_batch(
-            batch.columns,
-            &names,
-            batch.weights,
-            batch.group_ids,
-            batch.row_status.len(),
-        )
-        .map_err(|e| host_error(format!("cannot encode the batch: {e}")))?;
-        let ipc_len = body.len();
-        body.extend_from_slice(batch.row_status);
-        let header = serde_json::json!({
-            "id": id, "num_groups": batch.num_groups, "ipc_len": ipc_len,
-        });
-        let sent = child.send("update", wire::UPDATE, &header, &body)?;
+        let sent = child.send_update(*id, batch, &self.fields)?;
         Ok(Some(PendingUpdate {
             sent,
             before,

@@ -1,7 +1,8 @@
 //! Process isolation: a plugin library marked `isolation = "process"` runs in a child
 //! process (the `cxm` binary itself, hidden subcommand `__plugin-host`), one per metric,
-//! speaking the ABI's calls as messages over pipes ([`wire`]): one pair of pipes (a
-//! channel) per core, so that the host's worker threads call their own instances at the
+//! speaking the ABI's calls as messages over pipes ([`wire`]), batches written once into a
+//! shared file per channel that the child reads in place ([`shm`], [`layout`]): one pair of
+//! pipes and one shared file (a channel) per core, so that the host's worker threads call their own instances at the
 //! same time instead of taking turns on one pipe. Whatever the plugin does
 //! there — a segfault, `abort`, `exit`, an endless loop, unbounded allocation, writes to
 //! stdout — ends at most that child: the call fails with the library, the metric, the call
@@ -9,7 +10,10 @@
 //! address space (`RLIMIT_AS`) in the child. The child's stdout and stderr go to the host's
 //! memory (the last lines are quoted in errors), never to the report's stdout.
 
+mod batch;
+mod layout;
 mod serve;
+mod shm;
 pub mod wire;
 
 pub use serve::serve;
@@ -134,10 +138,12 @@ struct Life {
     dead: Option<(&'static str, String)>,
 }
 
-/// One request pipe and one response pipe.
+/// One request pipe, one response pipe and the shared file for batches (`None`: batches go
+/// through the request pipe).
 struct Channel {
     to_child: File,
     from_child: File,
+    map: Option<shm::HostMap>,
 }
 
 /// A request sent to a child, its channel still reserved for the response.
@@ -147,6 +153,8 @@ pub(crate) struct Sent {
     call: &'static str,
     /// Whether the response was read (or there will be none).
     answered: bool,
+    /// For a batch sent through the shared file: where its row statuses are, and how many.
+    statuses: Option<(usize, usize)>,
 }
 
 impl Sent {
@@ -157,7 +165,16 @@ impl Sent {
         let child = self.child.clone();
         let frame = {
             let mut channel = lock(&child.channels[self.channel]);
-            child.receive_on(&mut channel, self.call)
+            match (child.receive_on(&mut channel, self.call), self.statuses) {
+                // The child updated the row statuses in the shared file, and is done with it.
+                (Ok((wire::OK, header, _)), Some((pos, rows))) => {
+                    match channel.map.as_ref().and_then(|m| m.read(pos, rows)) {
+                        Some(statuses) => Ok((wire::OK, header, statuses)),
+                        None => Err(child.died(self.call, "shared batch lost".into())),
+                    }
+                }
+                (frame, _) => frame,
+            }
         };
         let (kind, header, body) = frame?;
         match kind {
@@ -226,6 +243,17 @@ impl Child {
             std::env::current_exe().map_err(|e| format!("cannot find the cxm binary: {e}"))?;
         // Describing the library needs one channel; serving a metric one per core.
         let count = if metric.is_some() { channel_count() } else { 1 };
+        // A shared file per channel for the batches, or none at all (then batches go
+        // through the pipes): the child finds channel k's file at descriptor 3 + 2n + k.
+        let mut maps: Vec<Option<shm::HostMap>> = Vec::with_capacity(count);
+        if metric.is_some() {
+            maps = (0..count).map(|_| shm::HostMap::create().ok()).collect();
+            if maps.iter().any(Option::is_none) {
+                maps.clear();
+            }
+        }
+        let map_fds: Vec<i32> = maps.iter().flatten().map(shm::HostMap::fd).collect();
+        let mut maps = maps.into_iter();
         let mut child_ends: Vec<(OwnedFd, OwnedFd)> = Vec::with_capacity(count);
         let mut channels = Vec::with_capacity(count);
         for _ in 0..count {
@@ -237,6 +265,7 @@ impl Child {
             channels.push(Mutex::new(Channel {
                 to_child: File::from(req_write),
                 from_child: File::from(resp_read),
+                map: maps.next().flatten(),
             }));
         }
         let (out_read, out_write) =
@@ -253,10 +282,12 @@ impl Child {
         cmd.stdin(Stdio::null())
             .stdout(Stdio::from(out_write))
             .stderr(Stdio::from(err_write));
-        // The child's ends, in channel order: request, response, request, response, ...
+        // The child's ends, in channel order: request, response, request, response, ...,
+        // then the shared files.
         let fds: Vec<i32> = child_ends
             .iter()
             .flat_map(|(req, resp)| [req.as_raw_fd(), resp.as_raw_fd()])
+            .chain(map_fds)
             .collect();
         let max_memory = limits.max_memory;
         // SAFETY: the closure runs in the forked child before exec and calls only
@@ -266,7 +297,7 @@ impl Child {
             cmd.pre_exec(move || {
                 // Move every end out of the way first (to 64 and up), so placing one at
                 // 3, 4, ... cannot overwrite another.
-                let mut moved = [0i32; 2 * serve::MAX_CHANNELS];
+                let mut moved = [0i32; 3 * serve::MAX_CHANNELS];
                 for (slot, &fd) in moved.iter_mut().zip(&fds) {
                     *slot = libc::fcntl(fd, libc::F_DUPFD, 64);
                     if *slot < 0 {
@@ -474,6 +505,7 @@ impl Child {
             channel: self.reserve(),
             call,
             answered: false,
+            statuses: None,
         };
         let written = {
             let mut channel = lock(&self.channels[sent.channel]);

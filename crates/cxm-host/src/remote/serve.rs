@@ -1,15 +1,19 @@
 //! The child side of process isolation: `cxm __plugin-host` loads one plugin library (the
 //! bytes the host verified, by SHA-256) and serves the host's calls over one or more
 //! channels, channel `k` being file descriptors `3 + 2k` (requests) and `4 + 2k`
-//! (responses). Each channel has its own thread, so the host's worker threads update their
+//! (responses), and `3 + 2n + k` (of `n` channels) its shared file for batches, when the
+//! host sends batches that way ([`super::shm`]). Each channel has its own thread, so the host's worker threads update their
 //! own instances at the same time, as they do in-process (the ABI lets different instances
 //! be used from different threads); all instances live in this one process, so any two can
 //! be merged. Whatever the plugin does to this process — a crash, an `exit`, a runaway
 //! allocation, writes to stdout — stays here; the host sees the process die and reports it.
 
+use super::layout::{self, SharedBatch};
+use super::shm::ChildMap;
 use super::wire::{self, DecodedBatch};
 use crate::instance::{Instance, InstanceBatch};
 use crate::library::{load_library, Library, MetricDef};
+use arrow_schema::DataType;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::fs::File;
@@ -105,12 +109,15 @@ pub fn serve(path: &Path, sha256: &str, metric: Option<&str>, channels: usize) -
     };
     let failed = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        for (input, output) in pipes {
+        for (k, (input, output)) in pipes.into_iter().enumerate() {
             let (server, failed) = (&server, &failed);
+            // Only mapped when a shared batch arrives, which the host sends only when it
+            // placed the file at this descriptor.
+            let map = ChildMap::new(REQUEST_FD + 2 * channels as i32 + k as i32);
             let spawned = std::thread::Builder::new()
                 .stack_size(CHANNEL_STACK)
                 .spawn_scoped(scope, move || {
-                    if !serve_channel(server, input, output) {
+                    if !serve_channel(server, input, output, map) {
                         failed.store(true, Ordering::Relaxed);
                     }
                 });
@@ -123,7 +130,7 @@ pub fn serve(path: &Path, sha256: &str, metric: Option<&str>, channels: usize) -
 }
 
 /// Serves one channel until the host closes it (`true`) or it breaks (`false`).
-fn serve_channel(server: &Server<'_>, input: File, output: File) -> bool {
+fn serve_channel(server: &Server<'_>, input: File, output: File, mut map: ChildMap) -> bool {
     // Small, so that a large body is read straight into its own allocation.
     let mut input = BufReader::with_capacity(1 << 16, input);
     let mut output = BufWriter::with_capacity(1 << 16, output);
@@ -133,7 +140,7 @@ fn serve_channel(server: &Server<'_>, input: File, output: File) -> bool {
             Ok(None) => return true,
             Err(_) => return false,
         };
-        let (kind, header, body) = server.handle(frame);
+        let (kind, header, body) = server.handle(frame, &mut map);
         if wire::write_frame(&mut output, kind, &header, &body).is_err() || output.flush().is_err()
         {
             return false;
@@ -144,8 +151,15 @@ fn serve_channel(server: &Server<'_>, input: File, output: File) -> bool {
 /// The metric's instances, shared by every channel; each is locked while a call uses it.
 struct Server<'a> {
     def: &'a MetricDef,
-    instances: Mutex<HashMap<u64, Arc<Mutex<Instance>>>>,
+    instances: Mutex<HashMap<u64, Entry>>,
     next: AtomicU64,
+}
+
+/// An instance and the types of the inputs it was bound with.
+#[derive(Clone)]
+struct Entry {
+    instance: Arc<Mutex<Instance>>,
+    types: Arc<[DataType]>,
 }
 
 type Reply = (u8, Value, Vec<u8>);
@@ -172,10 +186,10 @@ fn protocol(message: impl std::fmt::Display) -> Reply {
 
 impl Server<'_> {
     fn instance(&self, id: u64) -> Option<Arc<Mutex<Instance>>> {
-        lock(&self.instances).get(&id).cloned()
+        lock(&self.instances).get(&id).map(|e| e.instance.clone())
     }
 
-    fn handle(&self, (kind, header, body): (u8, Value, Vec<u8>)) -> Reply {
+    fn handle(&self, (kind, header, body): (u8, Value, Vec<u8>), map: &mut ChildMap) -> Reply {
         let id = header["id"].as_u64().unwrap_or(0);
         match kind {
             wire::BIND => {
@@ -187,7 +201,11 @@ impl Server<'_> {
                 match self.def.bind(params, &inputs) {
                     Ok(instance) => {
                         let id = self.next.fetch_add(1, Ordering::Relaxed);
-                        lock(&self.instances).insert(id, Arc::new(Mutex::new(instance)));
+                        let entry = Entry {
+                            instance: Arc::new(Mutex::new(instance)),
+                            types: inputs.into_iter().map(|(_, t)| t).collect(),
+                        };
+                        lock(&self.instances).insert(id, entry);
                         (wire::OK, json!({"id": id}), Vec::new())
                     }
                     Err(e) => fail(e),
@@ -231,6 +249,7 @@ impl Server<'_> {
                     Err(e) => fail(e),
                 }
             }
+            wire::UPDATE_SHARED => self.update_shared(id, &header, &body, map),
             wire::MERGE => {
                 let from_id = header["from"].as_u64().unwrap_or(0);
                 if from_id == id {
@@ -270,6 +289,60 @@ impl Server<'_> {
                 (wire::OK, Value::Null, Vec::new())
             }
             other => protocol(format!("unknown request {other}")),
+        }
+    }
+}
+
+impl Server<'_> {
+    /// A batch in the channel's shared file: the columns, weights and group ids are read in
+    /// place, the row statuses updated in place.
+    fn update_shared(&self, id: u64, header: &Value, layout: &[u8], map: &mut ChildMap) -> Reply {
+        let (Some(rows), Some(map_len)) = (
+            header["rows"]
+                .as_u64()
+                .and_then(|r| usize::try_from(r).ok()),
+            header["map_len"]
+                .as_u64()
+                .and_then(|r| usize::try_from(r).ok()),
+        ) else {
+            return protocol("shared batch without its size");
+        };
+        let Some(entry) = lock(&self.instances).get(&id).cloned() else {
+            return protocol(format!("no instance {id}"));
+        };
+        let mapping = match map.view(map_len) {
+            Ok(m) => m,
+            Err(e) => return protocol(format!("cannot map the shared batch: {e}")),
+        };
+        let SharedBatch {
+            columns,
+            weights,
+            groups,
+            status,
+        } = match layout::read_batch(layout, &mapping, &entry.types, rows) {
+            Ok(b) => b,
+            Err(e) => return protocol(e),
+        };
+        let Some(status_ptr) = mapping.range_ptr(status, rows) else {
+            return protocol("row statuses outside the shared file");
+        };
+        // SAFETY: `rows` bytes inside the mapping (checked), which `mapping` keeps mapped
+        // until the end of this function; read_batch checked they lie after every buffer the
+        // columns, weights and group ids point to, so nothing else refers to them; the host
+        // does not touch the file until it has our reply.
+        let row_status = unsafe { std::slice::from_raw_parts_mut(status_ptr, rows) };
+        let mut instance = lock(&entry.instance);
+        let batch = InstanceBatch {
+            columns: &columns,
+            weights: weights.as_deref(),
+            group_ids: groups.as_deref(),
+            num_groups: header["num_groups"].as_u64().unwrap_or(0) as u32,
+            row_status,
+            shared: crate::Shared::NONE,
+        };
+        match instance.update_unshared(batch) {
+            Ok(()) => (wire::OK, Value::Null, Vec::new()),
+            Err(e) => fail(e),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The messages between the host and an isolated plugin's child process: one frame per
 //! message (`kind: u8`, `header_len: u32`, `body_len: u64`, then a JSON header and a binary
-//! body, integers little-endian), and Arrow IPC for the columns of a batch and for the
-//! input schema, so data crosses with its types and without a text round trip.
+//! body, integers little-endian), and Arrow IPC for the input schema and for the columns of a
+//! batch that does not go through the channel's shared file, so data crosses with its types
+//! and without a text round trip.
 
 use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, UInt32Array};
 use arrow_buffer::{Buffer, ScalarBuffer};
@@ -22,6 +23,10 @@ pub const MERGE: u8 = 3;
 pub const FINISH: u8 = 4;
 /// Request: release an instance.
 pub const RELEASE: u8 = 5;
+/// Request: fold a batch written into the channel's shared file into an instance (header
+/// `id`, `num_groups`, `rows`, `map_len`: the file's size; body: the layout, see
+/// `remote::layout`). The row statuses are updated in the file; the response has no body.
+pub const UPDATE_SHARED: u8 = 6;
 /// Response: done.
 pub const OK: u8 = 100;
 /// Response: the plugin reported an error (header `status`, `message`).
