@@ -216,7 +216,7 @@ fn demo_table_and_csv_formats() {
     assert!(
         csv_text.starts_with(
             "metric,plugin,region,period,value,unit,n,ci_low,ci_high,ci_level,ci_method,warnings,\
-             previous_period,delta,p_value,p_adjusted,significant,benchmark,benchmark_value,benchmark_delta,\
+             previous_period,delta,p_value,p_adjusted,significant,mdc,benchmark,benchmark_value,benchmark_delta,\
              benchmark_p_value,benchmark_significant,details.promoters,"
         ),
         "{csv_text}"

@@ -1,13 +1,18 @@
 //! Turns merged results into analysis a client can rely on (METRICS.md "Trends and
 //! comparisons"): minimum samples and suppression, the change from the previous period with
 //! a two-sided test (adjusted for multiple tests when configured), and the comparison with a
-//! benchmark with a one-sided test. Everything is computed from each result's test basis
+//! benchmark with a one-sided test; beside every change its minimum detectable change at 80%
+//! power, and for the overall figure a shift-share decomposition per dimension (mix vs
+//! within-segment effects, "why did it move"). Everything is computed from each result's test basis
 //! (counts, or mean and variance), never from averaged ratios.
 
 mod benchmark;
+mod mdc;
 mod sample;
+mod shift_share;
 mod trend;
 
+pub use mdc::minimum_detectable_change;
 pub use trend::difference_test;
 
 use cxm_config::ClientConfig;
@@ -20,6 +25,7 @@ pub fn analyse(report: &mut RunReport, config: &ClientConfig) {
         sample::apply_bands(report, metric);
     }
     let tests = trend::add_trends(report, config.report.alpha, config.report.adjustment);
+    shift_share::add_decompositions(report);
     for metric in &config.metrics {
         if let Some((bench, _)) = &metric.benchmark {
             benchmark::compare(report, &metric.id, bench, config.report.alpha);

@@ -1,7 +1,8 @@
 //! Period over period: for every metric and group, each period is compared with the closest
 //! earlier period of the same group, with the test its basis calls for (NPS difference
 //! z-test, two-proportion z-test, Welch t-test), and the p-values of one metric are adjusted
-//! together when the config asks for Holm or Benjamini–Hochberg.
+//! together when the config asks for Holm or Benjamini–Hochberg. Beside each tested change
+//! goes its minimum detectable change ([`crate::mdc`]).
 
 use cxm_config::Adjustment;
 use cxm_report::{ResultRow, RunReport, Trend};
@@ -54,7 +55,7 @@ pub fn difference_test(a: &TestBasis, b: &TestBasis) -> Option<TestOutcome> {
 /// A group without its period: (key, value) pairs.
 type GroupKey = Vec<(String, Option<String>)>;
 
-fn period_of(row: &ResultRow) -> Option<&str> {
+pub(crate) fn period_of(row: &ResultRow) -> Option<&str> {
     row.group
         .iter()
         .find(|(k, _)| k == "period")
@@ -92,6 +93,12 @@ pub(crate) fn add_trends(report: &mut RunReport, alpha: f64, adjustment: Adjustm
                 (Some(a), Some(b)) => difference_test(a, b),
                 _ => None,
             };
+            let mdc = match (&prev.result.basis, &cur.result.basis) {
+                (Some(a), Some(b)) if outcome.is_some() => {
+                    crate::mdc::minimum_detectable_change(a, b, alpha)
+                }
+                _ => None,
+            };
             let delta = match (prev.result.value, cur.result.value) {
                 (Some(a), Some(b)) => Some(b - a),
                 _ => None,
@@ -105,6 +112,8 @@ pub(crate) fn add_trends(report: &mut RunReport, alpha: f64, adjustment: Adjustm
                 p_value: outcome.map(|o| o.p_value),
                 p_adjusted: None,
                 significant: None,
+                mdc,
+                decomposition: Vec::new(),
             };
             report.results[pair[1]].trend = Some(trend);
             if let Some(o) = outcome {

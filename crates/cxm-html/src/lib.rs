@@ -16,6 +16,7 @@ mod doc;
 pub mod i18n;
 mod methods;
 mod metric;
+mod movement;
 mod names;
 mod shapes;
 mod sort;

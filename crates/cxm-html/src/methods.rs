@@ -1,5 +1,6 @@
 //! Section 4, methods: for every metric, its formula, the confidence interval and the tests
-//! used in this run, the p-value adjustment, the minimum-sample rule and suppression, and
+//! used in this run, the p-value adjustment, the minimum detectable change and the
+//! shift-share decomposition (when the run has them), the minimum-sample rule and suppression, and
 //! its filter, in words a client's analyst can check against the figures.
 
 use crate::doc::{esc, Html};
@@ -42,6 +43,25 @@ pub fn methods(v: &View<'_>, h: &mut Html) {
             },
         );
         h.el("dd", "", &significance(v.lang, a));
+    }
+    let all: Vec<&cxm_report::ResultRow> = v.report.results.iter().collect();
+    let ml = crate::movement::labels(v.lang);
+    if crate::movement::any_mdc(&all) {
+        h.el("dt", "", ml.mdc_method_title);
+        h.el(
+            "dd",
+            "",
+            &ml.mdc_method.replace("{alpha}", &crate::movement::alpha(v)),
+        );
+    }
+    let decomposed = all.iter().any(|r| {
+        r.trend
+            .as_ref()
+            .is_some_and(|t| !t.decomposition.is_empty())
+    });
+    if decomposed {
+        h.el("dt", "", ml.why_method_title);
+        h.el("dd", "", ml.why_method);
     }
     if let Some(p) = &v.report.grouping.period {
         h.el("dt", "", if en { "Periods" } else { "Периоды" });

@@ -1,12 +1,14 @@
 //! Section 3, one per metric: the headline, a trend over periods with the interval as a
 //! band, the segments of each grouping dimension as bars with whiskers and change markers
 //! (below-`min_n` segments greyed), the metric's own shapes ([`crate::shapes`]), and the
-//! tables under the charts. A plugin written by a customer gets the same treatment from the
+//! tables under the charts, with the minimum detectable change beside every change and the
+//! "Why did it move" decomposition of the overall figure ([`crate::movement`]). A plugin written by a customer gets the same treatment from the
 //! shape of its results alone.
 
 use crate::cover::anchor;
 use crate::doc::{esc, Html};
 use crate::i18n::Locale;
+use crate::movement;
 use crate::shapes;
 use crate::summary::benchmark_text;
 use crate::view::{marker, View, PERIOD};
@@ -54,6 +56,7 @@ pub fn section(v: &View<'_>, h: &mut Html, m: &MetricSummary) {
             segments(v, h, m, dim, d);
         }
     }
+    movement::why(v, h, m, d);
     shapes::shapes(v, h, m);
     let plain = m.grouping.dimensions.is_empty()
         && v.periods(&m.metric).is_empty()
@@ -96,6 +99,14 @@ fn head(v: &View<'_>, h: &mut Html, row: &ResultRow, d: usize) {
     let delta = v.delta_html(row, d);
     if !delta.is_empty() {
         h.raw(&format!("<span>{delta} {}</span>", esc(l.vs_previous)));
+    }
+    let mdc = v.mdc_html(row, d);
+    if !mdc.is_empty() {
+        h.raw(&format!(
+            "<span class=\"mdc small muted\" title=\"{}\">{} {mdc}</span>",
+            esc(&movement::mdc_note(v)),
+            esc(movement::labels(v.lang).mdc)
+        ));
     }
     if let Some(b) = &row.benchmark {
         h.raw(&format!("<span>{}</span>", benchmark_text(v, row, b, d)));
@@ -214,10 +225,13 @@ fn segments(v: &View<'_>, h: &mut Html, m: &MetricSummary, dim: &str, d: usize) 
 fn caption(v: &View<'_>, rows: &[&ResultRow]) -> String {
     let mut parts = Vec::new();
     if rows.iter().any(|r| r.trend.is_some()) {
-        parts.push(v.l.significance_note);
+        parts.push(v.l.significance_note.to_string());
+    }
+    if movement::any_mdc(rows) {
+        parts.push(movement::mdc_note(v));
     }
     if rows.iter().any(|r| v.is_low(r)) {
-        parts.push(v.l.greyed_note);
+        parts.push(v.l.greyed_note.to_string());
     }
     parts.join(" ")
 }
@@ -233,11 +247,16 @@ pub fn result_table(
 ) {
     let l = v.l;
     let with_trend = rows.iter().any(|r| r.trend.is_some());
+    let with_mdc = movement::any_mdc(rows);
     let mut header = vec![key_header, l.value, l.ci, l.n];
     let mut numeric = vec![false, true, true, true];
     if with_trend {
         header.extend([l.change, l.p_adjusted]);
         numeric.extend([true, true]);
+    }
+    if with_mdc {
+        header.push(movement::labels(v.lang).mdc);
+        numeric.push(true);
     }
     let cells: Vec<Vec<String>> = rows
         .iter()
@@ -252,6 +271,9 @@ pub fn result_table(
             let mut row = vec![label, v.value_html(r, d), v.ci_html(r, d), v.n_html(r)];
             if with_trend {
                 row.extend([v.delta_html(r, d), v.p_html(r)]);
+            }
+            if with_mdc {
+                row.push(v.mdc_html(r, d));
             }
             row
         })

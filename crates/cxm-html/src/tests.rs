@@ -5,7 +5,7 @@
 use crate::{render_html, Lang};
 use cxm_report::{
     AnalysisSettings, DatasetSummary, Grouping, Interval, MetricResult, MetricSummary, PeriodSpec,
-    ResultRow, RunReport, Trend,
+    ResultRow, RunReport, SegmentShift, ShiftShare, Trend,
 };
 use std::collections::BTreeMap;
 
@@ -63,6 +63,8 @@ fn report() -> RunReport {
         p_value: Some(0.0004),
         p_adjusted: Some(0.0008),
         significant: Some(true),
+        mdc: Some(9.5),
+        decomposition: Vec::new(),
     };
     let mut r = RunReport {
         schema: cxm_report::REPORT_SCHEMA.into(),
@@ -103,7 +105,10 @@ fn report() -> RunReport {
             row(
                 &[("period", "2025-Q2")],
                 nps_result(32.25, 6000.0, 52.0, 19.75),
-                Some(trend.clone()),
+                Some(Trend {
+                    decomposition: vec![decomposition()],
+                    ..trend.clone()
+                }),
             ),
             row(
                 &[("region", "North\"<b>"), ("period", "2025-Q2")],
@@ -122,6 +127,68 @@ fn report() -> RunReport {
     r.results[3].result.warnings.push("low_sample".into());
     r.settings.generated_at = Some("2026-01-01T00:00:00Z".into());
     r
+}
+
+/// A shift-share decomposition of the Q1 → Q2 change (figures chosen to be told apart, not
+/// computed: the renderer only shows them).
+fn decomposition() -> ShiftShare {
+    ShiftShare {
+        dimension: "region".into(),
+        previous: 20.0,
+        current: 32.25,
+        delta: 12.25,
+        mix: 2.5,
+        within: 9.75,
+        segments: vec![
+            SegmentShift {
+                segment: Some("North\"<b>".into()),
+                previous_share_pct: 60.0,
+                share_pct: 40.0,
+                previous_value: Some(10.0),
+                value: Some(-1234.5),
+                previous_n: 3600.0,
+                n: 2400.0,
+                mix: -1.75,
+                within: 8.5,
+            },
+            SegmentShift {
+                segment: None,
+                previous_share_pct: 40.0,
+                share_pct: 60.0,
+                previous_value: None,
+                value: Some(55.0),
+                previous_n: 0.0,
+                n: 3600.0,
+                mix: 4.25,
+                within: 1.25,
+            },
+        ],
+    }
+}
+
+#[test]
+fn why_did_it_move_and_the_mdc_are_shown_in_both_languages() {
+    let en = html(&report(), Lang::En);
+    assert!(
+        en.contains("<h3 class=\"why\">Why did it move</h3>"),
+        "{en}"
+    );
+    assert!(en.contains("data-field=\"trend.decomposition.0.mix\">+2.5</data>"));
+    assert!(en.contains("data-field=\"trend.decomposition.0.segments.1.within\">+1.3</data>"));
+    assert!(en.contains(
+        "data-field=\"trend.decomposition.0.segments.0.previous_share_pct\">60.0</data>"
+    ));
+    assert!(en.contains("data-field=\"trend.mdc\">9.5</data>"));
+    assert!(en.contains("smallest change this sample could detect at α = 0.05 and 80% power"));
+    assert!(
+        en.contains("<dt>Minimum detectable change</dt>")
+            && en.contains("<dt>Why did it move</dt>")
+    );
+    let ru = html(&report(), Lang::Ru);
+    assert!(ru.contains("<h3 class=\"why\">Почему изменилось</h3>"));
+    assert!(ru.contains("data-field=\"trend.mdc\">9,5</data>"));
+    assert!(ru.contains("при α = 0,05 и мощности 80%"));
+    assert!(ru.contains("<th class=\"num\">Структура</th>"));
 }
 
 fn html(report: &RunReport, lang: Lang) -> String {
@@ -290,6 +357,17 @@ fn result_field(row: &ResultRow, field: &str) -> f64 {
         "trend.delta" => t.unwrap().delta.unwrap(),
         "trend.p_adjusted" => t.unwrap().p_adjusted.unwrap(),
         "trend.p_value" => t.unwrap().p_value.unwrap(),
+        "trend.mdc" => t.unwrap().mdc.unwrap(),
+        f if f.starts_with("trend.decomposition.") => {
+            let mut v = serde_json::to_value(t.unwrap()).unwrap();
+            for key in f["trend.".len()..].split('.') {
+                v = match key.parse::<usize>() {
+                    Ok(i) => v[i].take(),
+                    Err(_) => v[key].take(),
+                };
+            }
+            v.as_f64().unwrap()
+        }
         f => match f.strip_prefix("details.") {
             Some(k) => r.details[k].as_f64().unwrap(),
             None => panic!("result field {f}"),

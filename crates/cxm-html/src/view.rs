@@ -275,6 +275,14 @@ impl<'a> View<'a> {
         )
     }
 
+    /// The minimum detectable change beside the change, as a figure (empty without one).
+    pub fn mdc_html(&self, row: &ResultRow, decimals: usize) -> String {
+        match row.trend.as_ref().and_then(|t| t.mdc) {
+            Some(m) => self.rfig(row, "trend.mdc", m, decimals),
+            None => String::new(),
+        }
+    }
+
     /// The adjusted (else raw) p-value of the change, as a figure.
     pub fn p_html(&self, row: &ResultRow) -> String {
         let Some(t) = &row.trend else {

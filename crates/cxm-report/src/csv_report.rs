@@ -2,7 +2,8 @@
 //!
 //! Columns: `metric,plugin,<one per grouping dimension>,period (when the grouping has a
 //! period),value,unit,n,ci_low,ci_high,ci_level,ci_method,warnings`, then the trend
-//! (`previous_period,delta,p_value,p_adjusted,significant`) and benchmark comparison
+//! (`previous_period,delta,p_value,p_adjusted,significant,mdc`, the last the minimum
+//! detectable change at 80% power in the metric's unit) and benchmark comparison
 //! (`benchmark,benchmark_value,benchmark_delta,benchmark_p_value,benchmark_significant`),
 //! then one `details.<key>` column per detail of any result (see [`crate::flatten`]; last,
 //! so the fixed columns keep their positions whatever the plugins report). A key that a row
@@ -42,6 +43,7 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
         "p_value",
         "p_adjusted",
         "significant",
+        "mdc",
         "benchmark",
         "benchmark_value",
         "benchmark_delta",
@@ -87,8 +89,9 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
                 record.push_opt(t.p_value);
                 record.push_opt(t.p_adjusted);
                 record.push_opt(t.significant);
+                record.push_opt(t.mdc);
             }
-            None => record.push_empty(5),
+            None => record.push_empty(6),
         }
         match &row.benchmark {
             Some(b) => {

@@ -27,6 +27,7 @@ mod lang;
 mod plugins;
 mod rejections;
 mod table;
+mod table_shift;
 
 pub use csv_cell::csv_safe_cell;
 pub use csv_report::{render_csv, render_result_table_csv, result_tables};

@@ -200,6 +200,62 @@ pub struct Trend {
     pub p_adjusted: Option<f64>,
     /// Whether `p_adjusted` is below alpha.
     pub significant: Option<bool>,
+    /// Minimum detectable change: the smallest true change the test could detect at the
+    /// report's alpha with 80% power for the two periods' n, in the metric's unit (with the
+    /// earlier period's variance; `cxm_stats::mdc_nps` and its siblings). `None` without a
+    /// test, or when the earlier period has no spread.
+    #[serde(default)]
+    pub mdc: Option<f64>,
+    /// Why the overall figure moved: a shift-share decomposition of the change per grouping
+    /// dimension (only on the overall result of each period; see [`ShiftShare`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decomposition: Vec<ShiftShare>,
+}
+
+/// The change of a metric's overall figure between two periods split, over the segments of
+/// one dimension, into the mix effect (segment shares of n changed) and the within-segment
+/// effect (the segments' own figures changed): the symmetric two-term shift-share form
+/// `Δ = Σ (s₂ − s₁)·(v₁ + v₂)/2 + Σ (v₂ − v₁)·(s₁ + s₂)/2`, exact when the overall figure
+/// is `Σ s·v` with `s = n_segment / n_total` (recomputed from the segments' counts).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ShiftShare {
+    /// The grouping dimension whose segments the change is split over.
+    pub dimension: String,
+    /// The overall figure in the previous period, recomputed from the segments' counts.
+    pub previous: f64,
+    /// The overall figure in this period, recomputed from the segments' counts.
+    pub current: f64,
+    /// `current − previous`, in the metric's unit: `mix + within`.
+    pub delta: f64,
+    /// Part of the change due to the segments' shares changing, in the metric's unit.
+    pub mix: f64,
+    /// Part of the change due to the segments' own figures changing, in the metric's unit.
+    pub within: f64,
+    /// Each segment's contributions, in the order of the segments' first appearance.
+    pub segments: Vec<SegmentShift>,
+}
+
+/// One segment's part of a [`ShiftShare`].
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct SegmentShift {
+    /// The segment's value of the dimension (`None`: missing).
+    pub segment: Option<String>,
+    /// Its share of n in the previous period, in % (0 when absent then).
+    pub previous_share_pct: f64,
+    /// Its share of n in this period, in % (0 when absent now).
+    pub share_pct: f64,
+    /// Its figure in the previous period (`None` when absent then).
+    pub previous_value: Option<f64>,
+    /// Its figure in this period (`None` when absent now).
+    pub value: Option<f64>,
+    /// Its n in the previous period.
+    pub previous_n: f64,
+    /// Its n in this period.
+    pub n: f64,
+    /// Its contribution to the mix effect, in the metric's unit.
+    pub mix: f64,
+    /// Its contribution to the within-segment effect, in the metric's unit.
+    pub within: f64,
 }
 
 /// A result against a published benchmark, with a one-sided test in the direction of the

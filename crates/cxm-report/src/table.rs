@@ -225,24 +225,33 @@ fn write_metric(
         {
             writeln!(out, "  Δ prev: change from the previous period; * significant (two-sided test at the report's alpha)")?;
         }
+        if rows
+            .iter()
+            .any(|r| r.trend.as_ref().is_some_and(|t| t.mdc.is_some()))
+        {
+            writeln!(out, "  MDC: minimum detectable change, the smallest change this sample could detect at the report's alpha with 80% power (in the metric's unit)")?;
+        }
+    }
+    if summary.is_none_or(|s| s.error.is_none()) {
+        crate::table_shift::write_decompositions(out, rows, color)?;
     }
     Ok(())
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Align {
+pub(crate) enum Align {
     Left,
     Right,
 }
 
 /// One table cell: its text and whether it is flagged (painted as a warning).
-struct Cell {
-    text: String,
-    flagged: bool,
+pub(crate) struct Cell {
+    pub(crate) text: String,
+    pub(crate) flagged: bool,
 }
 
 impl Cell {
-    fn plain(text: impl Into<String>) -> Self {
+    pub(crate) fn plain(text: impl Into<String>) -> Self {
         Cell {
             text: text.into(),
             flagged: false,
@@ -276,6 +285,9 @@ fn write_results(
     let ci_header = ci_level.map_or_else(|| "CI".to_string(), |l| format!("{}% CI", percent(l)));
     let with_notes = ordered.iter().any(|r| !r.result.warnings.is_empty());
     let with_trend = ordered.iter().any(|r| r.trend.is_some());
+    let with_mdc = ordered
+        .iter()
+        .any(|r| r.trend.as_ref().is_some_and(|t| t.mdc.is_some()));
     let band_of = |r: &ResultRow| {
         r.result
             .details
@@ -301,6 +313,9 @@ fn write_results(
     }
     if with_trend {
         headers.push(("Δ prev".into(), Align::Right));
+    }
+    if with_mdc {
+        headers.push(("MDC".into(), Align::Right));
     }
     if let Some(h) = &benchmark_header {
         headers.push((h.clone(), Align::Right));
@@ -367,6 +382,10 @@ fn write_results(
                 },
             );
         }
+        if with_mdc {
+            let mdc = row.trend.as_ref().and_then(|t| t.mdc);
+            cells.push(Cell::plain(mdc.map_or_else(String::new, |m| fixed(m, 1))));
+        }
         if benchmark_header.is_some() {
             cells.push(
                 match row
@@ -413,7 +432,7 @@ fn marked(delta: f64, significant: bool) -> String {
 
 /// Writes an aligned grid indented by two spaces: header, rule, rows. Lines carry no
 /// trailing spaces.
-fn write_grid(
+pub(crate) fn write_grid(
     out: &mut impl Write,
     headers: &[(String, Align)],
     rows: &[Vec<Cell>],

@@ -241,7 +241,7 @@ fn csv_header_and_rows() {
     assert_eq!(
         lines[0],
         "metric,plugin,region,channel,period,value,unit,n,ci_low,ci_high,ci_level,ci_method,\
-         warnings,previous_period,delta,p_value,p_adjusted,significant,benchmark,\
+         warnings,previous_period,delta,p_value,p_adjusted,significant,mdc,benchmark,\
          benchmark_value,benchmark_delta,benchmark_p_value,benchmark_significant,\
          details.promoters,details.detractors"
     );
@@ -249,16 +249,16 @@ fn csv_header_and_rows() {
     assert_eq!(
         lines[1],
         "NPS,nps,(all),(all),(all),20,NPS points (-100 to 100),2000,16.94,23.06,0.95,wald,,\
-         ,,,,,,,,,,1000,600"
+         ,,,,,,,,,,,1000,600"
     );
     assert_eq!(
         lines[2],
         "NPS,nps,north,web,2025-03,25.5,NPS points (-100 to 100),1234.5,10.26,40.75,0.95,wald,\
-         low_sample,,,,,,,,,,,,"
+         low_sample,,,,,,,,,,,,,"
     );
     assert_eq!(
         lines[3],
-        "NPS,nps,,web,2025-04,,NPS points (-100 to 100),0,,,,,no_data,,,,,,,,,,,,"
+        "NPS,nps,,web,2025-04,,NPS points (-100 to 100),0,,,,,no_data,,,,,,,,,,,,,"
     );
     assert_eq!(lines.len(), 4);
 }

@@ -7,8 +7,9 @@
 //! period-over-period tests ([`nps_difference_z`], [`two_proportion_z`], [`welch_t`]),
 //! one-sided tests against a benchmark ([`nps_vs_benchmark`], [`proportion_vs_benchmark`],
 //! [`mean_vs_benchmark`]), multiple-testing adjustment ([`holm`], [`benjamini_hochberg`])
-//! and sample sizes for a target margin of error ([`sample_size_nps`],
-//! [`sample_size_proportion`], [`sample_size_mean`]).
+//! sample sizes for a target margin of error ([`sample_size_nps`],
+//! [`sample_size_proportion`], [`sample_size_mean`]) and the minimum detectable change of a
+//! comparison at a power ([`mdc_nps`], [`mdc_proportion`], [`mdc_mean`]).
 //!
 //! Quantiles: [`WeightedSample`] keeps every value (exact Hyndman–Fan definition 2),
 //! [`QuantileSketch`] estimates the same definition within a relative error in bounded
@@ -25,6 +26,7 @@
 mod adjust;
 mod distribution;
 mod hybrid;
+mod power;
 mod quantile;
 mod sample_size;
 mod significance;
@@ -34,6 +36,7 @@ pub use distribution::{normal_cdf, student_t_cdf};
 pub use hybrid::{
     QuantileEstimates, QuantileMethod, QuantilePolicy, Quantiles, DEFAULT_EXACT_LIMIT,
 };
+pub use power::{mdc_mean, mdc_multiplier, mdc_nps, mdc_proportion, DEFAULT_POWER};
 pub use quantile::{quantile_sorted, WeightedSample};
 pub use sample_size::{sample_size_mean, sample_size_nps, sample_size_proportion};
 pub use significance::{

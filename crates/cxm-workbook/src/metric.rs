@@ -1,5 +1,6 @@
 //! One sheet per metric, one row per result group: the grouping columns, the value with its
-//! interval and n, band and warnings, the period-over-period trend, the benchmark
+//! interval and n, band and warnings, the period-over-period trend (with its minimum
+//! detectable change at 80% power, in the value's unit), the benchmark
 //! comparison (only for metrics that have one), then the flattened details
 //! (`details.<key>`, as in `results.csv`).
 //!
@@ -83,6 +84,7 @@ fn results_sheet(
                 l.p_value,
                 l.p_adjusted,
                 l.significant,
+                l.mdc,
             ]
             .map(String::from),
         );
@@ -133,6 +135,7 @@ fn results_sheet(
             cells::number(&mut ws, c.next(), t.and_then(|t| t.p_value), &f.p)?;
             cells::number(&mut ws, c.next(), t.and_then(|t| t.p_adjusted), &f.p)?;
             cells::boolean(&mut ws, c.next(), t.and_then(|t| t.significant))?;
+            cells::number(&mut ws, c.next(), t.and_then(|t| t.mdc), &vf)?;
         }
         if with_benchmark {
             let b = row.benchmark.as_ref();

@@ -54,6 +54,7 @@ fn metric_sheets_hold_every_number_exactly_as_numbers() {
                 assert_eq!(opt_num(at("p-value")), t.p_value);
                 assert_eq!(opt_num(at("p adjusted")), t.p_adjusted);
                 assert_eq!(at("Significant"), Some(&Data::Bool(true)));
+                assert_eq!(opt_num(at("MDC (80% power)")), t.mdc);
                 assert_eq!(text(at("Test")), "nps_difference_z");
             }
             if let Some(b) = &want.benchmark {
@@ -90,6 +91,7 @@ fn metric_sheet_columns_group_first_details_last() {
             "p-value",
             "p adjusted",
             "Significant",
+            "MDC (80% power)",
             "Benchmark",
             "Benchmark value",
             "Benchmark Δ",

@@ -137,6 +137,8 @@ pub fn report() -> RunReport {
         p_value: Some(0.012_345_678_9),
         p_adjusted: Some(0.024_691_357_8),
         significant: Some(true),
+        mdc: Some(12.5),
+        decomposition: Vec::new(),
     });
     let csat = MetricResult {
         value: Some(82.5),
