@@ -191,6 +191,39 @@ impl AdbcSource {
         )
     }
 
+    /// Like [`AdbcSource::open`], reading at most `limit` rows (`LIMIT` in the warehouse):
+    /// checking a mapping or sampling values must not scan a warehouse table.
+    #[allow(clippy::too_many_arguments)]
+    pub fn open_limited(
+        driver: &DriverRef,
+        uri: &str,
+        query: &AdbcQuery,
+        fields: Vec<FieldSpec>,
+        null_values: &[String],
+        zone: Zone,
+        batch_rows: usize,
+        limit: u64,
+    ) -> Result<AdbcSource, IngestError> {
+        let label = query.label();
+        let sql = match query {
+            AdbcQuery::Table(_) => format!("{} LIMIT {limit}", query.sql(&label)?),
+            AdbcQuery::Sql(q) => format!(
+                "SELECT * FROM ({}) AS cxm_sample LIMIT {limit}",
+                q.trim().trim_end_matches(';')
+            ),
+        };
+        let mut connection = connect(driver, uri, &label)?;
+        let (statement, reader) = execute(&mut connection, &sql, &label)?;
+        AdbcSource::new(
+            label,
+            (connection, statement, reader),
+            &sql,
+            fields,
+            (null_values, zone, batch_rows),
+            false,
+        )
+    }
+
     /// Opens a dataset pushed down ([`pushdown`]): the warehouse returns the row histogram
     /// of the mapped columns, and each batch carries the rows' counts.
     #[allow(clippy::too_many_arguments)]

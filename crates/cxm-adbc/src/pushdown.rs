@@ -32,9 +32,9 @@ pub struct Pushdown {
     pub dialect: String,
     /// The most histogram rows allowed.
     pub max_groups: u64,
-    /// Per field (parallel to the fields): whether it is a timestamp used only as a
-    /// metric's period, which the warehouse cuts to its local day.
-    pub day_fields: Vec<bool>,
+    /// Per field (parallel to the fields): for a timestamp used only as a metric's period,
+    /// what the warehouse may cut it to (its local day or month).
+    pub cuts: Vec<Option<cxm_sql::Cut>>,
 }
 
 fn error(label: &Path, message: String) -> IngestError {
@@ -116,22 +116,23 @@ pub(crate) fn histogram_sql(
                 available,
             });
         };
-        let day = spec.day_fields.get(i).copied().unwrap_or(false)
-            && field.ty == FieldType::Datetime
-            // Noon is written in ISO form, which a field with its own format would not read.
-            && field.format.is_none()
-            // Another field reading the same column needs its values as they are.
-            && fields.iter().enumerate().all(|(j, other)| {
-                other.column != field.column || spec.day_fields.get(j).copied().unwrap_or(false)
-            });
-        let kind = match arrow.data_type() {
-            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View if day => {
-                RowColumnKind::DayOfText
+        let cut = spec.cuts.get(i).copied().flatten().filter(|_| {
+            field.ty == FieldType::Datetime
+                // Noon is written in ISO form, which a field with its own format would not read.
+                && field.format.is_none()
+        });
+        let kind = match (arrow.data_type(), cut) {
+            (_, None) => RowColumnKind::Raw,
+            (DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View, Some(c)) => {
+                RowColumnKind::Text(c)
             }
-            DataType::Timestamp(_, None) if day => RowColumnKind::DayOfNaive,
-            DataType::Timestamp(_, Some(_)) if day => RowColumnKind::DayOfInstant(zone_spec(zone)),
+            (DataType::Timestamp(_, None), Some(c)) => RowColumnKind::Naive(c),
+            (DataType::Timestamp(_, Some(_)), Some(c)) => {
+                RowColumnKind::Instant(zone_spec(zone), c)
+            }
             _ => RowColumnKind::Raw,
         };
+        // Two fields reading one column: cut only if both may be cut alike.
         match columns.iter_mut().find(|c| c.column == field.column) {
             Some(existing) if existing.kind != kind => existing.kind = RowColumnKind::Raw,
             Some(_) => {}

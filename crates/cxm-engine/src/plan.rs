@@ -35,9 +35,9 @@ pub struct DatasetPlan {
     pub(crate) lookups: Vec<crate::lookup::LookupPlan>,
     /// The derived fields, computed after each batch is parsed (the last fields).
     pub(crate) derived: Vec<crate::derive::DerivedColumn>,
-    /// Per parsed field: a timestamp used only as a metric's period, which pushdown may
-    /// cut to its local day.
-    pub(crate) day_fields: Vec<bool>,
+    /// Per parsed field: for a timestamp used only as metrics' period, what pushdown may
+    /// cut it to (its local day, or its month when every such period is made of months).
+    pub(crate) cuts: Vec<Option<cxm_sql::Cut>>,
     /// The distinct groupings of this dataset's metrics.
     pub groupings: Vec<GroupingPlan>,
     /// Time zone of periods and naive timestamps.
@@ -619,7 +619,7 @@ fn plan_dataset(
 
     crate::sources::check_columns(ds, &fields[..parsed], zone)?;
     let lookups = crate::lookup::plan_lookups(config, ds, &fields, zone)?;
-    let day_fields = day_only_fields(ds, &metrics, &fields[..parsed], &lookups, &fields);
+    let cuts = period_cuts(ds, &metrics, &fields[..parsed], &lookups, &fields);
     if let cxm_config::SourceConfig::Adbc {
         pushdown: Some(_), ..
     } = &ds.source
@@ -726,7 +726,7 @@ fn plan_dataset(
     }
 
     Ok(DatasetPlan {
-        day_fields,
+        cuts,
         groupings,
         zone,
         weight: ds.weight.as_deref().and_then(index),
@@ -740,20 +740,21 @@ fn plan_dataset(
     })
 }
 
-/// Per parsed field: whether it is a timestamp that only serves as a metric's period (no
-/// input, filter, dimension, key, weight, lookup key or derived field reads it), so only its
-/// local day matters.
-fn day_only_fields(
+/// Per parsed field: for a timestamp that only serves as metrics' period (no input, filter,
+/// dimension, key, weight, lookup key or derived field reads it), what pushdown may cut it
+/// to: its local month when every period of it is made of months (month, quarter, year,
+/// fiscal or not), else its local day (day and ISO week periods).
+fn period_cuts(
     ds: &DatasetConfig,
     metrics: &[(MetricConfig, Arc<Library>, MetricDef)],
     parsed: &[FieldSpec],
     lookups: &[crate::lookup::LookupPlan],
     fields: &[FieldSpec],
-) -> Vec<bool> {
-    let mut periods: Vec<&str> = Vec::new();
+) -> Vec<Option<cxm_sql::Cut>> {
+    let mut periods: Vec<(&str, cxm_period::Grain)> = Vec::new();
     let mut other: Vec<&str> = Vec::new();
     for (m, _, _) in metrics {
-        periods.extend(m.period.iter().map(|p| p.field.as_str()));
+        periods.extend(m.period.iter().map(|p| (p.field.as_str(), p.grain)));
         other.extend(m.inputs.iter().map(|(_, f, _)| f.as_str()));
         other.extend(m.filters.iter().map(|f| f.field.as_str()));
         other.extend(m.group_by.iter().map(String::as_str));
@@ -773,9 +774,26 @@ fn day_only_fields(
     parsed
         .iter()
         .map(|f| {
-            f.ty == FieldType::Datetime
-                && periods.contains(&f.name.as_str())
-                && !other.contains(&f.name.as_str())
+            let name = f.name.as_str();
+            let grains: Vec<cxm_period::Grain> = periods
+                .iter()
+                .filter(|(p, _)| *p == name)
+                .map(|(_, g)| *g)
+                .collect();
+            if f.ty != FieldType::Datetime || grains.is_empty() || other.contains(&name) {
+                return None;
+            }
+            let months = grains.iter().all(|g| {
+                matches!(
+                    g,
+                    cxm_period::Grain::Month | cxm_period::Grain::Quarter | cxm_period::Grain::Year
+                )
+            });
+            Some(if months {
+                cxm_sql::Cut::Month
+            } else {
+                cxm_sql::Cut::Day
+            })
         })
         .collect()
 }

@@ -151,7 +151,7 @@ fn run_dataset(
         ds.parsed_fields(),
         ds.zone,
         options,
-        Some(&ds.day_fields),
+        crate::sources::Mode::Pushdown(&ds.cuts),
     )?;
     let mut totals = DatasetTotals::new(&ctx);
     let pipeline = PipelineOptions {

@@ -83,7 +83,7 @@ fn sample(ds: &DatasetPlan) -> Result<Vec<FieldSample>, EngineError> {
         ds.parsed_fields(),
         ds.zone,
         &RunOptions::default(),
-        None,
+        crate::sources::Mode::Limit(SAMPLE_ROWS as u64),
     )?;
     let data_error = |source| EngineError::Data {
         dataset: ds.config.name.clone(),

@@ -89,7 +89,19 @@ pub(crate) fn open_source(
     zone: Zone,
     batch_rows: Option<usize>,
 ) -> Result<Box<dyn RecordSource>, EngineError> {
-    open_source_with(ds, fields, zone, batch_rows, None)
+    open_source_with(ds, fields, zone, batch_rows, Mode::Stream)
+}
+
+/// How a warehouse (`adbc`) dataset is read; files are always read whole.
+#[derive(Clone, Copy)]
+pub(crate) enum Mode<'a> {
+    /// Every row.
+    Stream,
+    /// Pushed down when the dataset is configured so, with the plan's cuts of period
+    /// timestamps (see [`crate::plan::DatasetPlan`]).
+    Pushdown(&'a [Option<cxm_sql::Cut>]),
+    /// At most this many rows (`LIMIT`): checks and samples.
+    Limit(u64),
 }
 
 /// Opens a dataset for reading `fields`; a warehouse dataset configured for pushdown is
@@ -99,7 +111,7 @@ fn open_source_with(
     fields: Vec<FieldSpec>,
     zone: Zone,
     batch_rows: Option<usize>,
-    day_fields: Option<&[bool]>,
+    mode: Mode<'_>,
 ) -> Result<Box<dyn RecordSource>, EngineError> {
     let rows = batch_rows.unwrap_or(cxm_ingest::DEFAULT_BATCH_ROWS);
     let err = |e| data_error(ds, e);
@@ -187,8 +199,18 @@ fn open_source_with(
                 PgQueryConfig::Table(t) => cxm_adbc::AdbcQuery::Table(t.clone()),
                 PgQueryConfig::Sql(s) => cxm_adbc::AdbcQuery::Sql(s.clone()),
             };
-            let source = match (pushdown, day_fields) {
-                (Some(p), Some(days)) => cxm_adbc::AdbcSource::open_pushdown(
+            let source = match (pushdown, mode) {
+                (_, Mode::Limit(limit)) => cxm_adbc::AdbcSource::open_limited(
+                    &driver,
+                    &uri,
+                    &query,
+                    fields,
+                    &ds.null_values,
+                    zone,
+                    rows,
+                    limit,
+                ),
+                (Some(p), Mode::Pushdown(cuts)) => cxm_adbc::AdbcSource::open_pushdown(
                     &driver,
                     &uri,
                     &query,
@@ -199,7 +221,7 @@ fn open_source_with(
                     &cxm_adbc::pushdown::Pushdown {
                         dialect: p.dialect.clone(),
                         max_groups: p.max_groups,
-                        day_fields: days.to_vec(),
+                        cuts: cuts.to_vec(),
                     },
                 ),
                 _ => cxm_adbc::AdbcSource::open(
@@ -218,14 +240,13 @@ fn open_source_with(
 }
 
 /// Opens a dataset as chunks that workers parse in parallel where the format allows it;
-/// other sources are read in order on one thread. With `day_fields`, a warehouse dataset
-/// configured for pushdown is pushed down.
+/// other sources are read in order on one thread; `mode` says how a warehouse dataset is.
 pub(crate) fn open_chunked(
     ds: &DatasetConfig,
     fields: Vec<FieldSpec>,
     zone: Zone,
     options: &crate::RunOptions,
-    day_fields: Option<&[bool]>,
+    mode: Mode<'_>,
 ) -> Result<Box<dyn ChunkedSource>, EngineError> {
     if let SourceConfig::Csv(csv) = &ds.source {
         let csv_options = csv_options(ds, csv, zone, options.batch_rows);
@@ -241,7 +262,7 @@ pub(crate) fn open_chunked(
             .map(|chunks| Box::new(chunks) as Box<dyn ChunkedSource>)
             .map_err(|e| data_error(ds, e));
     }
-    let source = open_source_with(ds, fields, zone, options.batch_rows, day_fields)?;
+    let source = open_source_with(ds, fields, zone, options.batch_rows, mode)?;
     Ok(Box::new(SequentialChunks::new(source)))
 }
 
@@ -260,6 +281,6 @@ pub(crate) fn check_columns(
         }
         // Opening reads only metadata (Parquet), a sample (NDJSON), the sheet (Excel) or the
         // result's columns (PostgreSQL), and checks the mapping.
-        _ => open_source(ds, fields.to_vec(), zone, Some(1)).map(|_| ()),
+        _ => open_source_with(ds, fields.to_vec(), zone, Some(1), Mode::Limit(1)).map(|_| ()),
     }
 }

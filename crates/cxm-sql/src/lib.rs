@@ -32,7 +32,8 @@ pub use budget::{Budget, BudgetExceeded};
 pub use dialect::{Dialect, Engine};
 pub use query::{group_count_query, histogram_query, Column, ColumnRole, OutputColumns};
 pub use rows::{
-    row_group_count_query, row_histogram_query, RowColumn, RowColumnKind, RowHistogram, ROW_COUNT,
+    row_group_count_query, row_histogram_query, Cut, RowColumn, RowColumnKind, RowHistogram,
+    ROW_COUNT,
 };
 pub use shape::{
     CmpOp, Condition, Filter, Input, Literal, PeriodSpec, Quantize, Real, Shape, Source, ValueType,

@@ -24,17 +24,26 @@ use crate::Error;
 /// The name of the count column of [`row_histogram_query`].
 pub const ROW_COUNT: &str = "cxm_rows";
 
+/// What a time is cut to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cut {
+    /// Its local day (for day and ISO week periods).
+    Day,
+    /// Its local month (for month, quarter and year periods, fiscal or not).
+    Month,
+}
+
 /// How one column is returned.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RowColumnKind {
     /// As the warehouse holds it.
     Raw,
-    /// A text column holding wall-clock times: noon of the day of a plain one.
-    DayOfText,
-    /// A timestamp without time zone (a wall-clock time): noon of its day, as text.
-    DayOfNaive,
-    /// A timestamp with time zone (an instant): noon of its local day in `zone`, as text.
-    DayOfInstant(ZoneSpec),
+    /// A text column holding wall-clock times: a plain one cut, as text.
+    Text(Cut),
+    /// A timestamp without time zone (a wall-clock time): cut, as text.
+    Naive(Cut),
+    /// A timestamp with time zone (an instant): its local time in `zone` cut, as text.
+    Instant(ZoneSpec, Cut),
 }
 
 /// One column of the histogram.
@@ -55,29 +64,36 @@ pub struct RowHistogram {
     pub columns: Vec<RowColumn>,
 }
 
-/// The text `YYYY-MM-DD 12:00:00` for the date `d` (NULL stays NULL).
-fn noon(d: &dyn Dialect, date: &str) -> String {
-    format!("{} || ' 12:00:00'", d.date_text(date))
+/// Noon of `iso` (a `YYYY-MM-DD…` text expression) or of the first of its month, as text
+/// `YYYY-MM-DD 12:00:00` (NULL stays NULL).
+fn noon(iso: &str, cut: Cut) -> String {
+    match cut {
+        Cut::Day => format!("SUBSTR({iso}, 1, 10) || ' 12:00:00'"),
+        Cut::Month => format!("SUBSTR({iso}, 1, 8) || '01 12:00:00'"),
+    }
 }
 
 fn expression(d: &dyn Dialect, c: &RowColumn) -> Result<String, Error> {
     let col = d.quote_ident(&c.column);
     Ok(match &c.kind {
         RowColumnKind::Raw => col,
-        RowColumnKind::DayOfText => {
+        RowColumnKind::Text(cut) => {
             let t = format!("TRIM({col})");
             format!(
                 "CASE WHEN {} THEN {} ELSE {col} END",
                 d.plain_wall_clock(&t),
-                noon(d, &format!("SUBSTR({t}, 1, 10)"))
+                noon(&t, *cut)
             )
         }
-        RowColumnKind::DayOfNaive => noon(d, &d.date_of(&col)),
-        RowColumnKind::DayOfInstant(zone) => {
+        RowColumnKind::Naive(cut) => noon(&d.date_text(&d.date_of(&col)), *cut),
+        RowColumnKind::Instant(zone, cut) => {
             let Some(utc) = d.instant_as_utc(&col) else {
                 return Ok(col);
             };
-            noon(d, &crate::period::local_date(d, &utc, zone)?)
+            noon(
+                &d.date_text(&crate::period::local_date(d, &utc, zone)?),
+                *cut,
+            )
         }
     })
 }
@@ -204,9 +220,10 @@ mod tests {
 
     #[test]
     fn instants_convert_where_the_dialect_can_and_stay_as_they_are_elsewhere() {
-        let h = histogram(RowColumnKind::DayOfInstant(ZoneSpec::Named(
-            "Europe/Berlin".into(),
-        )));
+        let h = histogram(RowColumnKind::Instant(
+            ZoneSpec::Named("Europe/Berlin".into()),
+            Cut::Day,
+        ));
         // SQLite has no typed instants: the column is returned as it is.
         let sql = row_histogram_query(Engine::Sqlite.dialect(), &h).unwrap();
         assert!(sql.contains("\"answered_at\" AS r1"), "{sql}");

@@ -141,8 +141,8 @@ fn quote_characters_inside_identifiers_are_escaped() {
 #[test]
 fn row_histogram_golden_and_parses() {
     use cxm_sql::{
-        row_group_count_query, row_histogram_query, RowColumn, RowColumnKind, RowHistogram, Source,
-        ZoneSpec,
+        row_group_count_query, row_histogram_query, Cut, RowColumn, RowColumnKind, RowHistogram,
+        Source, ZoneSpec,
     };
     let update = std::env::var_os("CXM_UPDATE_GOLDEN").is_some();
     let column = |name: &str, kind| RowColumn {
@@ -170,9 +170,15 @@ fn row_histogram_golden_and_parses() {
                 columns: vec![
                     column("region", RowColumnKind::Raw),
                     column("score", RowColumnKind::Raw),
-                    column("answered_at", RowColumnKind::DayOfText),
-                    column("closed_at", RowColumnKind::DayOfNaive),
-                    column("created_at", RowColumnKind::DayOfInstant(zone.clone())),
+                    column("answered_at", RowColumnKind::Text(Cut::Day)),
+                    column("answered_month", RowColumnKind::Text(Cut::Month)),
+                    column("closed_at", RowColumnKind::Naive(Cut::Day)),
+                    column("closed_month", RowColumnKind::Naive(Cut::Month)),
+                    column("created_at", RowColumnKind::Instant(zone.clone(), Cut::Day)),
+                    column(
+                        "created_month",
+                        RowColumnKind::Instant(zone.clone(), Cut::Month),
+                    ),
                 ],
             };
             let text = match (

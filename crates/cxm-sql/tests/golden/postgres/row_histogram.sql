@@ -2,30 +2,39 @@
 SELECT r0 AS "region",
        r1 AS "score",
        r2 AS "answered_at",
-       r3 AS "closed_at",
-       r4 AS "created_at",
+       r3 AS "answered_month",
+       r4 AS "closed_at",
+       r5 AS "closed_month",
+       r6 AS "created_at",
+       r7 AS "created_month",
        COUNT(*) AS "cxm_rows"
 FROM (
 SELECT "region" AS r0,
        "score" AS r1,
-       CASE WHEN (TRIM("answered_at") ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?$' AND CASE WHEN SUBSTR(TRIM("answered_at"), 1, 10) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN CASE WHEN CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) >= 1 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) BETWEEN 1 AND 12 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 9, 2) AS INTEGER) BETWEEN 1 AND CASE WHEN CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) = 2 THEN 28 + CASE WHEN (CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 4 = 0 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 100 <> 0) OR CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 400 = 0 THEN 1 ELSE 0 END ELSE 30 + (CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) + CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) / 8) % 2 END THEN CAST(SUBSTR(TRIM("answered_at"), 1, 10) AS DATE) END END IS NOT NULL) THEN CAST(SUBSTR(TRIM("answered_at"), 1, 10) AS TEXT) || ' 12:00:00' ELSE "answered_at" END AS r2,
-       CAST(CAST("closed_at" AS DATE) AS TEXT) || ' 12:00:00' AS r3,
-       CAST(CAST((("created_at" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Europe/Berlin' AS DATE) AS TEXT) || ' 12:00:00' AS r4
+       CASE WHEN (TRIM("answered_at") ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?$' AND CASE WHEN SUBSTR(TRIM("answered_at"), 1, 10) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN CASE WHEN CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) >= 1 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) BETWEEN 1 AND 12 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 9, 2) AS INTEGER) BETWEEN 1 AND CASE WHEN CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) = 2 THEN 28 + CASE WHEN (CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 4 = 0 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 100 <> 0) OR CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 400 = 0 THEN 1 ELSE 0 END ELSE 30 + (CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) + CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) / 8) % 2 END THEN CAST(SUBSTR(TRIM("answered_at"), 1, 10) AS DATE) END END IS NOT NULL) THEN SUBSTR(TRIM("answered_at"), 1, 10) || ' 12:00:00' ELSE "answered_at" END AS r2,
+       CASE WHEN (TRIM("answered_month") ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?$' AND CASE WHEN SUBSTR(TRIM("answered_month"), 1, 10) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN CASE WHEN CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 1, 4) AS INTEGER) >= 1 AND CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 6, 2) AS INTEGER) BETWEEN 1 AND 12 AND CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 9, 2) AS INTEGER) BETWEEN 1 AND CASE WHEN CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 6, 2) AS INTEGER) = 2 THEN 28 + CASE WHEN (CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 1, 4) AS INTEGER) % 4 = 0 AND CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 1, 4) AS INTEGER) % 100 <> 0) OR CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 1, 4) AS INTEGER) % 400 = 0 THEN 1 ELSE 0 END ELSE 30 + (CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 6, 2) AS INTEGER) + CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 6, 2) AS INTEGER) / 8) % 2 END THEN CAST(SUBSTR(TRIM("answered_month"), 1, 10) AS DATE) END END IS NOT NULL) THEN SUBSTR(TRIM("answered_month"), 1, 8) || '01 12:00:00' ELSE "answered_month" END AS r3,
+       SUBSTR(CAST(CAST("closed_at" AS DATE) AS TEXT), 1, 10) || ' 12:00:00' AS r4,
+       SUBSTR(CAST(CAST("closed_month" AS DATE) AS TEXT), 1, 8) || '01 12:00:00' AS r5,
+       SUBSTR(CAST(CAST((("created_at" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Europe/Berlin' AS DATE) AS TEXT), 1, 10) || ' 12:00:00' AS r6,
+       SUBSTR(CAST(CAST((("created_month" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Europe/Berlin' AS DATE) AS TEXT), 1, 8) || '01 12:00:00' AS r7
 FROM "analytics"."survey"
 ) AS cxm_rows_in
-GROUP BY r0, r1, r2, r3, r4;
+GROUP BY r0, r1, r2, r3, r4, r5, r6, r7;
 
 -- group count
 SELECT COUNT(*) AS "cxm_groups"
 FROM (
-SELECT r0, r1, r2, r3, r4
+SELECT r0, r1, r2, r3, r4, r5, r6, r7
 FROM (
 SELECT "region" AS r0,
        "score" AS r1,
-       CASE WHEN (TRIM("answered_at") ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?$' AND CASE WHEN SUBSTR(TRIM("answered_at"), 1, 10) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN CASE WHEN CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) >= 1 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) BETWEEN 1 AND 12 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 9, 2) AS INTEGER) BETWEEN 1 AND CASE WHEN CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) = 2 THEN 28 + CASE WHEN (CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 4 = 0 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 100 <> 0) OR CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 400 = 0 THEN 1 ELSE 0 END ELSE 30 + (CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) + CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) / 8) % 2 END THEN CAST(SUBSTR(TRIM("answered_at"), 1, 10) AS DATE) END END IS NOT NULL) THEN CAST(SUBSTR(TRIM("answered_at"), 1, 10) AS TEXT) || ' 12:00:00' ELSE "answered_at" END AS r2,
-       CAST(CAST("closed_at" AS DATE) AS TEXT) || ' 12:00:00' AS r3,
-       CAST(CAST((("created_at" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Europe/Berlin' AS DATE) AS TEXT) || ' 12:00:00' AS r4
+       CASE WHEN (TRIM("answered_at") ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?$' AND CASE WHEN SUBSTR(TRIM("answered_at"), 1, 10) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN CASE WHEN CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) >= 1 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) BETWEEN 1 AND 12 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 9, 2) AS INTEGER) BETWEEN 1 AND CASE WHEN CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) = 2 THEN 28 + CASE WHEN (CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 4 = 0 AND CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 100 <> 0) OR CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 1, 4) AS INTEGER) % 400 = 0 THEN 1 ELSE 0 END ELSE 30 + (CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) + CAST(SUBSTR(SUBSTR(TRIM("answered_at"), 1, 10), 6, 2) AS INTEGER) / 8) % 2 END THEN CAST(SUBSTR(TRIM("answered_at"), 1, 10) AS DATE) END END IS NOT NULL) THEN SUBSTR(TRIM("answered_at"), 1, 10) || ' 12:00:00' ELSE "answered_at" END AS r2,
+       CASE WHEN (TRIM("answered_month") ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?$' AND CASE WHEN SUBSTR(TRIM("answered_month"), 1, 10) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN CASE WHEN CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 1, 4) AS INTEGER) >= 1 AND CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 6, 2) AS INTEGER) BETWEEN 1 AND 12 AND CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 9, 2) AS INTEGER) BETWEEN 1 AND CASE WHEN CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 6, 2) AS INTEGER) = 2 THEN 28 + CASE WHEN (CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 1, 4) AS INTEGER) % 4 = 0 AND CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 1, 4) AS INTEGER) % 100 <> 0) OR CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 1, 4) AS INTEGER) % 400 = 0 THEN 1 ELSE 0 END ELSE 30 + (CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 6, 2) AS INTEGER) + CAST(SUBSTR(SUBSTR(TRIM("answered_month"), 1, 10), 6, 2) AS INTEGER) / 8) % 2 END THEN CAST(SUBSTR(TRIM("answered_month"), 1, 10) AS DATE) END END IS NOT NULL) THEN SUBSTR(TRIM("answered_month"), 1, 8) || '01 12:00:00' ELSE "answered_month" END AS r3,
+       SUBSTR(CAST(CAST("closed_at" AS DATE) AS TEXT), 1, 10) || ' 12:00:00' AS r4,
+       SUBSTR(CAST(CAST("closed_month" AS DATE) AS TEXT), 1, 8) || '01 12:00:00' AS r5,
+       SUBSTR(CAST(CAST((("created_at" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Europe/Berlin' AS DATE) AS TEXT), 1, 10) || ' 12:00:00' AS r6,
+       SUBSTR(CAST(CAST((("created_month" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Europe/Berlin' AS DATE) AS TEXT), 1, 8) || '01 12:00:00' AS r7
 FROM "analytics"."survey"
 ) AS cxm_rows_in
-GROUP BY r0, r1, r2, r3, r4
+GROUP BY r0, r1, r2, r3, r4, r5, r6, r7
 ) AS cxm_groups;
