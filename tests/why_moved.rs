@@ -164,3 +164,46 @@ fn table_and_csv_show_the_mdc_and_the_decomposition() {
     let mdc: f64 = feb.split(',').nth(col).unwrap_or_default().parse().unwrap();
     assert!((mdc - 32.911_174_444_862_55).abs() < 1e-9, "{feb}");
 }
+
+#[test]
+fn health_score_portfolio_mean_has_a_t_interval_a_mean_basis_and_an_mdc() {
+    // One signal on 0–100 (linear [0, 100], weight 1), so a customer's score is its value.
+    // January: 40, 60, 80 → mean 60, s² = (400 + 0 + 400)/2 = 400, n 3.
+    // February: 50, 70, 90, 30 → mean 60, s² = (100 + 100 + 900 + 900)/3 = 2000/3, n 4.
+    let s = Scratch::new();
+    let reg = s.registry(&[("composite", "cxm-plugin-composite", None)]);
+    s.write(
+        "h.csv",
+        "customer,snapshot,signal\nA,2025-01-01,40\nB,2025-01-01,60\nC,2025-01-01,80\n\
+         A,2025-02-01,50\nB,2025-02-01,70\nC,2025-02-01,90\nD,2025-02-01,30\n",
+    );
+    let cfg = s.write(
+        "client.toml",
+        &format!(
+            "client = \"Health\"\nplugins = {:?}\n\
+             [datasets.h]\npath = \"h.csv\"\n[datasets.h.fields]\ncustomer = \"customer\"\n\
+             snapshot = {{ column = \"snapshot\", type = \"date\" }}\n\
+             signal = {{ column = \"signal\", type = \"number\" }}\n\
+             [[metrics]]\nid = \"health\"\nplugin = \"composite\"\ndataset = \"h\"\n\
+             inputs = {{ entity = \"customer\", snapshot = \"snapshot\", signal = \"signal\" }}\n\
+             params = {{ signals = {{ signal = {{ weight = 1, normalize = {{ linear = [0, 100] }} }} }}, min_n = 1 }}\n\
+             [report]\nperiod = {{ field = \"snapshot\", grain = \"month\" }}\n",
+            reg.display().to_string()
+        ),
+    );
+    let o = run(&["run", cfg.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = json(&o);
+    let jan = result(&report, "health", json!({"period": "2025-01"}));
+    close(&jan["value"], 60.0);
+    // t interval: 60 ± t(0.975, df 2)·√(400/3), t = 0.95/√(2·0.975·0.025) = 4.302652729749464.
+    assert_eq!(jan["ci"]["method"], "t");
+    close(&jan["ci"]["low"], 10.317_245_764_993_373);
+    close(&jan["ci"]["high"], 109.682_754_235_006_63);
+    assert_eq!(jan["basis"]["kind"], "mean");
+    close(&jan["basis"]["variance"], 400.0);
+    let t = &result(&report, "health", json!({"period": "2025-02"}))["trend"];
+    assert_eq!(t["test"], "welch_t");
+    // MDC = K·√(400/3 + (2000/3)/4) = K·√300 = 48.524879395055954.
+    close(&t["mdc"], 48.524_879_395_055_954);
+}
