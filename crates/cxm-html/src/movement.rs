@@ -81,8 +81,13 @@ pub fn labels(lang: Lang) -> &'static MoveLabels {
 /// The report's α in the report's number format (0.05 when the analysis did not run).
 pub fn alpha(v: &View<'_>) -> String {
     let a = v.report.analysis.as_ref().map_or(0.05, |a| a.alpha);
-    v.lang
-        .number(a, if (a * 100.0).fract() == 0.0 { 2 } else { 3 })
+    // The fewest decimals (two to four) that show α exactly: 0.05, 0.001, 0.0125.
+    let exact = |d: i32| {
+        let scaled = a * 10f64.powi(d);
+        (scaled - scaled.round()).abs() < 1e-9
+    };
+    let decimals = (2..=4).find(|d| exact(*d)).unwrap_or(4);
+    v.lang.number(a, decimals as usize)
 }
 
 /// The MDC note with the report's α.

@@ -189,6 +189,11 @@ fn why_did_it_move_and_the_mdc_are_shown_in_both_languages() {
     assert!(ru.contains("data-field=\"trend.mdc\">9,5</data>"));
     assert!(ru.contains("при α = 0,05 и мощности 80%"));
     assert!(ru.contains("<th class=\"num\">Структура</th>"));
+    let mut strict = report();
+    if let Some(a) = strict.analysis.as_mut() {
+        a.alpha = 0.001;
+    }
+    assert!(html(&strict, Lang::En).contains("could detect at α = 0.001 and 80% power"));
 }
 
 fn html(report: &RunReport, lang: Lang) -> String {
