@@ -66,7 +66,7 @@ done
 SQL=$(python3 - "$LOG" <<'PY'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-found = re.findall(r"statement: COPY \((SELECT r0 AS .*?)\) TO STDOUT", text, re.S)
+found = re.findall(r"(?:statement|execute <unnamed>): COPY \((SELECT r0 AS .*?)\) TO STDOUT", text, re.S)
 print(found[-1] if found else "")
 PY
 )

@@ -94,6 +94,8 @@ pub struct AdbcSource {
     count_column: Option<usize>,
     /// The source rows the batches so far stand for (their counts, or one each).
     source_rows: u64,
+    /// With pushdown: the most histogram rows allowed.
+    budget: Option<pushdown::Budget>,
     batch_rows: usize,
     rows: u64,
     hasher: Sha256,
@@ -239,16 +241,19 @@ impl AdbcSource {
     ) -> Result<AdbcSource, IngestError> {
         let label = query.label();
         let mut connection = connect(driver, uri, &label)?;
-        let sql = pushdown::histogram_sql(&mut connection, query, &fields, zone, spec, &label)?;
+        let (sql, budget) =
+            pushdown::histogram_sql(&mut connection, query, &fields, zone, spec, &label)?;
         let (statement, reader) = execute(&mut connection, &sql, &label)?;
-        AdbcSource::new(
+        let mut source = AdbcSource::new(
             label,
             (connection, statement, reader),
             &sql,
             fields,
             (null_values, zone, batch_rows),
             true,
-        )
+        )?;
+        source.budget = Some(budget);
+        Ok(source)
     }
 
     fn new(
@@ -312,6 +317,7 @@ impl AdbcSource {
             pending: None,
             count_column,
             source_rows: 0,
+            budget: None,
             batch_rows,
             rows: 0,
             hasher: Sha256::new(),
@@ -362,6 +368,15 @@ impl AdbcSource {
         }
         let first_line = self.rows + 1;
         self.rows += take as u64;
+        if let Some(budget) = &self.budget {
+            if self.rows > budget.max_groups {
+                return Err(cxm_arrow::source_error(
+                    &self.label,
+                    None,
+                    budget.message.clone(),
+                ));
+            }
+        }
         let mut batch = cxm_arrow::Converter::new(&self.plan).convert(&slice, first_line)?;
         if let Some(c) = self.count_column {
             let counts = pushdown::counts(slice.column(c)).map_err(|message| {

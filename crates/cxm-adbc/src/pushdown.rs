@@ -6,9 +6,10 @@
 //! local day in SQL, so a year of answers compresses to a few hundred rows per combination
 //! of the other columns.
 //!
-//! Before the histogram, the warehouse counts its rows (the group count query): above the
-//! dataset's budget the run fails before reading anything, naming the columns that do not
-//! compress.
+//! The budget (`pushdown_max_groups`) is enforced while the histogram is read: at the first
+//! row beyond it the run fails, naming the columns that do not compress. (Counting the
+//! groups in a query of its own first, as [`cxm_sql::row_group_count_query`] does, costs the
+//! warehouse a second scan: 0.96 s of a 2.68 s run on a million PostgreSQL rows.)
 
 use std::path::Path;
 
@@ -88,7 +89,13 @@ fn query_all(
     Ok(out)
 }
 
-/// The histogram query for `fields`, after checking the group count against the budget.
+/// The most histogram rows a pushed-down dataset may return, and the error beyond it.
+pub(crate) struct Budget {
+    pub(crate) max_groups: u64,
+    pub(crate) message: String,
+}
+
+/// The histogram query for `fields` and its budget.
 pub(crate) fn histogram_sql(
     connection: &mut adbc_driver_manager::ManagedConnection,
     query: &AdbcQuery,
@@ -96,7 +103,7 @@ pub(crate) fn histogram_sql(
     zone: Zone,
     spec: &Pushdown,
     label: &Path,
-) -> Result<String, IngestError> {
+) -> Result<(String, Budget), IngestError> {
     let engine = cxm_sql::Engine::parse(&spec.dialect)
         .ok_or_else(|| error(label, format!("unknown SQL dialect \"{}\"", spec.dialect)))?;
     let dialect = engine.dialect();
@@ -145,49 +152,38 @@ pub(crate) fn histogram_sql(
     let histogram = RowHistogram { source, columns };
     let sql_error =
         |e: cxm_sql::Error| error(label, format!("cannot write the pushdown query: {e}"));
-    let count_sql = cxm_sql::row_group_count_query(dialect, &histogram).map_err(sql_error)?;
-    let counted = query_all(connection, &count_sql, label, "the group count query")?;
-    let groups = counted
+    let loose: Vec<String> = histogram
+        .columns
         .iter()
-        .find(|b| b.num_rows() > 0)
-        .map(|b| counts(b.column(0)))
-        .transpose()
-        .map_err(|m| error(label, format!("the group count query: {m}")))?
-        .and_then(|c| c.first().copied())
-        .unwrap_or(0);
-    if groups > spec.max_groups {
-        let loose: Vec<String> = histogram
-            .columns
-            .iter()
-            .filter(|c| {
-                c.kind == RowColumnKind::Raw
-                    && fields.iter().any(|f| {
-                        f.column == c.column
-                            && matches!(
-                                f.ty,
-                                FieldType::Number | FieldType::Datetime | FieldType::Date
-                            )
-                    })
-            })
-            .map(|c| format!("\"{}\"", c.column))
-            .collect();
-        let hint = if loose.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; column(s) {} hold numbers or times that do not compress",
-                loose.join(", ")
-            )
-        };
-        return Err(error(
-            label,
-            format!(
-                "pushdown would return {groups} histogram rows, more than pushdown_max_groups = {}{hint}: raise pushdown_max_groups, read fewer columns, or set pushdown = false to stream the rows",
-                spec.max_groups
-            ),
-        ));
-    }
-    cxm_sql::row_histogram_query(dialect, &histogram).map_err(sql_error)
+        .filter(|c| {
+            c.kind == RowColumnKind::Raw
+                && fields.iter().any(|f| {
+                    f.column == c.column
+                        && matches!(
+                            f.ty,
+                            FieldType::Number | FieldType::Datetime | FieldType::Date
+                        )
+                })
+        })
+        .map(|c| format!("\"{}\"", c.column))
+        .collect();
+    let hint = if loose.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; column(s) {} hold numbers or times that do not compress",
+            loose.join(", ")
+        )
+    };
+    let budget = Budget {
+        max_groups: spec.max_groups,
+        message: format!(
+            "pushdown returned more than pushdown_max_groups = {} histogram rows{hint}: raise pushdown_max_groups, read fewer columns, or set pushdown = false to stream the rows",
+            spec.max_groups
+        ),
+    };
+    let sql = cxm_sql::row_histogram_query(dialect, &histogram).map_err(sql_error)?;
+    Ok((sql, budget))
 }
 
 fn from(d: &dyn cxm_sql::Dialect, source: &Source) -> String {
