@@ -36,6 +36,18 @@ impl Dialect for DuckDb {
     }
 
     /// `AT TIME ZONE` of a `TIMESTAMPTZ` gives its wall-clock time in that zone (ICU).
+    fn noon_of(&self, ts: &str, cut: crate::rows::Cut) -> Option<String> {
+        let unit = match cut {
+            crate::rows::Cut::Day => "day",
+            crate::rows::Cut::Month => "month",
+        };
+        Some(format!("DATE_TRUNC('{unit}', {ts}) + INTERVAL '12 hours'"))
+    }
+
+    fn zone_wall_clock(&self, column: &str, zone: &str) -> Option<String> {
+        Some(format!("({column} AT TIME ZONE {})", self.string_lit(zone)))
+    }
+
     fn instant_as_utc(&self, column: &str) -> Option<String> {
         Some(format!("({column} AT TIME ZONE 'UTC')"))
     }

@@ -175,6 +175,19 @@ pub trait Dialect: Sync {
         )
     }
 
+    /// Noon of the day or of the first of the month of `ts` (a timestamp without time
+    /// zone), as a timestamp without time zone; `None` where the dialect has no truncation
+    /// (the cut is then written as text).
+    fn noon_of(&self, _ts: &str, _cut: crate::rows::Cut) -> Option<String> {
+        None
+    }
+
+    /// The wall-clock time (a timestamp without time zone) in IANA zone `zone` of a
+    /// timestamp-with-time-zone column, or `None` where not supported.
+    fn zone_wall_clock(&self, _column: &str, _zone: &str) -> Option<String> {
+        None
+    }
+
     /// A timestamp-with-time-zone column as a UTC timestamp without time zone, or `None`
     /// when this dialect does not convert typed instants (they are then left as they are).
     fn instant_as_utc(&self, _column: &str) -> Option<String> {

@@ -13,10 +13,10 @@ SELECT "region" AS r0,
        "score" AS r1,
        CASE WHEN (regexp_full_match(TRIM("answered_at"), '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?$') AND CASE WHEN regexp_full_match(SUBSTR(TRIM("answered_at"), 1, 10), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') THEN TRY_CAST(SUBSTR(TRIM("answered_at"), 1, 10) AS DATE) END IS NOT NULL) THEN SUBSTR(TRIM("answered_at"), 1, 10) || ' 12:00:00' ELSE "answered_at" END AS r2,
        CASE WHEN (regexp_full_match(TRIM("answered_month"), '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?$') AND CASE WHEN regexp_full_match(SUBSTR(TRIM("answered_month"), 1, 10), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') THEN TRY_CAST(SUBSTR(TRIM("answered_month"), 1, 10) AS DATE) END IS NOT NULL) THEN SUBSTR(TRIM("answered_month"), 1, 8) || '01 12:00:00' ELSE "answered_month" END AS r3,
-       SUBSTR(CAST(CAST("closed_at" AS DATE) AS VARCHAR), 1, 10) || ' 12:00:00' AS r4,
-       SUBSTR(CAST(CAST("closed_month" AS DATE) AS VARCHAR), 1, 8) || '01 12:00:00' AS r5,
-       SUBSTR(CAST(CAST(("created_at" AT TIME ZONE 'UTC') + to_minutes(CAST(-330 AS BIGINT)) AS DATE) AS VARCHAR), 1, 10) || ' 12:00:00' AS r6,
-       SUBSTR(CAST(CAST(("created_month" AT TIME ZONE 'UTC') + to_minutes(CAST(-330 AS BIGINT)) AS DATE) AS VARCHAR), 1, 8) || '01 12:00:00' AS r7
+       DATE_TRUNC('day', "closed_at") + INTERVAL '12 hours' AS r4,
+       DATE_TRUNC('month', "closed_month") + INTERVAL '12 hours' AS r5,
+       DATE_TRUNC('day', ("created_at" AT TIME ZONE 'UTC') + to_minutes(CAST(-330 AS BIGINT))) + INTERVAL '12 hours' AS r6,
+       DATE_TRUNC('month', ("created_month" AT TIME ZONE 'UTC') + to_minutes(CAST(-330 AS BIGINT))) + INTERVAL '12 hours' AS r7
 FROM (SELECT * FROM survey WHERE channel <> 'test') AS cxm_source
 ) AS cxm_rows_in
 GROUP BY r0, r1, r2, r3, r4, r5, r6, r7;
@@ -30,10 +30,10 @@ SELECT "region" AS r0,
        "score" AS r1,
        CASE WHEN (regexp_full_match(TRIM("answered_at"), '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?$') AND CASE WHEN regexp_full_match(SUBSTR(TRIM("answered_at"), 1, 10), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') THEN TRY_CAST(SUBSTR(TRIM("answered_at"), 1, 10) AS DATE) END IS NOT NULL) THEN SUBSTR(TRIM("answered_at"), 1, 10) || ' 12:00:00' ELSE "answered_at" END AS r2,
        CASE WHEN (regexp_full_match(TRIM("answered_month"), '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?$') AND CASE WHEN regexp_full_match(SUBSTR(TRIM("answered_month"), 1, 10), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') THEN TRY_CAST(SUBSTR(TRIM("answered_month"), 1, 10) AS DATE) END IS NOT NULL) THEN SUBSTR(TRIM("answered_month"), 1, 8) || '01 12:00:00' ELSE "answered_month" END AS r3,
-       SUBSTR(CAST(CAST("closed_at" AS DATE) AS VARCHAR), 1, 10) || ' 12:00:00' AS r4,
-       SUBSTR(CAST(CAST("closed_month" AS DATE) AS VARCHAR), 1, 8) || '01 12:00:00' AS r5,
-       SUBSTR(CAST(CAST(("created_at" AT TIME ZONE 'UTC') + to_minutes(CAST(-330 AS BIGINT)) AS DATE) AS VARCHAR), 1, 10) || ' 12:00:00' AS r6,
-       SUBSTR(CAST(CAST(("created_month" AT TIME ZONE 'UTC') + to_minutes(CAST(-330 AS BIGINT)) AS DATE) AS VARCHAR), 1, 8) || '01 12:00:00' AS r7
+       DATE_TRUNC('day', "closed_at") + INTERVAL '12 hours' AS r4,
+       DATE_TRUNC('month', "closed_month") + INTERVAL '12 hours' AS r5,
+       DATE_TRUNC('day', ("created_at" AT TIME ZONE 'UTC') + to_minutes(CAST(-330 AS BIGINT))) + INTERVAL '12 hours' AS r6,
+       DATE_TRUNC('month', ("created_month" AT TIME ZONE 'UTC') + to_minutes(CAST(-330 AS BIGINT))) + INTERVAL '12 hours' AS r7
 FROM (SELECT * FROM survey WHERE channel <> 'test') AS cxm_source
 ) AS cxm_rows_in
 GROUP BY r0, r1, r2, r3, r4, r5, r6, r7
