@@ -3,12 +3,15 @@
 //! a two-sided test (adjusted for multiple tests when configured), and the comparison with a
 //! benchmark with a one-sided test; beside every change its minimum detectable change at 80%
 //! power, and for the overall figure a shift-share decomposition per dimension (mix vs
-//! within-segment effects, "why did it move"). Everything is computed from each result's test basis
-//! (counts, or mean and variance), never from averaged ratios.
+//! within-segment effects, "why did it move"); for every segment its test against the rest
+//! of its dimension and its significance letters against the other segments (segment
+//! significance). Everything is computed from each result's test basis (counts, or mean
+//! and variance), never from averaged ratios.
 
 mod benchmark;
 mod mdc;
 mod sample;
+mod segments;
 mod shift_share;
 mod trend;
 
@@ -26,6 +29,8 @@ pub fn analyse(report: &mut RunReport, config: &ClientConfig) {
     }
     let tests = trend::add_trends(report, config.report.alpha, config.report.adjustment);
     shift_share::add_decompositions(report);
+    let (segments, segment_tests) =
+        segments::segment_tests(report, config.report.alpha, config.report.adjustment);
     for metric in &config.metrics {
         if let Some((bench, _)) = &metric.benchmark {
             benchmark::compare(report, &metric.id, bench, config.report.alpha);
@@ -36,5 +41,14 @@ pub fn analyse(report: &mut RunReport, config: &ClientConfig) {
         adjustment: config.report.adjustment.name().to_string(),
         family: "all period-over-period tests of one metric".to_string(),
         tests,
+        segment_family: if segment_tests > 0 {
+            "per metric, dimension and period: the pairwise tests of its segments, and \
+             separately their tests against the rest"
+                .to_string()
+        } else {
+            String::new()
+        },
+        segment_tests,
+        segments,
     });
 }

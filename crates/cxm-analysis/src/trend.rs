@@ -52,6 +52,16 @@ pub fn difference_test(a: &TestBasis, b: &TestBasis) -> Option<TestOutcome> {
     }
 }
 
+/// The p-values of one family adjusted as the config asks (Holm, Benjamini–Hochberg or
+/// none), in input order; shared by the trends and the segment tests.
+pub(crate) fn adjust(p: &[f64], adjustment: Adjustment) -> Vec<f64> {
+    match adjustment {
+        Adjustment::None => p.to_vec(),
+        Adjustment::Holm => cxm_stats::holm(p),
+        Adjustment::BenjaminiHochberg => cxm_stats::benjamini_hochberg(p),
+    }
+}
+
 /// A group without its period: (key, value) pairs.
 type GroupKey = Vec<(String, Option<String>)>;
 
@@ -125,11 +135,7 @@ pub(crate) fn add_trends(report: &mut RunReport, alpha: f64, adjustment: Adjustm
     for family in tests.values() {
         count += family.len();
         let p: Vec<f64> = family.iter().map(|(_, o)| o.p_value).collect();
-        let adjusted = match adjustment {
-            Adjustment::None => p.clone(),
-            Adjustment::Holm => cxm_stats::holm(&p),
-            Adjustment::BenjaminiHochberg => cxm_stats::benjamini_hochberg(&p),
-        };
+        let adjusted = adjust(&p, adjustment);
         for ((row, _), q) in family.iter().zip(adjusted) {
             if let Some(t) = report.results[*row].trend.as_mut() {
                 t.p_adjusted = Some(q);

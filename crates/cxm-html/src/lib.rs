@@ -18,6 +18,7 @@ mod methods;
 mod metric;
 mod movement;
 mod names;
+mod segment_sig;
 mod shapes;
 mod sort;
 mod style;

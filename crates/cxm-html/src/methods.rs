@@ -1,7 +1,8 @@
 //! Section 4, methods: for every metric, its formula, the confidence interval and the tests
 //! used in this run, the p-value adjustment, the minimum detectable change and the
-//! shift-share decomposition (when the run has them), the minimum-sample rule and suppression, and
-//! its filter, in words a client's analyst can check against the figures.
+//! shift-share decomposition and the segment significance tests (when the run has them),
+//! the minimum-sample rule and suppression, and its filter, in words a client's analyst can
+//! check against the figures.
 
 use crate::doc::{esc, Html};
 use crate::i18n::Lang;
@@ -62,6 +63,15 @@ pub fn methods(v: &View<'_>, h: &mut Html) {
     if decomposed {
         h.el("dt", "", ml.why_method_title);
         h.el("dd", "", ml.why_method);
+    }
+    if let Some(a) = v
+        .report
+        .analysis
+        .as_ref()
+        .filter(|a| !a.segments.is_empty())
+    {
+        h.el("dt", "", crate::segment_sig::labels(v.lang).method_title);
+        h.el("dd", "", &crate::segment_sig::method(v, a));
     }
     if let Some(p) = &v.report.grouping.period {
         h.el("dt", "", if en { "Periods" } else { "Периоды" });

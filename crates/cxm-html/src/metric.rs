@@ -2,13 +2,15 @@
 //! band, the segments of each grouping dimension as bars with whiskers and change markers
 //! (below-`min_n` segments greyed), the metric's own shapes ([`crate::shapes`]), and the
 //! tables under the charts, with the minimum detectable change beside every change and the
-//! "Why did it move" decomposition of the overall figure ([`crate::movement`]). A plugin written by a customer gets the same treatment from the
-//! shape of its results alone.
+//! "Why did it move" decomposition of the overall figure ([`crate::movement`]), and the
+//! segments' significance letters and ▲ / ▼ against the rest ([`crate::segment_sig`]). A
+//! plugin written by a customer gets the same treatment from the shape of its results alone.
 
 use crate::cover::anchor;
 use crate::doc::{esc, Html};
 use crate::i18n::Locale;
 use crate::movement;
+use crate::segment_sig;
 use crate::shapes;
 use crate::summary::benchmark_text;
 use crate::view::{marker, View, PERIOD};
@@ -190,7 +192,7 @@ fn segments(v: &View<'_>, h: &mut Html, m: &MetricSummary, dim: &str, d: usize) 
         bars: charted
             .iter()
             .map(|r| Bar {
-                label: v.key_label(r, dim),
+                label: segment_sig::bar_label(v, r, v.key_label(r, dim)),
                 value: r.result.value,
                 ci: ci_of(r),
                 greyed: v.is_low(r),
@@ -233,6 +235,9 @@ fn caption(v: &View<'_>, rows: &[&ResultRow]) -> String {
     if rows.iter().any(|r| v.is_low(r)) {
         parts.push(v.l.greyed_note.to_string());
     }
+    if segment_sig::any(v, rows) {
+        parts.push(segment_sig::labels(v.lang).note.to_string());
+    }
     parts.join(" ")
 }
 
@@ -248,8 +253,15 @@ pub fn result_table(
     let l = v.l;
     let with_trend = rows.iter().any(|r| r.trend.is_some());
     let with_mdc = movement::any_mdc(rows);
-    let mut header = vec![key_header, l.value, l.ci, l.n];
-    let mut numeric = vec![false, true, true, true];
+    let with_sig = segment_sig::any(v, rows);
+    let mut header = vec![key_header, l.value];
+    let mut numeric = vec![false, true];
+    if with_sig {
+        header.push(segment_sig::labels(v.lang).header);
+        numeric.push(false);
+    }
+    header.extend([l.ci, l.n]);
+    numeric.extend([true, true]);
     if with_trend {
         header.extend([l.change, l.p_adjusted]);
         numeric.extend([true, true]);
@@ -268,7 +280,11 @@ pub fn result_table(
                     esc(l.low_sample)
                 ));
             }
-            let mut row = vec![label, v.value_html(r, d), v.ci_html(r, d), v.n_html(r)];
+            let mut row = vec![label, v.value_html(r, d)];
+            if with_sig {
+                row.push(segment_sig::cell(v, r));
+            }
+            row.extend([v.ci_html(r, d), v.n_html(r)]);
             if with_trend {
                 row.extend([v.delta_html(r, d), v.p_html(r)]);
             }

@@ -5,7 +5,7 @@
 use crate::{render_html, Lang};
 use cxm_report::{
     AnalysisSettings, DatasetSummary, Grouping, Interval, MetricResult, MetricSummary, PeriodSpec,
-    ResultRow, RunReport, SegmentShift, ShiftShare, Trend,
+    ResultRow, RunReport, SegmentEntry, SegmentShift, SegmentTest, ShiftShare, Trend, VsRest,
 };
 use std::collections::BTreeMap;
 
@@ -121,6 +121,7 @@ fn report() -> RunReport {
             adjustment: "holm".into(),
             family: "all period-over-period tests of one metric".into(),
             tests: 2,
+            ..Default::default()
         }),
         ..Default::default()
     };
@@ -194,6 +195,49 @@ fn why_did_it_move_and_the_mdc_are_shown_in_both_languages() {
         a.alpha = 0.001;
     }
     assert!(html(&strict, Lang::En).contains("could detect at α = 0.001 and 80% power"));
+}
+
+#[test]
+fn segment_letters_and_the_rest_marker_in_both_languages() {
+    let mut r = report();
+    let row = &r.results[3];
+    let entry = SegmentEntry {
+        metric: row.metric.clone(),
+        group: row.group.clone(),
+        test: SegmentTest {
+            dimension: "region".into(),
+            letter: "A".into(),
+            above: vec!["B".into(), "C".into()],
+            vs_rest: Some(VsRest {
+                test: "nps_difference_z".into(),
+                statistic: -3.0,
+                p_value: 0.0027,
+                p_adjusted: 0.0081,
+                significant: true,
+                rest_value: Some(40.0),
+                rest_n: 100.0,
+                direction: "below".into(),
+            }),
+        },
+    };
+    if let Some(a) = r.analysis.as_mut() {
+        a.segments = vec![entry];
+    }
+    let en = html(&r, Lang::En);
+    assert!(en.contains("<th>Sig.</th>"), "{en}");
+    assert!(en.contains(
+        "<span class=\"letters\">(A) BC</span> <span class=\"down\" title=\"significantly below the rest\">▼</span>"
+    ));
+    assert!(en.contains("Sig.: (A) is the segment&#39;s letter"));
+    assert!(en.contains("<dt>Segment significance</dt>"));
+    assert!(en.contains("are adjusted with Holm&#39;s method per metric"));
+    let ru = html(&r, Lang::Ru);
+    assert!(ru.contains("<th>Знач.</th>"));
+    assert!(ru.contains("<dt>Значимость сегментов</dt>"));
+    assert!(ru.contains("скорректированы методом Холма"));
+    // Without segment tests, no column and no method.
+    let plain = html(&report(), Lang::En);
+    assert!(!plain.contains("<th>Sig.</th>") && !plain.contains("Segment significance"));
 }
 
 fn html(report: &RunReport, lang: Lang) -> String {

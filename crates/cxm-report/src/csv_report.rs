@@ -5,8 +5,12 @@
 //! (`previous_period,delta,p_value,p_adjusted,significant,mdc`, the last the minimum
 //! detectable change at 80% power in the metric's unit) and benchmark comparison
 //! (`benchmark,benchmark_value,benchmark_delta,benchmark_p_value,benchmark_significant`),
-//! then one `details.<key>` column per detail of any result (see [`crate::flatten`]; last,
-//! so the fixed columns keep their positions whatever the plugins report). A key that a row
+//! then one `details.<key>` column per detail of any result (see [`crate::flatten`]), and
+//! last the segment significance (`letter,above,vs_rest_p_adjusted,vs_rest_significant`:
+//! the segment's letter, the letters of the segments of its dimension and period it is
+//! significantly above joined with `;`, and its adjusted p-value and significance against
+//! the rest of its dimension; see [`crate::SegmentTest`]), appended at the end so that no
+//! earlier column moves. A key that a row
 //! is not grouped by (the overall row, roll-ups) reads `(all)`; a missing group value or
 //! detail is an empty cell; numbers use Rust's shortest round-tripping float formatting;
 //! warnings are joined with `;`. Every cell goes through [`crate::csv_safe_cell`], so no
@@ -22,6 +26,14 @@ use std::io::Write;
 
 /// The cell of a grouping key that a row is not grouped by.
 const ALL: &str = "(all)";
+
+/// The segment significance columns, last in every row.
+const SEGMENT_COLUMNS: [&str; 4] = [
+    "letter",
+    "above",
+    "vs_rest_p_adjusted",
+    "vs_rest_significant",
+];
 
 /// Writes the results of `report` as CSV (header included, even when there are no results).
 pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), RenderError> {
@@ -51,6 +63,7 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
         "benchmark_significant",
     ]);
     header.extend(detail_columns.iter().map(String::as_str));
+    header.extend(SEGMENT_COLUMNS);
     write_safe_record(&mut writer, &header)?;
 
     // One reused buffer for the cells of a record: no allocation per cell.
@@ -115,6 +128,16 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
                 },
                 Some(DetailCell::Text(s)) => record.push(s),
             }
+        }
+        match report.segment_test(row) {
+            Some(t) => {
+                record.push(&t.letter);
+                record.push_joined(&t.above, ";");
+                let rest = t.vs_rest.as_ref();
+                record.push_opt(rest.map(|v| v.p_adjusted));
+                record.push_opt(rest.map(|v| v.significant));
+            }
+            None => record.push_empty(SEGMENT_COLUMNS.len()),
         }
         write_safe_record(&mut writer, record.cells())?;
     }

@@ -3,12 +3,15 @@
 //! Results are flattened: each entry carries the metric, its group as a JSON object whose
 //! keys keep the grouping order (`{}` for the overall result), and the fields of the
 //! plugin's [`MetricResult`](cxm_result::MetricResult). `n` is written as an integer when
-//! it is whole.
+//! it is whole. A tested segment carries `segment_test` ([`SegmentTest`]: `dimension`,
+//! `letter`, `above` and `vs_rest` with `test`, `statistic`, `p_value`, `p_adjusted`,
+//! `significant`, `rest_value`, `rest_n`, `direction`), kept in the model with the analysis
+//! settings and read back from each result by [`parse_json`].
 
 use crate::error::RenderError;
 use crate::model::{
     AnalysisSettings, BenchmarkComparison, DatasetSummary, Grouping, MetricSummary, Rejection,
-    ReportSettings, ResultRow, RunReport, Trend, REPORT_SCHEMA,
+    ReportSettings, ResultRow, RunReport, SegmentEntry, SegmentTest, Trend, REPORT_SCHEMA,
 };
 use cxm_result::MetricResult;
 use cxm_result::{Interval, Table, TestBasis};
@@ -27,7 +30,14 @@ pub fn render_json(report: &RunReport, out: &mut impl Write) -> Result<(), Rende
         grouping: &report.grouping,
         datasets: &report.datasets,
         metrics: &report.metrics,
-        results: report.results.iter().map(JsonResult::from).collect(),
+        results: report
+            .results
+            .iter()
+            .map(|row| JsonResult {
+                segment_test: report.segment_test(row),
+                ..JsonResult::from(row)
+            })
+            .collect(),
         analysis: report.analysis.as_ref(),
         settings: &report.settings,
         rejection_examples: &report.rejection_examples,
@@ -68,6 +78,9 @@ struct JsonResult<'a> {
     band: Option<&'a Value>,
     trend: Option<&'a Trend>,
     benchmark: Option<&'a BenchmarkComparison>,
+    /// The segment's tests against the rest and its letters (only on tested segments).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    segment_test: Option<&'a SegmentTest>,
     basis: Option<&'a TestBasis>,
     tables: &'a [Table],
 }
@@ -88,6 +101,7 @@ impl<'a> From<&'a ResultRow> for JsonResult<'a> {
             band: r.details.get("band").filter(|b| b.is_string()),
             trend: row.trend.as_ref(),
             benchmark: row.benchmark.as_ref(),
+            segment_test: None,
             basis: r.basis.as_ref(),
             tables: &r.tables,
         }
@@ -135,6 +149,25 @@ pub fn parse_json(bytes: &[u8]) -> Result<RunReport, RenderError> {
             expected: REPORT_SCHEMA,
         });
     }
+    let mut segments: Vec<SegmentEntry> = Vec::new();
+    let mut results = Vec::with_capacity(doc.results.len());
+    for mut r in doc.results {
+        let test = r.segment_test.take();
+        let row = ResultRow::from(r);
+        if let Some(test) = test {
+            segments.push(SegmentEntry {
+                metric: row.metric.clone(),
+                group: row.group.clone(),
+                test,
+            });
+        }
+        results.push(row);
+    }
+    segments.sort_by(|a, b| (&a.metric, &a.group).cmp(&(&b.metric, &b.group)));
+    let mut analysis = doc.analysis;
+    if let Some(a) = analysis.as_mut() {
+        a.segments = segments;
+    }
     Ok(RunReport {
         schema: doc.schema,
         client: doc.client,
@@ -143,8 +176,8 @@ pub fn parse_json(bytes: &[u8]) -> Result<RunReport, RenderError> {
         grouping: doc.grouping,
         datasets: doc.datasets,
         metrics: doc.metrics,
-        results: doc.results.into_iter().map(ResultRow::from).collect(),
-        analysis: doc.analysis,
+        results,
+        analysis,
         settings: doc.settings,
         rejection_examples: doc.rejection_examples,
     })
@@ -198,6 +231,8 @@ struct JsonResultIn {
     trend: Option<Trend>,
     #[serde(default)]
     benchmark: Option<BenchmarkComparison>,
+    #[serde(default)]
+    segment_test: Option<SegmentTest>,
     #[serde(default)]
     basis: Option<TestBasis>,
     #[serde(default)]

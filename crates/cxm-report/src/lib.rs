@@ -27,6 +27,7 @@ mod lang;
 mod plugins;
 mod rejections;
 mod table;
+mod table_segments;
 mod table_shift;
 
 pub use csv_cell::csv_safe_cell;

@@ -283,7 +283,7 @@ pub struct BenchmarkComparison {
 }
 
 /// Settings of the significance tests in a report.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
 pub struct AnalysisSettings {
     /// Significance level.
     pub alpha: f64,
@@ -293,6 +293,84 @@ pub struct AnalysisSettings {
     pub family: String,
     /// Number of period-over-period tests made.
     pub tests: usize,
+    /// How the families of the segment tests are formed (empty when none were made).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub segment_family: String,
+    /// Number of segment tests made (segment vs rest and pairwise, all metrics).
+    #[serde(default)]
+    pub segment_tests: usize,
+    /// The segment tests of every tested segment result, sorted by metric and group (written
+    /// in the JSON on each result as `segment_test`, not here; see
+    /// [`RunReport::segment_test`]).
+    #[serde(skip)]
+    pub segments: Vec<SegmentEntry>,
+}
+
+/// The segment test of one result row, keyed by its metric and group.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct SegmentEntry {
+    /// Metric id.
+    pub metric: String,
+    /// The result's group, as in [`ResultRow::group`].
+    pub group: Vec<(String, Option<String>)>,
+    /// Its tests.
+    pub test: SegmentTest,
+}
+
+/// A segment's significance within its dimension and period (issue 17, "Segment
+/// significance"): its test against the rest of the population and its letter among the
+/// dimension's segments, with the letters of the segments it is significantly above (the
+/// column-proportions convention: `above: ["B"]` on segment A means A is significantly above
+/// B). Only for segments with a testable basis and at least `min_n` answers.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct SegmentTest {
+    /// The grouping dimension the segment belongs to.
+    pub dimension: String,
+    /// The segment's letter (`A`, `B`, … `Z`, `AA`, …), in the order the dimension's
+    /// segments first appear in the metric's results; the same in every period.
+    pub letter: String,
+    /// Letters of the segments of the same dimension and period this one is significantly
+    /// above, after adjustment (pairwise tests), in letter order.
+    pub above: Vec<String>,
+    /// The test against the pooled rest of the dimension's segments, when there is one.
+    pub vs_rest: Option<VsRest>,
+}
+
+/// A segment against the rest of the population: the pooled counts (or pooled mean and
+/// variance) of all other segments of the same dimension and period.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct VsRest {
+    /// The test used (`nps_difference_z`, `two_proportion_z`, `welch_t`).
+    pub test: String,
+    /// The test statistic, positive when the segment is above the rest.
+    pub statistic: f64,
+    /// Two-sided p-value.
+    pub p_value: f64,
+    /// p-value after the report's adjustment (family: all segment-vs-rest tests of one
+    /// metric × dimension × period).
+    pub p_adjusted: f64,
+    /// Whether `p_adjusted` is below alpha.
+    pub significant: bool,
+    /// The rest's figure in the metric's unit (`None` when the metric's figure is not the
+    /// one its basis defines).
+    pub rest_value: Option<f64>,
+    /// The rest's n.
+    pub rest_n: f64,
+    /// `above`, `below` or `equal`: the segment against the rest.
+    pub direction: String,
+}
+
+impl RunReport {
+    /// The segment test of `row`, if the analysis made one.
+    pub fn segment_test(&self, row: &ResultRow) -> Option<&SegmentTest> {
+        let entries = &self.analysis.as_ref()?.segments;
+        let key = (row.metric.as_str(), row.group.as_slice());
+        entries
+            .binary_search_by(|e| (e.metric.as_str(), e.group.as_slice()).cmp(&key))
+            .ok()
+            .and_then(|i| entries.get(i))
+            .map(|e| &e.test)
+    }
 }
 
 /// One rejected row or value, as written to `rejected.csv`.

@@ -188,7 +188,7 @@ fn write_metric(
         None if rows.is_empty() => writeln!(out, "  (no results)")?,
         None => {
             let grouping = summary.map_or(&report.grouping, |s| &s.grouping);
-            write_results(out, grouping, rows, color)?;
+            write_results(out, report, grouping, rows, color)?;
             write_tables(out, rows)?;
         }
     }
@@ -231,6 +231,9 @@ fn write_metric(
         {
             writeln!(out, "  MDC: minimum detectable change, the smallest change this sample could detect at the report's alpha with 80% power (in the metric's unit)")?;
         }
+        if rows.iter().any(|r| report.segment_test(r).is_some()) {
+            writeln!(out, "  {}", crate::table_segments::LEGEND)?;
+        }
     }
     if summary.is_none_or(|s| s.error.is_none()) {
         crate::table_shift::write_decompositions(out, rows, color)?;
@@ -261,6 +264,7 @@ impl Cell {
 
 fn write_results(
     out: &mut impl Write,
+    report: &RunReport,
     grouping: &Grouping,
     rows: &[&ResultRow],
     color: bool,
@@ -296,6 +300,7 @@ fn write_results(
             .map(str::to_string)
     };
     let with_band = ordered.iter().any(|r| band_of(r).is_some());
+    let with_letters = ordered.iter().any(|r| report.segment_test(r).is_some());
     let benchmark_header = ordered
         .iter()
         .find_map(|r| r.benchmark.as_ref())
@@ -306,6 +311,9 @@ fn write_results(
         .map(|g| (g.to_string(), Align::Left))
         .collect();
     headers.push(("value".into(), Align::Right));
+    if with_letters {
+        headers.push(("sig.".into(), Align::Left));
+    }
     headers.push(("n".into(), Align::Right));
     headers.push((ci_header, Align::Left));
     if with_band {
@@ -352,6 +360,9 @@ fn write_results(
         cells.push(Cell::plain(
             r.value.map_or_else(|| "—".to_string(), |v| fixed(v, 1)),
         ));
+        if with_letters {
+            cells.push(crate::table_segments::cell(report.segment_test(row)));
+        }
         cells.push(Cell::plain(weight(r.n)));
         cells.push(Cell::plain(match &r.ci {
             Some(ci) => {

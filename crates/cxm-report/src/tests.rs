@@ -243,22 +243,22 @@ fn csv_header_and_rows() {
         "metric,plugin,region,channel,period,value,unit,n,ci_low,ci_high,ci_level,ci_method,\
          warnings,previous_period,delta,p_value,p_adjusted,significant,mdc,benchmark,\
          benchmark_value,benchmark_delta,benchmark_p_value,benchmark_significant,\
-         details.promoters,details.detractors"
+         details.promoters,details.detractors,letter,above,vs_rest_p_adjusted,vs_rest_significant"
     );
     // Details last, one column each; a result without a detail has an empty cell.
     assert_eq!(
         lines[1],
         "NPS,nps,(all),(all),(all),20,NPS points (-100 to 100),2000,16.94,23.06,0.95,wald,,\
-         ,,,,,,,,,,,1000,600"
+         ,,,,,,,,,,,1000,600,,,,"
     );
     assert_eq!(
         lines[2],
         "NPS,nps,north,web,2025-03,25.5,NPS points (-100 to 100),1234.5,10.26,40.75,0.95,wald,\
-         low_sample,,,,,,,,,,,,,"
+         low_sample,,,,,,,,,,,,,,,,,"
     );
     assert_eq!(
         lines[3],
-        "NPS,nps,,web,2025-04,,NPS points (-100 to 100),0,,,,,no_data,,,,,,,,,,,,,"
+        "NPS,nps,,web,2025-04,,NPS points (-100 to 100),0,,,,,no_data,,,,,,,,,,,,,,,,,"
     );
     assert_eq!(lines.len(), 4);
 }
@@ -471,4 +471,73 @@ fn json_numbers_read_back_to_the_same_bits() {
         back.results[0].result.value.map(f64::to_bits),
         Some(0.390_957_446_808_513_96_f64.to_bits())
     );
+}
+
+/// The report with a segment test on its second result (north, web, 2025-03).
+fn with_segment_test() -> RunReport {
+    let mut r = report();
+    r.analysis = Some(AnalysisSettings {
+        alpha: 0.05,
+        adjustment: "holm".into(),
+        segment_tests: 3,
+        segments: vec![SegmentEntry {
+            metric: "NPS".into(),
+            group: r.results[1].group.clone(),
+            test: SegmentTest {
+                dimension: "region".into(),
+                letter: "A".into(),
+                above: vec!["B".into()],
+                vs_rest: Some(VsRest {
+                    test: "nps_difference_z".into(),
+                    statistic: 2.5,
+                    p_value: 0.0125,
+                    p_adjusted: 0.025,
+                    significant: true,
+                    rest_value: Some(10.0),
+                    rest_n: 500.0,
+                    direction: "above".into(),
+                }),
+            },
+        }],
+        ..Default::default()
+    });
+    r
+}
+
+#[test]
+fn segment_tests_in_json_table_and_csv() {
+    let r = with_segment_test();
+    assert!(r.segment_test(&r.results[1]).is_some());
+    assert!(r.segment_test(&r.results[0]).is_none());
+    let mut buf = Vec::new();
+    render_json(&r, &mut buf).unwrap();
+    let doc: Value = serde_json::from_slice(&buf).unwrap();
+    let t = &doc["results"][1]["segment_test"];
+    assert_eq!(t["letter"], "A");
+    assert_eq!(t["above"], json!(["B"]));
+    assert_eq!(t["vs_rest"]["p_adjusted"], 0.025);
+    assert_eq!(t["vs_rest"]["direction"], "above");
+    assert!(doc["results"][0].get("segment_test").is_none());
+    assert!(doc["analysis"].get("segments").is_none());
+    assert_eq!(doc["analysis"]["segment_tests"], 3);
+    // Read back: the same report, the same bytes.
+    let back = parse_json(&buf).unwrap();
+    assert_eq!(back.analysis, r.analysis);
+    let mut again = Vec::new();
+    render_json(&back, &mut again).unwrap();
+    assert_eq!(buf, again);
+
+    let mut buf = Vec::new();
+    render_table(&r, &mut buf, &TableOptions { color: false }).unwrap();
+    let out = text(buf);
+    let north = out.lines().find(|l| l.contains("north")).unwrap();
+    assert!(north.contains("25.5  (A) B ▲"), "{out}");
+    assert!(out.contains("  sig.: (A) the segment's letter"), "{out}");
+
+    let mut buf = Vec::new();
+    render_csv(&r, &mut buf).unwrap();
+    let out = text(buf);
+    let line = out.lines().nth(2).unwrap();
+    assert!(line.ends_with(",A,B,0.025,true"), "{line}");
+    assert!(out.lines().nth(1).unwrap().ends_with(",,,,"), "{out}");
 }

@@ -141,5 +141,9 @@ fn no_results_still_write_the_header() {
     render_csv(&report(vec![]), &mut buf).unwrap();
     let text = String::from_utf8(buf).unwrap();
     assert_eq!(text.lines().count(), 1);
-    assert!(text.trim_end().ends_with("benchmark_significant"), "{text}");
+    assert!(
+        text.trim_end()
+            .ends_with("benchmark_significant,letter,above,vs_rest_p_adjusted,vs_rest_significant"),
+        "{text}"
+    );
 }

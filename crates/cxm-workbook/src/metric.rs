@@ -1,8 +1,10 @@
 //! One sheet per metric, one row per result group: the grouping columns, the value with its
 //! interval and n, band and warnings, the period-over-period trend (with its minimum
 //! detectable change at 80% power, in the value's unit), the benchmark
-//! comparison (only for metrics that have one), then the flattened details
-//! (`details.<key>`, as in `results.csv`).
+//! comparison (only for metrics that have one), the segment significance (letter, letters
+//! significantly above, adjusted p and significance against the rest; only for metrics
+//! whose segments were tested), then the flattened details (`details.<key>`, as in
+//! `results.csv`).
 //!
 //! Each of the metric's named tables gets a sheet of its own, `<metric>.<table>`, with the
 //! metric's grouping columns first (like the `<metric>.<table>.csv` files): a table's
@@ -62,6 +64,7 @@ fn results_sheet(
     let with_band = rows.iter().any(|r| band(&r.result).is_some());
     let with_trend = rows.iter().any(|r| r.trend.is_some());
     let with_benchmark = rows.iter().any(|r| r.benchmark.is_some());
+    let with_segments = rows.iter().any(|r| report.segment_test(r).is_some());
     let details: Vec<String> = detail_columns(rows.iter().copied())
         .into_iter()
         // The band has its own column.
@@ -98,6 +101,17 @@ fn results_sheet(
                 l.benchmark_direction,
                 l.benchmark_p_value,
                 l.benchmark_significant,
+            ]
+            .map(String::from),
+        );
+    }
+    if with_segments {
+        headers.extend(
+            [
+                l.segment_letter,
+                l.segment_above,
+                l.vs_rest_p_adjusted,
+                l.vs_rest_significant,
             ]
             .map(String::from),
         );
@@ -145,6 +159,15 @@ fn results_sheet(
             cells::text(&mut ws, c.next(), b.map_or("", |b| b.direction.as_str()))?;
             cells::number(&mut ws, c.next(), b.and_then(|b| b.p_value), &f.p)?;
             cells::boolean(&mut ws, c.next(), b.and_then(|b| b.significant))?;
+        }
+        if with_segments {
+            let s = report.segment_test(row);
+            let rest = s.and_then(|s| s.vs_rest.as_ref());
+            cells::text(&mut ws, c.next(), s.map_or("", |s| s.letter.as_str()))?;
+            let above = s.map(|s| s.above.join(", ")).unwrap_or_default();
+            cells::text(&mut ws, c.next(), &above)?;
+            cells::number(&mut ws, c.next(), rest.map(|r| r.p_adjusted), &f.p)?;
+            cells::boolean(&mut ws, c.next(), rest.map(|r| r.significant))?;
         }
         for cell in detail_cells(&details, &r.details) {
             let at = c.next();

@@ -314,3 +314,49 @@ fn empty_report_and_write_errors() {
     let err = render_xlsx(&report(), Lang::En, &mut Failing).unwrap_err();
     assert!(matches!(err, WorkbookError::Io(_)), "{err}");
 }
+
+#[test]
+fn segment_letters_follow_the_benchmark_before_the_details() {
+    use cxm_report::{AnalysisSettings, SegmentEntry, SegmentTest, VsRest};
+    let mut r = report();
+    let north = r.results[2].clone();
+    r.analysis = Some(AnalysisSettings {
+        alpha: 0.05,
+        segments: vec![SegmentEntry {
+            metric: north.metric.clone(),
+            group: north.group.clone(),
+            test: SegmentTest {
+                dimension: "region".into(),
+                letter: "A".into(),
+                above: vec!["B".into(), "C".into()],
+                vs_rest: Some(VsRest {
+                    test: "nps_difference_z".into(),
+                    statistic: 2.5,
+                    p_value: 0.0125,
+                    p_adjusted: 0.025,
+                    significant: true,
+                    rest_value: Some(10.0),
+                    rest_n: 500.0,
+                    direction: "above".into(),
+                }),
+            },
+        }],
+        ..Default::default()
+    });
+    let mut book = Book::open(render(&r, Lang::En));
+    let nps = book.rows("nps");
+    let at = |name: &str| col(&nps[0], name);
+    assert_eq!(at("Segment letter"), at("Benchmark significant") + 1);
+    assert_eq!(at("details.promoters"), at("vs rest: significant") + 1);
+    let period = north.group[1].1.clone().unwrap_or_default();
+    let tested: Vec<&Vec<Data>> = nps[1..]
+        .iter()
+        .filter(|row| text(row.get(at("Segment letter"))) == "A")
+        .collect();
+    assert_eq!(tested.len(), 1, "only the tested segment has a letter");
+    let row = tested[0];
+    assert_eq!(text(row.get(at("Period"))), period);
+    assert_eq!(row[at("Significantly above")], Data::String("B, C".into()));
+    assert_eq!(num(&row[at("vs rest: adjusted p")]), 0.025);
+    assert_eq!(row[at("vs rest: significant")], Data::Bool(true));
+}
