@@ -469,11 +469,13 @@ fn postgresql_pushdown_equals_streaming() {
         ("nps", "cxm-plugin-nps", None),
         ("csat", "cxm-plugin-csat", None),
     ]);
+    // Named in upper case: PostgreSQL folds an unquoted name, pushed down or streamed alike.
+    let upper = table.to_uppercase();
     for zone in ["UTC", "America/New_York", "-03:00"] {
         let client_toml = |extra: &str| {
             format!(
                 "client = \"PG\"\nplugins = {:?}\n[datasets.survey]\nformat = \"adbc\"\ndriver = {driver:?}\n\
-                 connection_env = \"CXM_TEST_PG_URL\"\ntable = \"{table}\"\nweight = \"weight\"\n{extra}\n\
+                 connection_env = \"CXM_TEST_PG_URL\"\ntable = \"{upper}\"\nweight = \"weight\"\n{extra}\n\
                  [datasets.survey.fields]\nregion = \"region\"\n\
                  answered_text = {{ column = \"answered_text\", type = \"datetime\" }}\n\
                  answered_local = {{ column = \"answered_local\", type = \"datetime\" }}\n\

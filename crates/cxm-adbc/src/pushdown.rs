@@ -45,11 +45,10 @@ fn error(label: &Path, message: String) -> IngestError {
 /// The warehouse's source as SQL sees it.
 fn source(query: &AdbcQuery, label: &Path) -> Result<Source, IngestError> {
     Ok(match query {
-        AdbcQuery::Table(t) => {
-            // Checked like a streamed table: a plain (optionally qualified) name.
-            query.sql(label)?;
-            Source::Table(t.split('.').map(str::to_string).collect())
-        }
+        // The very `SELECT * FROM name` a streamed run sends (a checked plain name, unquoted),
+        // so the name resolves alike (PostgreSQL folds `Survey` to `survey`; quoted it would
+        // not); the warehouse's planner flattens the derived table.
+        AdbcQuery::Table(_) => Source::Query(query.sql(label)?),
         AdbcQuery::Sql(q) => Source::Query(q.trim().trim_end_matches(';').to_string()),
     })
 }
