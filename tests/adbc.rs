@@ -29,12 +29,7 @@ fn database(s: &Scratch) -> std::path::PathBuf {
         c.execute('CREATE TABLE answers (id INTEGER, region TEXT, score TEXT)')\n\
         c.executemany('INSERT INTO answers VALUES (?, ?, ?)', [(1, 'north', '10'), (2, 'north', '9'), (3, 'south', '3'), (4, 'south', 'ten'), (5, 'south', '8')])\n\
         c.commit()\n";
-    let o = std::process::Command::new("python3")
-        .args(["-c", script])
-        .arg(&db)
-        .output()
-        .expect("python3");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    python(script, &[&db]);
     db
 }
 

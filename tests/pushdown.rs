@@ -68,12 +68,7 @@ fn sqlite_database(s: &Scratch) -> std::path::PathBuf {
          c.executemany('INSERT INTO tickets VALUES (?, ?, ?, ?, ?)', tickets)\n\
          c.commit()\n"
     );
-    let o = std::process::Command::new("python3")
-        .args(["-c", &script])
-        .arg(&db)
-        .output()
-        .expect("python3");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    python(&script, &[&db]);
     db
 }
 
@@ -134,55 +129,6 @@ fn config(s: &Scratch, survey: &str, tickets: &str, weighted: bool, zone: &str) 
 fn run_config(s: &Scratch, name: &str, text: &str) -> std::process::Output {
     let cfg = s.write(name, text);
     run(&["run", cfg.to_str().unwrap(), "--format", "json"])
-}
-
-/// Results and every count a user sees: rows read and accepted, invalid values, each
-/// metric's rows used, rejected by reason and filtered, unmatched.
-fn comparable(report: &Value) -> Value {
-    let results: Vec<Value> = report["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            serde_json::json!([
-                r["metric"],
-                r["group"],
-                r["value"],
-                r["n"],
-                r["ci"],
-                r["details"],
-                r["trend"]
-            ])
-        })
-        .collect();
-    let metrics: Vec<Value> = report["metrics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            serde_json::json!([
-                m["metric"],
-                m["rows_used"],
-                m["rows_rejected"],
-                m["rows_filtered"],
-                m["error"]
-            ])
-        })
-        .collect();
-    let datasets: Vec<Value> = report["datasets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            serde_json::json!([
-                d["name"],
-                d["rows_read"],
-                d["rows_accepted"],
-                d["invalid_values"]
-            ])
-        })
-        .collect();
-    serde_json::json!({"results": results, "metrics": metrics, "datasets": datasets})
 }
 
 /// Whether two values are equal, numbers up to floating-point rounding: the histogram's
@@ -249,8 +195,8 @@ fn sqlite_pushdown_equals_streaming_for_the_catalog() {
             assert_eq!(streamed.status.code(), Some(0), "{}", stderr(&streamed));
             let (p, st) = (json(&pushed), json(&streamed));
             assert_same(
-                &comparable(&p),
-                &comparable(&st),
+                &figures_and_counts(&p),
+                &figures_and_counts(&st),
                 &format!("weighted {weighted}, zone {zone}"),
             );
             // Every row is counted, the bad ones too.
@@ -292,12 +238,7 @@ fn the_budget_counts_histogram_rows_with_timestamps_cut_to_months() {
              return t.strip()[:7]\n\
          print(len({{(r[1], day(r[2]), r[3], r[4], r[5]) for r in survey}}))\n"
     );
-    let o = std::process::Command::new("python3")
-        .args(["-c", &script])
-        .output()
-        .expect("python3");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let groups: u64 = String::from_utf8_lossy(&o.stdout).trim().parse().unwrap();
+    let groups: u64 = python(&script, &[]).trim().parse().unwrap();
     assert!(groups < 1500, "the survey compresses: {groups}");
     let survey_only = |max: u64| {
         let (sp, _) = sqlite_sources(&driver, &db, &format!("pushdown_max_groups = {max}"));
@@ -427,13 +368,7 @@ fn postgresql_pushdown_equals_streaming() {
     let table = format!("pushdown_{}", std::process::id());
     let script = "import sqlite3, sys, json\nc = sqlite3.connect(sys.argv[1])\n\
          print(json.dumps(c.execute('SELECT id, region, answered_at, nps, csat, ces, weight FROM survey').fetchall()))\n";
-    let o = std::process::Command::new("python3")
-        .args(["-c", script])
-        .arg(&db)
-        .output()
-        .expect("python3");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let rows: Vec<Vec<Value>> = serde_json::from_slice(&o.stdout).unwrap();
+    let rows: Vec<Vec<Value>> = serde_json::from_str(&python(script, &[&db])).unwrap();
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     client
         .batch_execute(&format!(
@@ -497,8 +432,8 @@ fn postgresql_pushdown_equals_streaming() {
         let streamed = run_config(&s, "s.toml", &client_toml("pushdown = false"));
         assert_eq!(streamed.status.code(), Some(0), "{}", stderr(&streamed));
         assert_same(
-            &comparable(&json(&pushed)),
-            &comparable(&json(&streamed)),
+            &figures_and_counts(&json(&pushed)),
+            &figures_and_counts(&json(&streamed)),
             &format!("zone {zone}"),
         );
         assert_eq!(json(&pushed)["datasets"][0]["rows_read"], 1500);

@@ -157,3 +157,34 @@ pub fn build_c_plugin(source: &str, name: &str, dir: &Path) -> PathBuf {
     assert!(out.is_file(), "{} was not produced", out.display());
     out
 }
+
+/// Runs a Python 3 script (`python3 -c`) with `args`; returns its standard output and fails
+/// the test, with its standard error, when it fails.
+pub fn python(script: &str, args: &[&Path]) -> String {
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python3");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// What must be identical however a dataset was read (file format, streamed or pushed
+/// down): every result, and each metric's and dataset's counts.
+pub fn figures_and_counts(report: &serde_json::Value) -> serde_json::Value {
+    let pick = |part: &str, keys: &[&str]| -> Vec<serde_json::Value> {
+        report[part]
+            .as_array()
+            .expect(part)
+            .iter()
+            .map(|item| keys.iter().map(|k| item[*k].clone()).collect())
+            .collect()
+    };
+    serde_json::json!({
+        "results": pick("results", &["metric", "group", "value", "n", "ci", "details", "trend"]),
+        "metrics": pick("metrics", &["metric", "rows_used", "rows_rejected", "rows_filtered", "error"]),
+        "datasets": pick("datasets", &["name", "rows_read", "rows_accepted", "invalid_values"]),
+    })
+}

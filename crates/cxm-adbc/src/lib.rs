@@ -28,6 +28,31 @@ use sha2::{Digest, Sha256};
 
 pub use driver::{load_driver, DriverRef};
 
+/// How the rows are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Read {
+    /// Every row.
+    All,
+    /// The first rows only (`LIMIT`): checking a mapping or sampling values must not scan a
+    /// warehouse table.
+    Limit(u64),
+    /// The row histogram the warehouse computes ([`pushdown`]); each batch carries the
+    /// rows' counts.
+    Pushdown(pushdown::Pushdown),
+}
+
+/// How cells are read, as for a file: the texts that mean empty, the zone of wall-clock
+/// times, and the most rows per batch.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    /// Cell texts that mean empty.
+    pub null_values: &'a [String],
+    /// Zone of timestamps without a zone.
+    pub zone: Zone,
+    /// Most rows per batch.
+    pub batch_rows: usize,
+}
+
 /// What to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AdbcQuery {
@@ -179,80 +204,55 @@ impl AdbcSource {
         zone: Zone,
         batch_rows: usize,
     ) -> Result<AdbcSource, IngestError> {
-        let label = query.label();
-        let sql = query.sql(&label)?;
-        let mut connection = connect(driver, uri, &label)?;
-        let (statement, reader) = execute(&mut connection, &sql, &label)?;
-        AdbcSource::new(
-            label,
-            (connection, statement, reader),
-            &sql,
-            fields,
-            (null_values, zone, batch_rows),
-            false,
-        )
-    }
-
-    /// Like [`AdbcSource::open`], reading at most `limit` rows (`LIMIT` in the warehouse):
-    /// checking a mapping or sampling values must not scan a warehouse table.
-    #[allow(clippy::too_many_arguments)]
-    pub fn open_limited(
-        driver: &DriverRef,
-        uri: &str,
-        query: &AdbcQuery,
-        fields: Vec<FieldSpec>,
-        null_values: &[String],
-        zone: Zone,
-        batch_rows: usize,
-        limit: u64,
-    ) -> Result<AdbcSource, IngestError> {
-        let label = query.label();
-        let sql = match query {
-            AdbcQuery::Table(_) => format!("{} LIMIT {limit}", query.sql(&label)?),
-            AdbcQuery::Sql(q) => format!(
-                "SELECT * FROM ({}) AS cxm_sample LIMIT {limit}",
-                q.trim().trim_end_matches(';')
-            ),
+        let options = Options {
+            null_values,
+            zone,
+            batch_rows,
         };
-        let mut connection = connect(driver, uri, &label)?;
-        let (statement, reader) = execute(&mut connection, &sql, &label)?;
-        AdbcSource::new(
-            label,
-            (connection, statement, reader),
-            &sql,
-            fields,
-            (null_values, zone, batch_rows),
-            false,
-        )
+        AdbcSource::open_with(driver, uri, query, fields, options, &Read::All)
     }
 
-    /// Opens a dataset pushed down ([`pushdown`]): the warehouse returns the row histogram
-    /// of the mapped columns, and each batch carries the rows' counts.
-    #[allow(clippy::too_many_arguments)]
-    pub fn open_pushdown(
+    /// Like [`AdbcSource::open`], reading the way `read` says: every row, the first rows
+    /// only, or the histogram of a pushdown.
+    pub fn open_with(
         driver: &DriverRef,
         uri: &str,
         query: &AdbcQuery,
         fields: Vec<FieldSpec>,
-        null_values: &[String],
-        zone: Zone,
-        batch_rows: usize,
-        spec: &pushdown::Pushdown,
+        options: Options<'_>,
+        read: &Read,
     ) -> Result<AdbcSource, IngestError> {
         let label = query.label();
         let mut connection = connect(driver, uri, &label)?;
-        let (sql, budget) =
-            pushdown::histogram_sql(&mut connection, query, &fields, zone, spec, &label)?;
+        let (sql, budget) = match read {
+            Read::All => (query.sql(&label)?, None),
+            Read::Limit(limit) => {
+                let sql = match query {
+                    AdbcQuery::Table(_) => format!("{} LIMIT {limit}", query.sql(&label)?),
+                    AdbcQuery::Sql(q) => format!(
+                        "SELECT * FROM ({}) AS cxm_sample LIMIT {limit}",
+                        q.trim().trim_end_matches(';')
+                    ),
+                };
+                (sql, None)
+            }
+            Read::Pushdown(spec) => {
+                let zone = options.zone;
+                let (sql, budget) =
+                    pushdown::histogram_sql(&mut connection, query, &fields, zone, spec, &label)?;
+                (sql, Some(budget))
+            }
+        };
         let (statement, reader) = execute(&mut connection, &sql, &label)?;
         let mut source = AdbcSource::new(
             label,
             (connection, statement, reader),
             &sql,
             fields,
-            (null_values, zone, batch_rows),
-            true,
+            (options.null_values, options.zone, options.batch_rows),
+            budget.is_some(),
         )?;
-        source.budget = Some(budget);
+        source.budget = budget;
         Ok(source)
     }
 

@@ -109,7 +109,7 @@ pub(crate) fn histogram_sql(
     let source = source(query, label)?;
     // The columns' types, from the first row of the same source (not from an empty result:
     // SQLite's driver types a column by its values).
-    let probe = format!("SELECT * FROM {} LIMIT 1", from(dialect, &source));
+    let probe = format!("SELECT * FROM {} LIMIT 1", source.from_item(dialect));
     let batches = query_all(connection, &probe, label, "the query")?;
     let schema = batches[0].schema();
     let mut columns: Vec<RowColumn> = Vec::new();
@@ -183,17 +183,6 @@ pub(crate) fn histogram_sql(
     };
     let sql = cxm_sql::row_histogram_query(dialect, &histogram).map_err(sql_error)?;
     Ok((sql, budget))
-}
-
-fn from(d: &dyn cxm_sql::Dialect, source: &Source) -> String {
-    match source {
-        Source::Table(parts) => parts
-            .iter()
-            .map(|p| d.quote_ident(p))
-            .collect::<Vec<_>>()
-            .join("."),
-        Source::Query(q) => format!("({q}) AS cxm_source"),
-    }
 }
 
 /// Row counts from a count column: integers of any width, decimals without a fraction, or

@@ -199,41 +199,24 @@ fn open_source_with(
                 PgQueryConfig::Table(t) => cxm_adbc::AdbcQuery::Table(t.clone()),
                 PgQueryConfig::Sql(s) => cxm_adbc::AdbcQuery::Sql(s.clone()),
             };
-            let source = match (pushdown, mode) {
-                (_, Mode::Limit(limit)) => cxm_adbc::AdbcSource::open_limited(
-                    &driver,
-                    &uri,
-                    &query,
-                    fields,
-                    &ds.null_values,
-                    zone,
-                    rows,
-                    limit,
-                ),
-                (Some(p), Mode::Pushdown(cuts)) => cxm_adbc::AdbcSource::open_pushdown(
-                    &driver,
-                    &uri,
-                    &query,
-                    fields,
-                    &ds.null_values,
-                    zone,
-                    rows,
-                    &cxm_adbc::pushdown::Pushdown {
+            let read = match (pushdown, mode) {
+                (_, Mode::Limit(limit)) => cxm_adbc::Read::Limit(limit),
+                (Some(p), Mode::Pushdown(cuts)) => {
+                    cxm_adbc::Read::Pushdown(cxm_adbc::pushdown::Pushdown {
                         dialect: p.dialect.clone(),
                         max_groups: p.max_groups,
                         cuts: cuts.to_vec(),
-                    },
-                ),
-                _ => cxm_adbc::AdbcSource::open(
-                    &driver,
-                    &uri,
-                    &query,
-                    fields,
-                    &ds.null_values,
-                    zone,
-                    rows,
-                ),
+                    })
+                }
+                _ => cxm_adbc::Read::All,
             };
+            let options = cxm_adbc::Options {
+                null_values: &ds.null_values,
+                zone,
+                batch_rows: rows,
+            };
+            let source =
+                cxm_adbc::AdbcSource::open_with(&driver, &uri, &query, fields, options, &read);
             Box::new(source.map_err(err)?)
         }
     })

@@ -239,14 +239,7 @@ fn layers(d: &dyn Dialect, shape: &Shape) -> Result<String, Error> {
     if l1.is_empty() {
         l1.push("1 AS one".into());
     }
-    let source = match &shape.source {
-        Source::Table(parts) => parts
-            .iter()
-            .map(|p| d.quote_ident(p))
-            .collect::<Vec<_>>()
-            .join("."),
-        Source::Query(q) => format!("({q}) AS cxm_source"),
-    };
+    let source = shape.source.from_item(d);
 
     // Layer 2: filters; datetime text split.
     let mut l2: Vec<String> = keys.clone();

@@ -120,12 +120,7 @@ fn from_clause(d: &dyn Dialect, source: &Source) -> Result<String, Error> {
         Source::Query(q) if q.trim().is_empty() => {
             return Err(Error::InvalidShape("the source query is empty".into()))
         }
-        Source::Table(parts) => parts
-            .iter()
-            .map(|p| d.quote_ident(p))
-            .collect::<Vec<_>>()
-            .join("."),
-        Source::Query(q) => format!("({q}) AS cxm_source"),
+        _ => source.from_item(d),
     })
 }
 

@@ -53,6 +53,21 @@ pub enum Source {
     Query(String),
 }
 
+impl Source {
+    /// The source as a `FROM` item: its quoted (qualified) name, or the query as a derived
+    /// table `cxm_source`.
+    pub fn from_item(&self, d: &dyn crate::Dialect) -> String {
+        match self {
+            Source::Table(parts) => parts
+                .iter()
+                .map(|p| d.quote_ident(p))
+                .collect::<Vec<_>>()
+                .join("."),
+            Source::Query(q) => format!("({q}) AS cxm_source"),
+        }
+    }
+}
+
 /// The type an input is cast to. Values are read as text (trimmed, empty = absent) and cast
 /// with the dialect's safe cast; a present value that does not cast is counted per group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

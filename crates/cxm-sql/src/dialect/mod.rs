@@ -269,6 +269,21 @@ impl Engine {
     }
 }
 
+/// `DATE_TRUNC` to the day or month, plus twelve hours (PostgreSQL, DuckDB).
+pub(crate) fn date_trunc_noon(ts: &str, cut: crate::rows::Cut) -> String {
+    let unit = match cut {
+        crate::rows::Cut::Day => "day",
+        crate::rows::Cut::Month => "month",
+    };
+    format!("DATE_TRUNC('{unit}', {ts}) + INTERVAL '12 hours'")
+}
+
+/// `column AT TIME ZONE zone`: for a timestamp with time zone, its wall-clock time there
+/// (PostgreSQL; DuckDB with its ICU extension, built into its releases).
+pub(crate) fn at_time_zone(d: &dyn Dialect, column: &str, zone: &str) -> String {
+    format!("({column} AT TIME ZONE {})", d.string_lit(zone))
+}
+
 /// A string literal with backslash escapes (`\\`, `\'`), for engines whose literals treat the
 /// backslash as an escape character (Spark, BigQuery, ClickHouse, Snowflake).
 pub(crate) fn backslash_string_lit(s: &str) -> String {

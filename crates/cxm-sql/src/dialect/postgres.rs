@@ -79,19 +79,15 @@ impl Dialect for Postgres {
     }
 
     fn noon_of(&self, ts: &str, cut: crate::rows::Cut) -> Option<String> {
-        let unit = match cut {
-            crate::rows::Cut::Day => "day",
-            crate::rows::Cut::Month => "month",
-        };
-        Some(format!("DATE_TRUNC('{unit}', {ts}) + INTERVAL '12 hours'"))
+        Some(super::date_trunc_noon(ts, cut))
     }
 
     fn zone_wall_clock(&self, column: &str, zone: &str) -> Option<String> {
-        Some(format!("({column} AT TIME ZONE {})", self.string_lit(zone)))
+        Some(super::at_time_zone(self, column, zone))
     }
 
     fn instant_as_utc(&self, column: &str) -> Option<String> {
-        Some(format!("({column} AT TIME ZONE 'UTC')"))
+        Some(super::at_time_zone(self, column, "UTC"))
     }
 
     fn zone_date(&self, ts: &str, zone: &str) -> Result<String, Error> {
