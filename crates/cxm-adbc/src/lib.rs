@@ -81,6 +81,11 @@ impl AdbcQuery {
         }
     }
 
+    /// [`AdbcQuery::sql`] without a trailing `;`, to be wrapped as a derived table.
+    fn select(&self, label: &Path) -> Result<String, IngestError> {
+        Ok(self.sql(label)?.trim().trim_end_matches(';').to_string())
+    }
+
     /// The SQL run: the query, or `SELECT * FROM` the table. A table name is a dotted list of
     /// identifiers of letters, digits and `_` (anything else belongs in a query).
     fn sql(&self, label: &Path) -> Result<String, IngestError> {
@@ -229,9 +234,9 @@ impl AdbcSource {
             Read::Limit(limit) => {
                 let sql = match query {
                     AdbcQuery::Table(_) => format!("{} LIMIT {limit}", query.sql(&label)?),
-                    AdbcQuery::Sql(q) => format!(
+                    AdbcQuery::Sql(_) => format!(
                         "SELECT * FROM ({}) AS cxm_sample LIMIT {limit}",
-                        q.trim().trim_end_matches(';')
+                        query.select(&label)?
                     ),
                 };
                 (sql, None)
@@ -244,16 +249,14 @@ impl AdbcSource {
             }
         };
         let (statement, reader) = execute(&mut connection, &sql, &label)?;
-        let mut source = AdbcSource::new(
+        AdbcSource::new(
             label,
             (connection, statement, reader),
             &sql,
             fields,
-            (options.null_values, options.zone, options.batch_rows),
-            budget.is_some(),
-        )?;
-        source.budget = budget;
-        Ok(source)
+            options,
+            budget,
+        )
     }
 
     fn new(
@@ -261,13 +264,18 @@ impl AdbcSource {
         (connection, statement, reader): Open,
         sql: &str,
         fields: Vec<FieldSpec>,
-        (null_values, zone, batch_rows): (&[String], Zone, usize),
-        counted: bool,
+        options: Options<'_>,
+        budget: Option<pushdown::Budget>,
     ) -> Result<AdbcSource, IngestError> {
+        let Options {
+            null_values,
+            zone,
+            batch_rows,
+        } = options;
         let schema = reader.schema();
         let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
         let sources = resolve(&label, &names, &fields)?;
-        let count_column = if counted {
+        let count_column = if budget.is_some() {
             match names.iter().position(|n| n == cxm_sql::ROW_COUNT) {
                 Some(i) => Some(i),
                 None => {
@@ -317,7 +325,7 @@ impl AdbcSource {
             pending: None,
             count_column,
             source_rows: 0,
-            budget: None,
+            budget,
             batch_rows,
             rows: 0,
             hasher: Sha256::new(),
@@ -387,6 +395,8 @@ impl AdbcSource {
                 self.source_rows += count;
             }
             batch.row_counts = Some(counts);
+        } else {
+            self.source_rows += take as u64;
         }
         // The digest covers the text of every mapped cell, row by row.
         let mut text = Vec::new();
@@ -459,14 +469,9 @@ impl RecordSource for AdbcSource {
     fn finish(mut self: Box<Self>) -> Result<DatasetStats, IngestError> {
         while self.next_batch()?.is_some() {}
         let digest = std::mem::take(&mut self.hasher).finalize();
-        let rows = if self.count_column.is_some() {
-            self.source_rows
-        } else {
-            self.rows
-        };
         Ok(DatasetStats {
-            rows_read: rows,
-            rows_accepted: rows,
+            rows_read: self.source_rows,
+            rows_accepted: self.source_rows,
             rows_rejected: 0,
             bytes: self.bytes,
             sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),

@@ -42,23 +42,12 @@ fn error(label: &Path, message: String) -> IngestError {
     cxm_arrow::source_error(label, None, message)
 }
 
-/// The warehouse's source as SQL sees it.
+/// The warehouse's source as SQL sees it: the very query a streamed run sends, as a derived
+/// table. For a table that is its checked plain name unquoted, so the name resolves alike
+/// (PostgreSQL folds `Survey` to `survey`; quoted it would not); the warehouse's planner
+/// flattens the derived table.
 fn source(query: &AdbcQuery, label: &Path) -> Result<Source, IngestError> {
-    Ok(match query {
-        // The very `SELECT * FROM name` a streamed run sends (a checked plain name, unquoted),
-        // so the name resolves alike (PostgreSQL folds `Survey` to `survey`; quoted it would
-        // not); the warehouse's planner flattens the derived table.
-        AdbcQuery::Table(_) => Source::Query(query.sql(label)?),
-        AdbcQuery::Sql(q) => Source::Query(q.trim().trim_end_matches(';').to_string()),
-    })
-}
-
-fn zone_spec(zone: Zone) -> ZoneSpec {
-    match zone {
-        Zone::Utc => ZoneSpec::Utc,
-        Zone::Fixed(offset) => ZoneSpec::Fixed(offset.local_minus_utc() / 60),
-        Zone::Named(tz) => ZoneSpec::Named(tz.name().to_string()),
-    }
+    Ok(Source::Query(query.select(label)?))
 }
 
 /// Runs `sql` and returns its whole result.
@@ -112,16 +101,11 @@ pub(crate) fn histogram_sql(
     let probe = format!("SELECT * FROM {} LIMIT 1", source.from_item(dialect));
     let batches = query_all(connection, &probe, label, "the query")?;
     let schema = batches[0].schema();
+    let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+    let indices = crate::resolve(label, &names, fields)?;
     let mut columns: Vec<RowColumn> = Vec::new();
-    for (i, field) in fields.iter().enumerate() {
-        let Some((_, arrow)) = schema.column_with_name(&field.column) else {
-            let available = schema.fields().iter().map(|f| f.name().clone()).collect();
-            return Err(IngestError::MissingColumns {
-                path: label.to_path_buf(),
-                missing: vec![field.column.clone()],
-                available,
-            });
-        };
+    for (i, (field, &index)) in fields.iter().zip(&indices).enumerate() {
+        let arrow = schema.field(index);
         let cut = spec.cuts.get(i).copied().flatten().filter(|_| {
             field.ty == FieldType::Datetime
                 // Noon is written in ISO form, which a field with its own format would not read.
@@ -134,7 +118,7 @@ pub(crate) fn histogram_sql(
             }
             (DataType::Timestamp(_, None), Some(c)) => RowColumnKind::Naive(c),
             (DataType::Timestamp(_, Some(_)), Some(c)) => {
-                RowColumnKind::Instant(zone_spec(zone), c)
+                RowColumnKind::Instant(ZoneSpec::of(&zone), c)
             }
             _ => RowColumnKind::Raw,
         };

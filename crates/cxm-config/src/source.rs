@@ -71,19 +71,7 @@ pub const DIALECTS: [&str; 8] = [
 fn dialect_of_driver(driver: &str) -> Option<&'static str> {
     let file = driver.rsplit(['/', '\\']).next().unwrap_or(driver);
     let lower = file.to_ascii_lowercase();
-    [
-        ("postgres", "postgres"),
-        ("sqlite", "sqlite"),
-        ("duckdb", "duckdb"),
-        ("snowflake", "snowflake"),
-        ("bigquery", "bigquery"),
-        ("trino", "trino"),
-        ("clickhouse", "clickhouse"),
-        ("spark", "spark"),
-    ]
-    .into_iter()
-    .find(|(needle, _)| lower.contains(needle))
-    .map(|(_, key)| key)
+    DIALECTS.into_iter().find(|key| lower.contains(key))
 }
 
 /// An ADBC driver: a library file, or a name resolved through ADBC driver manifests.

@@ -620,6 +620,24 @@ fn input_columns(
         .collect()
 }
 
+/// The source rows of the rows with status 0 (each row standing for `counts` rows), and
+/// whether the plugin rejected a row the host had not set aside.
+fn used_and_rejected(
+    status: &[u8],
+    prefilled: &[bool],
+    counts: impl Iterator<Item = u64>,
+) -> (u64, bool) {
+    status.iter().zip(prefilled).zip(counts).fold(
+        (0u64, false),
+        |(used, rejected), ((&code, &pre), count)| {
+            (
+                used + u64::from(code == 0) * count,
+                rejected | ((code != 0) & !pre),
+            )
+        },
+    )
+}
+
 /// Counts the rows of one batch for one metric and records the plugin's rejections.
 fn tally(
     metric: &MetricContext,
@@ -628,22 +646,12 @@ fn tally(
     (status, prefilled, group_ids, groups_before): (&[u8], &[bool], &[u32], usize),
     rejections: &mut Vec<Rejection>,
 ) {
-    // Rows used, and whether the plugin rejected any: one branch-free pass.
-    let (mut used, plugin_rejected) =
-        status
-            .iter()
-            .zip(prefilled)
-            .fold((0u64, false), |(used, rejected), (&code, &pre)| {
-                (used + u64::from(code == 0), rejected | ((code != 0) & !pre))
-            });
-    if let Some(counts) = &batch.row_counts {
-        used = status
-            .iter()
-            .zip(counts)
-            .filter(|(&code, _)| code == 0)
-            .map(|(_, &c)| c)
-            .sum();
-    }
+    // Rows used (each row counting the source rows it stands for), and whether the plugin
+    // rejected any: one branch-free pass.
+    let (used, plugin_rejected) = match &batch.row_counts {
+        Some(counts) => used_and_rejected(status, prefilled, counts.iter().copied()),
+        None => used_and_rejected(status, prefilled, std::iter::repeat(1)),
+    };
     // Groups this metric's rows reached (used, or rejected by the plugin; not rows the
     // host set aside): while no row was set aside, every group is, and nothing is marked.
     let set_aside = prefilled.iter().fold(false, |any, &p| any | p);

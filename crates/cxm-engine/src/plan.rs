@@ -740,6 +740,25 @@ fn plan_dataset(
     })
 }
 
+/// The fields the metrics of a dataset read: as a period (with its grain), and otherwise
+/// (inputs, filters, dimensions, the unique_key and the weight).
+fn field_uses<'a>(
+    ds: &'a DatasetConfig,
+    metrics: &'a [(MetricConfig, Arc<Library>, MetricDef)],
+) -> (Vec<(&'a str, cxm_period::Grain)>, Vec<&'a str>) {
+    let mut periods = Vec::new();
+    let mut other: Vec<&str> = Vec::new();
+    for (m, _, _) in metrics {
+        periods.extend(m.period.iter().map(|p| (p.field.as_str(), p.grain)));
+        other.extend(m.inputs.iter().map(|(_, f, _)| f.as_str()));
+        other.extend(m.filters.iter().map(|f| f.field.as_str()));
+        other.extend(m.group_by.iter().map(String::as_str));
+    }
+    other.extend(ds.unique_key.iter().map(String::as_str));
+    other.extend(ds.weight.as_deref());
+    (periods, other)
+}
+
 /// Per parsed field: for a timestamp that only serves as metrics' period (no input, filter,
 /// dimension, key, weight, lookup key or derived field reads it), what pushdown may cut it
 /// to: its local month when every period of it is made of months (month, quarter, year,
@@ -751,16 +770,7 @@ fn period_cuts(
     lookups: &[crate::lookup::LookupPlan],
     fields: &[FieldSpec],
 ) -> Vec<Option<cxm_sql::Cut>> {
-    let mut periods: Vec<(&str, cxm_period::Grain)> = Vec::new();
-    let mut other: Vec<&str> = Vec::new();
-    for (m, _, _) in metrics {
-        periods.extend(m.period.iter().map(|p| (p.field.as_str(), p.grain)));
-        other.extend(m.inputs.iter().map(|(_, f, _)| f.as_str()));
-        other.extend(m.filters.iter().map(|f| f.field.as_str()));
-        other.extend(m.group_by.iter().map(String::as_str));
-    }
-    other.extend(ds.unique_key.iter().map(String::as_str));
-    other.extend(ds.weight.as_deref());
+    let (periods, mut other) = field_uses(ds, metrics);
     other.extend(
         ds.fields
             .iter()
@@ -807,15 +817,8 @@ fn settle_derived(
     metrics: &[(MetricConfig, Arc<Library>, MetricDef)],
     types: &mut BTreeMap<String, FieldType>,
 ) -> Result<(), EngineError> {
-    let mut used: Vec<&str> = Vec::new();
-    for (m, _, _) in metrics {
-        used.extend(m.inputs.iter().map(|(_, f, _)| f.as_str()));
-        used.extend(m.filters.iter().map(|f| f.field.as_str()));
-        used.extend(m.group_by.iter().map(String::as_str));
-        used.extend(m.period.iter().map(|p| p.field.as_str()));
-    }
-    used.extend(ds.unique_key.iter().map(String::as_str));
-    used.extend(ds.weight.as_deref());
+    let (periods, mut used) = field_uses(ds, metrics);
+    used.extend(periods.iter().map(|(f, _)| *f));
     for f in &ds.fields {
         let Some(d) = &f.derived else { continue };
         if !used.contains(&f.name.as_str()) {

@@ -104,8 +104,7 @@ pub(crate) enum Mode<'a> {
     Limit(u64),
 }
 
-/// Opens a dataset for reading `fields`; a warehouse dataset configured for pushdown is
-/// pushed down when `day_fields` (see [`crate::plan::DatasetPlan`]) are given.
+/// Opens a dataset for reading `fields`, a warehouse dataset as `mode` says.
 fn open_source_with(
     ds: &DatasetConfig,
     fields: Vec<FieldSpec>,

@@ -155,12 +155,16 @@ impl ZoneSpec {
     /// Parses a zone exactly as cxm's configuration does (`cxm_period::parse_zone`): `UTC`,
     /// an IANA name, or a fixed offset `±hh[:mm]`.
     pub fn parse(text: &str) -> Result<ZoneSpec, Error> {
-        let zone = cxm_period::parse_zone(text)?;
-        Ok(match zone {
+        Ok(ZoneSpec::of(&cxm_period::parse_zone(text)?))
+    }
+
+    /// The zone as SQL needs it.
+    pub fn of(zone: &Zone) -> ZoneSpec {
+        match zone {
             Zone::Utc => ZoneSpec::Utc,
             Zone::Fixed(offset) => ZoneSpec::Fixed(offset.local_minus_utc() / 60),
             Zone::Named(tz) => ZoneSpec::Named(tz.name().to_string()),
-        })
+        }
     }
 }
 
