@@ -13,6 +13,8 @@ mod mdc;
 mod sample;
 mod segments;
 mod shift_share;
+#[cfg(test)]
+mod test_support;
 mod trend;
 
 pub use mdc::minimum_detectable_change;

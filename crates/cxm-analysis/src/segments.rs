@@ -158,16 +158,6 @@ struct Member<'a> {
     same_unit: bool,
 }
 
-/// The grouping dimensions of `metric`, in grouping order.
-fn dimensions(report: &RunReport, metric: &str) -> Vec<String> {
-    report
-        .metrics
-        .iter()
-        .find(|m| m.metric == metric)
-        .map_or(&report.grouping.dimensions, |m| &m.grouping.dimensions)
-        .clone()
-}
-
 /// The segment of `dimension` that `row` is, when it is grouped by that dimension alone
 /// (and perhaps the period).
 fn segment_of<'a>(row: &'a ResultRow, dimension: &str) -> Option<&'a Option<String>> {
@@ -198,7 +188,7 @@ pub(crate) fn segment_tests(
     let mut entries = Vec::new();
     let mut count = 0;
     for metric in metrics {
-        for dimension in dimensions(report, metric) {
+        for dimension in crate::trend::metric_dimensions(report, metric).to_vec() {
             // (row, segment, period) of the metric's results by this dimension alone.
             let rows: Vec<(usize, &Option<String>, Option<&str>)> = report
                 .results

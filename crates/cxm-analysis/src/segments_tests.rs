@@ -1,41 +1,14 @@
 //! Hand-computed segment tests on counts small enough to follow.
 
 use super::*;
-use cxm_result::MetricResult;
+use crate::test_support::{mean, nps, prop};
 
+/// A result with `basis`, its value and n the figures the basis defines.
 fn row(group: &[(&str, &str)], basis: TestBasis) -> ResultRow {
-    ResultRow {
-        metric: "m".to_string(),
-        plugin: "p".to_string(),
-        group: group
-            .iter()
-            .map(|(k, v)| (k.to_string(), Some(v.to_string())))
-            .collect(),
-        result: MetricResult {
-            value: figure(&basis),
-            n: n_of(&basis),
-            basis: Some(basis),
-            ..Default::default()
-        },
-        trend: None,
-        benchmark: None,
-    }
-}
-
-fn nps(promoters: f64, detractors: f64, n: f64) -> TestBasis {
-    TestBasis::Nps {
-        promoters,
-        detractors,
-        n,
-    }
-}
-
-fn prop(successes: f64, n: f64) -> TestBasis {
-    TestBasis::Proportion { successes, n }
-}
-
-fn mean(mean: f64, variance: f64, n: f64) -> TestBasis {
-    TestBasis::Mean { mean, variance, n }
+    let mut r = crate::test_support::row(group, basis);
+    r.result.value = r.result.basis.as_ref().and_then(figure);
+    r.result.n = r.result.basis.as_ref().map_or(0.0, n_of);
+    r
 }
 
 /// A report of one metric grouped by `region`: the overall row, then one row per

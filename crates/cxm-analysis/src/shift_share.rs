@@ -187,12 +187,7 @@ fn decompose(
 /// The dimensions of a metric's results that come with the period alone, in the order of
 /// the metric's grouping.
 fn dimensions(report: &RunReport, metric: &str, rows: &[&ResultRow]) -> Vec<String> {
-    let order = report
-        .metrics
-        .iter()
-        .find(|m| m.metric == metric)
-        .map_or(&report.grouping.dimensions, |m| &m.grouping.dimensions);
-    order
+    crate::trend::metric_dimensions(report, metric)
         .iter()
         .filter(|d| {
             rows.iter().any(|r| {

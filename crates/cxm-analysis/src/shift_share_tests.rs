@@ -1,45 +1,8 @@
 //! Hand-computed shift-share decompositions on data small enough to follow.
 
 use super::*;
+use crate::test_support::{mean, nps, prop, row};
 use cxm_report::Trend;
-use cxm_result::MetricResult;
-
-fn row(group: &[(&str, &str)], basis: TestBasis) -> ResultRow {
-    ResultRow {
-        metric: "m".to_string(),
-        plugin: "p".to_string(),
-        group: group
-            .iter()
-            .map(|(k, v)| (k.to_string(), Some(v.to_string())))
-            .collect(),
-        result: MetricResult {
-            basis: Some(basis),
-            ..Default::default()
-        },
-        trend: None,
-        benchmark: None,
-    }
-}
-
-fn nps(promoters: f64, detractors: f64, n: f64) -> TestBasis {
-    TestBasis::Nps {
-        promoters,
-        detractors,
-        n,
-    }
-}
-
-fn prop(successes: f64, n: f64) -> TestBasis {
-    TestBasis::Proportion { successes, n }
-}
-
-fn mean(mean: f64, n: f64) -> TestBasis {
-    TestBasis::Mean {
-        mean,
-        variance: 1.0,
-        n,
-    }
-}
 
 fn trend() -> Trend {
     Trend {
@@ -164,12 +127,12 @@ fn means_pool_by_n() {
     // Y 5 (n 10) → (120 + 50)/40 = 4.25. Δ = −0.25.
     // X: mix (0.75 − 0.25)·3.5 = 1.75, within 1·0.5 = 0.5; Y: mix −0.5·5 = −2.5, within 0.
     let mut r = report(vec![
-        ("", "2025-01", mean(4.5, 40.0)),
-        ("", "2025-02", mean(4.25, 40.0)),
-        ("X", "2025-01", mean(3.0, 10.0)),
-        ("X", "2025-02", mean(4.0, 30.0)),
-        ("Y", "2025-01", mean(5.0, 30.0)),
-        ("Y", "2025-02", mean(5.0, 10.0)),
+        ("", "2025-01", mean(4.5, 1.0, 40.0)),
+        ("", "2025-02", mean(4.25, 1.0, 40.0)),
+        ("X", "2025-01", mean(3.0, 1.0, 10.0)),
+        ("X", "2025-02", mean(4.0, 1.0, 30.0)),
+        ("Y", "2025-01", mean(5.0, 1.0, 30.0)),
+        ("Y", "2025-02", mean(5.0, 1.0, 10.0)),
     ]);
     add_decompositions(&mut r);
     let d = only(&r);
@@ -201,6 +164,6 @@ fn no_decomposition_unless_the_segments_pool_to_the_overall() {
     // Kinds that differ between segments: none.
     let mut r = report(rows());
     r.results[1].result.basis = Some(prop(50.0, 100.0));
-    r.results[5].result.basis = Some(mean(0.2, 50.0));
+    r.results[5].result.basis = Some(mean(0.2, 1.0, 50.0));
     assert_eq!(add_decompositions(&mut r), 0);
 }

@@ -65,6 +65,17 @@ pub(crate) fn adjust(p: &[f64], adjustment: Adjustment) -> Vec<f64> {
 /// A group without its period: (key, value) pairs.
 type GroupKey = Vec<(String, Option<String>)>;
 
+/// The grouping dimensions of `metric` (the report's when the metric has none of its own),
+/// in grouping order; shared by the shift-share decomposition and the segment tests.
+pub(crate) fn metric_dimensions<'a>(report: &'a RunReport, metric: &str) -> &'a [String] {
+    report
+        .metrics
+        .iter()
+        .find(|m| m.metric == metric)
+        .map_or(&report.grouping.dimensions, |m| &m.grouping.dimensions)
+}
+
+/// The period a result belongs to, if any.
 pub(crate) fn period_of(row: &ResultRow) -> Option<&str> {
     row.group
         .iter()

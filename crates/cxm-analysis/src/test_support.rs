@@ -1,0 +1,38 @@
+//! Builders the unit tests of the analyses share: result rows and test bases.
+
+use cxm_report::ResultRow;
+use cxm_result::{MetricResult, TestBasis};
+
+/// A result of metric `m` for `group` with `basis` and nothing else.
+pub(crate) fn row(group: &[(&str, &str)], basis: TestBasis) -> ResultRow {
+    ResultRow {
+        metric: "m".to_string(),
+        plugin: "p".to_string(),
+        group: group
+            .iter()
+            .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+            .collect(),
+        result: MetricResult {
+            basis: Some(basis),
+            ..Default::default()
+        },
+        trend: None,
+        benchmark: None,
+    }
+}
+
+pub(crate) fn nps(promoters: f64, detractors: f64, n: f64) -> TestBasis {
+    TestBasis::Nps {
+        promoters,
+        detractors,
+        n,
+    }
+}
+
+pub(crate) fn prop(successes: f64, n: f64) -> TestBasis {
+    TestBasis::Proportion { successes, n }
+}
+
+pub(crate) fn mean(mean: f64, variance: f64, n: f64) -> TestBasis {
+    TestBasis::Mean { mean, variance, n }
+}
