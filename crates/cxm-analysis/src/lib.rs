@@ -44,8 +44,9 @@ pub fn analyse(report: &mut RunReport, config: &ClientConfig) {
         family: "all period-over-period tests of one metric".to_string(),
         tests,
         segment_family: if segment_tests > 0 {
-            "per metric, dimension and period: the pairwise tests of its segments, and \
-             separately their tests against the rest"
+            "per metric, dimension and period: the pairwise tests of its segments (only \
+             for dimensions of at most 26 segments), and separately their tests against \
+             the rest"
                 .to_string()
         } else {
             String::new()

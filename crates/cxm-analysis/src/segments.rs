@@ -15,6 +15,10 @@
 //!   first appear in the metric's results (the display order; the same letter in every
 //!   period). Each tested segment lists the letters of the segments it is significantly
 //!   above (column-proportions convention: "B" on A means A is significantly above B).
+//!   A dimension of more than [`MAX_LETTERS`] segments (customers, stores) gets neither
+//!   letters nor pairwise tests, only the tests against the rest.
+//! - **Cost**: linear in the number of results: the rests come from prefix and suffix
+//!   pools, never from pooling all other segments anew for each one.
 //! - **Families**: the p-values are adjusted with the report's adjustment (Holm,
 //!   Benjamini–Hochberg or none) per metric × dimension × period, the pairwise tests as one
 //!   family and the segment-vs-rest tests as another; significant means adjusted p < α.
@@ -29,6 +33,7 @@ use cxm_config::Adjustment;
 use cxm_report::{ResultRow, RunReport, SegmentEntry, SegmentTest, VsRest};
 use cxm_result::TestBasis;
 use cxm_stats::TestOutcome;
+use std::collections::{HashMap, HashSet};
 use std::mem::discriminant;
 
 /// The key results carry their period under.
@@ -49,69 +54,139 @@ pub(crate) fn letter(i: usize) -> String {
     out.iter().rev().collect()
 }
 
-/// The basis of the union of `parts`, all of one kind: NPS and proportions by summing their
-/// counts; means by pooling n, mean and variance exactly (see the module docs). `None` when
-/// `parts` is empty, mixes kinds, or has no answers (a pooled mean needs N > 1).
-pub(crate) fn pool(parts: &[&TestBasis]) -> Option<TestBasis> {
-    match parts.first()? {
-        TestBasis::Nps { .. } => {
-            let (mut p, mut d, mut n) = (0.0, 0.0, 0.0);
-            for part in parts {
-                let TestBasis::Nps {
-                    promoters,
-                    detractors,
-                    n: m,
-                } = part
-                else {
-                    return None;
-                };
-                p += promoters;
-                d += detractors;
-                n += m;
+/// The largest number of segments a dimension can have for its segments to get letters and
+/// pairwise tests: A to Z, one letter each, as column-proportions tables letter their
+/// banner columns (SPSS Custom Tables, Q). Beyond that the k·(k − 1)/2 pairwise tests are
+/// neither readable nor affordable (200,000 customers make 2·10¹⁰ pairs); the test against
+/// the rest, one per segment, is still made.
+pub(crate) const MAX_LETTERS: usize = 26;
+
+/// A pool of test bases of one kind, built one part at a time: counts for NPS and
+/// proportions; n, mean and the sum of squared deviations from the mean for means, joined
+/// with the pairwise update of Chan, Golub and LeVeque (1979), which gives the within plus
+/// between sums of squares of the union without cancellation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Pool {
+    Empty,
+    Nps { p: f64, d: f64, n: f64 },
+    Proportion { x: f64, n: f64 },
+    Mean { n: f64, mean: f64, ss: f64 },
+}
+
+impl Pool {
+    fn of(basis: &TestBasis) -> Pool {
+        match *basis {
+            TestBasis::Nps {
+                promoters,
+                detractors,
+                n,
+            } => Pool::Nps {
+                p: promoters,
+                d: detractors,
+                n,
+            },
+            TestBasis::Proportion { successes, n } => Pool::Proportion { x: successes, n },
+            // A part of one answer has no spread of its own (and perhaps no variance).
+            TestBasis::Mean { mean, variance, n } => Pool::Mean {
+                n,
+                mean,
+                ss: if n > 1.0 { (n - 1.0) * variance } else { 0.0 },
+            },
+        }
+    }
+
+    /// The pool of both; `None` when their kinds differ.
+    fn join(self, other: Pool) -> Option<Pool> {
+        Some(match (self, other) {
+            (Pool::Empty, x) | (x, Pool::Empty) => x,
+            (
+                Pool::Nps { p, d, n },
+                Pool::Nps {
+                    p: p2,
+                    d: d2,
+                    n: n2,
+                },
+            ) => Pool::Nps {
+                p: p + p2,
+                d: d + d2,
+                n: n + n2,
+            },
+            (Pool::Proportion { x, n }, Pool::Proportion { x: x2, n: n2 }) => Pool::Proportion {
+                x: x + x2,
+                n: n + n2,
+            },
+            (a @ Pool::Mean { .. }, Pool::Mean { n, .. }) if n == 0.0 => a,
+            (Pool::Mean { n, .. }, b @ Pool::Mean { .. }) if n == 0.0 => b,
+            (
+                Pool::Mean { n, mean, ss },
+                Pool::Mean {
+                    n: n2,
+                    mean: m2,
+                    ss: ss2,
+                },
+            ) => {
+                let total = n + n2;
+                let delta = m2 - mean;
+                Pool::Mean {
+                    n: total,
+                    mean: mean + delta * n2 / total,
+                    ss: ss + ss2 + delta * delta * n * n2 / total,
+                }
             }
-            (n > 0.0).then_some(TestBasis::Nps {
+            _ => return None,
+        })
+    }
+
+    /// The basis of the pool: `None` when it is empty or has no answers (a pooled mean needs
+    /// N > 1).
+    fn basis(self) -> Option<TestBasis> {
+        match self {
+            Pool::Empty => None,
+            Pool::Nps { p, d, n } => (n > 0.0).then_some(TestBasis::Nps {
                 promoters: p,
                 detractors: d,
                 n,
-            })
-        }
-        TestBasis::Proportion { .. } => {
-            let (mut x, mut n) = (0.0, 0.0);
-            for part in parts {
-                let TestBasis::Proportion { successes, n: m } = part else {
-                    return None;
-                };
-                x += successes;
-                n += m;
+            }),
+            Pool::Proportion { x, n } => {
+                (n > 0.0).then_some(TestBasis::Proportion { successes: x, n })
             }
-            (n > 0.0).then_some(TestBasis::Proportion { successes: x, n })
-        }
-        TestBasis::Mean { .. } => {
-            let mut means: Vec<(f64, f64, f64)> = Vec::with_capacity(parts.len());
-            for part in parts {
-                let TestBasis::Mean { mean, variance, n } = part else {
-                    return None;
-                };
-                means.push((*mean, *variance, *n));
-            }
-            let total: f64 = means.iter().map(|(_, _, n)| n).sum();
-            if total <= 1.0 {
-                return None;
-            }
-            let mean = means.iter().map(|(m, _, n)| n * m).sum::<f64>() / total;
-            // A part of one answer has no spread of its own (and perhaps no variance).
-            let within: f64 = means
-                .iter()
-                .map(|(_, v, n)| if *n > 1.0 { (n - 1.0) * v } else { 0.0 })
-                .sum();
-            let between: f64 = means.iter().map(|(m, _, n)| n * (m - mean).powi(2)).sum();
-            Some(TestBasis::Mean {
+            Pool::Mean { n, mean, ss } => (n > 1.0).then(|| TestBasis::Mean {
                 mean,
-                variance: (within + between) / (total - 1.0),
-                n: total,
-            })
+                variance: ss / (n - 1.0),
+                n,
+            }),
         }
     }
+}
+
+/// The basis of the union of `parts`, all of one kind: NPS and proportions by summing their
+/// counts; means by pooling n, mean and variance exactly (see the module docs). `None` when
+/// `parts` is empty, mixes kinds, or has no answers (a pooled mean needs N > 1). The tests'
+/// reference for [`rests`].
+#[cfg(test)]
+pub(crate) fn pool(parts: &[&TestBasis]) -> Option<TestBasis> {
+    parts
+        .iter()
+        .try_fold(Pool::Empty, |acc, part| acc.join(Pool::of(part)))?
+        .basis()
+}
+
+/// For each of `parts` (all of one kind), the basis of all the others: the pools of the
+/// parts before it and after it (prefix and suffix pools), joined, so n segments cost O(n)
+/// rather than O(n²).
+fn rests(parts: &[&TestBasis]) -> Vec<Option<TestBasis>> {
+    let pools: Vec<Pool> = parts.iter().map(|b| Pool::of(b)).collect();
+    let mut after = vec![Pool::Empty; pools.len() + 1];
+    for i in (0..pools.len()).rev() {
+        after[i] = pools[i].join(after[i + 1]).unwrap_or(Pool::Empty);
+    }
+    let mut before = Pool::Empty;
+    let mut out = Vec::with_capacity(pools.len());
+    for (i, part) in pools.iter().enumerate() {
+        out.push(before.join(after[i + 1]).and_then(Pool::basis));
+        before = before.join(*part).unwrap_or(Pool::Empty);
+    }
+    out
 }
 
 /// The figure a basis defines: NPS points, percentage, or the mean.
@@ -148,8 +223,9 @@ fn direction(statistic: f64) -> &'static str {
 struct Member<'a> {
     /// Index into the report's results.
     row: usize,
-    /// Index of the segment's letter.
-    letter: usize,
+    /// Index of the segment's letter; `None` when the dimension has more segments than
+    /// [`MAX_LETTERS`].
+    letter: Option<usize>,
     basis: &'a TestBasis,
     /// Whether the segment itself is tested (not below `min_n`).
     tested: bool,
@@ -173,15 +249,17 @@ fn segment_of<'a>(row: &'a ResultRow, dimension: &str) -> Option<&'a Option<Stri
 }
 
 /// Makes the segment tests of every metric and dimension; returns the entries (sorted by
-/// metric and group) and the number of tests made.
+/// metric and group) and the number of tests made. Linear in the number of results (but for
+/// the pairwise tests, which need at most [`MAX_LETTERS`] segments).
 pub(crate) fn segment_tests(
     report: &RunReport,
     alpha: f64,
     adjustment: Adjustment,
 ) -> (Vec<SegmentEntry>, usize) {
     let mut metrics: Vec<&str> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for row in &report.results {
-        if !metrics.contains(&row.metric.as_str()) {
+        if seen.insert(row.metric.as_str()) {
             metrics.push(&row.metric);
         }
     }
@@ -189,30 +267,33 @@ pub(crate) fn segment_tests(
     let mut count = 0;
     for metric in metrics {
         for dimension in crate::trend::metric_dimensions(report, metric).to_vec() {
-            // (row, segment, period) of the metric's results by this dimension alone.
-            let rows: Vec<(usize, &Option<String>, Option<&str>)> = report
-                .results
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.metric == metric)
-                .filter_map(|(i, r)| Some((i, segment_of(r, &dimension)?, period_of(r))))
-                .collect();
-            let mut letters: Vec<&Option<String>> = Vec::new();
-            let mut periods: Vec<Option<&str>> = Vec::new();
-            for (_, segment, period) in &rows {
-                if !letters.contains(segment) {
-                    letters.push(segment);
+            // Letters in order of first appearance; rows of the metric by this dimension
+            // alone, per period in order of first appearance.
+            let mut letters: HashMap<&Option<String>, usize> = HashMap::new();
+            let mut periods: HashMap<Option<&str>, usize> = HashMap::new();
+            let mut by_period: Vec<Vec<(usize, usize)>> = Vec::new();
+            for (i, r) in report.results.iter().enumerate() {
+                if r.metric != metric {
+                    continue;
                 }
-                if !periods.contains(period) {
-                    periods.push(*period);
+                let Some(segment) = segment_of(r, &dimension) else {
+                    continue;
+                };
+                let next = letters.len();
+                let letter = *letters.entry(segment).or_insert(next);
+                let next = periods.len();
+                let period = *periods.entry(period_of(r)).or_insert(next);
+                if period == by_period.len() {
+                    by_period.push(Vec::new());
                 }
+                by_period[period].push((i, letter));
             }
-            for period in periods {
+            let lettered = letters.len() <= MAX_LETTERS;
+            for rows in by_period {
                 let members: Vec<Member> = rows
                     .iter()
-                    .filter(|(_, _, p)| *p == period)
-                    .filter_map(|(i, segment, _)| {
-                        let r = &report.results[*i].result;
+                    .filter_map(|&(i, letter)| {
+                        let r = &report.results[i].result;
                         let basis = r.basis.as_ref()?;
                         let below = r.warnings.iter().any(|w| BELOW_MIN_N.contains(&w.as_str()));
                         let same_unit = match (figure(basis), r.value) {
@@ -220,8 +301,8 @@ pub(crate) fn segment_tests(
                             _ => false,
                         };
                         Some(Member {
-                            row: *i,
-                            letter: letters.iter().position(|s| s == segment)?,
+                            row: i,
+                            letter: lettered.then_some(letter),
                             basis,
                             tested: !below && r.value.is_some(),
                             same_unit,
@@ -256,68 +337,68 @@ fn test_period(
     if members.len() < 2 || !same_kind {
         return (0, Vec::new());
     }
-    let tested: Vec<&Member> = members.iter().filter(|m| m.tested).collect();
-    // Segment vs rest: (tested index, outcome, rest basis).
-    let mut vs_rest: Vec<(usize, TestOutcome, TestBasis)> = Vec::new();
-    for (i, m) in tested.iter().enumerate() {
-        let others: Vec<&TestBasis> = members
-            .iter()
-            .filter(|o| o.row != m.row)
-            .map(|o| o.basis)
-            .collect();
-        let Some(rest) = pool(&others) else { continue };
-        if let Some(o) = difference_test(&rest, m.basis) {
-            vs_rest.push((i, o, rest));
-        }
-    }
-    // Pairwise: (i, j, outcome) with the statistic positive when i is above j.
+    let all_rests = rests(&members.iter().map(|m| m.basis).collect::<Vec<_>>());
+    let tested: Vec<(&Member, Option<TestBasis>)> = members
+        .iter()
+        .zip(all_rests)
+        .filter(|(m, _)| m.tested)
+        .collect();
+    // Segment vs rest: per tested segment, its outcome and the rest's basis.
+    let vs_rest: Vec<Option<(TestOutcome, TestBasis)>> = tested
+        .iter()
+        .map(|(m, rest)| {
+            let rest = rest.clone()?;
+            Some((difference_test(&rest, m.basis)?, rest))
+        })
+        .collect();
+    // Pairwise, when the dimension is lettered: (i, j, outcome) with the statistic positive
+    // when i is above j.
     let mut pairs: Vec<(usize, usize, TestOutcome)> = Vec::new();
-    for i in 0..tested.len() {
-        for j in i + 1..tested.len() {
-            if let Some(o) = difference_test(tested[j].basis, tested[i].basis) {
-                pairs.push((i, j, o));
+    if members.iter().all(|m| m.letter.is_some()) {
+        for i in 0..tested.len() {
+            for j in i + 1..tested.len() {
+                if let Some(o) = difference_test(tested[j].0.basis, tested[i].0.basis) {
+                    pairs.push((i, j, o));
+                }
             }
         }
     }
-    let rest_q = adjust(
-        &vs_rest
-            .iter()
-            .map(|(_, o, _)| o.p_value)
-            .collect::<Vec<_>>(),
-        adjustment,
-    );
+    let rest_p: Vec<f64> = vs_rest.iter().flatten().map(|(o, _)| o.p_value).collect();
+    let mut rest_q = adjust(&rest_p, adjustment).into_iter();
     let pair_q = adjust(
         &pairs.iter().map(|(_, _, o)| o.p_value).collect::<Vec<_>>(),
         adjustment,
     );
     let mut above: Vec<Vec<usize>> = vec![Vec::new(); tested.len()];
     for ((i, j, o), q) in pairs.iter().zip(&pair_q) {
+        let (Some(li), Some(lj)) = (tested[*i].0.letter, tested[*j].0.letter) else {
+            continue;
+        };
         if *q < alpha && o.statistic > 0.0 {
-            above[*i].push(tested[*j].letter);
+            above[*i].push(lj);
         } else if *q < alpha && o.statistic < 0.0 {
-            above[*j].push(tested[*i].letter);
+            above[*j].push(li);
         }
     }
-    let made = vs_rest.len() + pairs.len();
+    let made = rest_p.len() + pairs.len();
     let entries = tested
         .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let rest = vs_rest
-                .iter()
-                .zip(&rest_q)
-                .find(|((k, _, _), _)| *k == i)
-                .map(|((_, o, rest), q)| VsRest {
+        .zip(vs_rest)
+        .zip(above)
+        .map(|(((m, _), outcome), mut letters)| {
+            let rest = outcome.map(|(o, rest)| {
+                let q = rest_q.next().unwrap_or(o.p_value);
+                VsRest {
                     test: o.method.to_string(),
                     statistic: o.statistic,
                     p_value: o.p_value,
-                    p_adjusted: *q,
-                    significant: *q < alpha,
-                    rest_value: figure(rest).filter(|_| m.same_unit),
-                    rest_n: n_of(rest),
+                    p_adjusted: q,
+                    significant: q < alpha,
+                    rest_value: figure(&rest).filter(|_| m.same_unit),
+                    rest_n: n_of(&rest),
                     direction: direction(o.statistic).to_string(),
-                });
-            let mut letters = above[i].clone();
+                }
+            });
             letters.sort_unstable();
             let row = &report.results[m.row];
             SegmentEntry {
@@ -325,7 +406,7 @@ fn test_period(
                 group: row.group.clone(),
                 test: SegmentTest {
                     dimension: dimension.to_string(),
-                    letter: letter(m.letter),
+                    letter: m.letter.map(letter).unwrap_or_default(),
                     above: letters.into_iter().map(letter).collect(),
                     vs_rest: rest,
                 },

@@ -203,3 +203,90 @@ fn periods_are_compared_within_themselves_and_small_segments_are_skipped() {
     // Letters are the same in every period: C is the third segment to appear.
     assert_eq!(find("B", "2025-01").map(|t| t.letter.as_str()), Some("B"));
 }
+
+/// A basis's figures in a fixed order, whatever its kind.
+fn numbers(basis: &TestBasis) -> Vec<f64> {
+    match *basis {
+        TestBasis::Nps {
+            promoters,
+            detractors,
+            n,
+        } => vec![promoters, detractors, n],
+        TestBasis::Proportion { successes, n } => vec![successes, n],
+        TestBasis::Mean { mean, variance, n } => vec![mean, variance, n],
+    }
+}
+
+#[test]
+fn each_rest_is_the_pool_of_all_other_segments() {
+    // Means with different n, spreads and a one-answer part; NPS and proportions by counts.
+    let means = [
+        mean(4.0, 1.0, 10.0),
+        mean(3.0, 2.0, 5.0),
+        mean(7.5, 0.0, 1.0),
+        mean(2.0, 0.5, 5.0),
+        mean(3.25, 4.5, 40.0),
+    ];
+    let counts = [nps(6.0, 1.0, 10.0), nps(3.0, 3.0, 10.0), nps(0.0, 4.0, 5.0)];
+    let shares = [
+        prop(1.0, 2.0),
+        prop(0.0, 3.0),
+        prop(5.0, 5.0),
+        prop(2.0, 9.0),
+    ];
+    for parts in [&means[..], &counts[..], &shares[..]] {
+        let refs: Vec<&TestBasis> = parts.iter().collect();
+        for (i, rest) in rests(&refs).into_iter().enumerate() {
+            let others: Vec<&TestBasis> = refs
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, b)| *b)
+                .collect();
+            let (Some(rest), Some(expected)) = (rest, pool(&others)) else {
+                panic!("a rest for segment {i}");
+            };
+            let (a, b) = (numbers(&rest), numbers(&expected));
+            assert_eq!(a.len(), b.len());
+            for (x, y) in a.into_iter().zip(b) {
+                close(x, y, 1e-12);
+            }
+        }
+    }
+    // The rest of the only segment of a dimension is empty.
+    assert_eq!(rests(&[&prop(1.0, 2.0)]), vec![None]);
+}
+
+#[test]
+fn a_dimension_of_more_than_26_segments_gets_no_letters_or_pairs() {
+    let segments: Vec<(String, TestBasis)> = (0..=MAX_LETTERS)
+        .map(|i| (format!("S{i:02}"), nps(5.0 + i as f64, 5.0, 40.0)))
+        .collect();
+    let r = report(
+        segments
+            .iter()
+            .map(|(s, b)| (s.as_str(), b.clone()))
+            .collect(),
+    );
+    let (entries, made) = segment_tests(&r, 0.05, Adjustment::Holm);
+    assert_eq!(
+        made,
+        MAX_LETTERS + 1,
+        "one test against the rest per segment, no pairs"
+    );
+    assert_eq!(entries.len(), MAX_LETTERS + 1);
+    assert!(entries
+        .iter()
+        .all(|e| e.test.letter.is_empty() && e.test.above.is_empty()));
+    assert!(entries.iter().all(|e| e.test.vs_rest.is_some()));
+    // One segment fewer: letters A to Z and every pair tested.
+    let r = report(
+        segments[..MAX_LETTERS]
+            .iter()
+            .map(|(s, b)| (s.as_str(), b.clone()))
+            .collect(),
+    );
+    let (entries, made) = segment_tests(&r, 0.05, Adjustment::Holm);
+    assert_eq!(made, MAX_LETTERS + MAX_LETTERS * (MAX_LETTERS - 1) / 2);
+    assert_eq!(test_of(&entries, "S25").letter, "Z");
+}

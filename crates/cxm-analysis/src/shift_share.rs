@@ -31,6 +31,7 @@
 use crate::trend::period_of;
 use cxm_report::{ResultRow, RunReport, SegmentShift, ShiftShare};
 use cxm_result::TestBasis;
+use std::collections::{HashMap, HashSet};
 
 /// A figure that pools across segments: value = scale · numerator / n.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -85,26 +86,43 @@ fn same(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
-/// One period's segments of a dimension: (segment, pooled counts), in report order.
-type Segments = Vec<(Option<String>, Pooled)>;
+/// One period's segments of a dimension: (segment, pooled counts), in report order; `None`
+/// when one of them has no basis.
+type Segments<'a> = Option<Vec<(&'a Option<String>, Pooled)>>;
 
-/// The segments of `dimension` in `period`, or `None` when one lacks a basis of `kind`.
-fn segments(rows: &[&ResultRow], dimension: &str, period: &str, kind: u8) -> Option<Segments> {
-    let mut out = Segments::new();
+/// The segments of `dimension` in every period of `rows` (one metric's results), built in
+/// one pass over them.
+fn segments_by_period<'a>(
+    rows: &[&'a ResultRow],
+    dimension: &str,
+) -> HashMap<&'a str, Segments<'a>> {
+    let mut out: HashMap<&str, Segments> = HashMap::new();
     for row in rows {
-        if row.group.len() != 2 || period_of(row) != Some(period) {
+        if row.group.len() != 2 {
             continue;
         }
-        let Some((_, segment)) = row.group.iter().find(|(k, _)| k == dimension) else {
+        let (Some(period), Some((_, segment))) = (
+            period_of(row),
+            row.group.iter().find(|(k, _)| k == dimension),
+        ) else {
             continue;
         };
-        let pooled = Pooled::of(row.result.basis.as_ref()?);
-        if pooled.kind != kind {
-            return None;
+        let entry = out.entry(period).or_insert_with(|| Some(Vec::new()));
+        match (entry.as_mut(), row.result.basis.as_ref()) {
+            (Some(segs), Some(basis)) => segs.push((segment, Pooled::of(basis))),
+            _ => *entry = None,
         }
-        out.push((segment.clone(), pooled));
     }
-    Some(out)
+    out
+}
+
+/// The segments of one period when all are of `kind`.
+fn of_kind<'s, 'a>(
+    segments: Option<&'s Segments<'a>>,
+    kind: u8,
+) -> Option<&'s [(&'a Option<String>, Pooled)]> {
+    let segs = segments?.as_deref()?;
+    segs.iter().all(|(_, p)| p.kind == kind).then_some(segs)
 }
 
 /// The decomposition of the change from `before` to `after` (the overall results' bases)
@@ -112,8 +130,8 @@ fn segments(rows: &[&ResultRow], dimension: &str, period: &str, kind: u8) -> Opt
 /// counts of either period.
 fn decompose(
     dimension: &str,
-    before: (Pooled, &Segments),
-    after: (Pooled, &Segments),
+    before: (Pooled, &[(&Option<String>, Pooled)]),
+    after: (Pooled, &[(&Option<String>, Pooled)]),
 ) -> Option<ShiftShare> {
     let (overall1, seg1) = before;
     let (overall2, seg2) = after;
@@ -131,17 +149,19 @@ fn decompose(
     let previous = overall1.value()?;
     let current = overall2.value()?;
     // Segments in the order of the earlier period, then those new in the later one.
-    let mut keys: Vec<&Option<String>> = seg1.iter().map(|(k, _)| k).collect();
-    for (k, _) in seg2 {
-        if !keys.contains(&k) {
-            keys.push(k);
+    fn index<'a>(segs: &[(&'a Option<String>, Pooled)]) -> HashMap<&'a Option<String>, Pooled> {
+        segs.iter().map(|(k, p)| (*k, *p)).collect()
+    }
+    let (map1, map2) = (index(seg1), index(seg2));
+    let mut keys: Vec<&Option<String>> = Vec::with_capacity(seg1.len());
+    let mut seen: HashSet<&Option<String>> = HashSet::with_capacity(seg1.len());
+    for (k, _) in seg1.iter().chain(seg2) {
+        if seen.insert(*k) {
+            keys.push(*k);
         }
     }
-    let find = |segs: &Segments, key: &Option<String>| {
-        segs.iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, p)| *p)
-            .filter(|p| p.n > 0.0)
+    let find = |segs: &HashMap<&Option<String>, Pooled>, key: &Option<String>| {
+        segs.get(key).copied().filter(|p| p.n > 0.0)
     };
     let mut out = ShiftShare {
         dimension: dimension.to_string(),
@@ -153,8 +173,8 @@ fn decompose(
         segments: Vec::with_capacity(keys.len()),
     };
     for key in keys {
-        let p1 = find(seg1, key);
-        let p2 = find(seg2, key);
+        let p1 = find(&map1, key);
+        let p2 = find(&map2, key);
         let (n1, n2) = (p1.map_or(0.0, |p| p.n), p2.map_or(0.0, |p| p.n));
         let (s1, s2) = (n1 / overall1.n, n2 / overall2.n);
         let (v1, v2) = (p1.and_then(Pooled::value), p2.and_then(Pooled::value));
@@ -201,65 +221,68 @@ fn dimensions(report: &RunReport, metric: &str, rows: &[&ResultRow]) -> Vec<Stri
 /// Adds the decomposition per dimension to the trend of every overall period result of
 /// every metric; returns the number of decompositions made.
 pub(crate) fn add_decompositions(report: &mut RunReport) -> usize {
-    let mut metrics: Vec<String> = Vec::new();
+    // Each metric's rows, metrics in order of first appearance.
+    let mut metrics: Vec<(&str, Vec<&ResultRow>)> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
     for row in &report.results {
-        if !metrics.contains(&row.metric) {
-            metrics.push(row.metric.clone());
+        let i = *at.entry(row.metric.as_str()).or_insert(metrics.len());
+        if i == metrics.len() {
+            metrics.push((&row.metric, Vec::new()));
         }
+        metrics[i].1.push(row);
     }
-    let mut made = 0;
-    for metric in metrics {
-        let mut found: Vec<(usize, ShiftShare)> = Vec::new();
-        {
-            let rows: Vec<&ResultRow> = report
-                .results
-                .iter()
-                .filter(|r| r.metric == metric)
-                .collect();
-            let dims = dimensions(report, &metric, &rows);
-            if dims.is_empty() {
+    let mut found: Vec<(usize, ShiftShare)> = Vec::new();
+    for (metric, rows) in &metrics {
+        let dims = dimensions(report, metric, rows);
+        if dims.is_empty() {
+            continue;
+        }
+        let by_dim: Vec<HashMap<&str, Segments>> =
+            dims.iter().map(|d| segments_by_period(rows, d)).collect();
+        // The overall result of each period.
+        let overall: HashMap<&str, &ResultRow> = rows
+            .iter()
+            .filter(|r| r.group.len() == 1)
+            .filter_map(|r| Some((period_of(r)?, *r)))
+            .collect();
+        for (i, row) in report.results.iter().enumerate() {
+            let overall_of_period =
+                row.metric == *metric && row.group.len() == 1 && period_of(row).is_some();
+            let (Some(trend), true) = (&row.trend, overall_of_period) else {
+                continue;
+            };
+            let Some(period) = period_of(row) else {
+                continue;
+            };
+            let previous = trend.previous_period.as_str();
+            let Some(before) = overall
+                .get(previous)
+                .and_then(|r| r.result.basis.as_ref())
+                .map(Pooled::of)
+            else {
+                continue;
+            };
+            let Some(after) = row.result.basis.as_ref().map(Pooled::of) else {
+                continue;
+            };
+            if before.kind != after.kind {
                 continue;
             }
-            for (i, row) in report.results.iter().enumerate() {
-                let overall_of_period =
-                    row.metric == metric && row.group.len() == 1 && period_of(row).is_some();
-                let (Some(trend), true) = (&row.trend, overall_of_period) else {
-                    continue;
-                };
-                let Some(period) = period_of(row) else {
-                    continue;
-                };
-                let previous = &trend.previous_period;
-                let Some(before) = rows
-                    .iter()
-                    .find(|r| r.group.len() == 1 && period_of(r) == Some(previous.as_str()))
-                    .and_then(|r| r.result.basis.as_ref())
-                    .map(Pooled::of)
-                else {
-                    continue;
-                };
-                let Some(after) = row.result.basis.as_ref().map(Pooled::of) else {
-                    continue;
-                };
-                if before.kind != after.kind {
-                    continue;
-                }
-                for dim in &dims {
-                    let seg1 = segments(&rows, dim, previous, before.kind);
-                    let seg2 = segments(&rows, dim, period, after.kind);
-                    if let (Some(seg1), Some(seg2)) = (seg1, seg2) {
-                        if let Some(d) = decompose(dim, (before, &seg1), (after, &seg2)) {
-                            found.push((i, d));
-                        }
+            for (dim, segs) in dims.iter().zip(&by_dim) {
+                let seg1 = of_kind(segs.get(previous), before.kind);
+                let seg2 = of_kind(segs.get(period), after.kind);
+                if let (Some(seg1), Some(seg2)) = (seg1, seg2) {
+                    if let Some(d) = decompose(dim, (before, seg1), (after, seg2)) {
+                        found.push((i, d));
                     }
                 }
             }
         }
-        made += found.len();
-        for (i, d) in found {
-            if let Some(t) = report.results[i].trend.as_mut() {
-                t.decomposition.push(d);
-            }
+    }
+    let made = found.len();
+    for (i, d) in found {
+        if let Some(t) = report.results[i].trend.as_mut() {
+            t.decomposition.push(d);
         }
     }
     made

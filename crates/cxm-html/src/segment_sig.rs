@@ -96,6 +96,10 @@ pub fn cell(v: &View<'_>, row: &ResultRow) -> String {
     let Some(t) = test(v, row) else {
         return String::new();
     };
+    if t.letter.is_empty() {
+        // A dimension with too many segments for letters: the test against the rest only.
+        return marker(v, t).trim_start().to_string();
+    }
     let mut text = format!("<span class=\"letters\">({})", esc(&t.letter));
     if !t.above.is_empty() {
         let separator = if t.above.iter().all(|l| l.len() == 1) {
@@ -114,7 +118,8 @@ pub fn cell(v: &View<'_>, row: &ResultRow) -> String {
 /// A bar's label with the segment's letter: `East (A)`.
 pub fn bar_label(v: &View<'_>, row: &ResultRow, label: String) -> String {
     match test(v, row) {
-        Some(t) => format!("{label} ({})", t.letter),
+        Some(t) if !t.letter.is_empty() => format!("{label} ({})", t.letter),
+        Some(_) => label,
         None => label,
     }
 }

@@ -14,7 +14,12 @@ pub(crate) fn cell(test: Option<&SegmentTest>) -> Cell {
     let Some(t) = test else {
         return Cell::plain("");
     };
-    let mut text = format!("({})", t.letter);
+    // No letter: the dimension has too many segments for pairwise tests.
+    let mut text = if t.letter.is_empty() {
+        String::new()
+    } else {
+        format!("({})", t.letter)
+    };
     if !t.above.is_empty() {
         text.push(' ');
         // Letters run together when all are single (`BC`); otherwise comma-separated.
@@ -36,7 +41,9 @@ pub(crate) fn cell(test: Option<&SegmentTest>) -> Cell {
         })
         .unwrap_or_default();
     if !marker.is_empty() {
-        text.push(' ');
+        if !text.is_empty() {
+            text.push(' ');
+        }
         text.push_str(marker);
     }
     Cell {
