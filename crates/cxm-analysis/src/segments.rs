@@ -115,8 +115,8 @@ impl Pool {
                 x: x + x2,
                 n: n + n2,
             },
-            (a @ Pool::Mean { .. }, Pool::Mean { n, .. }) if n == 0.0 => a,
-            (Pool::Mean { n, .. }, b @ Pool::Mean { .. }) if n == 0.0 => b,
+            (a @ Pool::Mean { .. }, Pool::Mean { n: 0.0, .. }) => a,
+            (Pool::Mean { n: 0.0, .. }, b @ Pool::Mean { .. }) => b,
             (
                 Pool::Mean { n, mean, ss },
                 Pool::Mean {
