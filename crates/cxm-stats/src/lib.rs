@@ -11,6 +11,9 @@
 //! [`sample_size_proportion`], [`sample_size_mean`]) and the minimum detectable change of a
 //! comparison at a power ([`mdc_nps`], [`mdc_proportion`], [`mdc_mean`]).
 //!
+//! Survey weights: [`rake`] fits weights to population margins (iterative proportional
+//! fitting) and [`kish_effective_n`] gives the effective sample size of weighted data.
+//!
 //! Quantiles: [`WeightedSample`] keeps every value (exact Hyndman–Fan definition 2),
 //! [`QuantileSketch`] estimates the same definition within a relative error in bounded
 //! memory (DDSketch), and [`Quantiles`] is exact while a group is small and a sketch beyond
@@ -28,6 +31,7 @@ mod distribution;
 mod hybrid;
 mod power;
 mod quantile;
+mod raking;
 mod sample_size;
 mod significance;
 mod sketch;
@@ -38,6 +42,7 @@ pub use hybrid::{
 };
 pub use power::{mdc_mean, mdc_multiplier, mdc_nps, mdc_proportion, DEFAULT_POWER};
 pub use quantile::{quantile_sorted, WeightedSample};
+pub use raking::{kish_effective_n, rake, RakeError, RakeOptions, Raked};
 pub use sample_size::{sample_size_mean, sample_size_nps, sample_size_proportion};
 pub use significance::{
     mean_vs_benchmark, nps_difference_z, nps_vs_benchmark, proportion_vs_benchmark,
