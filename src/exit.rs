@@ -54,6 +54,7 @@ pub fn code_of(error: &anyhow::Error) -> i32 {
         Some(
             EngineError::Data { .. }
             | EngineError::Lookup { .. }
+            | EngineError::Weighting { .. }
             | EngineError::TooManyRejected { .. }
             | EngineError::Internal(_),
         )

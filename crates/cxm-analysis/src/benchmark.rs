@@ -41,7 +41,8 @@ pub(crate) fn compare(report: &mut RunReport, metric: &str, bench: &Benchmark, a
             .result
             .basis
             .as_ref()
-            .and_then(|b| one_sided_test(b, bench.value));
+            .map(|b| crate::design::effective(b, row.design.as_ref()))
+            .and_then(|b| one_sided_test(&b, bench.value));
         row.benchmark = Some(BenchmarkComparison {
             id: bench.id.clone(),
             segment: bench.segment.clone(),

@@ -5,10 +5,12 @@
 //! power, and for the overall figure a shift-share decomposition per dimension (mix vs
 //! within-segment effects, "why did it move"); for every segment its test against the rest
 //! of its dimension and its significance letters against the other segments (segment
-//! significance). Everything is computed from each result's test basis (counts, or mean
+//! significance). With survey weights, every interval and test uses Kish's effective n
+//! ([`design`]). Everything is computed from each result's test basis (counts, or mean
 //! and variance), never from averaged ratios.
 
 mod benchmark;
+mod design;
 mod mdc;
 mod sample;
 mod segments;
@@ -29,6 +31,7 @@ pub fn analyse(report: &mut RunReport, config: &ClientConfig) {
         sample::apply_min_n(report, metric);
         sample::apply_bands(report, metric);
     }
+    design::apply_intervals(report);
     let tests = trend::add_trends(report, config.report.alpha, config.report.adjustment);
     shift_share::add_decompositions(report);
     let (segments, segment_tests) =

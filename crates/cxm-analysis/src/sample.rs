@@ -11,9 +11,12 @@ pub const SUPPRESSED: &str = "suppressed_below_min_n";
 pub(crate) fn apply_min_n(report: &mut RunReport, metric: &MetricConfig) {
     let Some(min_n) = metric.min_n else { return };
     for row in report.results.iter_mut().filter(|r| r.metric == metric.id) {
+        let design = row.design;
         let r = &mut row.result;
         r.warnings.retain(|w| w != "low_sample");
-        if r.n >= min_n {
+        // With survey weights, min_n counts answers (unweighted), as survey bases do.
+        let n = design.map_or(r.n, |d| d.n_unweighted);
+        if n >= min_n {
             continue;
         }
         r.warnings.push("low_sample".to_string());

@@ -22,15 +22,18 @@
 //! - **Families**: the p-values are adjusted with the report's adjustment (Holm,
 //!   Benjamini–Hochberg or none) per metric × dimension × period, the pairwise tests as one
 //!   family and the segment-vs-rest tests as another; significant means adjusted p < α.
+//! - **Survey weights**: every test is made at the effective n of its two sides (the rest's
+//!   from the pooled weight sums of its segments; see [`crate::design`]).
 //! - **Skipped**: segments without a basis (suppressed below `min_n`, or a metric without
 //!   one), segments below `min_n` (warning `low_sample`; their answers still count in the
 //!   rest of the others), results grouped by more than one dimension, and periods whose
 //!   segments' bases differ in kind. A test whose inputs do not define a statistic (no
 //!   spread) is not made.
 
+use crate::design::effective;
 use crate::trend::{adjust, difference_test, period_of};
 use cxm_config::Adjustment;
-use cxm_report::{ResultRow, RunReport, SegmentEntry, SegmentTest, VsRest};
+use cxm_report::{Design, ResultRow, RunReport, SegmentEntry, SegmentTest, VsRest};
 use cxm_result::TestBasis;
 use cxm_stats::TestOutcome;
 use std::collections::{HashMap, HashSet};
@@ -189,6 +192,29 @@ fn rests(parts: &[&TestBasis]) -> Vec<Option<TestBasis>> {
     out
 }
 
+/// For each member, the design of all the others (as [`rests`] does for the bases); `None`
+/// when a member has none (no survey weights).
+fn rest_designs(designs: &[Option<Design>]) -> Vec<Option<Design>> {
+    let join = |a: Option<Design>, b: Option<Design>| match (a, b) {
+        (Some(a), Some(b)) => a.join(b),
+        (a, None) | (None, a) => a,
+    };
+    if designs.iter().any(Option::is_none) {
+        return vec![None; designs.len()];
+    }
+    let mut after = vec![None; designs.len() + 1];
+    for i in (0..designs.len()).rev() {
+        after[i] = join(designs[i], after[i + 1]);
+    }
+    let mut before = None;
+    let mut out = Vec::with_capacity(designs.len());
+    for (i, d) in designs.iter().enumerate() {
+        out.push(join(before, after[i + 1]));
+        before = join(before, *d);
+    }
+    out
+}
+
 /// The figure a basis defines: NPS points, percentage, or the mean.
 fn figure(basis: &TestBasis) -> Option<f64> {
     match *basis {
@@ -227,6 +253,8 @@ struct Member<'a> {
     /// [`MAX_LETTERS`].
     letter: Option<usize>,
     basis: &'a TestBasis,
+    /// Its rows' weights, with survey weights.
+    design: Option<Design>,
     /// Whether the segment itself is tested (not below `min_n`).
     tested: bool,
     /// Whether the result's value is the figure its basis defines (so the rest's figure is
@@ -304,6 +332,7 @@ pub(crate) fn segment_tests(
                             row: i,
                             letter: lettered.then_some(letter),
                             basis,
+                            design: report.results[i].design,
                             tested: !below && r.value.is_some(),
                             same_unit,
                         })
@@ -338,17 +367,25 @@ fn test_period(
         return (0, Vec::new());
     }
     let all_rests = rests(&members.iter().map(|m| m.basis).collect::<Vec<_>>());
-    let tested: Vec<(&Member, Option<TestBasis>)> = members
+    let rest_designs = rest_designs(&members.iter().map(|m| m.design).collect::<Vec<_>>());
+    let tested: Vec<(&Member, Option<TestBasis>, Option<Design>)> = members
         .iter()
         .zip(all_rests)
-        .filter(|(m, _)| m.tested)
+        .zip(rest_designs)
+        .filter(|((m, _), _)| m.tested)
+        .map(|((m, rest), design)| (m, rest, design))
         .collect();
-    // Segment vs rest: per tested segment, its outcome and the rest's basis.
+    // Segment vs rest: per tested segment, its outcome and the rest's basis (tested at
+    // their effective n with survey weights).
     let vs_rest: Vec<Option<(TestOutcome, TestBasis)>> = tested
         .iter()
-        .map(|(m, rest)| {
+        .map(|(m, rest, rest_design)| {
             let rest = rest.clone()?;
-            Some((difference_test(&rest, m.basis)?, rest))
+            let outcome = difference_test(
+                &effective(&rest, rest_design.as_ref()),
+                &effective(m.basis, m.design.as_ref()),
+            )?;
+            Some((outcome, rest))
         })
         .collect();
     // Pairwise, when the dimension is lettered: (i, j, outcome) with the statistic positive
@@ -357,7 +394,12 @@ fn test_period(
     if members.iter().all(|m| m.letter.is_some()) {
         for i in 0..tested.len() {
             for j in i + 1..tested.len() {
-                if let Some(o) = difference_test(tested[j].0.basis, tested[i].0.basis) {
+                let (a, b) = (tested[j].0, tested[i].0);
+                let outcome = difference_test(
+                    &effective(a.basis, a.design.as_ref()),
+                    &effective(b.basis, b.design.as_ref()),
+                );
+                if let Some(o) = outcome {
                     pairs.push((i, j, o));
                 }
             }
@@ -385,7 +427,7 @@ fn test_period(
         .iter()
         .zip(vs_rest)
         .zip(above)
-        .map(|(((m, _), outcome), mut letters)| {
+        .map(|(((m, _, _), outcome), mut letters)| {
             let rest = outcome.map(|(o, rest)| {
                 let q = rest_q.next().unwrap_or(o.p_value);
                 VsRest {

@@ -18,6 +18,7 @@ pub(crate) fn row(group: &[(&str, &str)], basis: TestBasis) -> ResultRow {
         },
         trend: None,
         benchmark: None,
+        design: None,
     }
 }
 

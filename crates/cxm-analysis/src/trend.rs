@@ -110,12 +110,17 @@ pub(crate) fn add_trends(report: &mut RunReport, alpha: f64, adjustment: Adjustm
         rows.sort_by(|a, b| period_of(&report.results[*a]).cmp(&period_of(&report.results[*b])));
         for pair in rows.windows(2) {
             let (prev, cur) = (&report.results[pair[0]], &report.results[pair[1]]);
-            let outcome = match (&prev.result.basis, &cur.result.basis) {
-                (Some(a), Some(b)) => difference_test(a, b),
+            // With survey weights, at each period's effective n.
+            let bases = match (&prev.result.basis, &cur.result.basis) {
+                (Some(a), Some(b)) => Some((
+                    crate::design::effective(a, prev.design.as_ref()),
+                    crate::design::effective(b, cur.design.as_ref()),
+                )),
                 _ => None,
             };
-            let mdc = match (&prev.result.basis, &cur.result.basis) {
-                (Some(a), Some(b)) if outcome.is_some() => {
+            let outcome = bases.as_ref().and_then(|(a, b)| difference_test(a, b));
+            let mdc = match &bases {
+                Some((a, b)) if outcome.is_some() => {
                     crate::mdc::minimum_detectable_change(a, b, alpha)
                 }
                 _ => None,

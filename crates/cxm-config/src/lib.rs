@@ -13,6 +13,7 @@ mod registry;
 mod rejected;
 mod source;
 mod validate;
+mod weighting;
 
 pub use analysis::{Adjustment, Benchmark, FilterCondition, FilterConfig, FilterValue};
 pub use connection::{connection_password, PasswordIn};
@@ -29,3 +30,4 @@ pub use validate::{
     load_client, ClientConfig, DatasetConfig, FieldConfig, Grain, MetricConfig, PeriodConfig,
     ReportConfig, FIELD_TYPES, REPORT_LANGUAGES,
 };
+pub use weighting::{RakingConfig, SamplingConfig};

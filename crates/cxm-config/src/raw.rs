@@ -102,6 +102,10 @@ pub(crate) struct RawDataset {
     pub null_values: Option<Vec<String>>,
     #[serde(default)]
     pub weight: Option<Spanned<String>>,
+    #[serde(default)]
+    pub sampling_weight: Option<Spanned<String>>,
+    #[serde(default)]
+    pub raking: Option<Spanned<crate::weighting::RawRaking>>,
     pub fields: BTreeMap<Spanned<String>, Spanned<RawField>>,
     #[serde(default)]
     pub lookups: Vec<Spanned<crate::lookup::RawLookup>>,

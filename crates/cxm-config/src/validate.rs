@@ -57,6 +57,9 @@ pub struct DatasetConfig {
     pub null_values: Vec<String>,
     /// Canonical field holding each row's weight (multiplicity), if any.
     pub weight: Option<String>,
+    /// Survey weighting (design weights, raking), if any: intervals and tests then use
+    /// Kish's effective n.
+    pub sampling: Option<crate::weighting::SamplingConfig>,
     /// Mapped fields, in name order, then the fields added by lookups.
     pub fields: Vec<FieldConfig>,
     /// Fields taken from other datasets by key (see `lookup.rs`).
@@ -649,6 +652,7 @@ fn dataset(
             Some(w.into_inner())
         }
     };
+    let sampling = crate::weighting::parse(ctx, &name, ds.sampling_weight, ds.raking, &fields)?;
     let unique_key = match &ds.unique_key {
         None => Vec::new(),
         Some(k) => {
@@ -736,6 +740,7 @@ fn dataset(
             .clone()
             .unwrap_or_else(|| vec![String::new()]),
         weight,
+        sampling,
         fields,
         lookups,
     })

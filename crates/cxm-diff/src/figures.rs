@@ -271,6 +271,7 @@ mod tests {
             },
             trend: None,
             benchmark: None,
+            design: None,
         }
     }
 

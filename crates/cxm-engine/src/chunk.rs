@@ -34,6 +34,9 @@ pub(crate) struct MetricPart {
     pub(crate) reached: Vec<bool>,
     /// No row of this metric has been set aside in this chunk so far.
     pub(crate) reaches_all: bool,
+    /// Per chunk group, with survey weights: Σm, Σm·s, Σm·s² of the rows used (m: the
+    /// row's multiplicity, s: its sampling weight).
+    pub(crate) design: Vec<[f64; 3]>,
     /// A failure of the plugin; later batches are not fed to it.
     pub(crate) error: Option<String>,
 }
@@ -106,6 +109,7 @@ impl<'c> ChunkWork<'c> {
                     filtered: 0,
                     reached: Vec::new(),
                     reaches_all: true,
+                    design: Vec::new(),
                     error: None,
                 })
                 .collect(),
@@ -214,7 +218,11 @@ impl<'c> ChunkWork<'c> {
             }
             grouper.assign(&batch.columns, rows, &sc.ungroupable, ids);
         }
-        let (weights, bad_weights) = weights_of(batch, ctx.weight);
+        let RowWeights {
+            weights,
+            bad: bad_weights,
+            sampling,
+        } = weights_of(batch, ctx.weight, ctx.sampling.as_deref());
         // Memory an in-process plugin overwrote in this batch (a field, or `None` for the
         // weights or group ids) and the metric whose plugin did: the metrics fed after it
         // that read it fail too, since their figures would be computed from altered data.
@@ -235,7 +243,16 @@ impl<'c> ChunkWork<'c> {
                 .any(|(j, _)| ctx.metrics[*j].def.same_metric(&metric.def))
             {
                 let waiting = std::mem::take(&mut pending);
-                settle(waiting, ctx, &mut st.metrics, &mut st.rejections, sc, batch);
+                let sampled = Sampled::of(&weights, &sampling);
+                settle(
+                    waiting,
+                    ctx,
+                    &mut st.metrics,
+                    &mut st.rejections,
+                    sc,
+                    batch,
+                    sampled,
+                );
             }
             let part = &mut st.metrics[i];
             let spoiled = overwritten
@@ -262,6 +279,7 @@ impl<'c> ChunkWork<'c> {
                     dropped: &sc.dropped,
                     bad_weights: &bad_weights,
                     weights: weights.as_ref().map(|w| w.values().as_ref()),
+                    sampling: sampling.as_deref(),
                     group_ids,
                     num_groups,
                     groups_before: sc.groups_before[grouping],
@@ -279,7 +297,32 @@ impl<'c> ChunkWork<'c> {
                 }
             }
         }
-        settle(pending, ctx, &mut st.metrics, &mut st.rejections, sc, batch);
+        settle(
+            pending,
+            ctx,
+            &mut st.metrics,
+            &mut st.rejections,
+            sc,
+            batch,
+            Sampled::of(&weights, &sampling),
+        );
+    }
+}
+
+/// With survey weights, the weight each row was given (multiplicity × sampling weight) and
+/// its sampling weight alone.
+#[derive(Clone, Copy)]
+struct Sampled<'a> {
+    weights: &'a [f64],
+    sampling: &'a [f64],
+}
+
+impl<'a> Sampled<'a> {
+    fn of(weights: &'a Option<Float64Array>, sampling: &'a Option<Vec<f64>>) -> Option<Self> {
+        Some(Sampled {
+            weights: weights.as_ref()?.values().as_ref(),
+            sampling: sampling.as_deref()?,
+        })
     }
 }
 
@@ -291,6 +334,7 @@ fn settle(
     rejections: &mut Vec<Rejection>,
     sc: &mut Scratch,
     batch: &Batch,
+    sampled: Option<Sampled<'_>>,
 ) {
     for (i, update) in pending {
         let (Some(metric), Some(part)) = (ctx.metrics.get(i), parts.get_mut(i)) else {
@@ -307,6 +351,7 @@ fn settle(
                     &sc.group_ids[metric.grouping],
                     sc.groups_before[metric.grouping],
                 ),
+                sampled,
                 rejections,
             ),
             Err(e) => part.error = Some(e.to_string()),
@@ -338,8 +383,11 @@ fn row_value(policy: RejectedValues, field_names: &[String], r: &RowRejection) -
 /// The per-row inputs shared by every metric of a batch.
 struct MetricRows<'a> {
     dropped: &'a [bool],
-    bad_weights: &'a [usize],
+    /// Rows whose weight cannot be used, with the reason.
+    bad_weights: &'a [(usize, &'static str)],
     weights: Option<&'a [f64]>,
+    /// Each row's sampling weight, with survey weights.
+    sampling: Option<&'a [f64]>,
     group_ids: &'a [u32],
     num_groups: u32,
     /// The chunk's groups of this grouping before this batch.
@@ -386,7 +434,7 @@ fn mark_duplicates(
 
 /// A 128-bit hash of a row's unique_key values (trimmed original text), from two SipHash
 /// passes with different prefixes: collisions are negligible at any realistic row count.
-fn key_hash(batch: &Batch, row: usize, fields: &[usize]) -> u128 {
+pub(crate) fn key_hash(batch: &Batch, row: usize, fields: &[usize]) -> u128 {
     use std::hash::{Hash, Hasher};
     let mut a = std::collections::hash_map::DefaultHasher::new();
     let mut b = std::collections::hash_map::DefaultHasher::new();
@@ -457,11 +505,11 @@ fn feed(
                 .or_default() += count(batch, e.row);
         }
     }
-    for &row in rows_in.bad_weights {
+    for &(row, reason) in rows_in.bad_weights {
         if !prefilled[row] {
             prefilled[row] = true;
             status[row] = cxm_abi::ROW_INVALID_WEIGHT;
-            *part.rejected.entry("invalid_weight".into()).or_default() += count(batch, row);
+            *part.rejected.entry(reason.into()).or_default() += count(batch, row);
         }
     }
     if !metric.filters.is_empty() {
@@ -518,11 +566,16 @@ fn feed(
         // Counted when the child has answered (see `settle`).
         return Ok(sent);
     }
+    let sampled = rows_in
+        .weights
+        .zip(rows_in.sampling)
+        .map(|(weights, sampling)| Sampled { weights, sampling });
     tally(
         metric,
         part,
         batch,
         (status, prefilled, rows_in.group_ids, rows_in.groups_before),
+        sampled,
         rejections,
     );
     Ok(None)
@@ -538,6 +591,12 @@ fn count(batch: &Batch, row: usize) -> u64 {
         .unwrap_or(1)
 }
 
+/// A row's multiplicity without its sampling weight: its pushed-down count (the row
+/// weight is not known here; used only for rows of sampling weight 0).
+fn multiplicity(batch: &Batch, row: usize) -> f64 {
+    count(batch, row) as f64
+}
+
 /// How many source rows a batch stands for.
 fn rows_of(batch: &Batch) -> u64 {
     match &batch.row_counts {
@@ -546,24 +605,78 @@ fn rows_of(batch: &Batch) -> u64 {
     }
 }
 
-/// The weight vector of a batch (None without a weight field or counts) and the rows whose
-/// weight is missing, negative or not finite (their weight is set to 0 and they are
-/// rejected). A pushed-down histogram's counts multiply the weights (or are the weights).
-fn weights_of(batch: &Batch, field: Option<usize>) -> (Option<Float64Array>, Vec<usize>) {
+/// The weights of a batch's rows.
+struct RowWeights {
+    /// The weight of each row (None without a weight field, counts or survey weights):
+    /// its multiplicity (row weight × pushed-down count) times its sampling weight.
+    weights: Option<Float64Array>,
+    /// Rows whose weight cannot be used (missing, negative or not finite; outside the
+    /// raking margins), with the reason; their weight is 0 and they are rejected.
+    bad: Vec<(usize, &'static str)>,
+    /// Each row's sampling weight alone, with survey weights.
+    sampling: Option<Vec<f64>>,
+}
+
+/// The weights of a batch: a pushed-down histogram's counts multiply the row weights (or
+/// are the weights), and survey weights multiply both.
+fn weights_of(
+    batch: &Batch,
+    field: Option<usize>,
+    survey: Option<&crate::weighting::Sampling>,
+) -> RowWeights {
     let (weights, bad) = field_weights(batch, field);
-    let Some(counts) = &batch.row_counts else {
-        return (weights, bad);
+    let mut bad: Vec<(usize, &'static str)> = bad
+        .into_iter()
+        .map(|row| (row, crate::weighting::INVALID_WEIGHT))
+        .collect();
+    let counted = match (&batch.row_counts, weights) {
+        (None, weights) => weights,
+        (Some(counts), weights) => Some(Float64Array::from(match &weights {
+            Some(w) => w
+                .values()
+                .iter()
+                .zip(counts)
+                .map(|(w, &c)| w * c as f64)
+                .collect::<Vec<f64>>(),
+            None => counts.iter().map(|&c| c as f64).collect(),
+        })),
     };
-    let values: Vec<f64> = match &weights {
-        Some(w) => w
+    let Some(survey) = survey else {
+        return RowWeights {
+            weights: counted,
+            bad,
+            sampling: None,
+        };
+    };
+    let mut buf = String::new();
+    let rows = batch.num_rows();
+    let mut sampling = Vec::with_capacity(rows);
+    for row in 0..rows {
+        match survey.row_weight(batch, row, &mut buf) {
+            Ok(s) => sampling.push(s),
+            Err(reason) => {
+                sampling.push(0.0);
+                if !bad.iter().any(|(r, _)| *r == row) {
+                    bad.push((row, reason));
+                }
+            }
+        }
+    }
+    bad.sort_by_key(|(row, _)| *row);
+    let weights: Vec<f64> = match &counted {
+        Some(m) => m
             .values()
             .iter()
-            .zip(counts)
-            .map(|(w, &c)| w * c as f64)
+            .zip(&sampling)
+            .map(|(m, s)| m * s)
             .collect(),
-        None => counts.iter().map(|&c| c as f64).collect(),
+        None => sampling.clone(),
     };
-    (Some(Float64Array::from(values)), bad)
+    RowWeights {
+        weights: Some(Float64Array::from(weights)),
+        bad,
+        sampling: Some(sampling),
+    }
 }
 
 fn field_weights(batch: &Batch, field: Option<usize>) -> (Option<Float64Array>, Vec<usize>) {
@@ -644,8 +757,36 @@ fn tally(
     part: &mut MetricPart,
     batch: &Batch,
     (status, prefilled, group_ids, groups_before): (&[u8], &[bool], &[u32], usize),
+    sampled: Option<Sampled<'_>>,
     rejections: &mut Vec<Rejection>,
 ) {
+    // With survey weights: Σm, Σm·s, Σm·s² of the rows used, per group (m = w / s is the
+    // row's multiplicity; a row of sampling weight 0 adds its multiplicity from the counts).
+    if let Some(Sampled { weights, sampling }) = sampled {
+        for (row, ((&code, &g), (&w, &s))) in status
+            .iter()
+            .zip(group_ids)
+            .zip(weights.iter().zip(sampling))
+            .enumerate()
+        {
+            if code != 0 {
+                continue;
+            }
+            let g = g as usize;
+            if part.design.len() <= g {
+                part.design.resize(g + 1, [0.0; 3]);
+            }
+            let m = if s > 0.0 {
+                w / s
+            } else {
+                multiplicity(batch, row)
+            };
+            let d = &mut part.design[g];
+            d[0] += m;
+            d[1] += w;
+            d[2] += w * s;
+        }
+    }
     // Rows used (each row counting the source rows it stands for), and whether the plugin
     // rejected any: one branch-free pass.
     let (used, plugin_rejected) = match &batch.row_counts {

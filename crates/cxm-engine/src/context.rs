@@ -80,6 +80,9 @@ pub(crate) struct DatasetContext {
     /// The lookups, whose columns are appended to each batch before the derived fields
     /// (loaded by the run; empty until then).
     pub(crate) lookups: Vec<std::sync::Arc<crate::lookup::Join>>,
+    /// The survey weights, fitted by the run before the dataset is read (`None` without
+    /// them).
+    pub(crate) sampling: Option<std::sync::Arc<crate::weighting::Sampling>>,
     pub(crate) metrics: Vec<MetricContext>,
 }
 
@@ -166,6 +169,7 @@ impl DatasetContext {
             key_guards,
             derived: ds.derived.clone(),
             lookups: Vec::new(),
+            sampling: None,
             metrics,
             field_names,
         }

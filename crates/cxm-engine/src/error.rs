@@ -39,6 +39,15 @@ pub enum EngineError {
         /// What is wrong, with the lines and what to do.
         message: String,
     },
+    /// A dataset's survey weights cannot be made (raking did not converge, a margin has no
+    /// rows).
+    #[error("dataset \"{dataset}\": weighting: {message}")]
+    Weighting {
+        /// Dataset name.
+        dataset: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// A dataset could not be read.
     #[error("dataset \"{dataset}\": {source}")]
     Data {

@@ -16,6 +16,7 @@ mod plan;
 mod run;
 mod sample;
 mod sources;
+mod weighting;
 
 pub use error::EngineError;
 pub use plan::{build_plan, DatasetPlan, FailedMetric, MetricPlan, Plan};

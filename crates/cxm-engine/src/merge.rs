@@ -21,6 +21,8 @@ pub(crate) struct MetricTotals {
     pub(crate) filtered: u64,
     /// Per run group of the metric's grouping: whether a row of the metric reached it.
     pub(crate) reached: Vec<bool>,
+    /// Per run group, with survey weights: Σm, Σm·s, Σm·s² of the rows used.
+    pub(crate) design: Vec<[f64; 3]>,
     pub(crate) error: Option<String>,
 }
 
@@ -50,6 +52,7 @@ impl DatasetTotals {
                 .map(|_| MetricTotals {
                     used: 0,
                     reached: Vec::new(),
+                    design: Vec::new(),
                     rejected: BTreeMap::new(),
                     filtered: 0,
                     error: None,
@@ -127,6 +130,13 @@ impl DatasetTotals {
                     totals.reached.resize(to + 1, false);
                 }
                 totals.reached[to] = true;
+            }
+            for (g, sums) in part.design.iter().enumerate() {
+                let to = map.get(g).map_or(0, |&t| t as usize);
+                if to >= totals.design.len() {
+                    totals.design.resize(to + 1, [0.0; 3]);
+                }
+                (0..3).for_each(|i| totals.design[to][i] += sums[i]);
             }
             for (reason, n) in part.rejected {
                 *totals.rejected.entry(reason).or_default() += n;

@@ -573,6 +573,14 @@ fn plan_dataset(
     if let Some(w) = &ds.weight {
         role_type(w, FieldType::Number, "weight")?;
     }
+    if let Some(sampling) = &ds.sampling {
+        if let Some(w) = &sampling.weight {
+            role_type(w, FieldType::Number, "weight")?;
+        }
+        for (variable, _) in sampling.raking.iter().flat_map(|r| &r.margins) {
+            role_type(variable, FieldType::String, "a raking variable")?;
+        }
+    }
     settle_derived(config, ds, &metrics, &mut types)?;
 
     // Only used fields are parsed, in a stable order; derived fields follow.
@@ -756,6 +764,15 @@ fn field_uses<'a>(
     }
     other.extend(ds.unique_key.iter().map(String::as_str));
     other.extend(ds.weight.as_deref());
+    if let Some(sampling) = &ds.sampling {
+        other.extend(sampling.weight.as_deref());
+        other.extend(
+            sampling
+                .raking
+                .iter()
+                .flat_map(|r| r.margins.iter().map(|(v, _)| v.as_str())),
+        );
+    }
     (periods, other)
 }
 

@@ -9,8 +9,8 @@ use crate::merge::DatasetTotals;
 use crate::pipeline::{run_chunks, PipelineOptions};
 use crate::plan::{DatasetPlan, MetricPlan, Plan};
 use cxm_report::{
-    DataNotice, DatasetSummary, Grouping, MetricSummary, PeriodSpec, Rejection, ReportSettings,
-    ResultRow, RunReport, REPORT_SCHEMA,
+    DataNotice, DatasetSummary, Design, Grouping, MetricSummary, PeriodSpec, Rejection,
+    ReportSettings, ResultRow, RunReport, REPORT_SCHEMA,
 };
 
 /// Options of a run.
@@ -78,7 +78,19 @@ pub fn run(
             let join = crate::lookup::Join::load(lookup.clone(), dataset.zone, options.batch_rows)?;
             ctx.lookups.push(std::sync::Arc::new(join));
         }
+        // Survey weights are fitted in a first pass over the dataset.
+        let weighting = match crate::weighting::Sampling::new(dataset) {
+            None => None,
+            Some(mut sampling) => {
+                let summary = sampling.fit(dataset, &ctx, options.batch_rows)?;
+                ctx.sampling = Some(std::sync::Arc::new(sampling));
+                Some(summary)
+            }
+        };
         run_dataset(dataset, ctx, options, on_reject, on_progress, &mut report)?;
+        if let Some(summary) = report.datasets.last_mut() {
+            summary.weighting = weighting;
+        }
     }
     // Metrics in config order, whatever the dataset order.
     let order: Vec<&str> = plan.config.metrics.iter().map(|m| m.id.as_str()).collect();
@@ -211,11 +223,19 @@ fn run_dataset(
                     .flat_map(|(j, misses)| j.notices(misses)),
             )
             .collect(),
+        weighting: None,
     });
+    let sampled = ctx.sampling.is_some();
     for (plan, metric) in ds.metrics.iter().zip(std::mem::take(&mut totals.metrics)) {
         let mut error = metric.error;
         if error.is_none() {
-            match results_of(plan, &totals.groupers[plan.grouping], &metric.reached) {
+            let design = sampled.then_some(metric.design.as_slice());
+            match results_of(
+                plan,
+                &totals.groupers[plan.grouping],
+                &metric.reached,
+                design,
+            ) {
                 Ok(rows) => report.results.extend(rows),
                 Err(e) => error = Some(e.to_string()),
             }
@@ -265,6 +285,7 @@ fn results_of(
     plan: &MetricPlan,
     grouper: &Grouper,
     reached: &[bool],
+    design: Option<&[[f64; 3]]>,
 ) -> Result<Vec<ResultRow>, cxm_host::HostError> {
     let keys = grouper.num_keys();
     let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
@@ -288,11 +309,26 @@ fn results_of(
                 }
             }
         }
+        // The design totals (Σm, Σm·s, Σm·s²) of each group of this set.
+        let designs: Vec<Option<Design>> = match design {
+            None => Vec::new(),
+            Some(fine) => {
+                let mut sums = vec![[0.0; 3]; labels.len()];
+                for (totals, &coarse) in fine.iter().zip(&map) {
+                    if let Some(s) = sums.get_mut(coarse as usize) {
+                        (0..3).for_each(|i| s[i] += totals[i]);
+                    }
+                }
+                sums.iter().map(|s| Design::of(s[0], s[1], s[2])).collect()
+            }
+        };
+        let design_of = |g: usize| designs.get(g).copied().flatten();
         let mut rows = Vec::with_capacity(labels.len());
         if set.len() == keys {
             for ((fine, group), order) in labels.into_iter().enumerate().zip(sort_keys) {
                 if kept[fine] {
-                    rows.push((order, group, plan.instance.finish(fine as u32)?));
+                    let result = plan.instance.finish(fine as u32)?;
+                    rows.push((order, group, result, design_of(fine)));
                 }
             }
         } else {
@@ -300,21 +336,26 @@ fn results_of(
             rollup.merge(&plan.instance, &map)?;
             for ((coarse, group), order) in labels.into_iter().enumerate().zip(sort_keys) {
                 if kept[coarse] {
-                    rows.push((order, group, rollup.finish(coarse as u32)?));
+                    let result = rollup.finish(coarse as u32)?;
+                    rows.push((order, group, result, design_of(coarse)));
                 }
             }
         }
         // Segments in natural order (see `SortKey`): texts and periods by label, as before;
         // numbers, booleans and dates by value; bands and explicit orders as declared.
         rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-        out.extend(rows.into_iter().map(|(_, group, result)| ResultRow {
-            metric: plan.config.id.clone(),
-            plugin: plan.def.name.clone(),
-            group,
-            result,
-            trend: None,
-            benchmark: None,
-        }));
+        out.extend(
+            rows.into_iter()
+                .map(|(_, group, result, design)| ResultRow {
+                    metric: plan.config.id.clone(),
+                    plugin: plan.def.name.clone(),
+                    group,
+                    result,
+                    trend: None,
+                    benchmark: None,
+                    design,
+                }),
+        );
     }
     Ok(out)
 }

@@ -43,6 +43,7 @@ fn row(group: &[(&str, &str)], result: MetricResult, trend: Option<Trend>) -> Re
         result,
         trend,
         benchmark: None,
+        design: None,
     }
 }
 
@@ -83,6 +84,7 @@ fn report() -> RunReport {
             duplicates: 0,
             invalid_values: BTreeMap::new(),
             warnings: Vec::new(),
+            weighting: None,
         }],
         metrics: vec![MetricSummary {
             metric: "nps".into(),

@@ -10,7 +10,8 @@
 //! the segment's letter, the letters of the segments of its dimension and period it is
 //! significantly above joined with `;`, and its adjusted p-value and significance against
 //! the rest of its dimension; see [`crate::SegmentTest`]), appended at the end so that no
-//! earlier column moves. A key that a row
+//! earlier column moves; with survey weights, after them `n_unweighted,n_effective,
+//! design_effect` (see [`crate::Design`]; `n` is then the weighted n). A key that a row
 //! is not grouped by (the overall row, roll-ups) reads `(all)`; a missing group value or
 //! detail is an empty cell; numbers use Rust's shortest round-tripping float formatting;
 //! warnings are joined with `;`. Every cell goes through [`crate::csv_safe_cell`], so no
@@ -34,6 +35,9 @@ const SEGMENT_COLUMNS: [&str; 4] = [
     "vs_rest_p_adjusted",
     "vs_rest_significant",
 ];
+
+/// The survey-design columns, last when any result has survey weights.
+const DESIGN_COLUMNS: [&str; 3] = ["n_unweighted", "n_effective", "design_effect"];
 
 /// Writes the results of `report` as CSV (header included, even when there are no results).
 pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), RenderError> {
@@ -64,6 +68,10 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
     ]);
     header.extend(detail_columns.iter().map(String::as_str));
     header.extend(SEGMENT_COLUMNS);
+    let weighted = report.results.iter().any(|r| r.design.is_some());
+    if weighted {
+        header.extend(DESIGN_COLUMNS);
+    }
     write_safe_record(&mut writer, &header)?;
 
     // One reused buffer for the cells of a record: no allocation per cell.
@@ -138,6 +146,15 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
                 record.push_opt(rest.map(|v| v.significant));
             }
             None => record.push_empty(SEGMENT_COLUMNS.len()),
+        }
+        match (&row.design, weighted) {
+            (Some(d), _) => {
+                record.push_display(d.n_unweighted);
+                record.push_display(d.n_effective);
+                record.push_display(d.design_effect);
+            }
+            (None, true) => record.push_empty(DESIGN_COLUMNS.len()),
+            (None, false) => {}
         }
         write_safe_record(&mut writer, record.cells())?;
     }

@@ -82,6 +82,9 @@ struct JsonResult<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     segment_test: Option<&'a SegmentTest>,
     basis: Option<&'a TestBasis>,
+    /// Unweighted and effective n of a weighted result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    design: Option<&'a crate::Design>,
     tables: &'a [Table],
 }
 
@@ -103,6 +106,7 @@ impl<'a> From<&'a ResultRow> for JsonResult<'a> {
             benchmark: row.benchmark.as_ref(),
             segment_test: None,
             basis: r.basis.as_ref(),
+            design: row.design.as_ref(),
             tables: &r.tables,
         }
     }
@@ -236,6 +240,8 @@ struct JsonResultIn {
     #[serde(default)]
     basis: Option<TestBasis>,
     #[serde(default)]
+    design: Option<crate::Design>,
+    #[serde(default)]
     tables: Vec<Table>,
 }
 
@@ -269,6 +275,7 @@ impl From<JsonResultIn> for ResultRow {
             },
             trend: r.trend,
             benchmark: r.benchmark,
+            design: r.design,
         }
     }
 }

@@ -29,6 +29,8 @@ mod rejections;
 mod table;
 mod table_segments;
 mod table_shift;
+mod table_weighting;
+mod weighting;
 
 pub use csv_cell::csv_safe_cell;
 pub use csv_report::{render_csv, render_result_table_csv, result_tables};
@@ -47,6 +49,7 @@ pub use plugins::{
 };
 pub use rejections::RejectionWriter;
 pub use table::{render_table, TableOptions};
+pub use weighting::{Design, Margin, RakingSummary, WeightingSummary};
 
 #[cfg(test)]
 mod tests;

@@ -109,6 +109,9 @@ pub struct DatasetSummary {
     /// (bytes that look like another encoding, local times at a daylight-saving change).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<DataNotice>,
+    /// Survey weighting (design weights, raking), when the dataset has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighting: Option<crate::WeightingSummary>,
 }
 
 /// One thing reading a dataset found that may make figures or texts wrong.
@@ -179,6 +182,9 @@ pub struct ResultRow {
     pub trend: Option<Trend>,
     /// Comparison with the metric's benchmark, when it has one.
     pub benchmark: Option<BenchmarkComparison>,
+    /// Unweighted and effective n, when the dataset has survey weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<crate::Design>,
 }
 
 /// Change from the previous period, with a two-sided significance test.

@@ -130,6 +130,9 @@ fn write_dataset(out: &mut impl Write, d: &DatasetSummary, color: bool) -> Resul
     let sha: String = terminal_text(&d.sha256).chars().take(12).collect();
     let bytes_word = if d.bytes == 1 { "byte" } else { "bytes" };
     writeln!(out, "  sha256 {sha}, {} {bytes_word}", count(d.bytes))?;
+    for line in d.weighting.iter().flat_map(crate::table_weighting::lines) {
+        writeln!(out, "{line}")?;
+    }
     Ok(())
 }
 
@@ -314,7 +317,15 @@ fn write_results(
     if with_letters {
         headers.push(("sig.".into(), Align::Left));
     }
-    headers.push(("n".into(), Align::Right));
+    // With survey weights: the weighted n, the answers (base) and the effective n.
+    let with_design = ordered.iter().any(|r| r.design.is_some());
+    if with_design {
+        headers.push(("n (wtd)".into(), Align::Right));
+        headers.push(("base".into(), Align::Right));
+        headers.push(("n eff.".into(), Align::Right));
+    } else {
+        headers.push(("n".into(), Align::Right));
+    }
     headers.push((ci_header, Align::Left));
     if with_band {
         headers.push(("band".into(), Align::Left));
@@ -364,6 +375,12 @@ fn write_results(
             cells.push(crate::table_segments::cell(report.segment_test(row)));
         }
         cells.push(Cell::plain(weight(r.n)));
+        if with_design {
+            let base = row.design.map(|d| weight(d.n_unweighted));
+            cells.push(Cell::plain(base.unwrap_or_default()));
+            let n_eff = row.design.map(|d| fixed(d.n_effective, 1));
+            cells.push(Cell::plain(n_eff.unwrap_or_default()));
+        }
         cells.push(Cell::plain(match &r.ci {
             Some(ci) => {
                 let bounds = format!("[{}, {}]", fixed(ci.low, 1), fixed(ci.high, 1));

@@ -73,6 +73,7 @@ fn report() -> RunReport {
             duplicates: 0,
             invalid_values: BTreeMap::from([("nps".into(), 3), ("submitted_at".into(), 1)]),
             warnings: Vec::new(),
+            weighting: None,
         }],
         metrics: vec![
             MetricSummary {
@@ -114,6 +115,7 @@ fn report() -> RunReport {
                 result: overall,
                 trend: None,
                 benchmark: None,
+                design: None,
             },
             ResultRow {
                 metric: "NPS".into(),
@@ -122,6 +124,7 @@ fn report() -> RunReport {
                 result: north,
                 trend: None,
                 benchmark: None,
+                design: None,
             },
             ResultRow {
                 metric: "NPS".into(),
@@ -130,6 +133,7 @@ fn report() -> RunReport {
                 result: empty,
                 trend: None,
                 benchmark: None,
+                design: None,
             },
         ],
         analysis: None,

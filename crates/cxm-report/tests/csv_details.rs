@@ -28,6 +28,7 @@ fn row(metric: &str, value: f64, d: Value) -> ResultRow {
         },
         trend: None,
         benchmark: None,
+        design: None,
     }
 }
 

@@ -17,6 +17,7 @@ use cxm_ingest::{Batch, CellError, CellErrorReason, FieldSpec, FieldType};
 use cxm_period::Zone;
 use cxm_report::DataNotice;
 
+pub(crate) use key::text as cell_text;
 pub(crate) use table::LookupTable;
 
 /// How many lines of unmatched rows a notice lists.

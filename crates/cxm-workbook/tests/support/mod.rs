@@ -42,6 +42,7 @@ pub fn report_of(metrics: Vec<MetricSummary>, results: Vec<ResultRow>) -> RunRep
             duplicates: 1,
             invalid_values: BTreeMap::new(),
             warnings: Vec::new(),
+            weighting: None,
         }],
         metrics,
         results,
@@ -73,6 +74,7 @@ pub fn row(metric: &str, group: &[(&str, &str)], result: MetricResult) -> Result
         result,
         trend: None,
         benchmark: None,
+        design: None,
     }
 }
 
