@@ -118,3 +118,64 @@ fn out_dir_has_one_csv_per_metric_table() {
         "overall rows: {criteria}"
     );
 }
+
+#[test]
+fn survey_analytics_client_uses_every_survey_analysis() {
+    let report = run_client("survey_analytics");
+    check_accounting(&report);
+    // Raking converged and moved the sample to the population's margins.
+    let w = &report["datasets"][0]["weighting"];
+    assert_eq!(w["sampling_weight"], "design_weight");
+    assert_eq!(w["raking"]["converged"], true);
+    assert_eq!(w["raking"]["rows_outside_margins"], 1.0);
+    let mut largest_gap: f64 = 0.0;
+    for m in w["raking"]["margins"].as_array().unwrap() {
+        let (t, s, x) = (
+            m["target_pct"].as_f64().unwrap(),
+            m["sample_pct"].as_f64().unwrap(),
+            m["weighted_pct"].as_f64().unwrap(),
+        );
+        assert!((x - t).abs() < 1e-3, "{m}");
+        largest_gap = largest_gap.max((s - t).abs());
+    }
+    assert!(
+        largest_gap > 5.0,
+        "raking moved a margin by {largest_gap} points"
+    );
+    // Every NPS result carries its design, with an effective n below the answers.
+    let nps = result(&report, "nps", json!({}));
+    let d = &nps["design"];
+    assert!(d["n_effective"].as_f64().unwrap() < d["n_unweighted"].as_f64().unwrap());
+    assert!(d["design_effect"].as_f64().unwrap() > 1.0);
+    // Segment tests with letters, trends with MDC, shift-share by plan and region.
+    let west = result(&report, "nps_region", json!({"region": "West"}));
+    assert_eq!(west["segment_test"]["vs_rest"]["direction"], "below");
+    assert_eq!(west["segment_test"]["vs_rest"]["significant"], true);
+    let june = result(&report, "nps", json!({"period": "2025-06"}));
+    assert!(june["trend"]["mdc"].as_f64().unwrap() > 0.0);
+    let dims: Vec<&str> = june["trend"]["decomposition"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["dimension"].as_str().unwrap())
+        .collect();
+    assert_eq!(dims, ["plan"]);
+    // Key drivers: Support matters most, with bootstrap intervals and quadrant stability.
+    let drivers = result(&report, "drivers", json!({}));
+    let table = &drivers["tables"][0];
+    let col = |name: &str| {
+        table["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|c| c == name)
+            .unwrap()
+    };
+    let top = &table["rows"][0];
+    assert_eq!(top[col("attribute")], "support");
+    assert!(top[col("importance_low")].is_number());
+    assert!(top[col("quadrant_stability")].is_number());
+    // The experience index has an interval of its mean.
+    let experience = result(&report, "experience", json!({}));
+    assert!(experience["ci"]["low"].is_number(), "{experience}");
+}

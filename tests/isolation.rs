@@ -16,7 +16,7 @@ fn results_json(args: &[&str]) -> serde_json::Value {
 
 #[test]
 fn isolated_runs_give_the_same_results_over_the_whole_catalog() {
-    for client in ["demo", "saas", "retail"] {
+    for client in ["demo", "saas", "retail", "survey_analytics"] {
         let config = format!("config/clients/{client}.toml");
         let local = results_json(&["run", &config, "--format", "json"]);
         let isolated = results_json(&["run", &config, "--format", "json", "--isolate"]);

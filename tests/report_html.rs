@@ -64,7 +64,7 @@ fn structure(html: &str) -> String {
 
 #[test]
 fn every_demo_client_gets_its_report_and_the_same_bytes_again_from_results_json() {
-    for client in ["demo", "saas", "retail", "catalog"] {
+    for client in ["demo", "saas", "retail", "catalog", "survey_analytics"] {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("out");
         run_client(client, &dir);

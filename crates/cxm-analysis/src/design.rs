@@ -11,10 +11,19 @@
 //!   `wald` and `adjusted_wald` (NPS), `wilson` (proportions), `t` (means). Any other
 //!   interval is widened about the value by √(n / n_eff), the square root of the design
 //!   effect relative to the metric's weighted n, which is exact for intervals of the
-//!   form value ± c/√n.
+//!   form value ± c/√n — except bootstrap intervals, left as they are: resampling the
+//!   weighted rows already reflects the unequal weights.
+//! - **Only where n is the rows' weight.** Kish's formula treats each row used as one
+//!   observation. A metric whose n is something else (customers counted once over several
+//!   snapshots, a ratio of two sums) keeps its own interval and tests; its design is
+//!   dropped and it carries the warning `no_design_effect`, so nobody reads an n_eff that
+//!   does not describe it.
 
 use cxm_report::{Design, RunReport};
 use cxm_result::{Interval, TestBasis};
+
+/// Warning of a weighted result whose n is not the weight of its rows (see the module docs).
+pub(crate) const NO_DESIGN_EFFECT: &str = "no_design_effect";
 
 /// `basis` as a simple random sample of n_eff answers with the same shares or moments; the
 /// basis itself without a design.
@@ -49,7 +58,19 @@ pub(crate) fn effective(basis: &TestBasis, design: Option<&Design>) -> TestBasis
 /// Recomputes or widens the interval of every weighted result (see the module docs).
 pub(crate) fn apply_intervals(report: &mut RunReport) {
     for row in &mut report.results {
-        let (Some(design), Some(ci)) = (row.design, row.result.ci.as_ref()) else {
+        let Some(design) = row.design else { continue };
+        let n = row.result.n;
+        if (n - design.sum_weights).abs() > 1e-9 * n.abs().max(design.sum_weights).max(1.0) {
+            row.design = None;
+            row.result.warnings.push(NO_DESIGN_EFFECT.to_string());
+            continue;
+        }
+        let Some(ci) = row
+            .result
+            .ci
+            .as_ref()
+            .filter(|c| !c.method.contains("bootstrap"))
+        else {
             continue;
         };
         let recomputed = row

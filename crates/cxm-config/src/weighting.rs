@@ -177,12 +177,14 @@ fn parse_raking(
     let tolerance = match raw.tolerance {
         None => 1e-6,
         Some(t) if *t.get_ref() > 0.0 && *t.get_ref() <= 0.05 => t.into_inner(),
-        Some(t) => return Err(ctx.err(
-            t.span(),
-            format!(
+        Some(t) => {
+            return Err(ctx.err(
+                t.span(),
+                format!(
                 "{whose}: tolerance is a gap of a share, above 0 and at most 0.05 (e.g. 0.0001)"
             ),
-        )),
+            ))
+        }
     };
     let max_iterations = match raw.max_iterations {
         None => 100,

@@ -121,6 +121,7 @@ pub fn appendix(v: &View<'_>, h: &mut Html, manifest: Option<&Value>) {
         );
     }
     data_warnings(v, h);
+    crate::weighting::appendix(v, h);
     manifest_table(v, h, manifest);
     h.close("section");
 }

@@ -23,6 +23,7 @@ mod shapes;
 mod sort;
 mod style;
 mod view;
+mod weighting;
 
 pub use i18n::Lang;
 

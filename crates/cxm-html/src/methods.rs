@@ -73,6 +73,7 @@ pub fn methods(v: &View<'_>, h: &mut Html) {
         h.el("dt", "", crate::segment_sig::labels(v.lang).method_title);
         h.el("dd", "", &crate::segment_sig::method(v, a));
     }
+    crate::weighting::method(v, h);
     if let Some(p) = &v.report.grouping.period {
         h.el("dt", "", if en { "Periods" } else { "Периоды" });
         h.el(

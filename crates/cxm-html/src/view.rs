@@ -254,7 +254,7 @@ impl<'a> View<'a> {
     /// n as a figure.
     pub fn n_html(&self, row: &ResultRow) -> String {
         let n = row.result.n;
-        self.rfig(row, "n", n, count_decimals(n))
+        self.rfig(row, "n", n, count_decimals(n)) + &crate::weighting::n_effective(self, row)
     }
 
     /// The change from the previous period: arrow, signed delta, `*` when significant.

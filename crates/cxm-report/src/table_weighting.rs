@@ -41,8 +41,13 @@ pub(crate) fn lines(w: &WeightingSummary) -> Vec<String> {
     )];
     if let Some(r) = &w.raking {
         if r.rows_outside_margins > 0.0 {
+            let rows = if r.rows_outside_margins == 1.0 {
+                "row"
+            } else {
+                "rows"
+            };
             out.push(format!(
-                "  {} rows outside the raking margins (rejected as outside_raking_margins)",
+                "  {} {rows} outside the raking margins (rejected as outside_raking_margins)",
                 fixed(r.rows_outside_margins, 0)
             ));
         }

@@ -65,6 +65,7 @@ fn results_sheet(
     let with_trend = rows.iter().any(|r| r.trend.is_some());
     let with_benchmark = rows.iter().any(|r| r.benchmark.is_some());
     let with_segments = rows.iter().any(|r| report.segment_test(r).is_some());
+    let with_design = rows.iter().any(|r| r.design.is_some());
     let details: Vec<String> = detail_columns(rows.iter().copied())
         .into_iter()
         // The band has its own column.
@@ -115,6 +116,9 @@ fn results_sheet(
             ]
             .map(String::from),
         );
+    }
+    if with_design {
+        headers.extend([l.n_unweighted, l.n_effective, l.design_effect].map(String::from));
     }
     headers.extend(details.iter().cloned());
     cells::header(&mut ws, name, 0, &headers, f)?;
@@ -168,6 +172,12 @@ fn results_sheet(
             cells::text(&mut ws, c.next(), &above)?;
             cells::number(&mut ws, c.next(), rest.map(|r| r.p_adjusted), &f.p)?;
             cells::boolean(&mut ws, c.next(), rest.map(|r| r.significant))?;
+        }
+        if with_design {
+            let d = row.design;
+            cells::number(&mut ws, c.next(), d.map(|d| d.n_unweighted), &f.weight)?;
+            cells::number(&mut ws, c.next(), d.map(|d| d.n_effective), &f.weight)?;
+            cells::number(&mut ws, c.next(), d.map(|d| d.design_effect), &f.weight)?;
         }
         for cell in detail_cells(&details, &r.details) {
             let at = c.next();
