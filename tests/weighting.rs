@@ -230,3 +230,64 @@ fn weighting_config_mistakes_are_located() {
         assert!(err.contains("client.toml:"), "located: {err}");
     }
 }
+
+#[test]
+fn weighted_results_do_not_depend_on_threads_or_chunks() {
+    let s = Scratch::new();
+    let cfg = client(&s, RAKING, "");
+    let outputs: Vec<String> = ["1", "2"]
+        .iter()
+        .map(|threads| {
+            let args = ["run", cfg.to_str().unwrap(), "--format", "json"];
+            let o = run(&[&args[..], &["--threads", threads]].concat());
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            stdout(&o)
+        })
+        .collect();
+    assert_eq!(outputs[0], outputs[1]);
+}
+
+#[test]
+fn a_metric_whose_n_is_not_its_rows_weight_keeps_its_own_interval() {
+    // The composite's portfolio counts each customer once over their snapshots: with two
+    // snapshots per customer its n (customers) is not the weight of its rows.
+    let s = Scratch::new();
+    let data = s.write(
+        "h.csv",
+        "customer,snapshot,region,plan,score,design_weight\n\
+         a,2025-01-01,North,Basic,7,1\na,2025-02-01,North,Basic,8,1\n\
+         b,2025-01-01,South,Pro,5,2\nb,2025-02-01,South,Pro,6,2\n\
+         c,2025-01-01,East,Basic,9,1\nc,2025-02-01,East,Basic,9,1\n",
+    );
+    let text = format!(
+        r#"client = "W"
+plugins = {reg:?}
+[datasets.h]
+path = {data:?}
+sampling_weight = "design_weight"
+[datasets.h.fields]
+customer = "customer"
+snapshot = {{ column = "snapshot", type = "date" }}
+region = "region"
+plan = "plan"
+score = {{ column = "score", type = "number" }}
+design_weight = {{ column = "design_weight", type = "number" }}
+[[metrics]]
+id = "health"
+plugin = "composite"
+dataset = "h"
+inputs = {{ entity = "customer", snapshot = "snapshot", score = "score" }}
+params = {{ signals = {{ score = {{ weight = 1, normalize = {{ linear = [0, 10] }} }} }} }}
+"#,
+        reg = repo().join("config/plugins.toml").display().to_string(),
+        data = data.display().to_string(),
+    );
+    let cfg = s.write("h.toml", &text);
+    let o = run(&["run", cfg.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = json(&o);
+    let health = result(&report, "health", json!({}));
+    assert!(health["design"].is_null(), "{health}");
+    let warnings = health["warnings"].as_array().unwrap();
+    assert!(warnings.iter().any(|w| w == "no_design_effect"), "{health}");
+}
