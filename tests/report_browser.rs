@@ -415,7 +415,12 @@ fn reports_render_in_chromium() {
     let mut browser = Browser::launch(&binary).unwrap_or_else(|e| panic!("{e}"));
     let update_screenshot = std::env::var("CXM_UPDATE_SCREENSHOT").as_deref() == Ok("1");
     let mut failures = Vec::new();
-    for (client, min_charts) in [("demo", 3), ("saas", 1), ("retail", 1)] {
+    for (client, min_charts) in [
+        ("demo", 3),
+        ("saas", 1),
+        ("retail", 1),
+        ("survey_analytics", 3),
+    ] {
         let tmp = tempfile::tempdir().expect("tempdir");
         let out = tmp.path().join("out");
         let config = format!("config/clients/{client}.toml");
