@@ -26,8 +26,8 @@ use cxm_result::{Interval, TestBasis};
 pub(crate) const NO_DESIGN_EFFECT: &str = "no_design_effect";
 
 /// `basis` as a simple random sample of n_eff answers with the same shares or moments; the
-/// basis itself without a design.
-pub(crate) fn effective(basis: &TestBasis, design: Option<&Design>) -> TestBasis {
+/// basis itself without a design (also used by `cxm diff`).
+pub fn effective(basis: &TestBasis, design: Option<&Design>) -> TestBasis {
     let Some(d) = design else {
         return basis.clone();
     };

@@ -19,6 +19,7 @@ mod shift_share;
 mod test_support;
 mod trend;
 
+pub use design::effective as effective_basis;
 pub use mdc::minimum_detectable_change;
 pub use trend::difference_test;
 

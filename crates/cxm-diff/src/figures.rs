@@ -181,8 +181,12 @@ pub fn compare_figures(old: &RunReport, new: &RunReport, options: &FigureOptions
             (true, true) => Status::Restated,
             (true, false) => Status::Changed,
         };
+        // With survey weights, each side at its Kish effective n.
         let outcome = match (moved, &o.result.basis, &n.result.basis) {
-            (true, Some(a), Some(b)) => change_test(a, b),
+            (true, Some(a), Some(b)) => change_test(
+                &cxm_analysis::effective_basis(a, o.design.as_ref()),
+                &cxm_analysis::effective_basis(b, n.design.as_ref()),
+            ),
             _ => None,
         };
         let delta = match (o.result.value, n.result.value) {
