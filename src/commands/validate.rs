@@ -32,6 +32,25 @@ pub fn validate(config: &Path) -> anyhow::Result<i32> {
             ds.fields.len(),
             cxm_engine::SAMPLE_ROWS
         )?;
+        if let Some(sampling) = &ds.config.sampling {
+            let mut what: Vec<String> = sampling
+                .weight
+                .iter()
+                .map(|w| format!("design weights from {w}"))
+                .collect();
+            if let Some(r) = &sampling.raking {
+                let vars: Vec<String> = r
+                    .margins
+                    .iter()
+                    .map(|(v, cats)| format!("{v} ({} categories)", cats.len()))
+                    .collect();
+                what.push(format!(
+                    "raked to {} when run (a first pass over the data)",
+                    vars.join(", ")
+                ));
+            }
+            writeln!(out, "    survey weights: {}", what.join("; "))?;
+        }
         for m in &ds.metrics {
             writeln!(
                 out,
