@@ -14,7 +14,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 /// The fixture's client: design weights, raked by region and plan, NPS by region.
-fn client(s: &Scratch, raking: &str, extra_metric: &str) -> PathBuf {
+fn client(s: &Scratch, raking: &str) -> PathBuf {
     let text = format!(
         r#"client = "Weighted"
 plugins = {reg:?}
@@ -33,7 +33,7 @@ plugin = "nps"
 dataset = "survey"
 inputs = {{ score = "score" }}
 group_by = ["region"]
-{extra_metric}"#,
+"#,
         reg = s.survey_registry().display().to_string(),
         data = fixture("survey.csv").display().to_string(),
     );
@@ -58,7 +58,7 @@ fn close(a: &Value, b: &Value, what: &str) {
 #[test]
 fn raked_nps_matches_an_independent_computation() {
     let s = Scratch::new();
-    let cfg = client(&s, RAKING, "");
+    let cfg = client(&s, RAKING);
     let o = run(&["run", cfg.to_str().unwrap(), "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let report = json(&o);
@@ -103,7 +103,7 @@ fn raked_nps_matches_an_independent_computation() {
 #[test]
 fn weighted_results_show_both_ns_in_csv_and_the_weighting_in_the_table() {
     let s = Scratch::new();
-    let cfg = client(&s, RAKING, "");
+    let cfg = client(&s, RAKING);
     let o = run(&["run", cfg.to_str().unwrap(), "--format", "csv"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
@@ -133,7 +133,7 @@ fn rows_outside_the_margins_are_rejected_and_counted() {
         "survey.csv",
         "id,region,plan,score,design_weight\n1,North,Basic,9,1\n2,South,Pro,3,1\n3,West,Basic,10,1\n4,East,Basic,7,2\n5,,Pro,8,1\n6,North,Pro,10,-1\n",
     );
-    let text = std::fs::read_to_string(client(&s, RAKING, ""))
+    let text = std::fs::read_to_string(client(&s, RAKING))
         .unwrap()
         .replace(
             &fixture("survey.csv").display().to_string(),
@@ -158,39 +158,27 @@ fn rows_outside_the_margins_are_rejected_and_counted() {
     );
 }
 
+/// Runs the fixture's client with `raking`, expecting the run to fail with exit 1 and no
+/// output; returns its stderr.
+fn failed_run(raking: &str) -> String {
+    let s = Scratch::new();
+    let cfg = client(&s, raking);
+    let o = run(&["run", cfg.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    stderr(&o)
+}
+
 #[test]
 fn margins_that_cannot_be_met_fail_the_run_naming_the_dataset() {
-    let s = Scratch::new();
     // A category with a target and no answer.
-    let raking = RAKING.replace("East = 40 }", "East = 40, Central = 10 }");
-    let o = run(&[
-        "run",
-        client(&s, &raking, "").to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
-    assert!(
-        err.contains(
-            "dataset \"survey\": weighting: region = Central has a target of 10 but no usable row"
-        ),
-        "{err}"
-    );
-    assert!(stdout(&o).is_empty());
+    let err = failed_run(&RAKING.replace("East = 40 }", "East = 40, Central = 10 }"));
+    let expected =
+        "dataset \"survey\": weighting: region = Central has a target of 10 but no usable row";
+    assert!(err.contains(expected), "{err}");
     // Trim bounds the margins cannot be met within.
-    let raking = RAKING.replace(
-        "max_iterations = 1000",
-        "max_iterations = 50\ntrim = [0.9, 1.1]",
-    );
-    let o = run(&[
-        "run",
-        client(&s, &raking, "").to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    let trimmed = "max_iterations = 50\ntrim = [0.9, 1.1]";
+    let err = failed_run(&RAKING.replace("max_iterations = 1000", trimmed));
     assert!(
         err.contains("raking did not converge in 50 iterations"),
         "{err}"
@@ -223,7 +211,7 @@ fn weighting_config_mistakes_are_located() {
             "unknown field `margin`",
         ),
     ] {
-        let o = run(&["validate", client(&s, &raking, "").to_str().unwrap()]);
+        let o = run(&["validate", client(&s, &raking).to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(3), "{raking}: {}", stderr(&o));
         let err = stderr(&o);
         assert!(err.contains(message), "{err}");
@@ -234,7 +222,7 @@ fn weighting_config_mistakes_are_located() {
 #[test]
 fn weighted_results_do_not_depend_on_threads_or_chunks() {
     let s = Scratch::new();
-    let cfg = client(&s, RAKING, "");
+    let cfg = client(&s, RAKING);
     let outputs: Vec<String> = ["1", "2"]
         .iter()
         .map(|threads| {

@@ -627,31 +627,10 @@ fn dataset(
     }
     let lookups = crate::lookup::parse_lookups(ctx, &name, ds.lookups, &mut fields)?;
     crate::derived::link_derived(ctx, &name, &mut fields)?;
-    let weight = match ds.weight {
-        None => None,
-        Some(w) => {
-            let Some(field) = fields.iter().find(|f| &f.name == w.get_ref()) else {
-                return Err(ctx.err(
-                    w.span(),
-                    format!(
-                        "weight field \"{}\" is not mapped in dataset \"{name}\"",
-                        w.get_ref()
-                    ),
-                ));
-            };
-            if field
-                .ty
-                .as_deref()
-                .is_some_and(|t| t != "number" && t != "integer")
-            {
-                return Err(ctx.err(
-                    w.span(),
-                    format!("weight field \"{}\" must be a number", w.get_ref()),
-                ));
-            }
-            Some(w.into_inner())
-        }
-    };
+    let weight = ds
+        .weight
+        .map(|w| crate::weighting::numeric_field(ctx, &name, "weight", w, &fields))
+        .transpose()?;
     let sampling = crate::weighting::parse(ctx, &name, ds.sampling_weight, ds.raking, &fields)?;
     let unique_key = match &ds.unique_key {
         None => Vec::new(),

@@ -78,36 +78,45 @@ pub(crate) fn parse(
     if sampling_weight.is_none() && raking.is_none() {
         return Ok(None);
     }
-    let weight = match sampling_weight {
-        None => None,
-        Some(w) => {
-            let Some(field) = fields.iter().find(|f| &f.name == w.get_ref()) else {
-                return Err(ctx.err(
-                    w.span(),
-                    format!(
-                        "sampling_weight field \"{}\" is not mapped in dataset \"{dataset}\"",
-                        w.get_ref()
-                    ),
-                ));
-            };
-            if field
-                .ty
-                .as_deref()
-                .is_some_and(|t| t != "number" && t != "integer")
-            {
-                return Err(ctx.err(
-                    w.span(),
-                    format!("sampling_weight field \"{}\" must be a number", w.get_ref()),
-                ));
-            }
-            Some(w.into_inner())
-        }
-    };
+    let weight = sampling_weight
+        .map(|w| numeric_field(ctx, dataset, "sampling_weight", w, fields))
+        .transpose()?;
     let raking = match raking {
         None => None,
         Some(r) => Some(parse_raking(ctx, dataset, r, fields)?),
     };
     Ok(Some(SamplingConfig { weight, raking }))
+}
+
+/// The name of the field `w` a `role` key (`weight`, `sampling_weight`) names: it must be
+/// mapped in the dataset and, when its type is declared, a number.
+pub(crate) fn numeric_field(
+    ctx: &Ctx<'_>,
+    dataset: &str,
+    role: &str,
+    w: Spanned<String>,
+    fields: &[FieldConfig],
+) -> Result<String, ConfigError> {
+    let Some(field) = fields.iter().find(|f| &f.name == w.get_ref()) else {
+        return Err(ctx.err(
+            w.span(),
+            format!(
+                "{role} field \"{}\" is not mapped in dataset \"{dataset}\"",
+                w.get_ref()
+            ),
+        ));
+    };
+    if field
+        .ty
+        .as_deref()
+        .is_some_and(|t| t != "number" && t != "integer")
+    {
+        return Err(ctx.err(
+            w.span(),
+            format!("{role} field \"{}\" must be a number", w.get_ref()),
+        ));
+    }
+    Ok(w.into_inner())
 }
 
 fn parse_raking(

@@ -41,8 +41,8 @@ fn text_of(column: &ArrayRef, row: usize) -> Option<String> {
     })
 }
 
-/// The number a band rule reads (`None` for an empty value).
-fn number_of(column: &ArrayRef, row: usize) -> Option<f64> {
+/// The number a band rule (or a weight) reads: an integer or float cell, `None` when empty.
+pub(crate) fn number_of(column: &ArrayRef, row: usize) -> Option<f64> {
     if column.is_null(row) {
         return None;
     }

@@ -20,10 +20,6 @@
 use crate::context::DatasetContext;
 use crate::error::EngineError;
 use crate::plan::DatasetPlan;
-use arrow_array::cast::AsArray;
-use arrow_array::types::{Float64Type, Int64Type};
-use arrow_array::{Array, ArrayRef};
-use arrow_schema::DataType;
 use cxm_config::SamplingConfig;
 use cxm_ingest::Batch;
 use cxm_report::{Margin, RakingSummary, WeightingSummary};
@@ -112,7 +108,7 @@ impl Sampling {
         let Some(field) = self.weight else {
             return Some(1.0);
         };
-        number(&batch.columns[field], row).filter(|w| w.is_finite() && *w >= 0.0)
+        crate::derive::number_of(&batch.columns[field], row).filter(|w| w.is_finite() && *w >= 0.0)
     }
 
     /// The sampling weight of `row`, or the reason it has none.
@@ -356,20 +352,8 @@ fn multiplicity(batch: &Batch, row: usize, weight: Option<usize>) -> Option<f64>
         .unwrap_or(1) as f64;
     match weight {
         None => Some(count),
-        Some(f) => number(&batch.columns[f], row)
+        Some(f) => crate::derive::number_of(&batch.columns[f], row)
             .filter(|w| w.is_finite() && *w >= 0.0)
             .map(|w| w * count),
-    }
-}
-
-/// A number cell (integer or float), `None` when empty.
-fn number(column: &ArrayRef, row: usize) -> Option<f64> {
-    if column.is_null(row) {
-        return None;
-    }
-    match column.data_type() {
-        DataType::Int64 => Some(column.as_primitive::<Int64Type>().value(row) as f64),
-        DataType::Float64 => Some(column.as_primitive::<Float64Type>().value(row)),
-        _ => None,
     }
 }
