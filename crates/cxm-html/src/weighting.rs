@@ -13,6 +13,7 @@ struct Labels {
     method_title: &'static str,
     method: &'static str,
     title: &'static str,
+    design_weights: &'static str,
     summary: &'static str,
     raking: &'static str,
     trimmed: &'static str,
@@ -29,10 +30,11 @@ const EN: Labels = Labels {
     method_title: "Survey weights",
     method: "Results of a weighted dataset are weighted estimates: each answer counts with its sampling weight (the design weight, raked to the population's margins where configured; weights scaled to a mean of 1, so n is the weighted number of answers). Unequal weights cost precision, so every confidence interval, test and minimum detectable change uses Kish's effective sample size n eff. = (Σw)² / Σw² instead of n; the design effect is answers / n eff. Minimum samples count answers.",
     title: "Weighting",
+    design_weights: "design weights from the field {field}",
     summary: "{what}. Weights range from {min} to {max} (mean 1); design effect {deff}, effective sample size {neff} of {rows} answers.",
     raking: "raked to the population's margins in {iterations} iterations (largest remaining gap {gap} percentage points)",
     trimmed: "raking factors trimmed to [{low}, {high}]; {cells} cells at a bound",
-    outside: "{rows} answers have a raking value without a target and are not used (outside_raking_margins).",
+    outside: "Answers with a raking value without a target (not used, outside_raking_margins): {rows}.",
     variable: "Variable",
     category: "Category",
     target: "Population, %",
@@ -45,10 +47,11 @@ const RU: Labels = Labels {
     method_title: "Веса выборки",
     method: "Результаты взвешенного набора данных — взвешенные оценки: каждый ответ учитывается со своим весом (весом дизайна, откалиброванным по структуре генеральной совокупности методом raking, если он задан; веса нормированы к среднему 1, поэтому n — взвешенное число ответов). Неравные веса снижают точность, поэтому все доверительные интервалы, тесты и минимальные обнаружимые изменения используют эффективный размер выборки по Кишу n эфф. = (Σw)² / Σw² вместо n; эффект дизайна — число ответов / n эфф. Минимальный размер выборки считается в ответах.",
     title: "Взвешивание",
+    design_weights: "веса дизайна из поля {field}",
     summary: "{what}. Веса от {min} до {max} (среднее 1); эффект дизайна {deff}, эффективный размер выборки {neff} из {rows} ответов.",
-    raking: "калибровка по структуре совокупности (raking) за {iterations} итераций (наибольшее оставшееся расхождение {gap} п. п.)",
+    raking: "калибровка по структуре совокупности (raking), итераций: {iterations} (наибольшее оставшееся расхождение {gap} п. п.)",
     trimmed: "коэффициенты калибровки ограничены [{low}, {high}]; ячеек на границе: {cells}",
-    outside: "{rows} ответов имеют значение переменной калибровки без целевой доли и не используются (outside_raking_margins).",
+    outside: "Ответов со значением переменной калибровки без целевой доли (не используются, outside_raking_margins): {rows}.",
     variable: "Переменная",
     category: "Категория",
     target: "Совокупность, %",
@@ -134,7 +137,7 @@ fn summary(v: &View<'_>, w: &WeightingSummary) -> String {
     let l = labels(v.lang);
     let mut what: Vec<String> = Vec::new();
     if let Some(field) = &w.sampling_weight {
-        what.push(format!("sampling_weight = {field}"));
+        what.push(l.design_weights.replace("{field}", field));
     }
     if let Some(r) = &w.raking {
         what.push(
@@ -151,10 +154,12 @@ fn summary(v: &View<'_>, w: &WeightingSummary) -> String {
             );
         }
     }
-    let mut what = what.join("; ");
-    if let Some(first) = what.get(..1) {
-        what = first.to_uppercase() + &what[1..];
-    }
+    let what = what.join("; ");
+    let mut chars = what.chars();
+    let what: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => what,
+    };
     l.summary
         .replace("{what}", &what)
         .replace("{min}", &v.lang.number(w.min_weight, 2))
