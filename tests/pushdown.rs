@@ -442,3 +442,49 @@ fn postgresql_pushdown_equals_streaming() {
         .batch_execute(&format!("DROP TABLE {table}"))
         .unwrap();
 }
+
+#[test]
+fn sqlite_pushdown_equals_streaming_with_raked_survey_weights() {
+    let Some(driver) = driver("CXM_TEST_ADBC_SQLITE") else {
+        return;
+    };
+    let s = Scratch::new();
+    let db = sqlite_database(&s);
+    // Design weights from the weight column (invalid ones rejected), raked by region (the
+    // empty region is outside the margins): the first pass streams, the run pushes down.
+    let raked = |text: String| {
+        text.replace(
+            "[datasets.survey.fields]",
+            "sampling_weight = \"weight\"\n[datasets.survey.raking]\n\
+             margins.region = { north = 40, south = 35, east = 25 }\n[datasets.survey.fields]",
+        )
+    };
+    let (sp, tp) = sqlite_sources(&driver, &db, "");
+    let (ss, ts) = sqlite_sources(&driver, &db, "pushdown = false");
+    let pushed = run_config(&s, "p.toml", &raked(config(&s, &sp, &tp, false, "UTC")));
+    assert_eq!(pushed.status.code(), Some(0), "{}", stderr(&pushed));
+    let streamed = run_config(&s, "s.toml", &raked(config(&s, &ss, &ts, false, "UTC")));
+    assert_eq!(streamed.status.code(), Some(0), "{}", stderr(&streamed));
+    let (p, st) = (json(&pushed), json(&streamed));
+    assert_same(&figures_and_counts(&p), &figures_and_counts(&st), "raked");
+    let weighting = |r: &Value| r["datasets"][0]["weighting"].clone();
+    assert!(same(&weighting(&p), &weighting(&st)), "{}", weighting(&p));
+    let designs = |r: &Value| {
+        let all: Vec<Value> = r["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["design"].clone())
+            .collect();
+        Value::Array(all)
+    };
+    assert!(same(&designs(&p), &designs(&st)));
+    let nps = p["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["metric"] == "nps" && r["group"] == serde_json::json!({}))
+        .unwrap();
+    assert!(nps["design"]["n_effective"].as_f64().unwrap() > 0.0, "{nps}");
+    assert_eq!(p["datasets"][0]["weighting"]["raking"]["converged"], true);
+}
