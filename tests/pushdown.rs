@@ -485,6 +485,9 @@ fn sqlite_pushdown_equals_streaming_with_raked_survey_weights() {
         .iter()
         .find(|r| r["metric"] == "nps" && r["group"] == serde_json::json!({}))
         .unwrap();
-    assert!(nps["design"]["n_effective"].as_f64().unwrap() > 0.0, "{nps}");
+    assert!(
+        nps["design"]["n_effective"].as_f64().unwrap() > 0.0,
+        "{nps}"
+    );
     assert_eq!(p["datasets"][0]["weighting"]["raking"]["converged"], true);
 }
