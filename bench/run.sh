@@ -12,7 +12,7 @@
 #    Default sizes: 1M responses / 200k customers, 10M tickets; BENCH_BIG=1: 10M responses /
 #    1M customers, 100M tickets. BENCH_WORKLOADS=0 skips them.
 # Prints the tables with ratios and peak RSS (also in bench/results/latest.md); exit 1 if any
-# figure disagrees. BENCH_QUIET=1 waits for an idle CPU before each run.
+# figure disagrees. BENCH_QUIET=N waits up to N s for an idle CPU before each run.
 set -euo pipefail
 
 ROWS="${1:-10000000}"
