@@ -10,8 +10,9 @@ Snappy (`survey.parquet`), as pyarrow writes it by default with zstd
 config/bench_{csv,parquet}.toml with the variant's path (results/config/).
 
 Each engine runs as its own process, RUNS times per format; wall time is measured around the
-process (perf_counter), peak RSS is the process's ru_maxrss from os.wait4 (so it is that one
-process, not the largest child so far). The table shows the best wall time and the largest
+process (perf_counter), peak RSS is the process's maximum resident set as GNU time reports it
+(/usr/bin/time -f %M; without it, ru_maxrss from os.wait4, which on Linux also counts the RSS
+this Python process had when it started the command). The table shows the best wall time and the largest
 peak RSS of the runs. The figures of every run are checked against the others: NPS, CSAT %
 and CES mean overall and per region x month, values to 1e-9 relative (1e-9 absolute near
 zero) and n exactly. Any disagreement fails the run (exit 1) after printing every difference.
@@ -47,6 +48,10 @@ TARGET_RSS_MB = 100.0
 # BENCH_QUIET=N: before each run, wait up to N seconds for a second with >= 90% idle CPU
 # (0, the default: do not wait).
 QUIET_S = float(os.environ.get("BENCH_QUIET", "0") or 0)
+
+
+# GNU time, when installed, measures each command's peak RSS (see `timed`).
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 
 def cpu_idle_share(seconds: float = 1.0) -> float:
@@ -105,17 +110,26 @@ def timed(cmd: list[str], stdout_path: str, env: dict | None = None) -> tuple[fl
     """Runs cmd with stdout to stdout_path; returns (wall seconds, peak RSS MB). Exits loudly
     if the command fails."""
     err_path = stdout_path + ".stderr"
+    rss_path = stdout_path + ".rss"
+    # Linux counts the RSS of the process that spawned a command in the command's
+    # ru_maxrss (the memory it had when it called exec), so a large Python parent would
+    # show as the command's peak. GNU time, a small parent, reports the command's own.
+    wrapped = [GNU_TIME, "-f", "%M", "-o", rss_path, *cmd] if GNU_TIME else cmd
     wait_quiet()
     with open(stdout_path, "wb") as out, open(err_path, "wb") as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+        proc = subprocess.Popen(wrapped, stdout=out, stderr=err, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         with open(err_path, errors="replace") as f:
             sys.exit(f"FAILED (exit {proc.returncode}): {' '.join(cmd)}\n{f.read()}")
-    return wall, usage.ru_maxrss / 1024.0  # ru_maxrss is in KiB on Linux
+    kib = usage.ru_maxrss  # KiB on Linux
+    if GNU_TIME:
+        with open(rss_path) as f:
+            kib = int(f.read().split()[-1])
+    return wall, kib / 1024.0
 
 
 def cxm_figures(report_path: str) -> dict:
