@@ -1,10 +1,21 @@
-"""Generate the benchmark survey deterministically: bench/data/survey.csv and survey.parquet.
+"""Generate the benchmark survey deterministically, in two variants and several writers:
 
     python gen.py ROWS DATA_DIR
 
-Same ROWS, same numpy/polars versions (pinned in requirements.txt) -> same bytes. Skips the
-work when DATA_DIR/meta.json already records the same row count and generator version and
-both files exist.
+- `survey.csv`, `survey.parquet` ("quoted" variant): the comment column is free text with
+  commas, quotes and non-ASCII letters, so most of its cells are CSV-quoted; the Parquet
+  file is written by polars with Snappy and statistics.
+- `survey_plain.csv` ("plain" variant): the same rows but a short unquoted comment (one of a
+  few words, no comma or quote), like a plain survey export.
+- `survey_plain_pyarrow.parquet`: the plain variant written as a pyarrow user would
+  (`pyarrow.parquet.write_table(table, path, compression="zstd")`, every other setting
+  pyarrow's default: row groups of 1Mi rows, dictionary encoding, statistics, format 2.6).
+- `survey_plain_polars.parquet`: the plain variant written by polars' default writer
+  (`DataFrame.write_parquet(path)`: zstd, polars' default row groups and statistics).
+
+Same ROWS, same numpy/polars/pyarrow versions (pinned in requirements.txt) -> same bytes.
+Skips each variant when DATA_DIR/meta.json (quoted) or meta_plain.json (plain) already
+records the same row count and generator version and its files exist.
 
 Columns: response_id, customer_id, submitted (naive ISO timestamp, UTC, 2024-01-01 to
 2025-12-31, rows in submission order), region (8), plan (4), channel (5), nps (0-10, ~1%
@@ -22,6 +33,7 @@ import time
 
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 
 GENERATOR_VERSION = 1
 SEED = 20240101
@@ -58,6 +70,17 @@ MIDDLES = [
     ' - "5 stars" from me',
 ]
 ENDINGS = ["", ".", "!", "!!", " :)", "...", ", thanks."]
+# The plain variant's comments: short, unquoted (no comma, quote or line break).
+PLAIN_COMMENTS = ["ok", "good", "great service", "too slow", "late delivery", "fine", "n/a"]
+PLAIN_VERSION = 1
+
+
+def up_to_date(meta_path: str, want: dict, paths: list[str]) -> bool:
+    if not (os.path.exists(meta_path) and all(os.path.exists(p) for p in paths)):
+        return False
+    with open(meta_path) as f:
+        have = json.load(f)
+    return {k: have.get(k) for k in want} == want
 
 
 def main() -> None:
@@ -68,14 +91,19 @@ def main() -> None:
     pq_path = os.path.join(data_dir, "survey.parquet")
     meta_path = os.path.join(data_dir, "meta.json")
     want = {"rows": rows, "generator_version": GENERATOR_VERSION, "seed": SEED}
-    if os.path.exists(meta_path) and os.path.exists(csv_path) and os.path.exists(pq_path):
-        with open(meta_path) as f:
-            have = json.load(f)
-        if {k: have.get(k) for k in want} == want:
-            print(f"dataset: {rows:,} rows already in {data_dir}, not regenerated")
-            return
-    if os.path.exists(meta_path):
-        os.remove(meta_path)  # invalidate before overwriting the data files
+    plain_csv = os.path.join(data_dir, "survey_plain.csv")
+    plain_pa = os.path.join(data_dir, "survey_plain_pyarrow.parquet")
+    plain_pl = os.path.join(data_dir, "survey_plain_polars.parquet")
+    plain_meta = os.path.join(data_dir, "meta_plain.json")
+    want_plain = dict(want, plain_version=PLAIN_VERSION)
+    quoted_ok = up_to_date(meta_path, want, [csv_path, pq_path])
+    plain_ok = up_to_date(plain_meta, want_plain, [plain_csv, plain_pa, plain_pl])
+    if quoted_ok and plain_ok:
+        print(f"dataset: {rows:,} rows already in {data_dir}, not regenerated")
+        return
+    for ok, meta in ((quoted_ok, meta_path), (plain_ok, plain_meta)):
+        if not ok and os.path.lexists(meta):
+            os.remove(meta)  # invalidate before overwriting the data files
 
     t0 = time.perf_counter()
     rng = np.random.default_rng(SEED)
@@ -141,22 +169,39 @@ def main() -> None:
         .alias("comment"),
     )
     t1 = time.perf_counter()
+    written = []
 
-    tmp_csv, tmp_pq = csv_path + ".tmp", pq_path + ".tmp"
-    # CSV: RFC 4180 quoting (fields with commas or quotes are quoted, quotes doubled);
-    # timestamps as naive ISO 8601 "2024-03-15T13:45:12"; null as an empty cell.
-    df.write_csv(tmp_csv, datetime_format="%Y-%m-%dT%H:%M:%S", null_value="")
-    df.write_parquet(tmp_pq, compression="snappy", statistics=True)
-    os.replace(tmp_csv, csv_path)
-    os.replace(tmp_pq, pq_path)
-    with open(meta_path, "w") as f:
-        json.dump(want, f)
+    if not quoted_ok:
+        tmp_csv, tmp_pq = csv_path + ".tmp", pq_path + ".tmp"
+        # CSV: RFC 4180 quoting (fields with commas or quotes are quoted, quotes doubled);
+        # timestamps as naive ISO 8601 "2024-03-15T13:45:12"; null as an empty cell.
+        df.write_csv(tmp_csv, datetime_format="%Y-%m-%dT%H:%M:%S", null_value="")
+        df.write_parquet(tmp_pq, compression="snappy", statistics=True)
+        os.replace(tmp_csv, csv_path)
+        os.replace(tmp_pq, pq_path)
+        with open(meta_path, "w") as f:
+            json.dump(want, f)
+        written += [csv_path, pq_path]
+
+    if not plain_ok:
+        # Drawn after every other column, so the quoted variant's values do not change.
+        p = rng.integers(0, len(PLAIN_COMMENTS), size=rows, dtype=np.int16)
+        plain = df.with_columns(
+            pl.when(pl.col("comment").is_null()).then(None).otherwise(pick(PLAIN_COMMENTS, p))
+            .alias("comment")
+        )
+        tmps = [path + ".tmp" for path in (plain_csv, plain_pa, plain_pl)]
+        plain.write_csv(tmps[0], datetime_format="%Y-%m-%dT%H:%M:%S", null_value="")
+        pq.write_table(plain.to_arrow(), tmps[1], compression="zstd")
+        plain.write_parquet(tmps[2])
+        for tmp, path in zip(tmps, (plain_csv, plain_pa, plain_pl)):
+            os.replace(tmp, path)
+        with open(plain_meta, "w") as f:
+            json.dump(want_plain, f)
+        written += [plain_csv, plain_pa, plain_pl]
     t2 = time.perf_counter()
-    mb = lambda p: os.path.getsize(p) / 1e6  # noqa: E731
-    print(
-        f"dataset: {rows:,} rows generated in {t1 - t0:.1f} s, written in {t2 - t1:.1f} s "
-        f"(survey.csv {mb(csv_path):,.0f} MB, survey.parquet {mb(pq_path):,.0f} MB)"
-    )
+    sizes = ", ".join(f"{os.path.basename(p)} {os.path.getsize(p) / 1e6:,.0f} MB" for p in written)
+    print(f"dataset: {rows:,} rows generated in {t1 - t0:.1f} s, written in {t2 - t1:.1f} s ({sizes})")
 
 
 if __name__ == "__main__":

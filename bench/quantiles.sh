@@ -15,26 +15,11 @@ set -euo pipefail
 ROWS="${1:-100000000}"
 case "$ROWS" in ''|*[!0-9]*) echo "usage: bench/quantiles.sh [ROWS]" >&2; exit 2;; esac
 
-BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(dirname "$BENCH")"
-VENV="$BENCH/.venv"
-PY="$VENV/bin/python"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 OUT="$BENCH/results/quantiles"
 mkdir -p "$OUT"
-
-echo "== building cxm (release)"
-(cd "$ROOT" && cargo build --release --workspace --quiet)
-CXM="$ROOT/target/release/cxm"
-
-# The same venv as bench/run.sh, (re)installed when requirements.txt changes.
-REQ_SUM="$(sha256sum "$BENCH/requirements.txt" | cut -d' ' -f1)"
-if [[ ! -x "$PY" || "$(cat "$VENV/.requirements.sha256" 2>/dev/null)" != "$REQ_SUM" ]]; then
-    echo "== creating $VENV"
-    python3 -m venv "$VENV"
-    "$PY" -m pip install --quiet --upgrade pip
-    "$PY" -m pip install --quiet -r "$BENCH/requirements.txt"
-    echo "$REQ_SUM" > "$VENV/.requirements.sha256"
-fi
+bench_build
+bench_venv
 
 echo "== dataset ($ROWS tickets)"
 "$PY" "$BENCH/gen_tickets.py" "$ROWS" "$BENCH/data"

@@ -121,6 +121,7 @@ impl Interner {
     }
 
     /// The id of a packed short text.
+    #[inline]
     fn short(&mut self, packed: u64) -> u32 {
         // A direct-mapped cache of recent short values in front of the map.
         let slot = (packed.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize;
@@ -328,6 +329,14 @@ pub(crate) struct Grouper {
     /// The last day seen by the period key and its interned id (rows often come in time
     /// order).
     last_day: Option<(i32, u32)>,
+    /// The instants (UTC microseconds, from inclusive, until exclusive) of the last local
+    /// day a timestamp period key fell in, with its id: set only in zones of a constant
+    /// offset, where that day is one span of instants.
+    last_span: Option<(i64, i64, u32)>,
+    /// Recently seen key tuples (packed as in [`GroupIndex::Packed`]) and their groups.
+    recent_groups: Vec<(u128, u32)>,
+    /// Scratch: the interned ids of each key of a batch's rows (see [`Grouper::assign`]).
+    key_ids: Vec<u32>,
     /// Per dimension: labels sorted first, in this order (see [`SortKey`]).
     orders: Vec<Vec<String>>,
 }
@@ -350,6 +359,9 @@ impl Grouper {
             keys: Vec::new(),
             groups: 0,
             last_day: None,
+            last_span: None,
+            recent_groups: vec![(u128::MAX, 0); 1 << RECENT_GROUP_BITS],
+            key_ids: Vec::new(),
             orders: Vec::new(),
         }
     }
@@ -375,6 +387,9 @@ impl Grouper {
             keys: Vec::new(),
             groups: 0,
             last_day: None,
+            last_span: None,
+            recent_groups: vec![(u128::MAX, 0); 1 << RECENT_GROUP_BITS],
+            key_ids: Vec::new(),
             orders: self.orders.clone(),
         }
     }
@@ -413,6 +428,12 @@ impl Grouper {
     /// Writes the group id of every row of `columns` into `out`. Rows flagged in `skip`
     /// (their grouping values could not be read; every metric rejects them) get group 0
     /// without creating a group.
+    ///
+    /// Key by key, then row by row: each key column's values are interned in one pass
+    /// (the column's type dispatched once), then the tuples are looked up, the last few
+    /// hundred of them in a direct-mapped cache in front of the index. Ids are still given
+    /// in order of first appearance (per key, and to groups), so the result is the same as
+    /// a row-at-a-time pass.
     pub(crate) fn assign(
         &mut self,
         columns: &[ArrayRef],
@@ -426,28 +447,124 @@ impl Grouper {
             return;
         }
         let period_key = self.rule.map(|_| self.key_fields.len() - 1);
-        let key_columns: Vec<KeyColumn<'_>> = self
-            .key_fields
-            .iter()
-            .enumerate()
-            .map(|(k, &field)| key_column(&columns[field], Some(k) == period_key))
-            .collect();
-        let mut scratch = vec![0u32; self.key_fields.len()];
+        let keys = self.key_fields.len();
+        let skipped = |row: usize| skip.get(row).copied().unwrap_or(false);
+        let mut ids = std::mem::take(&mut self.key_ids);
+        ids.clear();
+        ids.resize(rows * keys, 0);
+        for (k, column_ids) in ids.chunks_exact_mut(rows.max(1)).enumerate().take(keys) {
+            let column = key_column(&columns[self.key_fields[k]], Some(k) == period_key);
+            self.fill_key_ids(k, &column, &skipped, column_ids);
+        }
+        out.reserve(rows);
+        let mut scratch = [0u32; 4];
         for row in 0..rows {
-            if skip.get(row).copied().unwrap_or(false) {
+            if skipped(row) {
                 out.push(0);
                 continue;
             }
-            for (k, column) in key_columns.iter().enumerate() {
-                scratch[k] = self.key_id(k, column, row);
+            let id = if keys <= 4 {
+                for (k, slot) in scratch.iter_mut().enumerate().take(keys) {
+                    *slot = ids[k * rows + row];
+                }
+                self.group_of_cached(&scratch[..keys])
+            } else {
+                let key: Vec<u32> = (0..keys).map(|k| ids[k * rows + row]).collect();
+                self.group_of(&key)
+            };
+            out.push(id);
+        }
+        self.key_ids = ids;
+    }
+
+    /// [`Grouper::group_of`] through the cache of recent key tuples (at most four keys).
+    #[inline]
+    fn group_of_cached(&mut self, key: &[u32]) -> u32 {
+        let packed = key
+            .iter()
+            .fold(0u128, |acc, &k| (acc << 32) | u128::from(k));
+        let slot = ((packed as u64 ^ (packed >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            >> (64 - RECENT_GROUP_BITS)) as usize;
+        if let Some(&(cached, id)) = self.recent_groups.get(slot) {
+            if cached == packed {
+                return id;
             }
-            out.push(self.group_of(&scratch));
+        }
+        let id = self.group_of(key);
+        if let Some(entry) = self.recent_groups.get_mut(slot) {
+            *entry = (packed, id);
+        }
+        id
+    }
+
+    /// Interns key `k` of every row not `skipped` into `out` (one id per row; skipped rows
+    /// keep whatever `out` held).
+    fn fill_key_ids(
+        &mut self,
+        k: usize,
+        column: &KeyColumn<'_>,
+        skipped: &dyn Fn(usize) -> bool,
+        out: &mut [u32],
+    ) {
+        match column {
+            KeyColumn::Text(strings) => {
+                let interner = &mut self.interners[k];
+                let (data, offsets) = (strings.value_data(), strings.value_offsets());
+                for (row, slot) in out.iter_mut().enumerate() {
+                    if skipped(row) {
+                        continue;
+                    }
+                    if strings.is_null(row) {
+                        *slot = interner.null();
+                        continue;
+                    }
+                    // A short value packed from one 8-byte load where the buffer allows
+                    // (the same word as `pack_short`), else through its text.
+                    let start = offsets.get(row).map_or(0, |&o| o as usize);
+                    let len = strings.value_length(row) as usize;
+                    *slot = match data.get(start..start + 8) {
+                        Some(word) if len <= 7 => {
+                            let mut bytes = [0u8; 8];
+                            bytes.copy_from_slice(word);
+                            let mask = (1u64 << (8 * len)) - 1;
+                            interner.short(u64::from_le_bytes(bytes) & mask | (len as u64) << 56)
+                        }
+                        _ => interner.text(strings.value(row)),
+                    };
+                }
+            }
+            KeyColumn::Timestamp(stamps) => {
+                for (row, slot) in out.iter_mut().enumerate() {
+                    if skipped(row) {
+                        continue;
+                    }
+                    if !stamps.is_null(row) {
+                        // Rows often come in time order: most fall in the last local day.
+                        let stamp = stamps.value(row);
+                        if let Some((from, until, id)) = self.last_span {
+                            if from <= stamp && stamp < until {
+                                *slot = id;
+                                continue;
+                            }
+                        }
+                    }
+                    *slot = self.key_id(k, column, row);
+                }
+            }
+            _ => {
+                for (row, slot) in out.iter_mut().enumerate() {
+                    if !skipped(row) {
+                        *slot = self.key_id(k, column, row);
+                    }
+                }
+            }
         }
     }
 
     /// The interned id of key `k` in `row`.
     fn key_id(&mut self, k: usize, column: &KeyColumn<'_>, row: usize) -> u32 {
         let interner = &mut self.interners[k];
+        let mut stamp = None;
         let day = match column {
             KeyColumn::Text(strings) => {
                 return if strings.is_null(row) {
@@ -480,7 +597,10 @@ impl Grouper {
             KeyColumn::Unusable => return interner.null(),
             KeyColumn::Date(dates) => (!dates.is_null(row)).then(|| dates.value(row)),
             KeyColumn::Timestamp(stamps) => match (stamps.is_null(row), self.rule) {
-                (false, Some(rule)) => rule.zone.local_days(stamps.value(row)),
+                (false, Some(rule)) => {
+                    stamp = Some(stamps.value(row));
+                    rule.zone.local_days(stamps.value(row))
+                }
                 _ => None,
             },
         };
@@ -489,6 +609,7 @@ impl Grouper {
         };
         if let Some((last, id)) = self.last_day {
             if last == day {
+                self.last_span = stamp.and_then(|_| day_span(rule.zone, day, id));
                 return id;
             }
         }
@@ -500,6 +621,7 @@ impl Grouper {
             None => interner.null(),
         };
         self.last_day = Some((day, id));
+        self.last_span = stamp.and_then(|_| day_span(rule.zone, day, id));
         id
     }
 
@@ -613,6 +735,29 @@ impl Grouper {
         }
         (map, labels, sort_keys)
     }
+}
+
+/// Slots of [`Grouper`]'s cache of recent key tuples (`u128::MAX` is never a packed
+/// tuple: its ids would be `u32::MAX`, which no interner reaches).
+const RECENT_GROUP_BITS: u32 = 8;
+
+/// Microseconds in a day.
+const MICROS_PER_DAY: i64 = 86_400 * 1_000_000;
+
+/// The span of instants of local day `day` in `zone`, with `id`, when the zone's offset is
+/// constant (UTC or a fixed offset); `None` for named zones (their days can have 23 or 25
+/// hours) or out of range.
+fn day_span(zone: cxm_period::Zone, day: i32, id: u32) -> Option<(i64, i64, u32)> {
+    let offset_micros = match zone {
+        cxm_period::Zone::Utc => 0,
+        cxm_period::Zone::Fixed(offset) => i64::from(offset.local_minus_utc()) * 1_000_000,
+        cxm_period::Zone::Named(_) => return None,
+    };
+    let from = i64::from(day)
+        .checked_mul(MICROS_PER_DAY)?
+        .checked_sub(offset_micros)?;
+    let until = from.checked_add(MICROS_PER_DAY)?;
+    Some((from, until, id))
 }
 
 /// Downcasts a key column once: text, integers, booleans or dates for dimensions; dates

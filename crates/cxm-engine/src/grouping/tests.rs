@@ -214,3 +214,87 @@ fn one_key_groups_follow_first_appearance() {
         ]
     );
 }
+
+#[test]
+fn day_spans_give_the_same_periods_as_each_instant() {
+    // Instants around local midnights (and month ends) in UTC, a fixed offset and a named
+    // zone, with nulls and skipped rows: the span cache must give each row the period of
+    // its own local day.
+    let hour = 3_600_000_000i64;
+    let day = 24 * hour;
+    let base = 20_148 * day; // 2025-03-01T00:00Z
+    let mut stamps = Vec::new();
+    for d in [-2i64, -1, 0, 1, 30, 31] {
+        for h in [-3i64, -2, -1, 0, 1, 2, 23] {
+            stamps.push(Some(base + d * day + h * hour - 1));
+            stamps.push(Some(base + d * day + h * hour));
+            stamps.push(None);
+        }
+    }
+    let rows = stamps.len();
+    let ts: ArrayRef =
+        Arc::new(TimestampMicrosecondArray::from(stamps.clone()).with_timezone("UTC"));
+    let skip: Vec<bool> = (0..rows).map(|r| r % 11 == 5).collect();
+    for zone in ["UTC", "+02:00", "-05:30", "Europe/Berlin"] {
+        let zone = cxm_period::parse_zone(zone).unwrap();
+        let rule = PeriodRule::new(cxm_period::Grain::Month, zone, 1).unwrap();
+        let mut g = Grouper::new(&[], Some((0, rule)));
+        let mut ids = Vec::new();
+        g.assign(std::slice::from_ref(&ts), rows, &skip, &mut ids);
+        let (_, labels) = g.project(&[0]);
+        for (row, stamp) in stamps.iter().enumerate() {
+            let want = stamp
+                .and_then(|s| zone.local_days(s))
+                .and_then(|d| rule.key_of_date(d))
+                .and_then(|k| rule.label(k));
+            if skip[row] {
+                assert_eq!(ids[row], 0);
+                continue;
+            }
+            assert_eq!(labels[ids[row] as usize][0].1, want, "{zone:?} row {row}");
+        }
+    }
+}
+
+#[test]
+fn text_columns_intern_as_each_text() {
+    // Short values in the middle of the buffer (one 8-byte load) and at its end (packed
+    // byte by byte), long values, NULs, nulls and a sliced array: the same ids as
+    // `Interner::text` on each value.
+    let values = vec![
+        Some("North"),
+        Some(""),
+        Some("a\0"),
+        Some("Southwest"),
+        None,
+        Some("a"),
+        Some("North"),
+        Some("Central"),
+        Some("a\0\0\0\0\0\0"),
+        Some("ab"),
+        Some("N"),
+    ];
+    let full = StringArray::from(values.clone());
+    for offset in [0usize, 1, 3] {
+        let sliced: ArrayRef = Arc::new(full.slice(offset, values.len() - offset));
+        let rows = values.len() - offset;
+        let mut g = Grouper::new(&[(0, "region".into())], None);
+        let mut ids = Vec::new();
+        g.assign(std::slice::from_ref(&sliced), rows, &[], &mut ids);
+        let mut interner = Interner::default();
+        let want: Vec<u32> = values[offset..]
+            .iter()
+            .map(|v| match v {
+                Some(text) => interner.text(text),
+                None => interner.null(),
+            })
+            .collect();
+        assert_eq!(g.interners[0].values, interner.values, "offset {offset}");
+        // One key: group ids follow the value ids' first appearance.
+        let (_, labels) = g.project(&[0]);
+        for (row, v) in values[offset..].iter().enumerate() {
+            assert_eq!(labels[ids[row] as usize][0].1.as_deref(), *v, "row {row}");
+        }
+        assert_eq!(want.len(), rows);
+    }
+}
