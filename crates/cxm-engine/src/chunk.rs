@@ -85,11 +85,28 @@ struct Scratch {
     dropped: Vec<bool>,
 }
 
+/// A batch whose updates were sent to isolated children and not yet counted. It is
+/// counted when the next batch has been read and grouped, just before that batch is fed
+/// (or when the chunk ends), so the children work on it while this thread prepares the
+/// next one instead of waiting for their replies.
+struct InFlight {
+    batch: Batch,
+    pending: Vec<(usize, PendingUpdate)>,
+    /// The batch's statuses, group ids and groups before it.
+    scratch: Scratch,
+    /// Where its plugins' rejections go in the chunk's list: where they would have been
+    /// had the batch been counted before the next one was read.
+    mark: usize,
+}
+
 /// Processes the batches of one chunk.
 pub(crate) struct ChunkWork<'c> {
     ctx: &'c DatasetContext,
     state: ChunkState,
     scratch: Scratch,
+    in_flight: Option<InFlight>,
+    /// The vectors of the last batch counted after the next one was read, for reuse.
+    spare: Option<Scratch>,
 }
 
 impl<'c> ChunkWork<'c> {
@@ -122,6 +139,8 @@ impl<'c> ChunkWork<'c> {
             ctx,
             state,
             scratch: Scratch::default(),
+            in_flight: None,
+            spare: None,
         }
     }
 
@@ -129,17 +148,23 @@ impl<'c> ChunkWork<'c> {
     /// rejections keep the order they were found in), so rejected rows are reported in
     /// file order however the file was cut into batches.
     pub(crate) fn finish(mut self) -> ChunkState {
+        settle_in_flight(
+            &mut self.in_flight,
+            &mut self.spare,
+            self.ctx,
+            &mut self.state,
+        );
         self.state.rejections.sort_by_key(|r| r.line);
         self.state
     }
 
     /// Processes one batch. `seen_keys` is the run's unique_key register: given only when
     /// batches are processed in file order (required when the dataset has a unique_key).
-    pub(crate) fn process(&mut self, batch: &mut Batch, seen_keys: Option<&mut SeenKeys>) {
+    pub(crate) fn process(&mut self, mut input: Batch, seen_keys: Option<&mut SeenKeys>) {
         let ctx = self.ctx;
-        crate::lookup::apply(&ctx.lookups, batch, &mut self.state.unmatched);
-        crate::derive::apply(&ctx.derived, batch);
-        let batch = &*batch;
+        crate::lookup::apply(&ctx.lookups, &mut input, &mut self.state.unmatched);
+        crate::derive::apply(&ctx.derived, &mut input);
+        let batch = &input;
         let st = &mut self.state;
         let sc = &mut self.scratch;
         st.rows_seen += rows_of(batch) + batch.rejected_rows.len() as u64;
@@ -222,6 +247,9 @@ impl<'c> ChunkWork<'c> {
         // Updates sent to isolated children, finished after every metric has been fed, so
         // the children of several metrics work on this batch at the same time.
         let mut pending: Vec<(usize, PendingUpdate)> = Vec::new();
+        // The previous batch's updates are counted first: one update in flight per
+        // instance, and a metric that failed on it is not fed this batch.
+        settle_in_flight(&mut self.in_flight, &mut self.spare, ctx, st);
         sc.status.resize_with(ctx.metrics.len(), Vec::new);
         sc.prefilled.resize_with(ctx.metrics.len(), Vec::new);
         for (i, metric) in ctx.metrics.iter().enumerate() {
@@ -279,8 +307,51 @@ impl<'c> ChunkWork<'c> {
                 }
             }
         }
-        settle(pending, ctx, &mut st.metrics, &mut st.rejections, sc, batch);
+        if pending.is_empty() {
+            return;
+        }
+        let mark = st.rejections.len();
+        let scratch = std::mem::replace(&mut self.scratch, self.spare.take().unwrap_or_default());
+        self.in_flight = Some(InFlight {
+            batch: input,
+            pending,
+            scratch,
+            mark,
+        });
     }
+}
+
+/// Counts the batch in flight, if any, its plugins' rejections placed where they would
+/// have been had it been counted at once.
+fn settle_in_flight(
+    in_flight: &mut Option<InFlight>,
+    spare: &mut Option<Scratch>,
+    ctx: &DatasetContext,
+    st: &mut ChunkState,
+) {
+    let Some(InFlight {
+        batch,
+        pending,
+        mut scratch,
+        mark,
+    }) = in_flight.take()
+    else {
+        return;
+    };
+    let mut rejections = Vec::new();
+    settle(
+        pending,
+        ctx,
+        &mut st.metrics,
+        &mut rejections,
+        &mut scratch,
+        &batch,
+    );
+    if !rejections.is_empty() {
+        let at = mark.min(st.rejections.len());
+        st.rejections.splice(at..at, rejections);
+    }
+    *spare = Some(scratch);
 }
 
 /// Finishes updates sent to isolated children and counts their rows.
