@@ -181,7 +181,8 @@ pub fn load_library_isolated(
     if let Some(lib) = loaded().lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
         return Ok(lib.clone());
     }
-    let d = Child::describe(&canonical, &sha256, limits)?;
+    let (d, child) = Child::describe(&canonical, &sha256, limits)?;
+    let spare: crate::remote::Spare = Arc::new(std::sync::Mutex::new(Some(child)));
     let invalid = |message: &str| HostError::InvalidDescriptor {
         path: canonical.clone(),
         message: message.to_string(),
@@ -219,6 +220,7 @@ pub fn load_library_isolated(
                 &sha256,
                 &text(&m["name"]),
                 limits,
+                &spare,
             ))),
         })
         .collect();
