@@ -2,7 +2,7 @@
 //! process (the `cxm` binary itself, hidden subcommand `__plugin-host`), one per metric,
 //! speaking the ABI's calls as messages over pipes ([`wire`]), batches written once into a
 //! shared file per channel that the child reads in place ([`shm`], [`layout`]): one pair of
-//! pipes and one shared file (a channel) per core, so that the host's worker threads call their own instances at the
+//! pipes and one shared file (a channel) per core and one more, so that the host's worker threads call their own instances at the
 //! same time instead of taking turns on one pipe. Whatever the plugin does
 //! there — a segfault, `abort`, `exit`, an endless loop, unbounded allocation, writes to
 //! stdout — ends at most that child: the call fails with the library, the metric, the call
@@ -217,11 +217,15 @@ impl Drop for Sent {
     }
 }
 
-/// Channels per child: one per core, at most 8 (the engine's default worker count).
+/// Channels per child: one per core, at most 8 (the engine's default worker count), plus
+/// one: a worker keeps a channel of each child reserved while the child works on its last
+/// batch (see `cxm_engine`'s chunk processing), so the thread that merges the workers'
+/// instances and binds new ones needs one of its own not to wait for them.
 fn channel_count() -> usize {
     std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8)
+        + 1
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -257,7 +261,7 @@ impl Child {
     ) -> Result<Child, String> {
         let exe =
             std::env::current_exe().map_err(|e| format!("cannot find the cxm binary: {e}"))?;
-        // One channel per core, also for a child that describes the library: it may go on
+        // The channels of a metric's child also for a child that describes the library: it may go on
         // to serve one of its metrics.
         let count = channel_count();
         // A shared file per channel for the batches, or none at all (then batches go

@@ -61,6 +61,15 @@ pub fn descriptor_json(lib: &Library) -> Value {
 /// serves its first metric used. Returns the process exit code.
 pub fn serve(path: &Path, sha256: &str, metric: Option<&str>, channels: usize) -> i32 {
     let channels = channels.clamp(1, MAX_CHANNELS);
+    // One malloc arena for the whole process: glibc would otherwise reserve 64 MiB of
+    // address space per channel thread, which the address-space limit (`max_memory`)
+    // counts as if the plugin had used it.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before any other thread of
+    // this process exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
     // SAFETY: the host started this process with these descriptors open (a pipe each, two
     // per channel); nothing else in this process owns them.
     let mut pipes: Vec<(File, File)> = (0..channels as i32)
