@@ -366,13 +366,23 @@ impl Child {
         })
     }
 
-    /// Starts a child that describes the library, and returns the descriptor and the child,
-    /// which waits to be adopted by one of the library's metrics ([`Child::adopt`]) or
-    /// dropped.
+    /// Starts a child that will describe the library (see [`Child::describe`]).
+    pub(crate) fn start_describing(
+        path: &Path,
+        sha256: &str,
+        limits: &Isolation,
+    ) -> Result<Child, String> {
+        Child::start(path, sha256, None, limits)
+    }
+
+    /// Has a child describe the library (`started` by [`Child::start_describing`], or a new
+    /// one), and returns the descriptor and the child, which waits to be adopted by one of
+    /// the library's metrics ([`Child::adopt`]) or dropped.
     pub(crate) fn describe(
         path: &Path,
         sha256: &str,
         limits: &Isolation,
+        started: Option<Child>,
     ) -> Result<(Value, Child), HostError> {
         let isolated = |cause: String| HostError::Isolated {
             file: file_name(path),
@@ -380,7 +390,10 @@ impl Child {
             call: "load",
             cause,
         };
-        let child = Child::start(path, sha256, None, limits).map_err(isolated)?;
+        let child = match started {
+            Some(child) => child,
+            None => Child::start(path, sha256, None, limits).map_err(isolated)?,
+        };
         let (kind, header, _) = child.receive("load")?;
         match kind {
             wire::DESCRIPTOR => Ok((header, child)),
