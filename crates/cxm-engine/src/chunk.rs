@@ -5,8 +5,9 @@
 
 use crate::context::{DatasetContext, MetricContext};
 use crate::grouping::Grouper;
+use crate::row_weights::{weights_of, RowWeights, Sampled};
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float64Type, Int64Type};
+use arrow_array::types::Int64Type;
 use arrow_array::{Array, ArrayRef, Float64Array};
 use arrow_schema::DataType;
 use cxm_config::RejectedValues;
@@ -88,11 +89,31 @@ struct Scratch {
     dropped: Vec<bool>,
 }
 
+/// A batch whose updates were sent to isolated children and not yet counted. It is
+/// counted when the next batch has been read and grouped, just before that batch is fed
+/// (or when the chunk ends), so the children work on it while this thread prepares the
+/// next one instead of waiting for their replies.
+struct InFlight {
+    batch: Batch,
+    pending: Vec<(usize, PendingUpdate)>,
+    /// The batch's statuses, group ids and groups before it.
+    scratch: Scratch,
+    /// Where its plugins' rejections go in the chunk's list: where they would have been
+    /// had the batch been counted before the next one was read.
+    mark: usize,
+    /// Its rows' weights and, with survey weights, their sampling weights.
+    weights: Option<Float64Array>,
+    sampling: Option<Vec<f64>>,
+}
+
 /// Processes the batches of one chunk.
 pub(crate) struct ChunkWork<'c> {
     ctx: &'c DatasetContext,
     state: ChunkState,
     scratch: Scratch,
+    in_flight: Option<InFlight>,
+    /// The vectors of the last batch counted after the next one was read, for reuse.
+    spare: Option<Scratch>,
 }
 
 impl<'c> ChunkWork<'c> {
@@ -126,6 +147,8 @@ impl<'c> ChunkWork<'c> {
             ctx,
             state,
             scratch: Scratch::default(),
+            in_flight: None,
+            spare: None,
         }
     }
 
@@ -133,17 +156,23 @@ impl<'c> ChunkWork<'c> {
     /// rejections keep the order they were found in), so rejected rows are reported in
     /// file order however the file was cut into batches.
     pub(crate) fn finish(mut self) -> ChunkState {
+        settle_in_flight(
+            &mut self.in_flight,
+            &mut self.spare,
+            self.ctx,
+            &mut self.state,
+        );
         self.state.rejections.sort_by_key(|r| r.line);
         self.state
     }
 
     /// Processes one batch. `seen_keys` is the run's unique_key register: given only when
     /// batches are processed in file order (required when the dataset has a unique_key).
-    pub(crate) fn process(&mut self, batch: &mut Batch, seen_keys: Option<&mut SeenKeys>) {
+    pub(crate) fn process(&mut self, mut input: Batch, seen_keys: Option<&mut SeenKeys>) {
         let ctx = self.ctx;
-        crate::lookup::apply(&ctx.lookups, batch, &mut self.state.unmatched);
-        crate::derive::apply(&ctx.derived, batch);
-        let batch = &*batch;
+        crate::lookup::apply(&ctx.lookups, &mut input, &mut self.state.unmatched);
+        crate::derive::apply(&ctx.derived, &mut input);
+        let batch = &input;
         let st = &mut self.state;
         let sc = &mut self.scratch;
         st.rows_seen += rows_of(batch) + batch.rejected_rows.len() as u64;
@@ -230,6 +259,9 @@ impl<'c> ChunkWork<'c> {
         // Updates sent to isolated children, finished after every metric has been fed, so
         // the children of several metrics work on this batch at the same time.
         let mut pending: Vec<(usize, PendingUpdate)> = Vec::new();
+        // The previous batch's updates are counted first: one update in flight per
+        // instance, and a metric that failed on it is not fed this batch.
+        settle_in_flight(&mut self.in_flight, &mut self.spare, ctx, st);
         sc.status.resize_with(ctx.metrics.len(), Vec::new);
         sc.prefilled.resize_with(ctx.metrics.len(), Vec::new);
         for (i, metric) in ctx.metrics.iter().enumerate() {
@@ -297,33 +329,56 @@ impl<'c> ChunkWork<'c> {
                 }
             }
         }
-        settle(
+        if pending.is_empty() {
+            return;
+        }
+        let mark = st.rejections.len();
+        let scratch = std::mem::replace(&mut self.scratch, self.spare.take().unwrap_or_default());
+        self.in_flight = Some(InFlight {
+            batch: input,
             pending,
-            ctx,
-            &mut st.metrics,
-            &mut st.rejections,
-            sc,
-            batch,
-            Sampled::of(&weights, &sampling),
-        );
+            scratch,
+            mark,
+            weights,
+            sampling,
+        });
     }
 }
 
-/// With survey weights, the weight each row was given (multiplicity × sampling weight) and
-/// its sampling weight alone.
-#[derive(Clone, Copy)]
-struct Sampled<'a> {
-    weights: &'a [f64],
-    sampling: &'a [f64],
-}
-
-impl<'a> Sampled<'a> {
-    fn of(weights: &'a Option<Float64Array>, sampling: &'a Option<Vec<f64>>) -> Option<Self> {
-        Some(Sampled {
-            weights: weights.as_ref()?.values().as_ref(),
-            sampling: sampling.as_deref()?,
-        })
+/// Counts the batch in flight, if any, its plugins' rejections placed where they would
+/// have been had it been counted at once.
+fn settle_in_flight(
+    in_flight: &mut Option<InFlight>,
+    spare: &mut Option<Scratch>,
+    ctx: &DatasetContext,
+    st: &mut ChunkState,
+) {
+    let Some(InFlight {
+        batch,
+        pending,
+        mut scratch,
+        mark,
+        weights,
+        sampling,
+    }) = in_flight.take()
+    else {
+        return;
+    };
+    let mut rejections = Vec::new();
+    settle(
+        pending,
+        ctx,
+        &mut st.metrics,
+        &mut rejections,
+        &mut scratch,
+        &batch,
+        Sampled::of(&weights, &sampling),
+    );
+    if !rejections.is_empty() {
+        let at = mark.min(st.rejections.len());
+        st.rejections.splice(at..at, rejections);
     }
+    *spare = Some(scratch);
 }
 
 /// Finishes updates sent to isolated children and counts their rows.
@@ -583,18 +638,12 @@ fn feed(
 
 /// How many source rows row `row` of a batch stands for: one, or its count in a pushed-down
 /// histogram.
-fn count(batch: &Batch, row: usize) -> u64 {
+pub(crate) fn count(batch: &Batch, row: usize) -> u64 {
     batch
         .row_counts
         .as_ref()
         .and_then(|c| c.get(row).copied())
         .unwrap_or(1)
-}
-
-/// A row's multiplicity without its sampling weight: its pushed-down count (the row
-/// weight is not known here; used only for rows of sampling weight 0).
-fn multiplicity(batch: &Batch, row: usize) -> f64 {
-    count(batch, row) as f64
 }
 
 /// How many source rows a batch stands for.
@@ -603,108 +652,6 @@ fn rows_of(batch: &Batch) -> u64 {
         Some(counts) => counts.iter().sum(),
         None => batch.num_rows() as u64,
     }
-}
-
-/// The weights of a batch's rows.
-struct RowWeights {
-    /// The weight of each row (None without a weight field, counts or survey weights):
-    /// its multiplicity (row weight × pushed-down count) times its sampling weight.
-    weights: Option<Float64Array>,
-    /// Rows whose weight cannot be used (missing, negative or not finite; outside the
-    /// raking margins), with the reason; their weight is 0 and they are rejected.
-    bad: Vec<(usize, &'static str)>,
-    /// Each row's sampling weight alone, with survey weights.
-    sampling: Option<Vec<f64>>,
-}
-
-/// The weights of a batch: a pushed-down histogram's counts multiply the row weights (or
-/// are the weights), and survey weights multiply both.
-fn weights_of(
-    batch: &Batch,
-    field: Option<usize>,
-    survey: Option<&crate::weighting::Sampling>,
-) -> RowWeights {
-    let (weights, bad) = field_weights(batch, field);
-    let mut bad: Vec<(usize, &'static str)> = bad
-        .into_iter()
-        .map(|row| (row, crate::weighting::INVALID_WEIGHT))
-        .collect();
-    let counted = match (&batch.row_counts, weights) {
-        (None, weights) => weights,
-        (Some(counts), weights) => Some(Float64Array::from(match &weights {
-            Some(w) => w
-                .values()
-                .iter()
-                .zip(counts)
-                .map(|(w, &c)| w * c as f64)
-                .collect::<Vec<f64>>(),
-            None => counts.iter().map(|&c| c as f64).collect(),
-        })),
-    };
-    let Some(survey) = survey else {
-        return RowWeights {
-            weights: counted,
-            bad,
-            sampling: None,
-        };
-    };
-    let mut buf = String::new();
-    let rows = batch.num_rows();
-    let mut sampling = Vec::with_capacity(rows);
-    for row in 0..rows {
-        match survey.row_weight(batch, row, &mut buf) {
-            Ok(s) => sampling.push(s),
-            Err(reason) => {
-                sampling.push(0.0);
-                if !bad.iter().any(|(r, _)| *r == row) {
-                    bad.push((row, reason));
-                }
-            }
-        }
-    }
-    bad.sort_by_key(|(row, _)| *row);
-    let weights: Vec<f64> = match &counted {
-        Some(m) => m
-            .values()
-            .iter()
-            .zip(&sampling)
-            .map(|(m, s)| m * s)
-            .collect(),
-        None => sampling.clone(),
-    };
-    RowWeights {
-        weights: Some(Float64Array::from(weights)),
-        bad,
-        sampling: Some(sampling),
-    }
-}
-
-fn field_weights(batch: &Batch, field: Option<usize>) -> (Option<Float64Array>, Vec<usize>) {
-    let Some(field) = field else {
-        return (None, Vec::new());
-    };
-    let column = &batch.columns[field];
-    let raw: Vec<Option<f64>> = match column.data_type() {
-        DataType::Int64 => column
-            .as_primitive::<Int64Type>()
-            .iter()
-            .map(|v| v.map(|x| x as f64))
-            .collect(),
-        _ => column.as_primitive::<Float64Type>().iter().collect(),
-    };
-    let mut bad = Vec::new();
-    let values: Vec<f64> = raw
-        .into_iter()
-        .enumerate()
-        .map(|(row, w)| match w {
-            Some(w) if w.is_finite() && w >= 0.0 => w,
-            _ => {
-                bad.push(row);
-                0.0
-            }
-        })
-        .collect();
-    (Some(Float64Array::from(values)), bad)
 }
 
 /// The columns a metric reads, converted to the types it declared (integers widen to
@@ -760,32 +707,8 @@ fn tally(
     sampled: Option<Sampled<'_>>,
     rejections: &mut Vec<Rejection>,
 ) {
-    // With survey weights: Σm, Σm·s, Σm·s² of the rows used, per group (m = w / s is the
-    // row's multiplicity; a row of sampling weight 0 adds its multiplicity from the counts).
-    if let Some(Sampled { weights, sampling }) = sampled {
-        for (row, ((&code, &g), (&w, &s))) in status
-            .iter()
-            .zip(group_ids)
-            .zip(weights.iter().zip(sampling))
-            .enumerate()
-        {
-            if code != 0 {
-                continue;
-            }
-            let g = g as usize;
-            if part.design.len() <= g {
-                part.design.resize(g + 1, [0.0; 3]);
-            }
-            let m = if s > 0.0 {
-                w / s
-            } else {
-                multiplicity(batch, row)
-            };
-            let d = &mut part.design[g];
-            d[0] += m;
-            d[1] += w;
-            d[2] += w * s;
-        }
+    if let Some(sampled) = sampled {
+        sampled.add_design(&mut part.design, status, group_ids, batch);
     }
     // Rows used (each row counting the source rows it stands for), and whether the plugin
     // rejected any: one branch-free pass.

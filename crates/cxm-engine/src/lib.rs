@@ -13,6 +13,7 @@ mod lookup;
 mod merge;
 mod pipeline;
 mod plan;
+mod row_weights;
 mod run;
 mod sample;
 mod sources;

@@ -205,11 +205,11 @@ fn work(
         }
         let mut chunk_work = ChunkWork::new(ctx);
         let mut batches = Vec::new();
-        let summary = item.chunk.parse(&mut |mut batch| {
+        let summary = item.chunk.parse(&mut |batch| {
             if ordered {
                 batches.push(batch);
             } else {
-                chunk_work.process(&mut batch, None);
+                chunk_work.process(batch, None);
             }
         });
         let parsed = if ordered {
@@ -270,9 +270,9 @@ fn merge_in_order(
                 // to the end of the input in order, dropping what the workers did after it.
                 state.store(SEQUENTIAL_REST, Ordering::SeqCst);
                 seen_keys.line_base = line_base;
-                while let Some(mut batch) = rest.next_batch().map_err(data_error)? {
+                while let Some(batch) = rest.next_batch().map_err(data_error)? {
                     let mut chunk_work = ChunkWork::new(ctx);
-                    chunk_work.process(&mut batch, Some(&mut seen_keys));
+                    chunk_work.process(batch, Some(&mut seen_keys));
                     totals.absorb(ctx, plans, chunk_work.finish(), line_base, on_reject)?;
                     check_rejected(ctx, totals, options)?;
                     on_progress(&progress(totals));
@@ -281,10 +281,10 @@ fn merge_in_order(
             }
             let chunk = match parsed {
                 Parsed::Processed(chunk) => chunk,
-                Parsed::Batches(mut batches) => {
+                Parsed::Batches(batches) => {
                     seen_keys.line_base = line_base;
                     let mut chunk_work = ChunkWork::new(ctx);
-                    for batch in &mut batches {
+                    for batch in batches {
                         chunk_work.process(batch, Some(&mut seen_keys));
                     }
                     chunk_work.finish()

@@ -409,6 +409,19 @@ fn metric_names(lib: &Library) -> String {
 
 /// Loads plugins, settles field types, checks headers and binds every metric.
 pub fn build_plan(config: ClientConfig) -> Result<Plan, EngineError> {
+    // The processes of the isolated libraries named start together, not one per load.
+    for m in &config.metrics {
+        let name = m
+            .plugin
+            .split_once('/')
+            .map_or(m.plugin.as_str(), |(lib, _)| lib);
+        if let Some(entry) = config.registry.entries.get(name) {
+            if entry.isolated && entry.library.is_file() {
+                let limits = isolation_of(entry);
+                cxm_host::prestart_isolated(&entry.library, entry.sha256.as_deref(), &limits);
+            }
+        }
+    }
     let mut resolved = Vec::new();
     let mut failed = Vec::new();
     for m in &config.metrics {

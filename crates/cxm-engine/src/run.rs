@@ -322,22 +322,26 @@ fn results_of(
                 sums.iter().map(|s| Design::of(s[0], s[1], s[2])).collect()
             }
         };
-        let design_of = |g: usize| designs.get(g).copied().flatten();
-        let mut rows = Vec::with_capacity(labels.len());
-        if set.len() == keys {
-            for ((fine, group), order) in labels.into_iter().enumerate().zip(sort_keys) {
-                if kept[fine] {
-                    let result = plan.instance.finish(fine as u32)?;
-                    rows.push((order, group, result, design_of(fine)));
-                }
-            }
+        let rollup;
+        let instance = if set.len() == keys {
+            &plan.instance
         } else {
-            let mut rollup = plan.instance.bind_like(&plan.config.params_json)?;
-            rollup.merge(&plan.instance, &map)?;
-            for ((coarse, group), order) in labels.into_iter().enumerate().zip(sort_keys) {
-                if kept[coarse] {
-                    let result = rollup.finish(coarse as u32)?;
-                    rows.push((order, group, result, design_of(coarse)));
+            let mut merged = plan.instance.bind_like(&plan.config.params_json)?;
+            merged.merge(&plan.instance, &map)?;
+            rollup = merged;
+            &rollup
+        };
+        // The kept groups' results in one call (one request to an isolated child).
+        let groups: Vec<u32> = (0..kept.len() as u32)
+            .filter(|&g| kept[g as usize])
+            .collect();
+        let mut results = instance.finish_many(&groups)?.into_iter();
+        let mut rows = Vec::with_capacity(groups.len());
+        for ((group, label), order) in labels.into_iter().enumerate().zip(sort_keys) {
+            if kept[group] {
+                if let Some(result) = results.next() {
+                    let design = designs.get(group).copied().flatten();
+                    rows.push((order, label, result, design));
                 }
             }
         }

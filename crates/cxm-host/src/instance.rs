@@ -299,14 +299,30 @@ impl Instance {
     /// (input columns, weights, group ids) is fingerprinted before and after the call, and
     /// a plugin that changed it fails with [`HostError::WroteIntoInput`].
     pub fn update(&mut self, batch: InstanceBatch<'_>) -> Result<(), HostError> {
-        self.update_checked(batch, true)
+        let rows = batch.row_status.len();
+        self.check_lengths(&batch)?;
+        let before = batch.row_status.to_vec();
+        match &self.inner {
+            Inner::Remote { .. } => match self.send_update(&batch, before)? {
+                Some(pending) => pending.finish(batch.row_status),
+                None => Err(self.contract("instance and metric disagree on where they run".into())),
+            },
+            Inner::Local(_) => {
+                self.update_local(&batch, rows, true)?;
+                check_row_status(&before, batch.row_status, self.def.reasons.len())
+                    .map_err(|m| self.contract(m))
+            }
+        }
     }
 
-    /// [`Instance::update`] for a batch that no other metric reads (an isolated child's
-    /// own decoded copy): a plugin writing into it only spoils its own input, so the lent
-    /// memory is not fingerprinted.
+    /// [`Instance::update`] in an isolated child, of its own copy of a batch that no other
+    /// metric reads: a plugin writing into it only spoils its own input, so the lent memory
+    /// is not fingerprinted; and the row statuses are not checked here but by the host, in
+    /// [`PendingUpdate::finish`], when it gets them back.
     pub fn update_unshared(&mut self, batch: InstanceBatch<'_>) -> Result<(), HostError> {
-        self.update_checked(batch, false)
+        let rows = batch.row_status.len();
+        self.check_lengths(&batch)?;
+        self.update_local(&batch, rows, false)
     }
 
     /// Every vector of the batch has one entry per row.
@@ -323,23 +339,6 @@ impl Instance {
             });
         }
         Ok(())
-    }
-
-    fn update_checked(&mut self, batch: InstanceBatch<'_>, shared: bool) -> Result<(), HostError> {
-        let rows = batch.row_status.len();
-        self.check_lengths(&batch)?;
-        let before = batch.row_status.to_vec();
-        match &self.inner {
-            Inner::Remote { .. } => match self.send_update(&batch, before)? {
-                Some(pending) => pending.finish(batch.row_status),
-                None => Err(self.contract("instance and metric disagree on where they run".into())),
-            },
-            Inner::Local(_) => {
-                self.update_local(&batch, rows, shared)?;
-                check_row_status(&before, batch.row_status, self.def.reasons.len())
-                    .map_err(|m| self.contract(m))
-            }
-        }
     }
 
     /// Starts [`Instance::update`]: in this process it runs to the end (`None`); for an
@@ -513,6 +512,33 @@ impl Instance {
             }
             Inner::Local(_) => self.finish_raw(group)?,
         };
+        self.checked_result(bytes)
+    }
+
+    /// The results of `groups`, in order: as [`Instance::finish`] of each, stopping at the
+    /// first error, but for an isolated instance in one request, the child sending each
+    /// result as soon as it is ready (no round trip per group).
+    pub fn finish_many(&self, groups: &[u32]) -> Result<Vec<MetricResult>, HostError> {
+        let Inner::Remote { child, id } = &self.inner else {
+            return groups.iter().map(|&g| self.finish(g)).collect();
+        };
+        let mut results = Vec::with_capacity(groups.len());
+        child.call_each(
+            "finish",
+            wire::FINISH_MANY,
+            &serde_json::json!({ "id": id }),
+            &wire::encode_u32s(groups),
+            groups.len(),
+            |bytes| {
+                results.push(self.checked_result(bytes)?);
+                Ok(())
+            },
+        )?;
+        Ok(results)
+    }
+
+    /// A result as the plugin wrote it, read and checked (see [`Instance::finish`]).
+    fn checked_result(&self, bytes: Vec<u8>) -> Result<MetricResult, HostError> {
         let text = String::from_utf8(bytes).map_err(|e| {
             self.contract(format!("finish returned a result that is not UTF-8 ({e})"))
         })?;

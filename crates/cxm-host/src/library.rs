@@ -141,6 +141,40 @@ fn loaded() -> &'static Loaded {
     LOADED.get_or_init(Default::default)
 }
 
+/// Children describing a library, started ahead by [`prestart_isolated`]: by canonical
+/// path, with the SHA-256 they were started for.
+type Starting = Mutex<HashMap<PathBuf, (String, Child)>>;
+
+fn starting() -> &'static Starting {
+    static STARTING: OnceLock<Starting> = OnceLock::new();
+    STARTING.get_or_init(Default::default)
+}
+
+/// Starts the child that [`load_library_isolated`] will have describe the library at
+/// `path`, without waiting for it: a caller about to load several isolated libraries starts
+/// them all first, so that their processes start at the same time rather than one after
+/// the other. Nothing is reported here; the load reports what went wrong.
+pub fn prestart_isolated(path: &Path, expected_sha256: Option<&str>, limits: &Isolation) {
+    let Ok((canonical, _, sha256)) = read_verified(path, expected_sha256) else {
+        return;
+    };
+    let key = (canonical, true);
+    if loaded()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .contains_key(&key)
+    {
+        return;
+    }
+    let mut started = starting().lock().unwrap_or_else(|p| p.into_inner());
+    if started.contains_key(&key.0) {
+        return;
+    }
+    if let Ok(child) = Child::start_describing(&key.0, &sha256, limits) {
+        started.insert(key.0, (sha256, child));
+    }
+}
+
 /// The file's bytes, read once, and their SHA-256, checked against the registry's.
 fn read_verified(
     path: &Path,
@@ -181,7 +215,14 @@ pub fn load_library_isolated(
     if let Some(lib) = loaded().lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
         return Ok(lib.clone());
     }
-    let d = Child::describe(&canonical, &sha256, limits)?;
+    let started = starting()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&canonical)
+        .filter(|(started_for, _)| *started_for == sha256)
+        .map(|(_, child)| child);
+    let (d, child) = Child::describe(&canonical, &sha256, limits, started)?;
+    let spare: crate::remote::Spare = Arc::new(std::sync::Mutex::new(Some(child)));
     let invalid = |message: &str| HostError::InvalidDescriptor {
         path: canonical.clone(),
         message: message.to_string(),
@@ -219,6 +260,7 @@ pub fn load_library_isolated(
                 &sha256,
                 &text(&m["name"]),
                 limits,
+                &spare,
             ))),
         })
         .collect();

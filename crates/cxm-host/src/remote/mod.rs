@@ -2,7 +2,7 @@
 //! process (the `cxm` binary itself, hidden subcommand `__plugin-host`), one per metric,
 //! speaking the ABI's calls as messages over pipes ([`wire`]), batches written once into a
 //! shared file per channel that the child reads in place ([`shm`], [`layout`]): one pair of
-//! pipes and one shared file (a channel) per core, so that the host's worker threads call their own instances at the
+//! pipes and one shared file (a channel) per core and one more, so that the host's worker threads call their own instances at the
 //! same time instead of taking turns on one pipe. Whatever the plugin does
 //! there — a segfault, `abort`, `exit`, an endless loop, unbounded allocation, writes to
 //! stdout — ends at most that child: the call fails with the library, the metric, the call
@@ -22,7 +22,7 @@ use crate::error::HostError;
 use serde_json::Value;
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufReader, Read};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
@@ -63,6 +63,10 @@ pub fn format_bytes(n: u64) -> String {
     format!("{n} bytes")
 }
 
+/// The child that described a library, kept (with the library loaded) until one of the
+/// library's metrics needs a child, which then adopts it instead of starting another.
+pub(crate) type Spare = Arc<Mutex<Option<Child>>>;
+
 /// An isolated metric: how to start its child, and the child once started (at the first
 /// bind; every instance of the metric lives in it, so they can be merged there).
 pub(crate) struct RemoteMetric {
@@ -71,6 +75,7 @@ pub(crate) struct RemoteMetric {
     pub(crate) metric: String,
     pub(crate) limits: Isolation,
     child: OnceLock<Result<Arc<Child>, String>>,
+    spare: Spare,
 }
 
 impl std::fmt::Debug for RemoteMetric {
@@ -80,21 +85,35 @@ impl std::fmt::Debug for RemoteMetric {
 }
 
 impl RemoteMetric {
-    pub(crate) fn new(path: &Path, sha256: &str, metric: &str, limits: &Isolation) -> Self {
+    pub(crate) fn new(
+        path: &Path,
+        sha256: &str,
+        metric: &str,
+        limits: &Isolation,
+        spare: &Spare,
+    ) -> Self {
         RemoteMetric {
             path: path.to_path_buf(),
             sha256: sha256.to_string(),
             metric: metric.to_string(),
             limits: limits.clone(),
             child: OnceLock::new(),
+            spare: spare.clone(),
         }
     }
 
-    /// The metric's child, started on first use.
+    /// The metric's child, on first use the library's describing child if no other metric
+    /// took it (else a new one).
     pub(crate) fn child(&self) -> Result<Arc<Child>, HostError> {
         self.child
             .get_or_init(|| {
-                Child::start(&self.path, &self.sha256, Some(&self.metric), &self.limits)
+                let spare = lock(&self.spare).take();
+                spare
+                    .and_then(|child| child.adopt(&self.metric))
+                    .map_or_else(
+                        || Child::start(&self.path, &self.sha256, Some(&self.metric), &self.limits),
+                        Ok,
+                    )
                     .map(Arc::new)
                     .map_err(|e| e.to_string())
             })
@@ -142,7 +161,9 @@ struct Life {
 /// through the request pipe).
 struct Channel {
     to_child: File,
-    from_child: File,
+    /// Buffered: a response's parts (and several responses to one request) come in one
+    /// read where they have arrived together.
+    from_child: BufReader<File>,
     map: Option<shm::HostMap>,
 }
 
@@ -179,12 +200,7 @@ impl Sent {
         let (kind, header, body) = frame?;
         match kind {
             wire::OK => Ok((header, body)),
-            wire::ERR => Err(HostError::Call {
-                library: child.file.clone(),
-                metric: child.metric.clone(),
-                status: cxm_abi::CxmStatus::from_code(header["status"].as_i64().unwrap_or(1) as i32),
-                message: header["message"].as_str().unwrap_or("").to_string(),
-            }),
+            wire::ERR => Err(child.plugin_error(&header)),
             other => Err(child.died(self.call, format!("unexpected message {other}"))),
         }
     }
@@ -201,11 +217,15 @@ impl Drop for Sent {
     }
 }
 
-/// Channels per child: one per core, at most 8 (the engine's default worker count).
+/// Channels per child: one per core, at most 8 (the engine's default worker count), plus
+/// one: a worker keeps a channel of each child reserved while the child works on its last
+/// batch (see `cxm_engine`'s chunk processing), so the thread that merges the workers'
+/// instances and binds new ones needs one of its own not to wait for them.
 fn channel_count() -> usize {
     std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8)
+        + 1
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -241,16 +261,15 @@ impl Child {
     ) -> Result<Child, String> {
         let exe =
             std::env::current_exe().map_err(|e| format!("cannot find the cxm binary: {e}"))?;
-        // Describing the library needs one channel; serving a metric one per core.
-        let count = if metric.is_some() { channel_count() } else { 1 };
+        // The channels of a metric's child also for a child that describes the library: it may go on
+        // to serve one of its metrics.
+        let count = channel_count();
         // A shared file per channel for the batches, or none at all (then batches go
         // through the pipes): the child finds channel k's file at descriptor 3 + 2n + k.
-        let mut maps: Vec<Option<shm::HostMap>> = Vec::with_capacity(count);
-        if metric.is_some() {
-            maps = (0..count).map(|_| shm::HostMap::create().ok()).collect();
-            if maps.iter().any(Option::is_none) {
-                maps.clear();
-            }
+        let mut maps: Vec<Option<shm::HostMap>> =
+            (0..count).map(|_| shm::HostMap::create().ok()).collect();
+        if maps.iter().any(Option::is_none) {
+            maps.clear();
         }
         let map_fds: Vec<i32> = maps.iter().flatten().map(shm::HostMap::fd).collect();
         let mut maps = maps.into_iter();
@@ -264,7 +283,7 @@ impl Child {
             child_ends.push((req_read, resp_write));
             channels.push(Mutex::new(Channel {
                 to_child: File::from(req_write),
-                from_child: File::from(resp_read),
+                from_child: BufReader::with_capacity(1 << 16, File::from(resp_read)),
                 map: maps.next().flatten(),
             }));
         }
@@ -274,8 +293,8 @@ impl Child {
         cmd.arg(SUBCOMMAND).arg(path).arg("--sha256").arg(sha256);
         if let Some(m) = metric {
             cmd.arg("--metric").arg(m);
-            cmd.arg("--channels").arg(count.to_string());
         }
+        cmd.arg("--channels").arg(count.to_string());
         let err_write = out_write
             .try_clone()
             .map_err(|e| format!("cannot create a pipe: {e}"))?;
@@ -347,22 +366,37 @@ impl Child {
         })
     }
 
-    /// Starts a child that describes the library, and returns the descriptor.
+    /// Starts a child that will describe the library (see [`Child::describe`]).
+    pub(crate) fn start_describing(
+        path: &Path,
+        sha256: &str,
+        limits: &Isolation,
+    ) -> Result<Child, String> {
+        Child::start(path, sha256, None, limits)
+    }
+
+    /// Has a child describe the library (`started` by [`Child::start_describing`], or a new
+    /// one), and returns the descriptor and the child, which waits to be adopted by one of
+    /// the library's metrics ([`Child::adopt`]) or dropped.
     pub(crate) fn describe(
         path: &Path,
         sha256: &str,
         limits: &Isolation,
-    ) -> Result<Value, HostError> {
+        started: Option<Child>,
+    ) -> Result<(Value, Child), HostError> {
         let isolated = |cause: String| HostError::Isolated {
             file: file_name(path),
             metric: String::new(),
             call: "load",
             cause,
         };
-        let child = Child::start(path, sha256, None, limits).map_err(isolated)?;
+        let child = match started {
+            Some(child) => child,
+            None => Child::start(path, sha256, None, limits).map_err(isolated)?,
+        };
         let (kind, header, _) = child.receive("load")?;
         match kind {
-            wire::DESCRIPTOR => Ok(header),
+            wire::DESCRIPTOR => Ok((header, child)),
             _ => Err(isolated(
                 header["message"]
                     .as_str()
@@ -372,11 +406,36 @@ impl Child {
         }
     }
 
+    /// Has a child that described its library serve `metric` (`None`: the child is gone).
+    fn adopt(mut self, metric: &str) -> Option<Child> {
+        if self.dead_error().is_some() {
+            return None;
+        }
+        self.metric = metric.to_string();
+        let written = {
+            let channel = self.channels.first()?;
+            let mut channel = lock(channel);
+            let header = serde_json::json!({ "metric": metric });
+            wire::write_frame(&mut channel.to_child, wire::SERVE, &header, b"")
+        };
+        written.ok().map(|()| self)
+    }
+
     /// What the child wrote last (at most [`OUTPUT_TAIL`] bytes).
     fn output_text(&self) -> String {
         let tail = self.output.lock().unwrap_or_else(|p| p.into_inner());
         let bytes: Vec<u8> = tail.iter().copied().collect();
         String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// The error a child reported for a call (an `ERR` response's header).
+    fn plugin_error(&self, header: &Value) -> HostError {
+        HostError::Call {
+            library: self.file.clone(),
+            metric: self.metric.clone(),
+            status: cxm_abi::CxmStatus::from_code(header["status"].as_i64().unwrap_or(1) as i32),
+            message: header["message"].as_str().unwrap_or("").to_string(),
+        }
     }
 
     fn died(&self, call: &'static str, cause: String) -> HostError {
@@ -442,13 +501,14 @@ impl Child {
             return Err(e);
         }
         let deadline = Instant::now() + self.limits.timeout();
-        loop {
+        // A response already read into the buffer needs no waiting.
+        while channel.from_child.buffer().is_empty() {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Err(self.bury(call, true));
             }
             let mut pfd = libc::pollfd {
-                fd: channel.from_child.as_raw_fd(),
+                fd: channel.from_child.get_ref().as_raw_fd(),
                 events: libc::POLLIN,
                 revents: 0,
             };

@@ -54,11 +54,22 @@ pub fn descriptor_json(lib: &Library) -> Value {
     })
 }
 
-/// Runs the child: with `metric` `None`, sends the library's descriptor (on channel 0) and
-/// returns; else serves that metric's calls on `channels` channels until the host closes
-/// them all. Returns the process exit code.
+/// Runs the child: serves `metric`'s calls on `channels` channels until the host closes
+/// them all. With `metric` `None`, first sends the library's descriptor (on channel 0), then
+/// waits there for the host either to close it (the process ends) or to name the metric to
+/// serve ([`wire::SERVE`]), so that the process that described the library, with it loaded,
+/// serves its first metric used. Returns the process exit code.
 pub fn serve(path: &Path, sha256: &str, metric: Option<&str>, channels: usize) -> i32 {
     let channels = channels.clamp(1, MAX_CHANNELS);
+    // One malloc arena for the whole process: glibc would otherwise reserve 64 MiB of
+    // address space per channel thread, which the address-space limit (`max_memory`)
+    // counts as if the plugin had used it.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before any other thread of
+    // this process exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
     // SAFETY: the host started this process with these descriptors open (a pipe each, two
     // per channel); nothing else in this process owns them.
     let mut pipes: Vec<(File, File)> = (0..channels as i32)
@@ -81,16 +92,30 @@ pub fn serve(path: &Path, sha256: &str, metric: Option<&str>, channels: usize) -
             return 1;
         }
     };
-    let Some(metric) = metric else {
-        return match wire::write_frame(
-            &mut pipes[0].1,
-            wire::DESCRIPTOR,
-            &descriptor_json(&lib),
-            b"",
-        ) {
-            Ok(()) => 0,
-            Err(_) => 1,
-        };
+    let adopted;
+    let metric = match metric {
+        Some(metric) => metric,
+        None => {
+            if wire::write_frame(
+                &mut pipes[0].1,
+                wire::DESCRIPTOR,
+                &descriptor_json(&lib),
+                b"",
+            )
+            .is_err()
+            {
+                return 1;
+            }
+            // Read unbuffered: the channel's reader takes over after this frame.
+            adopted = match wire::read_frame(&mut pipes[0].0) {
+                Ok(Some((wire::SERVE, header, _))) => {
+                    header["metric"].as_str().unwrap_or("").to_string()
+                }
+                Ok(None) => return 0,
+                _ => return 1,
+            };
+            adopted.as_str()
+        }
     };
     let Some(def) = lib.metrics.iter().find(|m| m.name == metric) else {
         let message = format!("library {} exports no metric {metric}", lib.name);
@@ -140,6 +165,12 @@ fn serve_channel(server: &Server<'_>, input: File, output: File, mut map: ChildM
             Ok(None) => return true,
             Err(_) => return false,
         };
+        if frame.0 == wire::FINISH_MANY {
+            if !server.finish_many(&frame.1, &frame.2, &mut output) {
+                return false;
+            }
+            continue;
+        }
         let (kind, header, body) = server.handle(frame, &mut map);
         if wire::write_frame(&mut output, kind, &header, &body).is_err() || output.flush().is_err()
         {
@@ -294,6 +325,33 @@ impl Server<'_> {
 }
 
 impl Server<'_> {
+    /// Answers [`wire::FINISH_MANY`]: one response per group, each written out as soon as
+    /// it is ready (so the host reads one while the next is computed, and waits for each at
+    /// most the call timeout, as for single calls), stopping at the first error. `false`
+    /// when the host can no longer be written to.
+    fn finish_many(&self, header: &Value, groups: &[u8], output: &mut impl Write) -> bool {
+        let id = header["id"].as_u64().unwrap_or(0);
+        let Some(instance) = self.instance(id) else {
+            let (kind, header, body) = protocol(format!("no instance {id}"));
+            return wire::write_frame(output, kind, &header, &body).is_ok();
+        };
+        for group in wire::decode_u32s(groups) {
+            let result = lock(&instance).finish_raw(group);
+            let (kind, header, body) = match result {
+                Ok(bytes) => (wire::OK, Value::Null, bytes),
+                Err(e) => fail(e),
+            };
+            // write_frame flushes the frame out.
+            if wire::write_frame(output, kind, &header, &body).is_err() {
+                return false;
+            }
+            if kind != wire::OK {
+                break;
+            }
+        }
+        true
+    }
+
     /// A batch in the channel's shared file: the columns, weights and group ids are read in
     /// place, the row statuses updated in place.
     fn update_shared(&self, id: u64, header: &Value, layout: &[u8], map: &mut ChildMap) -> Reply {

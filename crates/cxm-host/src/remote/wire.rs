@@ -27,6 +27,13 @@ pub const RELEASE: u8 = 5;
 /// `id`, `num_groups`, `rows`, `map_len`: the file's size; body: the layout, see
 /// `remote::layout`). The row statuses are updated in the file; the response has no body.
 pub const UPDATE_SHARED: u8 = 6;
+/// Request: the results of several groups of an instance (header `id`; body: the groups,
+/// u32 LE each). Answered by one response per group, in order, each sent as soon as it is
+/// ready: `OK` with the result JSON, or `ERR`, after which no more come.
+pub const FINISH_MANY: u8 = 7;
+/// Request to a child that described its library: serve the metric named in the header
+/// (`metric`) from now on, as a child started for it would (no response).
+pub const SERVE: u8 = 8;
 /// Response: done.
 pub const OK: u8 = 100;
 /// Response: the plugin reported an error (header `status`, `message`).
