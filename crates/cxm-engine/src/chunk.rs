@@ -5,7 +5,7 @@
 
 use crate::context::{DatasetContext, MetricContext};
 use crate::grouping::Grouper;
-use crate::row_weights::{weights_of, RowWeights, Sampled};
+use crate::row_weights::{weights_of, RowWeights, Sampled, Survey};
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int64Type;
 use arrow_array::{Array, ArrayRef, Float64Array};
@@ -101,9 +101,8 @@ struct InFlight {
     /// Where its plugins' rejections go in the chunk's list: where they would have been
     /// had the batch been counted before the next one was read.
     mark: usize,
-    /// Its rows' weights and, with survey weights, their sampling weights.
-    weights: Option<Float64Array>,
-    sampling: Option<Vec<f64>>,
+    /// Its survey weights, if the dataset has them.
+    survey: Option<Survey>,
 }
 
 /// Processes the batches of one chunk.
@@ -250,7 +249,7 @@ impl<'c> ChunkWork<'c> {
         let RowWeights {
             weights,
             bad: bad_weights,
-            sampling,
+            survey,
         } = weights_of(batch, ctx.weight, ctx.sampling.as_deref());
         // Memory an in-process plugin overwrote in this batch (a field, or `None` for the
         // weights or group ids) and the metric whose plugin did: the metrics fed after it
@@ -275,7 +274,7 @@ impl<'c> ChunkWork<'c> {
                 .any(|(j, _)| ctx.metrics[*j].def.same_metric(&metric.def))
             {
                 let waiting = std::mem::take(&mut pending);
-                let sampled = Sampled::of(&weights, &sampling);
+                let sampled = survey.as_ref().map(Survey::rows);
                 settle(
                     waiting,
                     ctx,
@@ -311,7 +310,7 @@ impl<'c> ChunkWork<'c> {
                     dropped: &sc.dropped,
                     bad_weights: &bad_weights,
                     weights: weights.as_ref().map(|w| w.values().as_ref()),
-                    sampling: sampling.as_deref(),
+                    survey: survey.as_ref().map(Survey::rows),
                     group_ids,
                     num_groups,
                     groups_before: sc.groups_before[grouping],
@@ -339,8 +338,7 @@ impl<'c> ChunkWork<'c> {
             pending,
             scratch,
             mark,
-            weights,
-            sampling,
+            survey,
         });
     }
 }
@@ -358,8 +356,7 @@ fn settle_in_flight(
         pending,
         mut scratch,
         mark,
-        weights,
-        sampling,
+        survey,
     }) = in_flight.take()
     else {
         return;
@@ -372,7 +369,7 @@ fn settle_in_flight(
         &mut rejections,
         &mut scratch,
         &batch,
-        Sampled::of(&weights, &sampling),
+        survey.as_ref().map(Survey::rows),
     );
     if !rejections.is_empty() {
         let at = mark.min(st.rejections.len());
@@ -441,8 +438,8 @@ struct MetricRows<'a> {
     /// Rows whose weight cannot be used, with the reason.
     bad_weights: &'a [(usize, &'static str)],
     weights: Option<&'a [f64]>,
-    /// Each row's sampling weight, with survey weights.
-    sampling: Option<&'a [f64]>,
+    /// The survey weights, when the dataset has them.
+    survey: Option<Sampled<'a>>,
     group_ids: &'a [u32],
     num_groups: u32,
     /// The chunk's groups of this grouping before this batch.
@@ -621,16 +618,12 @@ fn feed(
         // Counted when the child has answered (see `settle`).
         return Ok(sent);
     }
-    let sampled = rows_in
-        .weights
-        .zip(rows_in.sampling)
-        .map(|(weights, sampling)| Sampled { weights, sampling });
     tally(
         metric,
         part,
         batch,
         (status, prefilled, rows_in.group_ids, rows_in.groups_before),
-        sampled,
+        rows_in.survey,
         rejections,
     );
     Ok(None)
@@ -708,7 +701,7 @@ fn tally(
     rejections: &mut Vec<Rejection>,
 ) {
     if let Some(sampled) = sampled {
-        sampled.add_design(&mut part.design, status, group_ids, batch);
+        sampled.add_design(&mut part.design, status, group_ids);
     }
     // Rows used (each row counting the source rows it stands for), and whether the plugin
     // rejected any: one branch-free pass.

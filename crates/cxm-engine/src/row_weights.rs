@@ -9,42 +9,35 @@ use arrow_array::{Array, Float64Array};
 use arrow_schema::DataType;
 use cxm_ingest::Batch;
 
-/// With survey weights, the weight each row was given (multiplicity × sampling weight) and
-/// its sampling weight alone.
-#[derive(Clone, Copy)]
-pub(crate) struct Sampled<'a> {
-    pub(crate) weights: &'a [f64],
-    pub(crate) sampling: &'a [f64],
+/// A batch's survey weights: each row's sampling weight and its multiplicity (row weight ×
+/// pushed-down count; `None`: every row counts once).
+pub(crate) struct Survey {
+    sampling: Vec<f64>,
+    multiplicity: Option<Vec<f64>>,
 }
 
-impl<'a> Sampled<'a> {
-    pub(crate) fn of(
-        weights: &'a Option<Float64Array>,
-        sampling: &'a Option<Vec<f64>>,
-    ) -> Option<Self> {
-        Some(Sampled {
-            weights: weights.as_ref()?.values().as_ref(),
-            sampling: sampling.as_deref()?,
-        })
+impl Survey {
+    /// The rows' weights, borrowed.
+    pub(crate) fn rows(&self) -> Sampled<'_> {
+        Sampled {
+            sampling: &self.sampling,
+            multiplicity: self.multiplicity.as_deref(),
+        }
     }
+}
+
+/// A batch's survey weights, borrowed (see [`Survey`]).
+#[derive(Clone, Copy)]
+pub(crate) struct Sampled<'a> {
+    sampling: &'a [f64],
+    multiplicity: Option<&'a [f64]>,
 }
 
 impl Sampled<'_> {
     /// Adds Σm, Σm·s, Σm·s² of the rows used (status 0) to their groups' `design` sums
-    /// (m = w / s is the row's multiplicity; a row of sampling weight 0 adds the
-    /// multiplicity of its count).
-    pub(crate) fn add_design(
-        &self,
-        design: &mut Vec<[f64; 3]>,
-        status: &[u8],
-        group_ids: &[u32],
-        batch: &Batch,
-    ) {
-        for (row, ((&code, &g), (&w, &s))) in status
-            .iter()
-            .zip(group_ids)
-            .zip(self.weights.iter().zip(self.sampling))
-            .enumerate()
+    /// (m: the row's multiplicity, s: its sampling weight).
+    pub(crate) fn add_design(&self, design: &mut Vec<[f64; 3]>, status: &[u8], group_ids: &[u32]) {
+        for (row, ((&code, &g), &s)) in status.iter().zip(group_ids).zip(self.sampling).enumerate()
         {
             if code != 0 {
                 continue;
@@ -53,15 +46,11 @@ impl Sampled<'_> {
             if design.len() <= g {
                 design.resize(g + 1, [0.0; 3]);
             }
-            let m = if s > 0.0 {
-                w / s
-            } else {
-                crate::chunk::count(batch, row) as f64
-            };
+            let m = self.multiplicity.map_or(1.0, |m| m[row]);
             let d = &mut design[g];
             d[0] += m;
-            d[1] += w;
-            d[2] += w * s;
+            d[1] += m * s;
+            d[2] += m * s * s;
         }
     }
 }
@@ -74,8 +63,8 @@ pub(crate) struct RowWeights {
     /// Rows whose weight cannot be used (missing, negative or not finite; outside the
     /// raking margins), with the reason; their weight is 0 and they are rejected.
     pub(crate) bad: Vec<(usize, &'static str)>,
-    /// Each row's sampling weight alone, with survey weights.
-    pub(crate) sampling: Option<Vec<f64>>,
+    /// The survey weights, when the dataset has them.
+    pub(crate) survey: Option<Survey>,
 }
 
 /// The weights of a batch: a pushed-down histogram's counts multiply the row weights (or
@@ -106,38 +95,47 @@ pub(crate) fn weights_of(
         return RowWeights {
             weights: counted,
             bad,
-            sampling: None,
+            survey: None,
         };
     };
+    // Rows with an unusable row weight stay under that reason (`bad` is in row order).
+    let already_bad = std::mem::take(&mut bad);
+    let mut known = already_bad.iter().peekable();
     let mut buf = String::new();
     let rows = batch.num_rows();
     let mut sampling = Vec::with_capacity(rows);
     for row in 0..rows {
+        let known_bad = known.next_if(|(r, _)| *r == row);
         match survey.row_weight(batch, row, &mut buf) {
             Ok(s) => sampling.push(s),
             Err(reason) => {
                 sampling.push(0.0);
-                if !bad.iter().any(|(r, _)| *r == row) {
+                if known_bad.is_none() {
                     bad.push((row, reason));
+                    continue;
                 }
             }
         }
+        bad.extend(known_bad.copied());
     }
-    bad.sort_by_key(|(row, _)| *row);
-    let weights: Vec<f64> = match &counted {
-        Some(m) => m
-            .values()
-            .iter()
-            .zip(&sampling)
-            .map(|(m, s)| m * s)
-            .collect(),
+    let multiplicity: Option<Vec<f64>> = counted.map(|m| m.values().to_vec());
+    let weights: Vec<f64> = match &multiplicity {
+        Some(m) => m.iter().zip(&sampling).map(|(m, s)| m * s).collect(),
         None => sampling.clone(),
     };
     RowWeights {
         weights: Some(Float64Array::from(weights)),
         bad,
-        sampling: Some(sampling),
+        survey: Some(Survey {
+            sampling,
+            multiplicity,
+        }),
     }
+}
+
+/// Whether a row weight can be used: finite and not negative.
+pub(crate) fn usable_weight(w: f64) -> bool {
+    w.is_finite() && w >= 0.0
 }
 
 fn field_weights(batch: &Batch, field: Option<usize>) -> (Option<Float64Array>, Vec<usize>) {
@@ -158,7 +156,7 @@ fn field_weights(batch: &Batch, field: Option<usize>) -> (Option<Float64Array>, 
         .into_iter()
         .enumerate()
         .map(|(row, w)| match w {
-            Some(w) if w.is_finite() && w >= 0.0 => w,
+            Some(w) if usable_weight(w) => w,
             _ => {
                 bad.push(row);
                 0.0

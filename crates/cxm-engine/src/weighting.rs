@@ -42,10 +42,9 @@ pub(crate) struct Sampling {
     /// Field of the design weights.
     weight: Option<usize>,
     variables: Vec<Variable>,
-    /// Factor of each cell, by its key (category indices in mixed radix), times `k`.
+    /// Factor of each cell, by its key (16 bits per variable's category index; 0 for the
+    /// one cell without raking variables), times `k` of the module docs.
     factors: HashMap<u64, f64>,
-    /// `k` of the module docs; the factors already include it.
-    scale: f64,
 }
 
 /// A cell's totals in the first pass.
@@ -87,7 +86,6 @@ impl Sampling {
             weight,
             variables,
             factors: HashMap::new(),
-            scale: 1.0,
         })
     }
 
@@ -108,7 +106,8 @@ impl Sampling {
         let Some(field) = self.weight else {
             return Some(1.0);
         };
-        crate::derive::number_of(&batch.columns[field], row).filter(|w| w.is_finite() && *w >= 0.0)
+        crate::derive::number_of(&batch.columns[field], row)
+            .filter(|&w| crate::row_weights::usable_weight(w))
     }
 
     /// The sampling weight of `row`, or the reason it has none.
@@ -119,9 +118,7 @@ impl Sampling {
         buf: &mut String,
     ) -> Result<f64, &'static str> {
         let base = self.base(batch, row).ok_or(INVALID_WEIGHT)?;
-        if self.variables.is_empty() {
-            return Ok(base * self.scale);
-        }
+        // Without raking variables every row is in the one cell 0.
         let cell = self.cell(batch, row, buf).ok_or(OUTSIDE_MARGINS)?;
         let factor = self.factors.get(&cell).copied().ok_or(OUTSIDE_MARGINS)?;
         Ok(base * factor)
@@ -170,12 +167,7 @@ impl Sampling {
                 let Some(b) = self.base(&batch, row) else {
                     continue;
                 };
-                let key = if self.variables.is_empty() {
-                    Some(0)
-                } else {
-                    self.cell(&batch, row, &mut buf)
-                };
-                let Some(key) = key else {
+                let Some(key) = self.cell(&batch, row, &mut buf) else {
                     outside += m;
                     continue;
                 };
@@ -310,15 +302,15 @@ impl Sampling {
             .zip(&factors)
             .map(|((_, c), f)| c.base * f)
             .sum();
-        self.scale = rows / weighted;
+        let scale = rows / weighted;
         self.factors = cells
             .iter()
             .zip(&factors)
-            .map(|((k, _), f)| (*k, f * self.scale))
+            .map(|((k, _), f)| (*k, f * scale))
             .collect();
         let (mut min, mut max, mut sum_sq) = (f64::INFINITY, f64::NEG_INFINITY, 0.0);
         for ((_, c), f) in cells.iter().zip(&factors) {
-            let k = f * self.scale;
+            let k = f * scale;
             if c.rows > 0.0 {
                 min = min.min(c.min * k);
                 max = max.max(c.max * k);
@@ -345,15 +337,11 @@ impl Sampling {
 /// The multiplicity of `row`: its pushed-down count times its row weight (`weight`), or
 /// `None` when the row weight cannot be used.
 fn multiplicity(batch: &Batch, row: usize, weight: Option<usize>) -> Option<f64> {
-    let count = batch
-        .row_counts
-        .as_ref()
-        .and_then(|c| c.get(row).copied())
-        .unwrap_or(1) as f64;
+    let count = crate::chunk::count(batch, row) as f64;
     match weight {
         None => Some(count),
         Some(f) => crate::derive::number_of(&batch.columns[f], row)
-            .filter(|w| w.is_finite() && *w >= 0.0)
+            .filter(|&w| crate::row_weights::usable_weight(w))
             .map(|w| w * count),
     }
 }
