@@ -179,38 +179,38 @@ pub(crate) fn pool(parts: &[&TestBasis]) -> Option<TestBasis> {
 /// rather than O(n²).
 fn rests(parts: &[&TestBasis]) -> Vec<Option<TestBasis>> {
     let pools: Vec<Pool> = parts.iter().map(|b| Pool::of(b)).collect();
-    let mut after = vec![Pool::Empty; pools.len() + 1];
-    for i in (0..pools.len()).rev() {
-        after[i] = pools[i].join(after[i + 1]).unwrap_or(Pool::Empty);
-    }
-    let mut before = Pool::Empty;
-    let mut out = Vec::with_capacity(pools.len());
-    for (i, part) in pools.iter().enumerate() {
-        out.push(before.join(after[i + 1]).and_then(Pool::basis));
-        before = before.join(*part).unwrap_or(Pool::Empty);
-    }
-    out
+    let join = |a: Pool, b: Pool| a.join(b).unwrap_or(Pool::Empty);
+    all_but_each(&pools, Pool::Empty, join)
+        .into_iter()
+        .map(Pool::basis)
+        .collect()
 }
 
 /// For each member, the design of all the others (as [`rests`] does for the bases); `None`
 /// when a member has none (no survey weights).
 fn rest_designs(designs: &[Option<Design>]) -> Vec<Option<Design>> {
+    if designs.iter().any(Option::is_none) {
+        return vec![None; designs.len()];
+    }
     let join = |a: Option<Design>, b: Option<Design>| match (a, b) {
         (Some(a), Some(b)) => a.join(b),
         (a, None) | (None, a) => a,
     };
-    if designs.iter().any(Option::is_none) {
-        return vec![None; designs.len()];
+    all_but_each(designs, None, join)
+}
+
+/// For each item, the join of all the others: the join of the items before it (a running
+/// prefix) with that of the items after it (suffixes computed once), so n items cost O(n).
+fn all_but_each<T: Copy>(items: &[T], empty: T, join: impl Fn(T, T) -> T) -> Vec<T> {
+    let mut after = vec![empty; items.len() + 1];
+    for i in (0..items.len()).rev() {
+        after[i] = join(items[i], after[i + 1]);
     }
-    let mut after = vec![None; designs.len() + 1];
-    for i in (0..designs.len()).rev() {
-        after[i] = join(designs[i], after[i + 1]);
-    }
-    let mut before = None;
-    let mut out = Vec::with_capacity(designs.len());
-    for (i, d) in designs.iter().enumerate() {
+    let mut before = empty;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
         out.push(join(before, after[i + 1]));
-        before = join(before, *d);
+        before = join(before, *item);
     }
     out
 }
