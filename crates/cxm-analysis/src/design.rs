@@ -60,7 +60,7 @@ pub(crate) fn apply_intervals(report: &mut RunReport) {
     for row in &mut report.results {
         let Some(design) = row.design else { continue };
         let n = row.result.n;
-        if (n - design.sum_weights).abs() > 1e-9 * n.abs().max(design.sum_weights).max(1.0) {
+        if !crate::shift_share::same(n, design.sum_weights) {
             row.design = None;
             row.result.warnings.push(NO_DESIGN_EFFECT.to_string());
             continue;
@@ -80,7 +80,6 @@ pub(crate) fn apply_intervals(report: &mut RunReport) {
             .and_then(|b| recompute(&effective(b, Some(&design)), ci));
         let interval = recomputed.or_else(|| {
             let value = row.result.value?;
-            let n = row.result.n;
             (n > 0.0 && design.n_effective > 0.0).then(|| {
                 let k = (n / design.n_effective).sqrt();
                 (value - k * (value - ci.low), value + k * (ci.high - value))

@@ -81,8 +81,9 @@ impl Pooled {
     }
 }
 
-/// Whether two pooled sums agree up to rounding.
-fn same(a: f64, b: f64) -> bool {
+/// Whether two sums agree up to rounding (relative 1e-9; also used for a weighted result's n
+/// against its rows' weight).
+pub(crate) fn same(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
