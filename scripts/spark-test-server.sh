@@ -14,7 +14,8 @@
 # The server runs Spark in local mode (2 threads, 1 GiB heap) in CXM_TEST_SPARK_STATE
 # (default /tmp/cxm-spark-test-<uid>: its warehouse folder, log and pid), listens on
 # 127.0.0.1 only, on a free port picked at random below the ephemeral range, and its UI is
-# off. A server left by an earlier call is reused only when its recorded pid is alive and
+# off. Its session time zone is Asia/Kolkata, not UTC, so that the tests show that nothing
+# cxm computes depends on it. A server left by an earlier call is reused only when its recorded pid is alive and
 # is this script's Spark Connect server, and its port answers.
 #
 # Only the export line goes to stdout; progress goes to stderr. On failure it prints
@@ -160,6 +161,7 @@ SPARK_HOME="$HOME_DIR" SPARK_LOCAL_IP=127.0.0.1 SPARK_LOG_DIR="$STATE" SPARK_CON
     --conf spark.driver.bindAddress=127.0.0.1 \
     --conf spark.ui.enabled=false \
     --conf spark.sql.shuffle.partitions=2 \
+    --conf spark.sql.session.timeZone=Asia/Kolkata \
     --conf "spark.sql.warehouse.dir=$STATE/warehouse" \
     --conf "spark.driver.extraJavaOptions=-Dderby.system.home=$STATE" \
     spark-internal </dev/null >"$LOG" 2>&1 &

@@ -2,6 +2,8 @@
 //! beside it, and temporary configs, registries and datasets.
 #![allow(dead_code)]
 
+pub mod warehouse;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

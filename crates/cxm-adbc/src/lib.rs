@@ -1,11 +1,13 @@
-//! Datasets read through ADBC (Arrow Database Connectivity, <https://arrow.apache.org/adbc/>):
-//! a warehouse driver library (the shared libraries the ADBC project ships, e.g. inside the
-//! PyPI wheels `adbc-driver-postgresql`, `adbc-driver-sqlite`, `adbc-driver-snowflake`) is
-//! loaded by path (optionally pinned by sha256, like plugins) or by name through ADBC driver
-//! manifests, connected with a URI, and asked for a table or the result of a query. Batches
-//! arrive as Arrow, with no text round trip, and go through the same conversion as Parquet
-//! columns ([`cxm_arrow`]): typed columns per field, cell errors for values that cannot be
-//! read as the field's type, and each cell's text on demand.
+//! Datasets read from a warehouse, through ADBC (Arrow Database Connectivity,
+//! <https://arrow.apache.org/adbc/>) or Spark Connect ([`cxm_spark`], with the `spark`
+//! feature). An ADBC driver library (the shared libraries the ADBC project ships, e.g. inside
+//! the PyPI wheels `adbc-driver-postgresql`, `adbc-driver-sqlite`, `adbc-driver-snowflake`)
+//! is loaded by path (optionally pinned by sha256, like plugins) or by name through ADBC
+//! driver manifests and connected with a URI; a Spark Connect session is opened with an
+//! `sc://` connection string. Either is asked for a table or the result of a query
+//! ([`session`]). Batches arrive as Arrow, with no text round trip, and go through the same
+//! conversion as Parquet columns ([`cxm_arrow`]): typed columns per field, cell errors for
+//! values that cannot be read as the field's type, and each cell's text on demand.
 //!
 //! Rows are numbered from 1 in the order the driver returns them (a query without `ORDER BY`
 //! may return them in another order next time; the figures do not depend on it). The
@@ -17,16 +19,18 @@
 
 mod driver;
 pub mod pushdown;
+mod session;
 
 use std::path::{Path, PathBuf};
 
-use adbc_core::{Connection, Statement};
 use arrow_array::{RecordBatch, RecordBatchReader};
 use arrow_schema::DataType;
 use cxm_ingest::{Batch, DatasetStats, FieldSpec, IngestError, RecordSource, Zone};
 use sha2::{Digest, Sha256};
 
 pub use driver::{load_driver, DriverRef};
+pub use session::Client;
+use session::Session;
 
 /// How the rows are read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,11 +67,12 @@ pub enum AdbcQuery {
 }
 
 impl AdbcQuery {
-    /// The label of the source in reports and errors: `adbc:<table>` or `adbc:<query>` (its
-    /// first 60 characters, whitespace collapsed).
-    pub fn label(&self) -> PathBuf {
+    /// The label of the source in reports and errors: `<scheme>:<table>` or
+    /// `<scheme>:<query>` (its first 60 characters, whitespace collapsed), the scheme
+    /// `adbc` or `spark`.
+    pub fn label(&self, scheme: &str) -> PathBuf {
         match self {
-            AdbcQuery::Table(t) => PathBuf::from(format!("adbc:{t}")),
+            AdbcQuery::Table(t) => PathBuf::from(format!("{scheme}:{t}")),
             AdbcQuery::Sql(q) => {
                 let short: String = q
                     .split_whitespace()
@@ -76,7 +81,7 @@ impl AdbcQuery {
                     .chars()
                     .take(60)
                     .collect();
-                PathBuf::from(format!("adbc:{short}"))
+                PathBuf::from(format!("{scheme}:{short}"))
             }
         }
     }
@@ -130,70 +135,8 @@ pub struct AdbcSource {
     rows: u64,
     hasher: Sha256,
     bytes: u64,
-    /// The statement and the connection it runs on, kept open while the reader streams
-    /// (dropped after it).
-    _statement: adbc_driver_manager::ManagedStatement,
-    _connection: adbc_driver_manager::ManagedConnection,
-}
-
-/// A connection, the statement running and its result.
-type Open = (
-    adbc_driver_manager::ManagedConnection,
-    adbc_driver_manager::ManagedStatement,
-    Box<dyn RecordBatchReader + Send>,
-);
-
-/// Loads the driver and connects.
-fn connect(
-    driver: &DriverRef,
-    uri: &str,
-    label: &Path,
-) -> Result<adbc_driver_manager::ManagedConnection, IngestError> {
-    let driver =
-        load_driver(driver).map_err(|message| cxm_arrow::source_error(label, None, message))?;
-    let database = driver::database(&driver, uri)
-        .map_err(|e| adbc_error(label, "cannot open the database (check the URI)", e))?;
-    adbc_core::Database::new_connection(&database)
-        .map_err(|e| adbc_error(label, "cannot connect", e))
-}
-
-/// Runs a query.
-fn execute(
-    connection: &mut adbc_driver_manager::ManagedConnection,
-    sql: &str,
-    label: &Path,
-) -> Result<
-    (
-        adbc_driver_manager::ManagedStatement,
-        Box<dyn RecordBatchReader + Send>,
-    ),
-    IngestError,
-> {
-    let mut statement = connection
-        .new_statement()
-        .map_err(|e| adbc_error(label, "cannot create a statement", e))?;
-    statement
-        .set_sql_query(sql)
-        .map_err(|e| adbc_error(label, "the warehouse refused the query", e))?;
-    let reader = statement
-        .execute()
-        .map_err(|e| adbc_error(label, "the query failed", e))?;
-    Ok((statement, Box::new(reader)))
-}
-
-fn adbc_error(label: &Path, what: &str, e: adbc_core::error::Error) -> IngestError {
-    let state: String = e
-        .sqlstate
-        .iter()
-        .map(|&c| c as u8 as char)
-        .filter(|c| *c != '\0')
-        .collect();
-    let state = if state.is_empty() || state == "00000" {
-        String::new()
-    } else {
-        format!(" (SQLSTATE {state})")
-    };
-    cxm_arrow::source_error(label, None, format!("{what}: {}{state}", e.message.trim()))
+    /// The session the reader streams from, kept open while it streams (dropped after it).
+    _session: Session,
 }
 
 impl AdbcSource {
@@ -201,7 +144,7 @@ impl AdbcSource {
     /// column is in its result, with a type cxm can read. `null_values` and `zone` mean what
     /// they mean for a file; at most `batch_rows` rows go into each batch.
     pub fn open(
-        driver: &DriverRef,
+        client: &Client,
         uri: &str,
         query: &AdbcQuery,
         fields: Vec<FieldSpec>,
@@ -214,21 +157,21 @@ impl AdbcSource {
             zone,
             batch_rows,
         };
-        AdbcSource::open_with(driver, uri, query, fields, options, &Read::All)
+        AdbcSource::open_with(client, uri, query, fields, options, &Read::All)
     }
 
     /// Like [`AdbcSource::open`], reading the way `read` says: every row, the first rows
     /// only, or the histogram of a pushdown.
     pub fn open_with(
-        driver: &DriverRef,
+        client: &Client,
         uri: &str,
         query: &AdbcQuery,
         fields: Vec<FieldSpec>,
         options: Options<'_>,
         read: &Read,
     ) -> Result<AdbcSource, IngestError> {
-        let label = query.label();
-        let mut connection = connect(driver, uri, &label)?;
+        let label = query.label(client.scheme());
+        let mut session = Session::open(client, uri, &label)?;
         let (sql, budget) = match read {
             Read::All => (query.sql(&label)?, None),
             Read::Limit(limit) => {
@@ -244,24 +187,17 @@ impl AdbcSource {
             Read::Pushdown(spec) => {
                 let zone = options.zone;
                 let (sql, budget) =
-                    pushdown::histogram_sql(&mut connection, query, &fields, zone, spec, &label)?;
+                    pushdown::histogram_sql(&mut session, query, &fields, zone, spec, &label)?;
                 (sql, Some(budget))
             }
         };
-        let (statement, reader) = execute(&mut connection, &sql, &label)?;
-        AdbcSource::new(
-            label,
-            (connection, statement, reader),
-            &sql,
-            fields,
-            options,
-            budget,
-        )
+        let reader = session.execute(&sql, &label, "the query")?;
+        AdbcSource::new(label, (session, reader), &sql, fields, options, budget)
     }
 
     fn new(
         label: PathBuf,
-        (connection, statement, reader): Open,
+        (session, reader): (Session, Box<dyn RecordBatchReader + Send>),
         sql: &str,
         fields: Vec<FieldSpec>,
         options: Options<'_>,
@@ -330,8 +266,7 @@ impl AdbcSource {
             rows: 0,
             hasher: Sha256::new(),
             bytes: 0,
-            _statement: statement,
-            _connection: connection,
+            _session: session,
         };
         source.hash(&(sql.len() as u64).to_be_bytes());
         source.hash(sql.as_bytes());
@@ -504,7 +439,7 @@ mod tests {
             "SELECT *\n  FROM t WHERE {}",
             "x = 1 AND ".repeat(20)
         ));
-        let label = q.label().display().to_string();
+        let label = q.label("adbc").display().to_string();
         assert!(
             label.starts_with("adbc:SELECT * FROM t WHERE x = 1"),
             "{label}"

@@ -13,17 +13,17 @@
 
 use std::path::Path;
 
-use adbc_core::{Connection, Statement};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Decimal128Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type,
     UInt64Type, UInt8Type,
 };
-use arrow_array::{Array, ArrayRef, RecordBatchReader};
+use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
 use cxm_ingest::{FieldSpec, FieldType, IngestError, Zone};
 use cxm_sql::{RowColumn, RowColumnKind, RowHistogram, Source, ZoneSpec};
 
+use crate::session::Session;
 use crate::AdbcQuery;
 
 /// How a dataset is pushed down.
@@ -50,33 +50,6 @@ fn source(query: &AdbcQuery, label: &Path) -> Result<Source, IngestError> {
     Ok(Source::Query(query.select(label)?))
 }
 
-/// Runs `sql` and returns its whole result.
-fn query_all(
-    connection: &mut adbc_driver_manager::ManagedConnection,
-    sql: &str,
-    label: &Path,
-    what: &str,
-) -> Result<Vec<arrow_array::RecordBatch>, IngestError> {
-    let mut statement = connection
-        .new_statement()
-        .map_err(|e| crate::adbc_error(label, "cannot create a statement", e))?;
-    statement
-        .set_sql_query(sql)
-        .map_err(|e| crate::adbc_error(label, &format!("the warehouse refused {what}"), e))?;
-    let reader = statement
-        .execute()
-        .map_err(|e| crate::adbc_error(label, &format!("{what} failed"), e))?;
-    let schema = reader.schema();
-    let mut out = Vec::new();
-    for batch in reader {
-        out.push(batch.map_err(|e| error(label, format!("reading {what} failed: {e}")))?);
-    }
-    if out.is_empty() {
-        out.push(arrow_array::RecordBatch::new_empty(schema));
-    }
-    Ok(out)
-}
-
 /// The most histogram rows a pushed-down dataset may return, and the error beyond it.
 pub(crate) struct Budget {
     pub(crate) max_groups: u64,
@@ -85,7 +58,7 @@ pub(crate) struct Budget {
 
 /// The histogram query for `fields` and its budget.
 pub(crate) fn histogram_sql(
-    connection: &mut adbc_driver_manager::ManagedConnection,
+    session: &mut Session,
     query: &AdbcQuery,
     fields: &[FieldSpec],
     zone: Zone,
@@ -99,7 +72,7 @@ pub(crate) fn histogram_sql(
     // The columns' types, from the first row of the same source (not from an empty result:
     // SQLite's driver types a column by its values).
     let probe = format!("SELECT * FROM {} LIMIT 1", source.from_item(dialect));
-    let batches = query_all(connection, &probe, label, "the query")?;
+    let batches = session.query_all(&probe, label, "the query")?;
     let schema = batches[0].schema();
     let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     let indices = crate::resolve(label, &names, fields)?;

@@ -24,7 +24,7 @@ pub use registry::{load_registry, registry_of, resolve_library_path, Registry, R
 pub use rejected::RejectedValues;
 pub use source::{
     connection_has_password, AdbcDriver, ConnectionSource, CsvConfig, MaxRejected, PgQueryConfig,
-    Pushdown, SheetSelector, SourceConfig, DIALECTS,
+    Pushdown, SheetSelector, SourceConfig, WarehouseClient, DIALECTS,
 };
 pub use validate::{
     load_client, ClientConfig, DatasetConfig, FieldConfig, Grain, MetricConfig, PeriodConfig,

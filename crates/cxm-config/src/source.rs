@@ -29,10 +29,10 @@ pub enum SourceConfig {
         /// What to read.
         query: PgQueryConfig,
     },
-    /// A table or query read through an ADBC driver (a warehouse).
-    Adbc {
-        /// The driver library.
-        driver: AdbcDriver,
+    /// A table or query read from a warehouse: through an ADBC driver or Spark Connect.
+    Warehouse {
+        /// How the warehouse is reached.
+        client: WarehouseClient,
         /// Where the connection URI comes from.
         connection: ConnectionSource,
         /// What to read.
@@ -41,6 +41,15 @@ pub enum SourceConfig {
         /// histogram of the rows instead of the rows.
         pushdown: Option<Pushdown>,
     },
+}
+
+/// How a warehouse dataset is reached.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WarehouseClient {
+    /// An ADBC driver (`format = "adbc"`).
+    Adbc(AdbcDriver),
+    /// Spark Connect (`format = "spark"`), whose URI is `sc://host:port/;…`.
+    SparkConnect,
 }
 
 /// How a warehouse dataset is pushed down.
@@ -72,6 +81,16 @@ fn dialect_of_driver(driver: &str) -> Option<&'static str> {
     let file = driver.rsplit(['/', '\\']).next().unwrap_or(driver);
     let lower = file.to_ascii_lowercase();
     DIALECTS.into_iter().find(|key| lower.contains(key))
+}
+
+impl WarehouseClient {
+    /// The prefix of the source's label in reports and errors: `adbc` or `spark`.
+    pub fn scheme(&self) -> &'static str {
+        match self {
+            WarehouseClient::Adbc(_) => "adbc",
+            WarehouseClient::SparkConnect => "spark",
+        }
+    }
 }
 
 /// An ADBC driver: a library file, or a name resolved through ADBC driver manifests.
@@ -180,11 +199,13 @@ pub fn source_label(source: &SourceConfig, path: &std::path::Path) -> PathBuf {
                 .collect();
             PathBuf::from(format!("postgres:{short}"))
         }
-        SourceConfig::Adbc {
+        SourceConfig::Warehouse {
+            client,
             query: PgQueryConfig::Table(t),
             ..
-        } => PathBuf::from(format!("adbc:{t}")),
-        SourceConfig::Adbc {
+        } => PathBuf::from(format!("{}:{t}", client.scheme())),
+        SourceConfig::Warehouse {
+            client,
             query: PgQueryConfig::Sql(q),
             ..
         } => {
@@ -195,7 +216,7 @@ pub fn source_label(source: &SourceConfig, path: &std::path::Path) -> PathBuf {
                 .chars()
                 .take(60)
                 .collect();
-            PathBuf::from(format!("adbc:{short}"))
+            PathBuf::from(format!("{}:{short}", client.scheme()))
         }
         _ => path.to_path_buf(),
     }
@@ -230,7 +251,9 @@ pub(crate) fn dataset_source(
     ds: &RawDataset,
 ) -> Result<(SourceConfig, PathBuf, Location), ConfigError> {
     let declared = ds.format.as_ref().map(|f| (f.get_ref().as_str(), f.span()));
-    let known = ["csv", "parquet", "ndjson", "xlsx", "postgres", "adbc"];
+    let known = [
+        "csv", "parquet", "ndjson", "xlsx", "postgres", "adbc", "spark",
+    ];
     if let Some((f, span)) = &declared {
         if !known.contains(f) {
             return Err(ctx.err(
@@ -288,6 +311,9 @@ pub(crate) fn dataset_source(
     if declared.as_ref().map(|(f, _)| *f) == Some("adbc") {
         return adbc_source(ctx, base, name, ds);
     }
+    if declared.as_ref().map(|(f, _)| *f) == Some("spark") {
+        return spark_source(ctx, name, ds);
+    }
     for (key, span) in [
         ("pushdown", ds.pushdown.as_ref().map(|v| v.span())),
         ("dialect", ds.dialect.as_ref().map(|v| v.span())),
@@ -296,7 +322,7 @@ pub(crate) fn dataset_source(
             ds.pushdown_max_groups.as_ref().map(|v| v.span()),
         ),
     ] {
-        only(key, span.is_some(), "adbc datasets", span)?;
+        only(key, span.is_some(), "adbc and spark datasets", span)?;
     }
     for (key, value) in [("driver", &ds.driver), ("driver_sha256", &ds.driver_sha256)] {
         only(
@@ -318,7 +344,7 @@ pub(crate) fn dataset_source(
         only(
             key,
             value.is_some(),
-            "postgres and adbc datasets",
+            "postgres, adbc and spark datasets",
             value.as_ref().map(|v| v.span()),
         )?;
     }
@@ -511,9 +537,10 @@ fn adbc_source(
         (None, Some(q)) => PgQueryConfig::Sql(q.get_ref().clone()),
         _ => return Err(at(format!("dataset \"{name}\": an adbc dataset needs exactly one of table = \"…\" or query = \"SELECT …\""))),
     };
-    let pushdown = pushdown_of(ctx, name, ds, &driver, location)?;
-    let source = SourceConfig::Adbc {
-        driver,
+    let client = WarehouseClient::Adbc(driver);
+    let pushdown = pushdown_of(ctx, name, ds, &client, location)?;
+    let source = SourceConfig::Warehouse {
+        client,
         connection,
         query,
         pushdown,
@@ -522,12 +549,71 @@ fn adbc_source(
     Ok((source, label, location))
 }
 
-/// The pushdown settings of an adbc dataset: `None` with `pushdown = false`.
+/// A Spark Connect dataset: `connection_env` (or a `connection` without a token) holding
+/// `sc://host:port/;…`, a table or a query in Spark SQL, pushed down unless
+/// `pushdown = false`.
+fn spark_source(
+    ctx: &Ctx<'_>,
+    name: &str,
+    ds: &RawDataset,
+) -> Result<(SourceConfig, PathBuf, Location), ConfigError> {
+    let location = ds
+        .format
+        .as_ref()
+        .map_or(Location { line: 1, column: 1 }, |f| ctx.loc(f.span()));
+    let at = |message: String| ConfigError::at(ctx.file, Some(location), message);
+    if let Some(p) = &ds.path {
+        return Err(ctx.err(p.span(), format!("dataset \"{name}\": `path` applies to files; a spark dataset reads a table or query")));
+    }
+    if let Some(value) = [&ds.driver, &ds.driver_sha256].into_iter().flatten().next() {
+        return Err(ctx.err(value.span(), format!("dataset \"{name}\": a spark dataset connects through Spark Connect; `driver` and `driver_sha256` apply to adbc datasets")));
+    }
+    if let Some(d) = &ds.dialect {
+        if !d.get_ref().trim().eq_ignore_ascii_case("spark") {
+            return Err(ctx.err(d.span(), format!("dataset \"{name}\": a spark dataset speaks Spark SQL; remove dialect (or set it to \"spark\")")));
+        }
+    }
+    let connection = match (&ds.connection, &ds.connection_env) {
+        (Some(c), None) => {
+            let text = c.get_ref();
+            let secret = text.split(';').skip(1).any(|p| {
+                let key = p.split('=').next().unwrap_or("").trim().to_ascii_lowercase();
+                key == "token" || key == "password"
+            });
+            if secret || uri_has_password(text) {
+                return Err(ctx.err(c.span(), format!("dataset \"{name}\": the connection string holds a token or password; never store a secret in the config: put the whole sc://… string in an environment variable and name it with connection_env = \"VARIABLE\"")));
+            }
+            if !text.trim().starts_with("sc://") {
+                return Err(ctx.err(c.span(), format!("dataset \"{name}\": a Spark Connect connection string starts with sc:// (sc://host:15002)")));
+            }
+            ConnectionSource::Literal(text.clone())
+        }
+        (None, Some(e)) => ConnectionSource::Env(e.get_ref().clone()),
+        _ => return Err(at(format!("dataset \"{name}\": a spark dataset needs exactly one of connection_env = \"VARIABLE\" (sc://host:port/;token=…, in the environment) or connection = \"sc://host:port\" (without a token)"))),
+    };
+    let query = match (&ds.table, &ds.query) {
+        (Some(t), None) => PgQueryConfig::Table(t.get_ref().clone()),
+        (None, Some(q)) => PgQueryConfig::Sql(q.get_ref().clone()),
+        _ => return Err(at(format!("dataset \"{name}\": a spark dataset needs exactly one of table = \"…\" or query = \"SELECT …\""))),
+    };
+    let client = WarehouseClient::SparkConnect;
+    let pushdown = pushdown_of(ctx, name, ds, &client, location)?;
+    let source = SourceConfig::Warehouse {
+        client,
+        connection,
+        query,
+        pushdown,
+    };
+    let label = source_label(&source, Path::new(""));
+    Ok((source, label, location))
+}
+
+/// The pushdown settings of an adbc or spark dataset: `None` with `pushdown = false`.
 fn pushdown_of(
     ctx: &Ctx<'_>,
     name: &str,
     ds: &RawDataset,
-    driver: &AdbcDriver,
+    client: &WarehouseClient,
     location: Location,
 ) -> Result<Option<Pushdown>, ConfigError> {
     if ds.pushdown.as_ref().is_some_and(|p| !*p.get_ref()) {
@@ -563,9 +649,12 @@ fn pushdown_of(
             }
         }
         None => {
-            let text = match driver {
-                AdbcDriver::Name(n) => n.clone(),
-                AdbcDriver::Path { path, .. } => path.to_string_lossy().into_owned(),
+            let text = match client {
+                WarehouseClient::Adbc(AdbcDriver::Name(n)) => n.clone(),
+                WarehouseClient::Adbc(AdbcDriver::Path { path, .. }) => {
+                    path.to_string_lossy().into_owned()
+                }
+                WarehouseClient::SparkConnect => "spark".to_string(),
             };
             match dialect_of_driver(&text) {
                 Some(k) => k.to_string(),

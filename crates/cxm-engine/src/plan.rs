@@ -644,7 +644,7 @@ fn plan_dataset(
     crate::sources::check_columns(ds, &fields[..parsed], zone)?;
     let lookups = crate::lookup::plan_lookups(config, ds, &fields, zone)?;
     let cuts = period_cuts(ds, &metrics, &fields[..parsed], &lookups, &fields);
-    if let cxm_config::SourceConfig::Adbc {
+    if let cxm_config::SourceConfig::Warehouse {
         pushdown: Some(_), ..
     } = &ds.source
     {

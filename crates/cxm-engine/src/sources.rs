@@ -92,7 +92,7 @@ pub(crate) fn open_source(
     open_source_with(ds, fields, zone, batch_rows, Mode::Stream)
 }
 
-/// How a warehouse (`adbc`) dataset is read; files are always read whole.
+/// How a warehouse (`adbc`, `spark`) dataset is read; files are always read whole.
 #[derive(Clone, Copy)]
 pub(crate) enum Mode<'a> {
     /// Every row.
@@ -180,19 +180,25 @@ fn open_source_with(
                 .map_err(err)?,
             )
         }
-        SourceConfig::Adbc {
-            driver,
+        SourceConfig::Warehouse {
+            client,
             connection: c,
             query,
             pushdown,
         } => {
             let uri = connection(ds, c)?;
-            let driver = match driver {
-                cxm_config::AdbcDriver::Name(n) => cxm_adbc::DriverRef::Name(n.clone()),
-                cxm_config::AdbcDriver::Path { path, sha256 } => cxm_adbc::DriverRef::Path {
+            let client = match client {
+                cxm_config::WarehouseClient::Adbc(cxm_config::AdbcDriver::Name(n)) => {
+                    cxm_adbc::Client::Adbc(cxm_adbc::DriverRef::Name(n.clone()))
+                }
+                cxm_config::WarehouseClient::Adbc(cxm_config::AdbcDriver::Path {
+                    path,
+                    sha256,
+                }) => cxm_adbc::Client::Adbc(cxm_adbc::DriverRef::Path {
                     path: path.clone(),
                     sha256: sha256.clone(),
-                },
+                }),
+                cxm_config::WarehouseClient::SparkConnect => cxm_adbc::Client::SparkConnect,
             };
             let query = match query {
                 PgQueryConfig::Table(t) => cxm_adbc::AdbcQuery::Table(t.clone()),
@@ -215,7 +221,7 @@ fn open_source_with(
                 batch_rows: rows,
             };
             let source =
-                cxm_adbc::AdbcSource::open_with(&driver, &uri, &query, fields, options, &read);
+                cxm_adbc::AdbcSource::open_with(&client, &uri, &query, fields, options, &read);
             Box::new(source.map_err(err)?)
         }
     })
