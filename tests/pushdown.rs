@@ -359,3 +359,128 @@ fn sqlite_pushdown_equals_streaming_with_raked_survey_weights() {
     );
     assert_eq!(p["datasets"][0]["weighting"]["raking"]["converged"], true);
 }
+
+/// Continuous numbers do not compress: 3,000 distinct amounts overflow a budget of 500
+/// histogram rows, and the error suggests quantizing; quantized to 1% in SQL they fit, the
+/// median, p90 and mean stay within 1% of the exact (streamed) values, and the report says
+/// the field was quantized.
+#[test]
+fn quantized_numbers_compress_and_keep_their_relative_error() {
+    let Some(driver) = driver("CXM_TEST_ADBC_SQLITE") else {
+        return;
+    };
+    let s = Scratch::new();
+    let db = s.path("orders.sqlite");
+    python(
+        "import sqlite3, sys, random\nrnd = random.Random(7)\nc = sqlite3.connect(sys.argv[1])\n\
+         c.execute('CREATE TABLE orders (id INTEGER, region TEXT, amount REAL)')\n\
+         c.executemany('INSERT INTO orders VALUES (?, ?, ?)', [(i, ['north', 'south'][i % 2], \
+         None if i % 50 == 0 else round(rnd.lognormvariate(4, 1), 2)) for i in range(3000)])\n\
+         c.commit()\n",
+        &[&db],
+    );
+    let registry = s.registry(&[("basic", "cxm-plugin-basic", None)]);
+    let client = |extra: &str, quantize: &str| {
+        format!(
+            "client = \"Q\"\nplugins = {:?}\n[datasets.orders]\nformat = \"adbc\"\ndriver = {driver:?}\n\
+             connection = {:?}\ntable = \"orders\"\npushdown_max_groups = 500\n{extra}\n\
+             [datasets.orders.fields]\nregion = \"region\"\n\
+             amount = {{ column = \"amount\", type = \"number\"{quantize} }}\n\
+             [[metrics]]\nid = \"median\"\nplugin = \"basic/percentile\"\ndataset = \"orders\"\n\
+             inputs = {{ value = \"amount\" }}\nparams = {{ p = 0.5 }}\ngroup_by = [\"region\"]\n\
+             [[metrics]]\nid = \"p90\"\nplugin = \"basic/percentile\"\ndataset = \"orders\"\n\
+             inputs = {{ value = \"amount\" }}\nparams = {{ p = 0.9 }}\n\
+             [[metrics]]\nid = \"mean\"\nplugin = \"basic/mean\"\ndataset = \"orders\"\n\
+             inputs = {{ value = \"amount\" }}\n",
+            registry.display().to_string(),
+            db.display().to_string()
+        )
+    };
+    let over = run_config(&s, "over.toml", &client("", ""));
+    assert_eq!(over.status.code(), Some(1), "{}", stderr(&over));
+    let e = stderr(&over);
+    assert!(
+        e.contains("quantize number field(s) \"amount\"")
+            && e.contains("quantize = { relative_error = 0.01 }"),
+        "{e}"
+    );
+    let quantized = run_config(
+        &s,
+        "q.toml",
+        &client("", ", quantize = { relative_error = 0.01 }"),
+    );
+    assert_eq!(quantized.status.code(), Some(0), "{}", stderr(&quantized));
+    let exact = run_config(&s, "e.toml", &client("pushdown = false", ""));
+    assert_eq!(exact.status.code(), Some(0), "{}", stderr(&exact));
+    let (q, x) = (json(&quantized), json(&exact));
+    assert_within_relative(&q, &x, 0.01);
+    assert_eq!(q["datasets"][0]["rows_read"], 3000);
+    assert_eq!(
+        q["metrics"][0]["rows_rejected"],
+        x["metrics"][0]["rows_rejected"]
+    );
+    let notice = &q["datasets"][0]["warnings"][0];
+    assert_eq!(
+        notice["kind"], "quantized_in_warehouse",
+        "{}",
+        q["datasets"]
+    );
+    assert!(
+        notice["message"]
+            .as_str()
+            .unwrap()
+            .contains("1% relative error"),
+        "{notice}"
+    );
+}
+
+#[test]
+fn quantize_is_checked() {
+    let s = Scratch::new();
+    s.write("orders.csv", "id,amount,region\n1,10.5,north\n");
+    let registry = s.registry(&[("basic", "cxm-plugin-basic", None)]);
+    let client = |source: &str, field: &str| {
+        format!(
+            "client = \"Q\"\nplugins = {:?}\n[datasets.orders]\n{source}\n[datasets.orders.fields]\n\
+             region = \"region\"\namount = {field}\n\
+             [[metrics]]\nid = \"mean\"\nplugin = \"basic/mean\"\ndataset = \"orders\"\ninputs = {{ value = \"amount\" }}\n",
+            registry.display().to_string()
+        )
+    };
+    let adbc = "format = \"adbc\"\ndriver = \"sqlite\"\nconnection = \"x.db\"\ntable = \"orders\"";
+    let q = |ty: &str, alpha: &str| {
+        format!("{{ column = \"amount\"{ty}, quantize = {{ relative_error = {alpha} }} }}")
+    };
+    let cases = [
+        (
+            client("path = \"orders.csv\"", &q(", type = \"number\"", "0.01")),
+            "quantize applies to adbc and spark datasets",
+        ),
+        (
+            client(
+                &format!("{adbc}\npushdown = false"),
+                &q(", type = \"number\"", "0.01"),
+            ),
+            "remove pushdown = false",
+        ),
+        (client(adbc, &q("", "0.01")), "add type = \"number\""),
+        (
+            client(adbc, &q(", type = \"number\"", "1.5")),
+            "between 0 and 1 (exclusive)",
+        ),
+        (
+            client(
+                adbc,
+                "{ column = \"amount\", type = \"number\", quantize = { error = 0.1 } }",
+            ),
+            "unknown field `error`",
+        ),
+    ];
+    for (text, message) in cases {
+        let cfg = s.write("client.toml", &text);
+        let o = run(&["validate", cfg.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(3), "{text}\n{}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{text}\n{}", stderr(&o));
+        assert!(stderr(&o).contains("client.toml:"), "{}", stderr(&o));
+    }
+}

@@ -310,3 +310,59 @@ fn spark_settings_are_checked() {
         assert!(stderr(&o).contains("client.toml:"), "{}", stderr(&o));
     }
 }
+
+/// A continuous amount quantized to 1% in Spark SQL: it fits a budget that the raw amounts
+/// overflow, and the median, p90 and mean stay within 1% of streaming the exact rows.
+#[test]
+fn spark_quantized_numbers_keep_their_relative_error() {
+    let Some(remote) = remote() else {
+        return;
+    };
+    let s = Scratch::new();
+    let table = format!("cxm_orders_{}", std::process::id());
+    spark(
+        &remote,
+        &[
+            format!("DROP TABLE IF EXISTS {table}"),
+            format!(
+                "CREATE TABLE {table} USING parquet AS SELECT id, IF(id % 2 = 0, 'north', 'south') AS region, \
+                 IF(id % 50 = 0, NULL, ROUND(EXP(4 + randn(7)), 2)) AS amount FROM range(3000)"
+            ),
+        ],
+    );
+    let registry = s.registry(&[("basic", "cxm-plugin-basic", None)]);
+    let client = |extra: &str, quantize: &str| {
+        format!(
+            "client = \"Q\"\nplugins = {:?}\n[datasets.orders]\nformat = \"spark\"\n\
+             connection_env = \"CXM_TEST_SPARK_REMOTE\"\ntable = \"{table}\"\npushdown_max_groups = 500\n{extra}\n\
+             [datasets.orders.fields]\nregion = \"region\"\n\
+             amount = {{ column = \"amount\", type = \"number\"{quantize} }}\n\
+             [[metrics]]\nid = \"median\"\nplugin = \"basic/percentile\"\ndataset = \"orders\"\n\
+             inputs = {{ value = \"amount\" }}\nparams = {{ p = 0.5 }}\ngroup_by = [\"region\"]\n\
+             [[metrics]]\nid = \"p90\"\nplugin = \"basic/percentile\"\ndataset = \"orders\"\n\
+             inputs = {{ value = \"amount\" }}\nparams = {{ p = 0.9 }}\n\
+             [[metrics]]\nid = \"mean\"\nplugin = \"basic/mean\"\ndataset = \"orders\"\n\
+             inputs = {{ value = \"amount\" }}\n",
+            registry.display().to_string()
+        )
+    };
+    let over = run_config(&s, "over.toml", &client("", ""));
+    assert_eq!(over.status.code(), Some(1), "{}", stderr(&over));
+    assert!(stderr(&over).contains("quantize = { relative_error = 0.01 }"));
+    let quantized = run_config(
+        &s,
+        "q.toml",
+        &client("", ", quantize = { relative_error = 0.01 }"),
+    );
+    assert_eq!(quantized.status.code(), Some(0), "{}", stderr(&quantized));
+    let exact = run_config(&s, "e.toml", &client("pushdown = false", ""));
+    assert_eq!(exact.status.code(), Some(0), "{}", stderr(&exact));
+    let (q, x) = (json(&quantized), json(&exact));
+    assert_within_relative(&q, &x, 0.01);
+    assert_eq!(q["datasets"][0]["rows_read"], 3000);
+    assert_eq!(
+        q["datasets"][0]["warnings"][0]["kind"],
+        "quantized_in_warehouse"
+    );
+    spark(&remote, &[format!("DROP TABLE {table}")]);
+}

@@ -138,3 +138,24 @@ pub fn assert_same(pushed: &Value, streamed: &Value, what: &str) {
         assert_eq!(a.len(), b.len(), "{what}: {part}");
     }
 }
+
+/// Every result of `quantized` has the metric, group and `n` of the same result of `exact`
+/// and a value within `alpha` of it (relative): what quantizing an input in the warehouse
+/// promises.
+pub fn assert_within_relative(quantized: &Value, exact: &Value, alpha: f64) {
+    let results = |r: &Value| r["results"].as_array().unwrap().clone();
+    let (qr, xr) = (results(quantized), results(exact));
+    assert_eq!(qr.len(), xr.len());
+    for (a, b) in qr.iter().zip(&xr) {
+        assert_eq!(
+            (&a["metric"], &a["group"], &a["n"]),
+            (&b["metric"], &b["group"], &b["n"])
+        );
+        let (va, vb) = (a["value"].as_f64().unwrap(), b["value"].as_f64().unwrap());
+        assert!(
+            (va - vb).abs() <= alpha * vb.abs(),
+            "{}: {va} is not within {alpha} of {vb}",
+            a["metric"]
+        );
+    }
+}

@@ -33,7 +33,7 @@ pub use session::Client;
 use session::Session;
 
 /// How the rows are read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Read {
     /// Every row.
     All,

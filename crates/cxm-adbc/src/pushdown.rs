@@ -27,7 +27,7 @@ use crate::session::Session;
 use crate::AdbcQuery;
 
 /// How a dataset is pushed down.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pushdown {
     /// The SQL dialect's key (`postgres`, `sqlite`, …; see [`cxm_sql::Engine::key`]).
     pub dialect: String,
@@ -36,6 +36,9 @@ pub struct Pushdown {
     /// Per field (parallel to the fields): for a timestamp used only as a metric's period,
     /// what the warehouse may cut it to (its local day or month).
     pub cuts: Vec<Option<cxm_sql::Cut>>,
+    /// Per field (parallel to the fields): the relative error a number field is quantized
+    /// to (`quantize = { relative_error = … }`), if any.
+    pub quantize: Vec<Option<f64>>,
 }
 
 fn error(label: &Path, message: String) -> IngestError {
@@ -84,7 +87,23 @@ pub(crate) fn histogram_sql(
                 // Noon is written in ISO form, which a field with its own format would not read.
                 && field.format.is_none()
         });
+        let quantize = spec.quantize.get(i).copied().flatten();
         let kind = match (arrow.data_type(), cut) {
+            (ty, None) if quantize.is_some() => {
+                if !(ty.is_numeric()) {
+                    return Err(error(
+                        label,
+                        format!(
+                            "field \"{}\" is quantized, but column \"{}\" has type {ty} in the warehouse, not a number; cast it in the query (CAST(… AS DOUBLE)) or remove quantize",
+                            field.name, field.column
+                        ),
+                    ));
+                }
+                let alpha = quantize.unwrap_or_default();
+                let q = cxm_sql::quantize::checked(alpha)
+                    .map_err(|e| error(label, format!("field \"{}\": {e}", field.name)))?;
+                RowColumnKind::Quantized(q)
+            }
             (_, None) => RowColumnKind::Raw,
             (DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View, Some(c)) => {
                 RowColumnKind::Text(c)
@@ -123,13 +142,28 @@ pub(crate) fn histogram_sql(
         })
         .map(|c| format!("\"{}\"", c.column))
         .collect();
-    let hint = if loose.is_empty() {
-        String::new()
-    } else {
-        format!(
+    let numbers: Vec<String> = fields
+        .iter()
+        .filter(|f| {
+            f.ty == FieldType::Number
+                && histogram
+                    .columns
+                    .iter()
+                    .any(|c| c.column == f.column && c.kind == RowColumnKind::Raw)
+        })
+        .map(|f| format!("\"{}\"", f.name))
+        .collect();
+    let hint = match (loose.is_empty(), numbers.is_empty()) {
+        (true, _) => String::new(),
+        (false, true) => format!(
             "; column(s) {} hold numbers or times that do not compress",
             loose.join(", ")
-        )
+        ),
+        (false, false) => format!(
+            "; column(s) {} hold numbers or times that do not compress: quantize number field(s) {} in the warehouse with quantize = {{ relative_error = 0.01 }} in their mapping (percentiles then keep a 1% relative error)",
+            loose.join(", "),
+            numbers.join(", ")
+        ),
     };
     let budget = Budget {
         max_groups: spec.max_groups,

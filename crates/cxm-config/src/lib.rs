@@ -8,6 +8,7 @@ mod connection;
 mod derived;
 mod error;
 mod lookup;
+mod quantize;
 mod raw;
 mod registry;
 mod rejected;

@@ -223,6 +223,7 @@ pub(crate) fn parse_lookups(
                 location: out.location,
                 derived: None,
                 lookup: Some(index),
+                quantize: None,
             });
         }
         lookups.push(LookupConfig {

@@ -122,6 +122,15 @@ pub(crate) struct RawField {
     pub bands: Option<Spanned<Vec<Spanned<RawBand>>>>,
     pub map: Option<Spanned<toml::Table>>,
     pub default: Option<Spanned<toml::Value>>,
+    pub quantize: Option<Spanned<RawQuantize>>,
+}
+
+/// `quantize = { relative_error = 0.01 }` on a number field of a pushed-down warehouse
+/// dataset (see `quantize.rs`).
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawQuantize {
+    pub relative_error: f64,
 }
 
 /// One band of a derived `bands` field: values up to `max` (inclusive) get `label`; the
@@ -151,6 +160,8 @@ struct RawFieldTable {
     map: Option<Spanned<toml::Table>>,
     #[serde(default)]
     default: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    quantize: Option<Spanned<RawQuantize>>,
 }
 
 impl<'de> Deserialize<'de> for RawField {
@@ -179,6 +190,7 @@ impl<'de> Deserialize<'de> for RawField {
                     bands: t.bands,
                     map: t.map,
                     default: t.default,
+                    quantize: t.quantize,
                 })
             }
         }

@@ -89,6 +89,9 @@ pub struct FieldConfig {
     /// For a field added by a lookup: the index of the lookup in
     /// [`DatasetConfig::lookups`]. Its `column` is then empty.
     pub lookup: Option<usize>,
+    /// The relative error of the log buckets a pushed-down warehouse quantizes this number
+    /// field to (`quantize = { relative_error = … }`), if any.
+    pub quantize: Option<f64>,
 }
 
 impl FieldConfig {
@@ -604,6 +607,8 @@ fn dataset(
         let mut mapping = mapping.into_inner();
         let derived =
             crate::derived::derived_field(ctx, field_name.get_ref(), span.clone(), &mut mapping)?;
+        let quantize =
+            crate::quantize::field_quantize(ctx, &name, &source, derived.is_some(), &mut mapping)?;
         if let Some(ty) = &mapping.ty {
             if !FIELD_TYPES.contains(&ty.as_str()) {
                 return Err(ctx.err(
@@ -623,6 +628,7 @@ fn dataset(
             location,
             derived,
             lookup: None,
+            quantize,
         });
     }
     let lookups = crate::lookup::parse_lookups(ctx, &name, ds.lookups, &mut fields)?;

@@ -222,6 +222,7 @@ fn run_dataset(
                     .zip(&totals.unmatched)
                     .flat_map(|(j, misses)| j.notices(misses)),
             )
+            .chain(quantized_notices(ds))
             .collect(),
         weighting: None,
     });
@@ -362,4 +363,30 @@ fn results_of(
         );
     }
     Ok(out)
+}
+
+/// One notice per field the warehouse quantized (`quantize = { relative_error = … }`), so
+/// the report says that its figures are within a stated error, not exact.
+fn quantized_notices(ds: &DatasetPlan) -> Vec<DataNotice> {
+    ds.parsed_fields()
+        .iter()
+        .filter_map(|f| {
+            let alpha = ds
+                .config
+                .fields
+                .iter()
+                .find(|c| c.name == f.name)
+                .and_then(|c| c.quantize)?;
+            let pct = 100.0 * alpha;
+            Some(DataNotice {
+                kind: "quantized_in_warehouse".to_string(),
+                count: 0,
+                lines: Vec::new(),
+                message: format!(
+                    "field \"{}\" was quantized in the warehouse to log buckets of {pct}% relative error (quantize = {{ relative_error = {alpha} }}): each value, and so each percentile of it, is within {pct}% of the exact one, as is a mean or sum of values of one sign",
+                    f.name
+                ),
+            })
+        })
+        .collect()
 }

@@ -211,6 +211,15 @@ fn open_source_with(
                         dialect: p.dialect.clone(),
                         max_groups: p.max_groups,
                         cuts: cuts.to_vec(),
+                        quantize: fields
+                            .iter()
+                            .map(|f| {
+                                ds.fields
+                                    .iter()
+                                    .find(|c| c.name == f.name)
+                                    .and_then(|c| c.quantize)
+                            })
+                            .collect(),
                     })
                 }
                 _ => cxm_adbc::Read::All,

@@ -139,6 +139,7 @@ fn data_warnings(v: &View<'_>, h: &mut Html) {
             let kind = match w.kind.as_str() {
                 "suspect_encoding" => l.suspect_encoding,
                 "daylight_saving" => l.daylight_saving,
+                "quantized_in_warehouse" => l.quantized_in_warehouse,
                 other => other,
             };
             let lines: Vec<String> = w

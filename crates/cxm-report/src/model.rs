@@ -117,7 +117,8 @@ pub struct DatasetSummary {
 /// One thing reading a dataset found that may make figures or texts wrong.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct DataNotice {
-    /// Machine-readable kind: `suspect_encoding` or `daylight_saving`.
+    /// Machine-readable kind: `suspect_encoding`, `daylight_saving`,
+    /// `quantized_in_warehouse` or `unmatched` (keys a lookup did not find).
     pub kind: String,
     /// How many bytes or values.
     pub count: u64,

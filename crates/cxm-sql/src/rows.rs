@@ -18,7 +18,7 @@
 //! forward at midnight, but every day has a noon.
 
 use crate::dialect::Dialect;
-use crate::shape::{Source, ZoneSpec};
+use crate::shape::{Quantize, Source, ZoneSpec};
 use crate::Error;
 
 /// The name of the count column of [`row_histogram_query`].
@@ -44,6 +44,9 @@ pub enum RowColumnKind {
     Naive(Cut),
     /// A timestamp with time zone (an instant): its local time in `zone` cut, as text.
     Instant(ZoneSpec, Cut),
+    /// A numeric column replaced by the representative of its log bucket
+    /// ([`crate::quantize`]), as a double: continuous values compress.
+    Quantized(Quantize),
 }
 
 /// One column of the histogram.
@@ -77,6 +80,9 @@ fn expression(d: &dyn Dialect, c: &RowColumn) -> Result<String, Error> {
     let col = d.quote_ident(&c.column);
     Ok(match &c.kind {
         RowColumnKind::Raw => col,
+        RowColumnKind::Quantized(q) => {
+            crate::quantize::sql(d, *q, &format!("CAST({col} AS {})", d.double_type()))
+        }
         RowColumnKind::Text(cut) => {
             let t = format!("TRIM({col})");
             format!(
@@ -238,5 +244,25 @@ mod tests {
         assert!(sql.contains("\"answered_at\" AS r1"), "{sql}");
         let sql = row_histogram_query(Engine::Postgres.dialect(), &h).unwrap();
         assert!(sql.contains("AT TIME ZONE 'Europe/Berlin'"), "{sql}");
+    }
+
+    #[test]
+    fn quantized_columns_are_replaced_by_their_bucket_representative() {
+        let q = crate::quantize::checked(0.01).unwrap();
+        let h = RowHistogram {
+            source: Source::Table(vec!["orders".into()]),
+            columns: vec![RowColumn {
+                column: "revenue".into(),
+                kind: RowColumnKind::Quantized(q),
+            }],
+        };
+        let sql = row_histogram_query(Engine::Postgres.dialect(), &h).unwrap();
+        let expected = crate::quantize::sql(
+            Engine::Postgres.dialect(),
+            q,
+            "CAST(\"revenue\" AS DOUBLE PRECISION)",
+        );
+        assert!(sql.contains(&format!("{expected} AS r0")), "{sql}");
+        assert!(sql.contains("GROUP BY r0"), "{sql}");
     }
 }

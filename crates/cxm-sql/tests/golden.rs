@@ -179,6 +179,10 @@ fn row_histogram_golden_and_parses() {
                         "created_month",
                         RowColumnKind::Instant(zone.clone(), Cut::Month),
                     ),
+                    column(
+                        "revenue",
+                        RowColumnKind::Quantized(cxm_sql::quantize::checked(0.01).expect("alpha")),
+                    ),
                 ],
             };
             let text = match (

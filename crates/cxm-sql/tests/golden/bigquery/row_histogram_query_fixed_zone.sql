@@ -7,6 +7,7 @@ SELECT r0 AS `region`,
        r5 AS `closed_month`,
        r6 AS `created_at`,
        r7 AS `created_month`,
+       r8 AS `revenue`,
        COUNT(*) AS `cxm_rows`
 FROM (
 SELECT `region` AS r0,
@@ -16,15 +17,16 @@ SELECT `region` AS r0,
        SUBSTR(CAST(DATE(`closed_at`) AS STRING), 1, 10) || ' 12:00:00' AS r4,
        SUBSTR(CAST(DATE(`closed_month`) AS STRING), 1, 8) || '01 12:00:00' AS r5,
        `created_at` AS r6,
-       `created_month` AS r7
+       `created_month` AS r7,
+       CASE WHEN CAST(`revenue` AS FLOAT64) = 0 THEN CAST(0.0 AS FLOAT64) ELSE SIGN(CAST(`revenue` AS FLOAT64)) * EXP(CEIL(LN(ABS(CAST(`revenue` AS FLOAT64))) / CAST(0.020000666706669435 AS FLOAT64)) * CAST(0.020000666706669435 AS FLOAT64)) * CAST(0.9900000000000001 AS FLOAT64) END AS r8
 FROM (SELECT * FROM survey WHERE channel <> 'test') AS cxm_source
 ) AS cxm_rows_in
-GROUP BY r0, r1, r2, r3, r4, r5, r6, r7;
+GROUP BY r0, r1, r2, r3, r4, r5, r6, r7, r8;
 
 -- group count
 SELECT COUNT(*) AS `cxm_groups`
 FROM (
-SELECT r0, r1, r2, r3, r4, r5, r6, r7
+SELECT r0, r1, r2, r3, r4, r5, r6, r7, r8
 FROM (
 SELECT `region` AS r0,
        `score` AS r1,
@@ -33,8 +35,9 @@ SELECT `region` AS r0,
        SUBSTR(CAST(DATE(`closed_at`) AS STRING), 1, 10) || ' 12:00:00' AS r4,
        SUBSTR(CAST(DATE(`closed_month`) AS STRING), 1, 8) || '01 12:00:00' AS r5,
        `created_at` AS r6,
-       `created_month` AS r7
+       `created_month` AS r7,
+       CASE WHEN CAST(`revenue` AS FLOAT64) = 0 THEN CAST(0.0 AS FLOAT64) ELSE SIGN(CAST(`revenue` AS FLOAT64)) * EXP(CEIL(LN(ABS(CAST(`revenue` AS FLOAT64))) / CAST(0.020000666706669435 AS FLOAT64)) * CAST(0.020000666706669435 AS FLOAT64)) * CAST(0.9900000000000001 AS FLOAT64) END AS r8
 FROM (SELECT * FROM survey WHERE channel <> 'test') AS cxm_source
 ) AS cxm_rows_in
-GROUP BY r0, r1, r2, r3, r4, r5, r6, r7
+GROUP BY r0, r1, r2, r3, r4, r5, r6, r7, r8
 ) AS cxm_groups;
