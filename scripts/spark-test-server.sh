@@ -11,7 +11,8 @@
 # or later: Debian's openjdk-17-jre-headless is installed with apt-get when no such `java`
 # is on the PATH.
 #
-# The server runs Spark in local mode (2 threads, 1 GiB heap) in CXM_TEST_SPARK_STATE
+# The server runs Spark in local mode (2 threads, a heap of CXM_TEST_SPARK_MEMORY, default
+# 1g) in CXM_TEST_SPARK_STATE
 # (default /tmp/cxm-spark-test-<uid>: its warehouse folder, log and pid), listens on
 # 127.0.0.1 only, on a free port picked at random below the ephemeral range, and its UI is
 # off. Its session time zone is Asia/Kolkata, not UTC, so that the tests show that nothing
@@ -154,7 +155,7 @@ SPARK_HOME="$HOME_DIR" SPARK_LOCAL_IP=127.0.0.1 SPARK_LOG_DIR="$STATE" SPARK_CON
     --class org.apache.spark.sql.connect.service.SparkConnectServer \
     --name cxm-spark-test \
     --master 'local[2]' \
-    --driver-memory 1g \
+    --driver-memory "${CXM_TEST_SPARK_MEMORY:-1g}" \
     --conf spark.connect.grpc.binding.address=127.0.0.1 \
     --conf "spark.connect.grpc.binding.port=${port}" \
     --conf spark.driver.host=127.0.0.1 \
