@@ -183,3 +183,110 @@ fn batches_larger_than_the_shared_file_and_many_small_ones_give_the_same_results
         local["rejection_examples"]
     );
 }
+
+/// The demo survey with the fault fixture's metric `fault` (`params`; its library isolated,
+/// with a 3 s timeout, when `isolated`) and NPS, both over the same column.
+fn fault_client(s: &common::Scratch, name: &str, params: &str, isolated: bool) -> String {
+    let limits = if isolated {
+        "isolation = \"process\"\ntimeout = 3\n"
+    } else {
+        ""
+    };
+    let registry = s.write(
+        &format!("{name}-plugins.toml"),
+        &format!(
+            "[plugins.nps]\npath = {:?}\n\n[plugins.faulty]\npath = {:?}\n{limits}",
+            common::library("cxm-plugin-nps").display().to_string(),
+            common::library("cxm-test-faulty").display().to_string(),
+        ),
+    );
+    let config = s.write(
+        &format!("{name}.toml"),
+        &format!(
+            "client = \"X\"\nplugins = {:?}\n[datasets.survey]\npath = {:?}\n\
+             [datasets.survey.fields]\nnps = {{ column = \"Likelihood to recommend\", type = \"integer\" }}\n\
+             [[metrics]]\nid = \"fault\"\nplugin = \"faulty\"\ndataset = \"survey\"\n\
+             inputs = {{ score = \"nps\" }}\nparams = {params}\n\
+             [[metrics]]\nid = \"nps\"\nplugin = \"nps\"\ndataset = \"survey\"\ninputs = {{ score = \"nps\" }}\n",
+            registry.display().to_string(),
+            common::repo()
+                .join("data/demo/survey.csv")
+                .display()
+                .to_string(),
+        ),
+    );
+    config.display().to_string()
+}
+
+#[test]
+fn a_fault_in_a_later_batch_of_a_request_fails_its_metric_alone_named() {
+    let s = common::Scratch::new();
+    // One chunk of batches of 100 rows, several batches to a request: the fault comes in the
+    // second batch of the first request (after 150 rows), and in the last one (2,950).
+    let run_with = |config: &str, out: &std::path::Path| {
+        run(&[
+            "run",
+            config,
+            "--format",
+            "json",
+            "--batch-rows",
+            "100",
+            "--chunk-bytes",
+            "100000000",
+            "--threads",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let clean = run_with(&fault_client(&s, "clean", "{}", true), &s.path("clean-out"));
+    assert!(clean.status.success(), "{}", stderr(&clean));
+    let clean: serde_json::Value = serde_json::from_str(&stdout(&clean)).unwrap();
+    let cases = [
+        ("panic", 150, "deliberate panic"),
+        ("panic", 2950, "deliberate panic"),
+        (
+            "segfault",
+            150,
+            "its isolated process failed during update: SIGSEGV",
+        ),
+        (
+            "endless_loop",
+            250,
+            "its isolated process failed during update: timeout after 3 s",
+        ),
+    ];
+    for (fault, after, cause) in cases {
+        let params = format!("{{ fault = \"{fault}\", after = {after} }}");
+        let name = format!("{fault}-{after}");
+        let out = s.path(&format!("{name}-out"));
+        let o = run_with(&fault_client(&s, &name, &params, true), &out);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(5), "{name}: {err}");
+        assert!(
+            err.contains("metric \"fault\"") && err.contains("faulty") && err.contains(cause),
+            "{name}: the metric, plugin and cause are named: {err}"
+        );
+        assert!(!out.exists(), "{name}: no output written");
+        let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let nps = |r: &serde_json::Value| -> Vec<serde_json::Value> {
+            r["results"]
+                .as_array()
+                .map(|a| a.iter().filter(|x| x["metric"] == "nps").cloned().collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(nps(&report), nps(&clean), "{name}: NPS as in the clean run");
+        if fault == "panic" {
+            // The plugin survives a panic in-process too: the same report, counts included.
+            let local = run_with(
+                &fault_client(&s, &format!("{name}-local"), &params, false),
+                &s.path(&format!("{name}-local-out")),
+            );
+            assert_eq!(local.status.code(), Some(5), "{name}: {}", stderr(&local));
+            let local: serde_json::Value = serde_json::from_str(&stdout(&local)).unwrap();
+            for part in ["results", "metrics", "rejection_examples"] {
+                assert_eq!(report[part], local[part], "{name}: {part}");
+            }
+        }
+    }
+}

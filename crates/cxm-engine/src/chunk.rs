@@ -5,6 +5,7 @@
 
 use crate::context::{DatasetContext, MetricContext};
 use crate::grouping::Grouper;
+use crate::in_flight::{settle, Flights, InFlight, Pending, SetAside};
 use crate::row_weights::{weights_of, RowWeights, Sampled, Survey};
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int64Type;
@@ -77,32 +78,16 @@ pub(crate) struct SeenKeys {
 
 /// Reusable per-batch vectors.
 #[derive(Default)]
-struct Scratch {
-    group_ids: Vec<Vec<u32>>,
+pub(crate) struct Scratch {
+    pub(crate) group_ids: Vec<Vec<u32>>,
     /// Per grouping: the chunk's groups before this batch.
-    groups_before: Vec<usize>,
+    pub(crate) groups_before: Vec<usize>,
     /// Per metric: the rows' statuses and which the host filled in (kept per metric while
     /// isolated children work on the batch).
-    status: Vec<Vec<u8>>,
-    prefilled: Vec<Vec<bool>>,
+    pub(crate) status: Vec<Vec<u8>>,
+    pub(crate) prefilled: Vec<Vec<bool>>,
     ungroupable: Vec<bool>,
     dropped: Vec<bool>,
-}
-
-/// A batch whose updates were sent to isolated children and not yet counted. It is
-/// counted when the next batch has been read and grouped, just before that batch is fed
-/// (or when the chunk ends), so the children work on it while this thread prepares the
-/// next one instead of waiting for their replies.
-struct InFlight {
-    batch: Batch,
-    pending: Vec<(usize, PendingUpdate)>,
-    /// The batch's statuses, group ids and groups before it.
-    scratch: Scratch,
-    /// Where its plugins' rejections go in the chunk's list: where they would have been
-    /// had the batch been counted before the next one was read.
-    mark: usize,
-    /// Its survey weights, if the dataset has them.
-    survey: Option<Survey>,
 }
 
 /// Processes the batches of one chunk.
@@ -110,9 +95,8 @@ pub(crate) struct ChunkWork<'c> {
     ctx: &'c DatasetContext,
     state: ChunkState,
     scratch: Scratch,
-    in_flight: Option<InFlight>,
-    /// The vectors of the last batch counted after the next one was read, for reuse.
-    spare: Option<Scratch>,
+    /// Batches whose updates went to isolated children, not counted yet.
+    flights: Flights,
 }
 
 impl<'c> ChunkWork<'c> {
@@ -146,8 +130,7 @@ impl<'c> ChunkWork<'c> {
             ctx,
             state,
             scratch: Scratch::default(),
-            in_flight: None,
-            spare: None,
+            flights: Flights::new(ctx),
         }
     }
 
@@ -155,12 +138,7 @@ impl<'c> ChunkWork<'c> {
     /// rejections keep the order they were found in), so rejected rows are reported in
     /// file order however the file was cut into batches.
     pub(crate) fn finish(mut self) -> ChunkState {
-        settle_in_flight(
-            &mut self.in_flight,
-            &mut self.spare,
-            self.ctx,
-            &mut self.state,
-        );
+        self.flights.settle(self.ctx, &mut self.state, true);
         self.state.rejections.sort_by_key(|r| r.line);
         self.state
     }
@@ -257,10 +235,11 @@ impl<'c> ChunkWork<'c> {
         let mut overwritten: Vec<(Option<usize>, String)> = Vec::new();
         // Updates sent to isolated children, finished after every metric has been fed, so
         // the children of several metrics work on this batch at the same time.
-        let mut pending: Vec<(usize, PendingUpdate)> = Vec::new();
-        // The previous batch's updates are counted first: one update in flight per
-        // instance, and a metric that failed on it is not fed this batch.
-        settle_in_flight(&mut self.in_flight, &mut self.spare, ctx, st);
+        let mut pending: Vec<Pending> = Vec::new();
+        // The batches sent are counted first: a metric that failed on one is not fed this
+        // batch.
+        self.flights.settle(ctx, st, false);
+        let completes_request = self.flights.completes_request();
         sc.status.resize_with(ctx.metrics.len(), Vec::new);
         sc.prefilled.resize_with(ctx.metrics.len(), Vec::new);
         for (i, metric) in ctx.metrics.iter().enumerate() {
@@ -271,18 +250,17 @@ impl<'c> ChunkWork<'c> {
             // second metric of the same plugin metric is sent.
             if pending
                 .iter()
-                .any(|(j, _)| ctx.metrics[*j].def.same_metric(&metric.def))
+                .any(|p| ctx.metrics[p.metric].def.same_metric(&metric.def))
             {
                 let waiting = std::mem::take(&mut pending);
                 let sampled = survey.as_ref().map(Survey::rows);
                 settle(
                     waiting,
                     ctx,
-                    &mut st.metrics,
-                    &mut st.rejections,
+                    (&mut st.metrics, &mut st.rejections, &mut 0),
                     sc,
-                    batch,
-                    sampled,
+                    (batch, sampled),
+                    &mut vec![false; ctx.metrics.len()],
                 );
             }
             let part = &mut st.metrics[i];
@@ -302,6 +280,7 @@ impl<'c> ChunkWork<'c> {
             let grouping = metric.grouping;
             let group_ids = &sc.group_ids[grouping];
             let num_groups = st.groupers[grouping].num_groups();
+            let mark = st.rejections.len();
             match feed(
                 metric,
                 part,
@@ -318,7 +297,17 @@ impl<'c> ChunkWork<'c> {
                 (&mut sc.status[i], &mut sc.prefilled[i]),
                 &mut st.rejections,
             ) {
-                Ok(Some(update)) => pending.push((i, update)),
+                Ok(Some((update, aside))) => {
+                    if completes_request {
+                        update.send();
+                    }
+                    pending.push(Pending {
+                        metric: i,
+                        update,
+                        aside,
+                        mark,
+                    });
+                }
                 Ok(None) => {}
                 Err(e) => {
                     if let Some(field) = e.wrote {
@@ -331,83 +320,13 @@ impl<'c> ChunkWork<'c> {
         if pending.is_empty() {
             return;
         }
-        let mark = st.rejections.len();
-        let scratch = std::mem::replace(&mut self.scratch, self.spare.take().unwrap_or_default());
-        self.in_flight = Some(InFlight {
+        let scratch = std::mem::replace(&mut self.scratch, self.flights.scratch());
+        self.flights.push(InFlight {
             batch: input,
             pending,
             scratch,
-            mark,
             survey,
         });
-    }
-}
-
-/// Counts the batch in flight, if any, its plugins' rejections placed where they would
-/// have been had it been counted at once.
-fn settle_in_flight(
-    in_flight: &mut Option<InFlight>,
-    spare: &mut Option<Scratch>,
-    ctx: &DatasetContext,
-    st: &mut ChunkState,
-) {
-    let Some(InFlight {
-        batch,
-        pending,
-        mut scratch,
-        mark,
-        survey,
-    }) = in_flight.take()
-    else {
-        return;
-    };
-    let mut rejections = Vec::new();
-    settle(
-        pending,
-        ctx,
-        &mut st.metrics,
-        &mut rejections,
-        &mut scratch,
-        &batch,
-        survey.as_ref().map(Survey::rows),
-    );
-    if !rejections.is_empty() {
-        let at = mark.min(st.rejections.len());
-        st.rejections.splice(at..at, rejections);
-    }
-    *spare = Some(scratch);
-}
-
-/// Finishes updates sent to isolated children and counts their rows.
-fn settle(
-    pending: Vec<(usize, PendingUpdate)>,
-    ctx: &DatasetContext,
-    parts: &mut [MetricPart],
-    rejections: &mut Vec<Rejection>,
-    sc: &mut Scratch,
-    batch: &Batch,
-    sampled: Option<Sampled<'_>>,
-) {
-    for (i, update) in pending {
-        let (Some(metric), Some(part)) = (ctx.metrics.get(i), parts.get_mut(i)) else {
-            continue;
-        };
-        match update.finish(&mut sc.status[i]) {
-            Ok(()) => tally(
-                metric,
-                part,
-                batch,
-                (
-                    &sc.status[i],
-                    &sc.prefilled[i],
-                    &sc.group_ids[metric.grouping],
-                    sc.groups_before[metric.grouping],
-                ),
-                sampled,
-                rejections,
-            ),
-            Err(e) => part.error = Some(e.to_string()),
-        }
     }
 }
 
@@ -519,8 +438,8 @@ impl From<String> for Failure {
 }
 
 /// Feeds one batch to one metric's chunk instance and counts its rows; an error stops the
-/// metric.
-#[allow(clippy::too_many_arguments)]
+/// metric. An isolated metric's update comes back pending, with the rows the host set
+/// aside, to be counted when the child has answered.
 fn feed(
     metric: &MetricContext,
     part: &mut MetricPart,
@@ -528,6 +447,41 @@ fn feed(
     rows_in: MetricRows<'_>,
     (status, prefilled): (&mut Vec<u8>, &mut Vec<bool>),
     rejections: &mut Vec<Rejection>,
+) -> Result<Option<(PendingUpdate, SetAside)>, Failure> {
+    let mut aside = SetAside::default();
+    let started = start(
+        metric,
+        part,
+        batch,
+        &rows_in,
+        (&mut *status, &mut *prefilled),
+        &mut aside,
+    );
+    match started {
+        Ok(Some(update)) => return Ok(Some((update, aside))),
+        Ok(None) => tally(
+            metric,
+            part,
+            batch,
+            (status, prefilled, rows_in.group_ids, rows_in.groups_before),
+            rows_in.survey,
+            rejections,
+        ),
+        Err(_) => {}
+    }
+    aside.add_to(part);
+    started.map(|_| None)
+}
+
+/// Sets the host's row statuses of a batch for a metric (noting the rows set aside in
+/// `aside`) and starts its update.
+fn start(
+    metric: &MetricContext,
+    part: &mut MetricPart,
+    batch: &Batch,
+    rows_in: &MetricRows<'_>,
+    (status, prefilled): (&mut Vec<u8>, &mut Vec<bool>),
+    aside: &mut SetAside,
 ) -> Result<Option<PendingUpdate>, Failure> {
     let rows = batch.num_rows();
     status.clear();
@@ -551,7 +505,7 @@ fn feed(
             } else {
                 cxm_abi::ROW_INVALID_VALUE
             };
-            *part
+            *aside
                 .rejected
                 .entry(e.reason.as_str().to_string())
                 .or_default() += count(batch, e.row);
@@ -561,7 +515,7 @@ fn feed(
         if !prefilled[row] {
             prefilled[row] = true;
             status[row] = cxm_abi::ROW_INVALID_WEIGHT;
-            *part.rejected.entry(reason.into()).or_default() += count(batch, row);
+            *aside.rejected.entry(reason.into()).or_default() += count(batch, row);
         }
     }
     if !metric.filters.is_empty() {
@@ -574,7 +528,7 @@ fn feed(
             {
                 prefilled[row] = true;
                 status[row] = ROW_FILTERED;
-                part.filtered += count(batch, row);
+                aside.filtered += count(batch, row);
             }
         }
     }
@@ -614,19 +568,7 @@ fn feed(
                 wrote,
             }
         })?;
-    if sent.is_some() {
-        // Counted when the child has answered (see `settle`).
-        return Ok(sent);
-    }
-    tally(
-        metric,
-        part,
-        batch,
-        (status, prefilled, rows_in.group_ids, rows_in.groups_before),
-        rows_in.survey,
-        rejections,
-    );
-    Ok(None)
+    Ok(sent)
 }
 
 /// How many source rows row `row` of a batch stands for: one, or its count in a pushed-down
@@ -692,7 +634,7 @@ fn used_and_rejected(
 }
 
 /// Counts the rows of one batch for one metric and records the plugin's rejections.
-fn tally(
+pub(crate) fn tally(
     metric: &MetricContext,
     part: &mut MetricPart,
     batch: &Batch,

@@ -9,6 +9,7 @@ mod error;
 mod filter;
 mod fxhash;
 mod grouping;
+mod in_flight;
 mod lookup;
 mod merge;
 mod pipeline;

@@ -4,7 +4,7 @@
 use crate::error::HostError;
 use crate::fingerprint::{Borrowed, Changed};
 use crate::library::{Backend, MetricDef};
-use crate::remote::{wire, Child};
+use crate::remote::{wire, Child, Stream};
 use arrow_array::{Array, ArrayRef, StructArray};
 use arrow_data::ffi::FFI_ArrowArray;
 use arrow_schema::ffi::FFI_ArrowSchema;
@@ -12,7 +12,7 @@ use arrow_schema::{DataType, Field, Fields};
 use cxm_abi::{CxmBatch, CxmError, CxmOwnedBytes, CxmStatus, CxmStr};
 use cxm_result::MetricResult;
 use std::ffi::c_void;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 // The ABI crate declares the C Data Interface structs itself (it has no dependencies);
 // arrow-rs's FFI structs must have exactly the same layout for the pointer casts below.
@@ -65,27 +65,40 @@ impl Shared<'_> {
     };
 }
 
-/// An update of an isolated instance whose batch was sent to the child; see
-/// [`Instance::update_start`].
+/// An update of an isolated instance whose batch was written for its child; see
+/// [`Instance::update_start`]. Dropped unfinished, its answer is read and ignored.
 pub struct PendingUpdate {
-    sent: crate::remote::Sent,
+    stream: Arc<Mutex<Stream>>,
+    seq: u64,
+    taken: bool,
     before: Vec<u8>,
     library: String,
     metric: String,
     reasons: usize,
 }
 
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 impl PendingUpdate {
-    /// Waits for the child's row statuses, writes them into `row_status` (the batch's, as
-    /// sent) and checks them against the ABI.
-    pub fn finish(self, row_status: &mut [u8]) -> Result<(), HostError> {
+    /// Sends the batch to the child, with every batch of the same instance written since
+    /// the last request, as one request (nothing when it went already).
+    pub fn send(&self) {
+        lock(&self.stream).send();
+    }
+
+    /// Waits for the child's row statuses (sending the batch first if needed), writes them
+    /// into `row_status` (the batch's, as written) and checks them against the ABI.
+    pub fn finish(mut self, row_status: &mut [u8]) -> Result<(), HostError> {
+        self.taken = true;
         let contract = |message: String| HostError::Contract {
             library: self.library.clone(),
             metric: self.metric.clone(),
             message,
         };
         let rows = self.before.len();
-        let (_, status) = self.sent.receive()?;
+        let status = lock(&self.stream).take(self.seq)?;
         if status.len() != rows || row_status.len() != rows {
             return Err(contract(format!(
                 "returned {} row statuses for {rows} rows",
@@ -94,6 +107,14 @@ impl PendingUpdate {
         }
         row_status.copy_from_slice(&status);
         check_row_status(&self.before, row_status, self.reasons).map_err(contract)
+    }
+}
+
+impl Drop for PendingUpdate {
+    fn drop(&mut self) {
+        if !self.taken {
+            lock(&self.stream).forget(self.seq);
+        }
     }
 }
 
@@ -123,8 +144,12 @@ pub struct Instance {
 enum Inner {
     /// In this process: the plugin's handle.
     Local(*mut c_void),
-    /// In the metric's isolated child: its id there.
-    Remote { child: Arc<Child>, id: u64 },
+    /// In the metric's isolated child: its id there, and its batches on their way.
+    Remote {
+        child: Arc<Child>,
+        id: u64,
+        stream: Arc<Mutex<Stream>>,
+    },
 }
 
 // SAFETY: ABI v1 allows an instance to be used from any thread as long as one thread at a
@@ -208,9 +233,10 @@ impl Instance {
                     &schema,
                 )?;
                 let id = header["id"].as_u64().unwrap_or(0);
+                let stream = Arc::new(Mutex::new(Stream::new(child.clone(), id, fields.clone())));
                 return Ok(Instance {
                     def: def.clone(),
-                    inner: Inner::Remote { child, id },
+                    inner: Inner::Remote { child, id, stream },
                     fields,
                 });
             }
@@ -303,7 +329,7 @@ impl Instance {
         self.check_lengths(&batch)?;
         let before = batch.row_status.to_vec();
         match &self.inner {
-            Inner::Remote { .. } => match self.send_update(&batch, before)? {
+            Inner::Remote { .. } => match self.stage(&batch, before)? {
                 Some(pending) => pending.finish(batch.row_status),
                 None => Err(self.contract("instance and metric disagree on where they run".into())),
             },
@@ -342,10 +368,14 @@ impl Instance {
     }
 
     /// Starts [`Instance::update`]: in this process it runs to the end (`None`); for an
-    /// isolated instance it sends the batch and returns at once, and
-    /// [`PendingUpdate::finish`] waits for the child's row statuses, so that the children
-    /// of several metrics work on one batch at the same time. Finish a pending update of a
-    /// metric before starting another update of the same metric.
+    /// isolated instance it writes the batch for the child (the caller may reuse the
+    /// batch's memory at once) and returns. [`PendingUpdate::send`] sends it, with the
+    /// instance's other batches written since its last request, as one request;
+    /// [`PendingUpdate::finish`] waits for the child's row statuses. So the children of
+    /// several metrics work on one batch at the same time, and on several batches a
+    /// request. Finish the pending updates of a metric in order; send them before starting
+    /// an update of another instance of the same plugin metric (each instance holds a
+    /// channel of the child until its updates are finished).
     pub fn update_start(
         &mut self,
         batch: InstanceBatch<'_>,
@@ -355,23 +385,25 @@ impl Instance {
             Inner::Remote { .. } => {
                 self.check_lengths(&batch)?;
                 let before = batch.row_status.to_vec();
-                self.send_update(&batch, before)
+                self.stage(&batch, before)
             }
         }
     }
 
-    /// Sends a batch to the isolated child (`None` for a local instance).
-    fn send_update(
+    /// Writes a batch for the isolated child (`None` for a local instance).
+    fn stage(
         &self,
         batch: &InstanceBatch<'_>,
         before: Vec<u8>,
     ) -> Result<Option<PendingUpdate>, HostError> {
-        let Inner::Remote { child, id } = &self.inner else {
+        let Inner::Remote { stream, .. } = &self.inner else {
             return Ok(None);
         };
-        let sent = child.send_update(*id, batch, &self.fields)?;
+        let seq = lock(stream).stage(batch)?;
         Ok(Some(PendingUpdate {
-            sent,
+            stream: stream.clone(),
+            seq,
+            taken: false,
             before,
             library: self.def.library.clone(),
             metric: self.def.name.clone(),
@@ -456,10 +488,11 @@ impl Instance {
         };
         match (&self.inner, &other.inner) {
             (
-                Inner::Remote { child, id },
+                Inner::Remote { child, id, .. },
                 Inner::Remote {
                     child: theirs,
                     id: from,
+                    ..
                 },
             ) => {
                 if !Arc::ptr_eq(child, theirs) {
@@ -500,7 +533,7 @@ impl Instance {
     /// not negative, a finite value, an interval with finite ends, low ≤ high.
     pub fn finish(&self, group: u32) -> Result<MetricResult, HostError> {
         let bytes = match &self.inner {
-            Inner::Remote { child, id } => {
+            Inner::Remote { child, id, .. } => {
                 child
                     .call(
                         "finish",
@@ -519,7 +552,7 @@ impl Instance {
     /// first error, but for an isolated instance in one request, the child sending each
     /// result as soon as it is ready (no round trip per group).
     pub fn finish_many(&self, groups: &[u32]) -> Result<Vec<MetricResult>, HostError> {
-        let Inner::Remote { child, id } = &self.inner else {
+        let Inner::Remote { child, id, .. } = &self.inner else {
             return groups.iter().map(|&g| self.finish(g)).collect();
         };
         let mut results = Vec::with_capacity(groups.len());
@@ -637,7 +670,7 @@ impl Drop for Instance {
                     unsafe { (vtable.release)(*handle) };
                 }
             }
-            Inner::Remote { child, id } => {
+            Inner::Remote { child, id, .. } => {
                 if !child.is_dead() {
                     let _ = child.call(
                         "release",

@@ -89,15 +89,26 @@ fn compacted(d: ArrayData) -> ArrayData {
     compact.unwrap_or(d)
 }
 
-/// Copies a batch into `map` (growing it as needed) and returns the layout (bytes, for the
-/// pipe) and the position of the row statuses. `None` when the batch cannot be shared: a
-/// column of another type than bound, or a file that cannot grow; the caller then sends it
-/// through the pipe.
+/// Where [`write_batch`] put a batch.
+pub(crate) struct Written {
+    /// The layout (bytes, for the pipe).
+    pub layout: Vec<u8>,
+    /// Position of the row statuses.
+    pub status: usize,
+    /// End of the batch's last byte in the file.
+    pub end: usize,
+}
+
+/// Copies a batch into `map` from position `at` on (growing the file as needed; what lies
+/// before `at` is kept) and says where. `None` when the batch cannot be shared: a column of
+/// another type than bound, or a file that cannot grow; the caller then sends it through the
+/// pipe.
 pub(crate) fn write_batch(
     map: &mut HostMap,
+    at: usize,
     batch: &InstanceBatch<'_>,
     fields: &Fields,
-) -> Option<(Vec<u8>, usize)> {
+) -> Option<Written> {
     if batch.columns.len() != fields.len() {
         return None;
     }
@@ -116,10 +127,10 @@ pub(crate) fn write_batch(
         + weights.map_or(0, |w| align(w.len()))
         + groups.map_or(0, |g| align(g.len()))
         + rows;
-    map.reserve(needed).ok()?;
+    map.reserve(align(at).checked_add(needed)?).ok()?;
     let mut w = Writer {
         map,
-        pos: 0,
+        pos: at,
         words: vec![arrays.len() as u64],
     };
     for a in &arrays {
@@ -136,8 +147,11 @@ pub(crate) fn write_batch(
     }
     let status = w.put(batch.row_status)?;
     w.words.push(status as u64);
-    let layout = w.words.iter().flat_map(|v| v.to_le_bytes()).collect();
-    Some((layout, status))
+    Some(Written {
+        layout: w.words.iter().flat_map(|v| v.to_le_bytes()).collect(),
+        status,
+        end: w.pos,
+    })
 }
 
 /// Writes buffers at aligned positions and notes the layout.
@@ -368,18 +382,23 @@ mod tests {
             shared: crate::Shared::NONE,
         };
         let mut host = HostMap::create().unwrap();
-        let (layout, status_pos) = write_batch(&mut host, &batch, &fields).unwrap();
+        // Two copies one after the other, as batches of one request are written.
+        let first = write_batch(&mut host, 0, &batch, &fields).unwrap();
+        let second = write_batch(&mut host, first.end, &batch, &fields).unwrap();
+        assert!(second.status > first.end);
         let mut child = ChildMap::new(host.fd());
         let map = child.view(host.len()).unwrap();
         let types: Vec<DataType> = fields.iter().map(|f| f.data_type().clone()).collect();
-        let back = read_batch(&layout, &map, &types, rows).unwrap();
-        for (a, b) in back.columns.iter().zip(&columns) {
-            assert_eq!(a.as_ref(), b.as_ref());
+        for written in [first, second] {
+            let back = read_batch(&written.layout, &map, &types, rows).unwrap();
+            for (a, b) in back.columns.iter().zip(&columns) {
+                assert_eq!(a.as_ref(), b.as_ref());
+            }
+            assert_eq!(back.weights.as_deref(), weights);
+            assert_eq!(back.groups.as_deref(), groups);
+            assert_eq!(back.status, written.status);
+            assert_eq!(host.read(written.status, rows).unwrap(), status);
         }
-        assert_eq!(back.weights.as_deref(), weights);
-        assert_eq!(back.groups.as_deref(), groups);
-        assert_eq!(back.status, status_pos);
-        assert_eq!(host.read(status_pos, rows).unwrap(), status);
     }
 
     #[test]

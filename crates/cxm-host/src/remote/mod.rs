@@ -14,9 +14,11 @@ mod batch;
 mod layout;
 mod serve;
 mod shm;
+mod update;
 pub mod wire;
 
 pub use serve::serve;
+pub(crate) use update::Stream;
 
 use crate::error::HostError;
 use serde_json::Value;
@@ -174,8 +176,6 @@ pub(crate) struct Sent {
     call: &'static str,
     /// Whether the response was read (or there will be none).
     answered: bool,
-    /// For a batch sent through the shared file: where its row statuses are, and how many.
-    statuses: Option<(usize, usize)>,
 }
 
 impl Sent {
@@ -186,16 +186,7 @@ impl Sent {
         let child = self.child.clone();
         let frame = {
             let mut channel = lock(&child.channels[self.channel]);
-            match (child.receive_on(&mut channel, self.call), self.statuses) {
-                // The child updated the row statuses in the shared file, and is done with it.
-                (Ok((wire::OK, header, _)), Some((pos, rows))) => {
-                    match channel.map.as_ref().and_then(|m| m.read(pos, rows)) {
-                        Some(statuses) => Ok((wire::OK, header, statuses)),
-                        None => Err(child.died(self.call, "shared batch lost".into())),
-                    }
-                }
-                (frame, _) => frame,
-            }
+            child.receive_on(&mut channel, self.call)
         };
         let (kind, header, body) = frame?;
         match kind {
@@ -565,7 +556,6 @@ impl Child {
             channel: self.reserve(),
             call,
             answered: false,
-            statuses: None,
         };
         let written = {
             let mut channel = lock(&self.channels[sent.channel]);

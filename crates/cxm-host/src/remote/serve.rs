@@ -171,7 +171,13 @@ fn serve_channel(server: &Server<'_>, input: File, output: File, mut map: ChildM
             }
             continue;
         }
-        let (kind, header, body) = server.handle(frame, &mut map);
+        if frame.0 == wire::UPDATE_BATCHES {
+            if !server.update_batches(&frame.1, &frame.2, &mut map, &mut output) {
+                return false;
+            }
+            continue;
+        }
+        let (kind, header, body) = server.handle(frame);
         if wire::write_frame(&mut output, kind, &header, &body).is_err() || output.flush().is_err()
         {
             return false;
@@ -220,7 +226,7 @@ impl Server<'_> {
         lock(&self.instances).get(&id).map(|e| e.instance.clone())
     }
 
-    fn handle(&self, (kind, header, body): (u8, Value, Vec<u8>), map: &mut ChildMap) -> Reply {
+    fn handle(&self, (kind, header, body): (u8, Value, Vec<u8>)) -> Reply {
         let id = header["id"].as_u64().unwrap_or(0);
         match kind {
             wire::BIND => {
@@ -242,45 +248,6 @@ impl Server<'_> {
                     Err(e) => fail(e),
                 }
             }
-            wire::UPDATE => {
-                let ipc_len = header["ipc_len"].as_u64().unwrap_or(0) as usize;
-                if ipc_len > body.len() {
-                    return protocol("batch shorter than announced");
-                }
-                let mut row_status = body[ipc_len..].to_vec();
-                // The body becomes the batch's memory: the arrays point into it.
-                let mut ipc = arrow_buffer::Buffer::from_vec(body);
-                ipc = ipc.slice_with_length(0, ipc_len);
-                let DecodedBatch {
-                    columns,
-                    weights,
-                    groups,
-                    rows,
-                } = match wire::decode_batch(ipc) {
-                    Ok(b) => b,
-                    Err(e) => return protocol(e),
-                };
-                if row_status.len() != rows {
-                    return protocol("row status length differs from the batch");
-                }
-                let Some(instance) = self.instance(id) else {
-                    return protocol(format!("no instance {id}"));
-                };
-                let mut instance = lock(&instance);
-                let batch = InstanceBatch {
-                    columns: &columns,
-                    weights: weights.as_deref(),
-                    group_ids: groups.as_deref(),
-                    num_groups: header["num_groups"].as_u64().unwrap_or(0) as u32,
-                    row_status: &mut row_status,
-                    shared: crate::Shared::NONE,
-                };
-                match instance.update_unshared(batch) {
-                    Ok(()) => (wire::OK, Value::Null, row_status),
-                    Err(e) => fail(e),
-                }
-            }
-            wire::UPDATE_SHARED => self.update_shared(id, &header, &body, map),
             wire::MERGE => {
                 let from_id = header["from"].as_u64().unwrap_or(0);
                 if from_id == id {
@@ -352,57 +319,139 @@ impl Server<'_> {
         true
     }
 
-    /// A batch in the channel's shared file: the columns, weights and group ids are read in
-    /// place, the row statuses updated in place.
-    fn update_shared(&self, id: u64, header: &Value, layout: &[u8], map: &mut ChildMap) -> Reply {
-        let (Some(rows), Some(map_len)) = (
-            header["rows"]
+    /// Answers [`wire::UPDATE_BATCHES`]: each batch folded into the instance in turn and
+    /// answered as soon as it is done, stopping at the first that fails. `false` when the
+    /// host can no longer be written to.
+    fn update_batches(
+        &self,
+        header: &Value,
+        body: &[u8],
+        map: &mut ChildMap,
+        output: &mut impl Write,
+    ) -> bool {
+        let id = header["id"].as_u64().unwrap_or(0);
+        let batches = header["batches"].as_array().map_or(&[][..], Vec::as_slice);
+        let entry = lock(&self.instances).get(&id).cloned();
+        let mut rest = body;
+        for batch in batches {
+            let len = batch["len"]
                 .as_u64()
-                .and_then(|r| usize::try_from(r).ok()),
-            header["map_len"]
-                .as_u64()
-                .and_then(|r| usize::try_from(r).ok()),
-        ) else {
-            return protocol("shared batch without its size");
-        };
-        let Some(entry) = lock(&self.instances).get(&id).cloned() else {
-            return protocol(format!("no instance {id}"));
-        };
-        let mapping = match map.view(map_len) {
-            Ok(m) => m,
-            Err(e) => return protocol(format!("cannot map the shared batch: {e}")),
-        };
-        let SharedBatch {
-            columns,
-            weights,
-            groups,
-            status,
-        } = match layout::read_batch(layout, &mapping, &entry.types, rows) {
-            Ok(b) => b,
-            Err(e) => return protocol(e),
-        };
-        let Some(status_ptr) = mapping.range_ptr(status, rows) else {
-            return protocol("row statuses outside the shared file");
-        };
-        // SAFETY: `rows` bytes inside the mapping (checked), which `mapping` keeps mapped
-        // until the end of this function; read_batch checked they lie after every buffer the
-        // columns, weights and group ids point to, so nothing else refers to them; the host
-        // does not touch the file until it has our reply.
-        let row_status = unsafe { std::slice::from_raw_parts_mut(status_ptr, rows) };
-        let mut instance = lock(&entry.instance);
-        let batch = InstanceBatch {
-            columns: &columns,
-            weights: weights.as_deref(),
-            group_ids: groups.as_deref(),
-            num_groups: header["num_groups"].as_u64().unwrap_or(0) as u32,
-            row_status,
-            shared: crate::Shared::NONE,
-        };
-        match instance.update_unshared(batch) {
-            Ok(()) => (wire::OK, Value::Null, Vec::new()),
-            Err(e) => fail(e),
+                .and_then(|l| usize::try_from(l).ok())
+                .filter(|&l| l <= rest.len());
+            let (kind, header, body) = match (&entry, len) {
+                (None, _) => protocol(format!("no instance {id}")),
+                (_, None) => protocol("batch part longer than the request"),
+                (Some(entry), Some(len)) => {
+                    let (part, after) = rest.split_at(len);
+                    rest = after;
+                    match batch["ipc_len"].as_u64() {
+                        Some(ipc_len) => update_ipc(entry, batch, ipc_len, part),
+                        None => update_shared(entry, header, batch, part, map),
+                    }
+                }
+            };
+            // write_frame flushes the frame out.
+            if wire::write_frame(output, kind, &header, &body).is_err() {
+                return false;
+            }
+            if kind != wire::OK {
+                break;
+            }
         }
+        true
     }
+}
+
+/// Folds one batch into an instance.
+fn update(entry: &Entry, batch: &Value, data: SharedBatch, row_status: &mut [u8]) -> Reply {
+    let SharedBatch {
+        columns,
+        weights,
+        groups,
+        ..
+    } = data;
+    let mut instance = lock(&entry.instance);
+    let batch = InstanceBatch {
+        columns: &columns,
+        weights: weights.as_deref(),
+        group_ids: groups.as_deref(),
+        num_groups: batch["num_groups"].as_u64().unwrap_or(0) as u32,
+        row_status,
+        shared: crate::Shared::NONE,
+    };
+    match instance.update_unshared(batch) {
+        Ok(()) => (wire::OK, Value::Null, Vec::new()),
+        Err(e) => fail(e),
+    }
+}
+
+/// A batch sent as Arrow IPC followed by its row statuses, which the answer carries back.
+fn update_ipc(entry: &Entry, batch: &Value, ipc_len: u64, part: &[u8]) -> Reply {
+    let Some(ipc_len) = usize::try_from(ipc_len).ok().filter(|&l| l <= part.len()) else {
+        return protocol("batch shorter than announced");
+    };
+    let mut row_status = part[ipc_len..].to_vec();
+    // A copy of its own, aligned: the arrays point into it.
+    let ipc = arrow_buffer::Buffer::from_vec(part[..ipc_len].to_vec());
+    let DecodedBatch {
+        columns,
+        weights,
+        groups,
+        rows,
+    } = match wire::decode_batch(ipc) {
+        Ok(b) => b,
+        Err(e) => return protocol(e),
+    };
+    if row_status.len() != rows {
+        return protocol("row status length differs from the batch");
+    }
+    let data = SharedBatch {
+        columns,
+        weights,
+        groups,
+        status: 0,
+    };
+    match update(entry, batch, data, &mut row_status) {
+        (wire::OK, header, _) => (wire::OK, header, row_status),
+        reply => reply,
+    }
+}
+
+/// A batch in the channel's shared file: the columns, weights and group ids are read in
+/// place, the row statuses updated in place.
+fn update_shared(
+    entry: &Entry,
+    header: &Value,
+    batch: &Value,
+    layout: &[u8],
+    map: &mut ChildMap,
+) -> Reply {
+    let (Some(rows), Some(map_len)) = (
+        batch["rows"].as_u64().and_then(|r| usize::try_from(r).ok()),
+        header["map_len"]
+            .as_u64()
+            .and_then(|r| usize::try_from(r).ok()),
+    ) else {
+        return protocol("shared batch without its size");
+    };
+    let mapping = match map.view(map_len) {
+        Ok(m) => m,
+        Err(e) => return protocol(format!("cannot map the shared batch: {e}")),
+    };
+    let data = match layout::read_batch(layout, &mapping, &entry.types, rows) {
+        Ok(b) => b,
+        Err(e) => return protocol(e),
+    };
+    let Some(status_ptr) = mapping.range_ptr(data.status, rows) else {
+        return protocol("row statuses outside the shared file");
+    };
+    // SAFETY: `rows` bytes inside the mapping (checked), which `mapping` keeps mapped until
+    // the end of this function; read_batch checked they lie after every buffer this batch's
+    // columns, weights and group ids point to, and the host places each batch of a request
+    // after the previous one's statuses, so nothing else refers to them; the host does not
+    // touch them until it has our answer.
+    let row_status = unsafe { std::slice::from_raw_parts_mut(status_ptr, rows) };
+    update(entry, batch, data, row_status)
 }
 
 /// Locks a mutex; a poisoned one (a panic while held, which the plugin wrappers catch) is

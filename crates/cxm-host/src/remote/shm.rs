@@ -4,10 +4,11 @@
 //! reads them in place as Arrow buffers ([`ChildMap`], [`Mapping::buffer`]), so only a small
 //! control message crosses the pipe.
 //!
-//! Safety of the sharing rests on the channel discipline of [`super::Child`]: the host writes
-//! into a channel's file only while it has reserved that channel and before it sends the
-//! request, and reads the row statuses back only after the reply arrived; the child touches
-//! the file only between a request and its reply. The host only ever grows the file, and the
+//! Safety of the sharing rests on the channel discipline of [`super::Child`] and
+//! [`super::update`]: the host writes into a channel's file only while it has reserved that
+//! channel, and a batch only after the bytes of every batch sent and not yet answered there;
+//! it reads a batch's row statuses back only after the child answered that batch; the child
+//! touches a batch's bytes only between the request and its answer. The host only ever grows the file, and the
 //! file is sealed against shrinking, so neither side can be left with a mapping past its end
 //! (which would raise `SIGBUS`), whatever the plugin in the child does.
 

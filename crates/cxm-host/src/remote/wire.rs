@@ -15,18 +15,21 @@ use std::sync::Arc;
 
 /// Request: bind an instance (header `params`; body the input schema as Arrow IPC).
 pub const BIND: u8 = 1;
-/// Request: fold a batch into an instance.
-pub const UPDATE: u8 = 2;
 /// Request: merge one instance into another (body: the group map, u32 LE each).
 pub const MERGE: u8 = 3;
 /// Request: the result of one group (response body: the result JSON).
 pub const FINISH: u8 = 4;
 /// Request: release an instance.
 pub const RELEASE: u8 = 5;
-/// Request: fold a batch written into the channel's shared file into an instance (header
-/// `id`, `num_groups`, `rows`, `map_len`: the file's size; body: the layout, see
-/// `remote::layout`). The row statuses are updated in the file; the response has no body.
-pub const UPDATE_SHARED: u8 = 6;
+/// Request: fold one or more batches into an instance, in order (header `id`, `map_len`:
+/// the size of the channel's shared file, `batches`: per batch `rows`, `num_groups`, `len`
+/// of its part of the body, and `ipc_len` when it is sent as Arrow IPC; body: the parts one
+/// after the other). A part is a batch's layout in the shared file (see `remote::layout`),
+/// whose row statuses are updated in the file, or Arrow IPC of `ipc_len` bytes followed by
+/// the row statuses. Answered by one response per batch, in order, each sent as soon as
+/// the batch is done: `OK` (with the row statuses of an IPC batch as body), or `ERR`, after
+/// which the rest of the request is skipped. (Kind 2 was a single IPC batch.)
+pub const UPDATE_BATCHES: u8 = 6;
 /// Request: the results of several groups of an instance (header `id`; body: the groups,
 /// u32 LE each). Answered by one response per group, in order, each sent as soon as it is
 /// ready: `OK` with the result JSON, or `ERR`, after which no more come.
@@ -263,13 +266,13 @@ mod tests {
     #[test]
     fn frames_round_trip() {
         let mut buf = Vec::new();
-        write_frame(&mut buf, UPDATE, &serde_json::json!({"id": 3}), b"abc").unwrap();
+        write_frame(&mut buf, MERGE, &serde_json::json!({"id": 3}), b"abc").unwrap();
         write_frame(&mut buf, OK, &Value::Null, b"").unwrap();
         let mut r = buf.as_slice();
         let (k, h, b) = read_frame(&mut r).unwrap().unwrap();
         assert_eq!(
             (k, h["id"].as_u64(), b.as_slice()),
-            (UPDATE, Some(3), &b"abc"[..])
+            (MERGE, Some(3), &b"abc"[..])
         );
         let (k, _, b) = read_frame(&mut r).unwrap().unwrap();
         assert_eq!((k, b.len()), (OK, 0));
@@ -279,7 +282,7 @@ mod tests {
     #[test]
     fn a_truncated_frame_is_an_error_not_an_end() {
         let mut buf = Vec::new();
-        write_frame(&mut buf, UPDATE, &Value::Null, b"abcdef").unwrap();
+        write_frame(&mut buf, MERGE, &Value::Null, b"abcdef").unwrap();
         buf.truncate(buf.len() - 2);
         assert!(read_frame(&mut buf.as_slice()).is_err());
     }

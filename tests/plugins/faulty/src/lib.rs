@@ -11,18 +11,21 @@
 //!
 //! `call` is `bind`, `update`, `merge`, `finish` or `release` (default `update`; `release`
 //! is when the host frees an instance: the metric's `Drop`); the result faults happen in
-//! `finish` whatever it says. Every fault happens at the first such call.
+//! `finish` whatever it says. Every fault happens at the first such call, or for `update`
+//! at the first row after `after` rows (`params = { fault = "panic", after = 150 }`: in a
+//! later batch). `panic` panics, which the SDK reports as the plugin's error.
 
 use cxm_sdk::prelude::*;
 use std::hint::black_box;
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 #[derive(Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 struct Params {
     fault: String,
     call: String,
+    after: u64,
 }
 
 struct Faulty {
@@ -30,6 +33,9 @@ struct Faulty {
     call: String,
     /// Whether this instance has printed yet (`update` runs once per row).
     printed: AtomicBool,
+    /// Rows to update before the fault, and rows updated so far.
+    after: u64,
+    rows: AtomicU64,
 }
 
 /// Panics when dropped: dropped while a panic unwinds, it makes a double panic.
@@ -68,6 +74,7 @@ fn crash(fault: &str) {
             black_box(recurse(black_box(0)));
         }
         "exit0" => std::process::exit(0),
+        "panic" => panic!("deliberate panic"),
         "endless_loop" => {
             let mut spins = 0u64;
             loop {
@@ -132,13 +139,17 @@ impl Metric for Faulty {
             fault: params.fault,
             call,
             printed: AtomicBool::new(false),
+            after: params.after,
+            rows: AtomicU64::new(0),
         };
         metric.at("bind");
         Ok(metric)
     }
 
     fn update(&self, n: &mut f64, row: &Row<'_>) -> Result<(), Reject> {
-        self.at("update");
+        if self.rows.fetch_add(1, Ordering::Relaxed) >= self.after {
+            self.at("update");
+        }
         *n += row.weight();
         Ok(())
     }
