@@ -178,3 +178,84 @@ fn cxm_plugins_lists_the_c_metric_and_its_input() {
     );
     assert_eq!(metrics[0]["params"][0]["name"], "fail");
 }
+
+/// A client config like [`client`]'s, with the C plugin built for ABI 1.1 (`finish_many`,
+/// `tests/c-plugin/many.c`) as `c-count`.
+fn many_client(s: &Scratch, params: &str) -> PathBuf {
+    let lib = common::build_c_plugin("many", "cxm_c_count_many", s.dir.path());
+    let cfg = client(s, params);
+    s.write(
+        "plugins.toml",
+        &format!(
+            "[plugins.c-count]\npath = {:?}\n",
+            lib.display().to_string()
+        ),
+    );
+    cfg
+}
+
+#[test]
+fn c_plugins_of_abi_1_0_and_1_1_give_the_same_results_in_process_and_isolated() {
+    // count.c is built as a plugin of ABI 1.0 (its descriptors end at `release`): the host
+    // finishes its groups one at a time. many.c is the same metric at ABI 1.1, finishing
+    // every group in one block.
+    let s = Scratch::new();
+    let cfg = client(&s, "{}");
+    let old = run(&["run", cfg.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(old.status.code(), Some(0), "{}", stderr(&old));
+    let old = json(&old);
+    assert_counts(&old);
+    let listed = json(&run(&[
+        "plugins",
+        s.dir.path().join("plugins.toml").to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(listed[0]["abi"], "1.0");
+
+    let cfg = many_client(&s, "{}");
+    let listed = json(&run(&[
+        "plugins",
+        s.dir.path().join("plugins.toml").to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(listed[0]["abi"], "1.1");
+    assert_eq!(listed[0]["library"], "cxm-c-count-many");
+    for isolate in [false, true] {
+        let mut args = vec!["run", cfg.to_str().unwrap(), "--format", "json"];
+        if isolate {
+            args.push("--isolate");
+        }
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let new = json(&o);
+        assert_counts(&new);
+        assert_eq!(new["results"], old["results"], "isolated: {isolate}");
+    }
+}
+
+#[test]
+fn a_malformed_block_of_results_is_an_error_naming_the_plugin() {
+    let s = Scratch::new();
+    for (params, message) in [
+        ("{ garbage = true }", "does not start with \"CXMR\""),
+        ("{ short = true }", "holds 0 results for 1 groups"),
+    ] {
+        let cfg = many_client(&s, params);
+        for isolate in [false, true] {
+            let mut args = vec!["run", cfg.to_str().unwrap(), "--format", "json"];
+            if isolate {
+                args.push("--isolate");
+            }
+            let o = run(&args);
+            let text = format!("{}{}", stdout(&o), stderr(&o));
+            assert!(
+                text.contains("plugin 'cxm-c-count-many' metric 'c_count'")
+                    && text.contains("finish_many returned a malformed block of results")
+                    && text.contains(message),
+                "{params}, isolated: {isolate}: {text}"
+            );
+        }
+    }
+}

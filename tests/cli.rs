@@ -70,7 +70,7 @@ fn plugins_lists_metrics_inputs_and_params() {
         .iter()
         .find(|p| p["name"] == "nps")
         .expect("nps listed");
-    assert_eq!(nps["abi"], "1.0");
+    assert_eq!(nps["abi"], "1.1");
     assert_eq!(nps["metrics"][0]["inputs"][0]["name"], "score");
     assert_eq!(nps["metrics"][0]["inputs"][0]["arrow_type"], "integer");
 }

@@ -36,7 +36,7 @@ fn library_built_for_another_abi_major_is_refused_with_both_versions() {
     let err = stderr(&o);
     assert!(err.contains("cxm_test_abi_v2"), "names the library: {err}");
     assert!(err.contains("built for cxm plugin ABI v2"), "{err}");
-    assert!(err.contains("this cxm speaks ABI v1.0"), "{err}");
+    assert!(err.contains("this cxm speaks ABI v1.1"), "{err}");
     assert_eq!(err.lines().count(), 1, "one-line cause: {err}");
 }
 
@@ -50,7 +50,7 @@ fn library_from_a_future_minor_is_refused_before_reading_the_rest() {
     let o = run(&["run", cfg.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("built for cxm plugin ABI v1.99, but this cxm speaks ABI v1.0"),
+        stderr(&o).contains("built for cxm plugin ABI v1.99, but this cxm speaks ABI v1.1"),
         "{}",
         stderr(&o)
     );

@@ -187,14 +187,14 @@ fn demo_out_dir_has_results_rejections_and_manifest() {
 
     let manifest: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["host_abi"], "1.0");
+    assert_eq!(manifest["host_abi"], "1.1");
     assert_eq!(manifest["config"]["sha256"].as_str().unwrap().len(), 64);
     assert_eq!(
         manifest["plugins"].as_array().unwrap().len(),
         4,
         "nps, csat, ces, nps_in_store"
     );
-    assert_eq!(manifest["plugins"][0]["abi"], "1.0");
+    assert_eq!(manifest["plugins"][0]["abi"], "1.1");
     let results: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
     assert_eq!(results["datasets"][0]["rows_read"], 3000);

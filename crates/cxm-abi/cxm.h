@@ -1,5 +1,5 @@
 /*
- * cxm.h - the cxm plugin ABI, version 1.0, for plugins written in C (C11) or C++.
+ * cxm.h - the cxm plugin ABI, version 1.1, for plugins written in C (C11) or C++.
  *
  * This header mirrors crates/cxm-abi/src/lib.rs field for field. The Rust crate and its
  * documentation (`cargo doc -p cxm-abi`) are the reference; where this header and the
@@ -52,6 +52,33 @@
  * The result JSON written by finish is described in crates/cxm-result/src/lib.rs, e.g.
  *   {"value": 20.0, "unit": "NPS points", "n": 2000}
  * (optional keys: "ci", "details", "warnings", "tables"; unknown keys are ignored).
+ *
+ * ABI 1.1 appended an optional finish_many to CxmMetric: the results of many groups in one
+ * call, as one binary block instead of a JSON document each (much cheaper with many
+ * groups). The host calls it only when the library says abi_minor >= 1, the metric's
+ * struct_size covers the field and it is not NULL; otherwise it calls finish per group.
+ * Block layout (crates/cxm-result/src/many.rs is the reference; integers little-endian,
+ * doubles as IEEE 754 binary64, strings UTF-8 and referred to by index in the table):
+ *   block  := "CXMR" u32 version (1) u32 count u32 num_strings string[num_strings]
+ *             result[count]                      (count = the number of groups asked for)
+ *   string := u32 len, len bytes
+ *   result := u8 flags, u32 unit, double n,
+ *             [double value]                      if flags & 1 (not finite: no value)
+ *             [double low, high, level; u32 method]   if flags & 2 (the interval)
+ *             [u8 kind; double x3 or x2]          if flags & 4 (the basis: 0 nps promoters
+ *                                                 detractors n, 1 proportion successes n,
+ *                                                 2 mean mean variance n)
+ *             u32 num_details, (u32 key, value)[num_details]
+ *             u32 num_warnings, u32 warning[num_warnings]
+ *             u32 num_tables, (u32 name, u32 ncols, u32 col[ncols], u32 nrows,
+ *                              (u32 len, value[len])[nrows])[num_tables]
+ *   value  := u8 tag: 0 null, 1 false, 2 true, 3 + uint64, 4 + int64, 5 + double,
+ *             6 + u32 string, 7 + u32 len + value[len] (array),
+ *             8 + u32 len + (u32 key, value)[len] (object)
+ * The smallest result, {"value": v, "unit": u, "n": n}, is: 1, u, n, v, 0, 0, 0.
+ *
+ * Building against ABI 1.0: define CXM_ABI_MINOR 0 before including this header; CxmMetric
+ * then ends at release, as it did in 1.0.
  */
 
 #ifndef CXM_H
@@ -70,8 +97,11 @@ extern "C" {
 
 /* ABI major version; part of the entry symbol's name. */
 #define CXM_ABI_MAJOR 1
-/* ABI minor version: number of append-only extensions to version 1. */
-#define CXM_ABI_MINOR 0
+/* ABI minor version: number of append-only extensions to version 1 (1: finish_many).
+ * Defined before including this header, 0 builds a plugin of ABI 1.0. */
+#ifndef CXM_ABI_MINOR
+#define CXM_ABI_MINOR 1
+#endif
 
 /* Name of the one symbol a plugin library exports. */
 #define CXM_ENTRY_SYMBOL "cxm_plugin_entry_v1"
@@ -245,6 +275,13 @@ typedef CxmStatus (*CxmFinishFn)(const void* instance, uint32_t group, CxmOwnedB
 /* Frees an instance. Never fails. */
 typedef void (*CxmReleaseFn)(void* instance);
 
+/* ABI 1.1: writes the results of groups[0..num_groups], in that order, as one block (see
+ * the top of this file) to *out_results. Groups that never received a row yield the
+ * metric's empty result, as with finish. */
+typedef CxmStatus (*CxmFinishManyFn)(const void* instance, const uint32_t* groups,
+                                     size_t num_groups, CxmOwnedBytes* out_results,
+                                     CxmError* out_error);
+
 /* ---------------------------------------------------------------------------------------
  * Descriptors (static, immutable; pointed into for the life of the process)
  * ------------------------------------------------------------------------------------- */
@@ -278,6 +315,9 @@ typedef struct CxmMetric {
   CxmMergeFn merge;
   CxmFinishFn finish;
   CxmReleaseFn release;
+#if CXM_ABI_MINOR >= 1
+  CxmFinishManyFn finish_many; /* ABI 1.1; NULL = finish per group */
+#endif
 } CxmMetric;
 
 /* The module descriptor returned by the entry symbol. The first three fields stay first
@@ -314,7 +354,12 @@ CXM_STATIC_ASSERT(sizeof(CxmOwnedBytes) == 4 * sizeof(void*), "CxmOwnedBytes lay
 CXM_STATIC_ASSERT(offsetof(CxmModule, abi_major) == 0, "abi_major must be first");
 CXM_STATIC_ASSERT(offsetof(CxmModule, abi_minor) == 4, "abi_minor must be second");
 CXM_STATIC_ASSERT(offsetof(CxmModule, struct_size) == 8, "struct_size must be third");
-CXM_STATIC_ASSERT(sizeof(CxmMetric) == 16 * sizeof(void*), "CxmMetric layout");
+#if CXM_ABI_MINOR >= 1
+CXM_STATIC_ASSERT(sizeof(CxmMetric) == 17 * sizeof(void*), "CxmMetric layout (1.1)");
+CXM_STATIC_ASSERT(offsetof(CxmMetric, finish_many) == 16 * sizeof(void*), "CxmMetric layout");
+#else
+CXM_STATIC_ASSERT(sizeof(CxmMetric) == 16 * sizeof(void*), "CxmMetric layout (1.0)");
+#endif
 CXM_STATIC_ASSERT(offsetof(CxmBatch, row_status) == 6 * sizeof(void*), "CxmBatch layout");
 CXM_STATIC_ASSERT(sizeof(CxmBatch) == 7 * sizeof(void*), "CxmBatch layout");
 

@@ -11,8 +11,17 @@
  *
  * Every byte this library allocates is freed by this library: instances in c_release,
  * results and error messages by owned_bytes_release (their CxmOwnedBytes.release).
+ *
+ * Built on its own, it is a plugin of ABI 1.0, as written before 1.1 existed: its CxmMetric
+ * ends at release and the host finishes one group at a time (JSON). tests/c-plugin/many.c
+ * includes it with CXM_C_COUNT_MANY defined: "cxm-c-count-many", the same metric at ABI 1.1
+ * with finish_many (and, for tests, params mentioning "garbage" or "short" make its block
+ * malformed).
  */
 
+#ifndef CXM_C_COUNT_MANY
+#define CXM_ABI_MINOR 0 /* a plugin of ABI 1.0 */
+#endif
 #include "cxm.h"
 
 #include <stdarg.h>
@@ -20,7 +29,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef CXM_C_COUNT_MANY
+#define LIBRARY_NAME "cxm-c-count-many"
+#else
 #define LIBRARY_NAME "cxm-c-count"
+#endif
 #define LIBRARY_VERSION "0.1.0"
 #define METRIC_NAME "c_count"
 #define MESSAGE_PREFIX "plugin '" LIBRARY_NAME "' metric '" METRIC_NAME "': "
@@ -107,6 +120,7 @@ typedef struct Counter {
   double* counts; /* counts[g] for g < len */
   size_t len;
   size_t cap;
+  int malformed; /* finish_many: 0 a good block, 1 garbage, 2 one result short */
 } Counter;
 
 /* Grows the counter to at least `groups` groups (new groups start at 0). */
@@ -202,6 +216,9 @@ static CxmStatus c_bind(CxmStr params_json, const struct ArrowSchema* input_sche
   if (counter == NULL) {
     return fail_with(CXM_STATUS_FAILED, out_error, "out of memory in bind");
   }
+  counter->malformed = str_contains(params_json, "garbage") ? 1
+                      : str_contains(params_json, "short") ? 2
+                                                             : 0;
   *out_instance = counter;
   return CXM_STATUS_OK;
 }
@@ -307,6 +324,65 @@ static CxmStatus c_finish(const void* instance, uint32_t group, CxmOwnedBytes* o
   return CXM_STATUS_OK;
 }
 
+#ifdef CXM_C_COUNT_MANY
+/* Appends `len` bytes to the block being built (grown by doubling); -1 when out of memory. */
+static int put(uint8_t** buf, size_t* len, size_t* cap, const void* bytes, size_t n) {
+  if (*len + n > *cap) {
+    size_t grown = *cap ? *cap * 2 : 256;
+    while (grown < *len + n) {
+      grown *= 2;
+    }
+    uint8_t* more = (uint8_t*)realloc(*buf, grown);
+    if (more == NULL) {
+      return -1;
+    }
+    *buf = more;
+    *cap = grown;
+  }
+  memcpy(*buf + *len, bytes, n);
+  *len += n;
+  return 0;
+}
+
+/* ABI 1.1: the results of many groups in one block (layout at the top of cxm.h). This
+ * assumes a little-endian machine, as the block is little-endian. */
+static CxmStatus c_finish_many(const void* instance, const uint32_t* groups, size_t num_groups,
+                               CxmOwnedBytes* out_results, CxmError* out_error) {
+  const Counter* counter = (const Counter*)instance;
+  if (counter == NULL || (groups == NULL && num_groups > 0)) {
+    return fail_with(CXM_STATUS_FAILED, out_error, "finish_many called without instance");
+  }
+  static const char unit[] = "rows (C plugin)";
+  uint32_t count = (uint32_t)num_groups - (counter->malformed == 2 && num_groups > 0);
+  uint32_t header[5] = {0, 1, count, 1, (uint32_t)(sizeof unit - 1)};
+  memcpy(header, "CXMR", 4);
+  uint8_t* buf = NULL;
+  size_t len = 0, cap = 0;
+  int failed = counter->malformed == 1 ? put(&buf, &len, &cap, "not a block", 11)
+                                       : put(&buf, &len, &cap, header, sizeof header) ||
+                                             put(&buf, &len, &cap, unit, sizeof unit - 1);
+  for (uint32_t i = 0; i < count && counter->malformed != 1 && !failed; i++) {
+    double n = groups[i] < counter->len ? counter->counts[groups[i]] : 0.0;
+    /* flags (a value), unit (string 0), n, value; no details, warnings or tables */
+    uint8_t flags = 1;
+    uint32_t zero = 0;
+    failed = put(&buf, &len, &cap, &flags, 1) || put(&buf, &len, &cap, &zero, 4) ||
+             put(&buf, &len, &cap, &n, 8) || put(&buf, &len, &cap, &n, 8) ||
+             put(&buf, &len, &cap, &zero, 4) || put(&buf, &len, &cap, &zero, 4) ||
+             put(&buf, &len, &cap, &zero, 4);
+  }
+  if (failed) {
+    free(buf);
+    return fail_with(CXM_STATUS_FAILED, out_error, "out of memory in finish_many");
+  }
+  out_results->ptr = buf;
+  out_results->len = len;
+  out_results->private_data = buf;
+  out_results->release = owned_bytes_release;
+  return CXM_STATUS_OK;
+}
+#endif
+
 static void c_release(void* instance) {
   Counter* counter = (Counter*)instance;
   if (counter == NULL) {
@@ -340,6 +416,9 @@ static const CxmMetric c_metrics[] = {
         c_merge,
         c_finish,
         c_release,
+#ifdef CXM_C_COUNT_MANY
+        c_finish_many,
+#endif
     },
 };
 

@@ -329,6 +329,7 @@ static const CxmMetric f_metrics[] = {
         f_merge,
         f_finish,
         f_release,
+        NULL, /* ABI 1.1 without finish_many: the host calls f_finish, where the faults are */
     },
 };
 

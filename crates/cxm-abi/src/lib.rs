@@ -1,4 +1,4 @@
-//! The cxm plugin ABI, version 1: the `#[repr(C)]` contract between the `cxm` host and a
+//! The cxm plugin ABI, version 1.1: the `#[repr(C)]` contract between the `cxm` host and a
 //! metric plugin library. This crate is data only (types, constants, function-pointer
 //! signatures); it has no dependencies and no behaviour, so a plugin written in any language
 //! can be built against the same layout (see `cxm.h` in this crate's folder).
@@ -11,6 +11,10 @@
 //! - The **minor** version grows when fields are appended to the end of a struct. Every
 //!   struct that can grow starts with (or contains) its `struct_size`, so a reader never reads
 //!   past what the writer wrote.
+//! - Arrays of growable structs are walked by the writer's `struct_size` (the stride of an
+//!   array of [`CxmMetric`] built for minor 0 is [`METRIC_SIZE_V1_0`]), and a field
+//!   appended in minor `m` is read only from a library with `abi_minor >= m` whose
+//!   `struct_size` covers it.
 //! - The host accepts a library when `abi_major == ABI_MAJOR` and `abi_minor <= ABI_MINOR`,
 //!   and it checks this *before calling anything else* in the library: the first three
 //!   fields of [`CxmModule`] are `abi_major`, `abi_minor` and `struct_size`, and they will
@@ -26,8 +30,10 @@
 //!    and types; configuration errors surface here, before any data flows.
 //! 3. Any number of [`CxmMetric::update`] calls, one per batch.
 //! 4. Optionally [`CxmMetric::merge`] calls, folding one instance's groups into another's.
-//! 5. [`CxmMetric::finish`] once per group that the host wants a result for. `finish` does
-//!    not consume the state; it may be called again, and `update` and `merge` may follow.
+//! 5. [`CxmMetric::finish`] once per group that the host wants a result for, or (ABI 1.1)
+//!    [`CxmMetric::finish_many`] once per list of groups, when the metric provides it.
+//!    Neither consumes the state; they may be called again, and `update` and `merge` may
+//!    follow.
 //! 6. [`CxmMetric::release`] exactly once per instance.
 //!
 //! # Groups
@@ -51,7 +57,8 @@
 //!   only to `row_status`.
 //! - The instance pointer: allocated by the plugin in `bind`, freed by the plugin in
 //!   `release`. The host never dereferences it.
-//! - [`CxmOwnedBytes`] written by `finish` (the result) and [`CxmError`] messages: allocated
+//! - `groups` passed to `finish_many`: borrowed, valid during the call only.
+//! - [`CxmOwnedBytes`] written by `finish` (the result) or `finish_many` (the results) and [`CxmError`] messages: allocated
 //!   by the plugin; the host copies the bytes and then calls the struct's own `release`
 //!   exactly once, so memory is always freed by the allocator that produced it.
 //!
@@ -83,6 +90,16 @@
 //! - Structs carry `struct_size` so that later minor versions can append fields; a plugin
 //!   built for minor 0 may ignore them.
 //!
+//! # Many results at once (ABI 1.1)
+//! `finish_many(instance, groups, num_groups, out_results, out_error)` writes the results of
+//! `groups` (in that order) in one binary block instead of one JSON document each; the
+//! `cxm-result` crate (`many` module) writes and reads it, and `cxm.h` describes it byte by
+//! byte for plugins in other languages. The block holds exactly what the JSON of each result
+//! would hold (numbers as IEEE doubles, the integers of `details` as 64-bit integers, every
+//! text once, in a table of strings), and reads back into the same result. Providing it is
+//! optional: the host calls `finish` per group when a library's `abi_minor` is 0, its
+//! metric's `struct_size` does not reach the field, or the field is null.
+//!
 //! # Row status
 //! `update` receives `row_status`, one byte per row, in and out. On entry, a non-zero byte
 //! means the host has already rejected the row for this metric (for example, a mapped value
@@ -98,7 +115,8 @@ use core::ffi::c_void;
 /// ABI major version spoken by this crate; part of the entry symbol's name.
 pub const ABI_MAJOR: u32 = 1;
 /// ABI minor version: the number of append-only extensions to version 1.
-pub const ABI_MINOR: u32 = 0;
+/// Minor 1 appended [`CxmMetric::finish_many`].
+pub const ABI_MINOR: u32 = 1;
 /// Name of the one symbol a plugin library exports (NUL-terminated for `dlsym`).
 pub const ENTRY_SYMBOL: &[u8] = b"cxm_plugin_entry_v1\0";
 /// Prefix of the entry symbol of any ABI major, e.g. `cxm_plugin_entry_v2`; the host probes
@@ -299,7 +317,20 @@ pub struct CxmMetric {
     pub finish: FinishFn,
     /// Frees an instance.
     pub release: ReleaseFn,
+    /// ABI 1.1: writes the results of many groups in one binary block (see the crate docs);
+    /// `None` (null) when the metric does not provide it. Absent from libraries built for
+    /// minor 0: read it only when `abi_minor >= 1` and `struct_size >=` [`METRIC_SIZE_V1_1`].
+    pub finish_many: Option<FinishManyFn>,
 }
+
+/// `size_of::<CxmMetric>()` in ABI 1.0, before `finish_many` was appended.
+pub const METRIC_SIZE_V1_0: usize = core::mem::offset_of!(CxmMetric, finish_many);
+/// `size_of::<CxmMetric>()` in ABI 1.1.
+pub const METRIC_SIZE_V1_1: usize = core::mem::size_of::<CxmMetric>();
+
+// The layouts `cxm.h` asserts too: 16 pointer-sized fields in 1.0, one more in 1.1.
+const _: () = assert!(METRIC_SIZE_V1_0 == 16 * core::mem::size_of::<usize>());
+const _: () = assert!(METRIC_SIZE_V1_1 == 17 * core::mem::size_of::<usize>());
 
 /// `bind(params_json, input_schema, out_instance, out_error)`.
 ///
@@ -335,6 +366,18 @@ pub type FinishFn = unsafe extern "C" fn(
     instance: *const c_void,
     group: u32,
     out_result: *mut CxmOwnedBytes,
+    out_error: *mut CxmError,
+) -> CxmStatusCode;
+
+/// `finish_many(instance, groups, num_groups, out_results, out_error)` (ABI 1.1): the results
+/// of `groups[0..num_groups]`, in that order, as one block of the many-results format (see
+/// the crate docs and `cxm-result`'s `many` module). A group that never received a row
+/// yields the metric's empty result, as with `finish`.
+pub type FinishManyFn = unsafe extern "C" fn(
+    instance: *const c_void,
+    groups: *const u32,
+    num_groups: usize,
+    out_results: *mut CxmOwnedBytes,
     out_error: *mut CxmError,
 ) -> CxmStatusCode;
 

@@ -21,6 +21,10 @@ const _: () =
 const _: () =
     assert!(std::mem::size_of::<FFI_ArrowSchema>() == std::mem::size_of::<cxm_abi::ArrowSchema>());
 
+/// Groups per `finish_many` call: bounds the plugin's block, and the host's memory while
+/// reading it, whatever the number of groups.
+pub const FINISH_MANY_CHUNK: usize = 4096;
+
 /// One batch for [`Instance::update`]: the input columns in the order bound, and the
 /// per-row vectors. `row_status` is read and written (see the ABI docs).
 pub struct InstanceBatch<'a> {
@@ -549,24 +553,90 @@ impl Instance {
     }
 
     /// The results of `groups`, in order: as [`Instance::finish`] of each, stopping at the
-    /// first error, but for an isolated instance in one request, the child sending each
-    /// result as soon as it is ready (no round trip per group).
+    /// first error. A metric with `finish_many` (ABI 1.1) is asked for
+    /// [`FINISH_MANY_CHUNK`] groups per call, in one binary block each; others once per
+    /// group. For an isolated instance this is one request, the child sending the results
+    /// as they are ready (no round trip per group).
     pub fn finish_many(&self, groups: &[u32]) -> Result<Vec<MetricResult>, HostError> {
-        let Inner::Remote { child, id, .. } = &self.inner else {
-            return groups.iter().map(|&g| self.finish(g)).collect();
-        };
         let mut results = Vec::with_capacity(groups.len());
-        child.call_each(
-            "finish",
-            wire::FINISH_MANY,
-            &serde_json::json!({ "id": id }),
-            &wire::encode_u32s(groups),
-            groups.len(),
-            |bytes| {
-                results.push(self.checked_result(bytes)?);
-                Ok(())
-            },
-        )?;
+        match &self.inner {
+            Inner::Remote { child, id, .. } => {
+                let mut done = 0;
+                child.call_each(
+                    "finish",
+                    wire::FINISH_MANY,
+                    &serde_json::json!({ "id": id }),
+                    &wire::encode_u32s(groups),
+                    groups.len(),
+                    |header, bytes| {
+                        // A frame of `{"many": k}` is a block of the next k results; any
+                        // other frame is one result's JSON.
+                        let many = header["many"].as_u64();
+                        let k = many.map_or(1, |k| k as usize).min(groups.len() - done);
+                        if many.is_some() {
+                            results.extend(self.checked_block(&bytes, k)?);
+                        } else {
+                            results.push(self.checked_result(bytes)?);
+                        }
+                        done += k;
+                        Ok(k)
+                    },
+                )?;
+            }
+            Inner::Local(_) => {
+                if !self.has_finish_many() {
+                    return groups.iter().map(|&g| self.finish(g)).collect();
+                }
+                for chunk in groups.chunks(FINISH_MANY_CHUNK) {
+                    let bytes = self.finish_many_raw(chunk)?;
+                    results.extend(self.checked_block(&bytes, chunk.len())?);
+                }
+            }
+        }
+        Ok(results)
+    }
+
+    /// Whether the metric, in this process, provides `finish_many` (ABI 1.1).
+    pub(crate) fn has_finish_many(&self) -> bool {
+        self.local().is_some_and(|(_, v)| v.finish_many.is_some())
+    }
+
+    /// The plugin's block of the results of `groups`, as its `finish_many` wrote it (in
+    /// this process; the metric must provide it).
+    pub(crate) fn finish_many_raw(&self, groups: &[u32]) -> Result<Vec<u8>, HostError> {
+        let Some((handle, vtable)) = self.local() else {
+            return Err(self.contract("instance and metric disagree on where they run".into()));
+        };
+        let Some(finish_many) = vtable.finish_many else {
+            return Err(self.contract("the metric has no finish_many".into()));
+        };
+        let mut out = CxmOwnedBytes::empty();
+        let mut error = CxmOwnedBytes::empty();
+        let _scope = crate::guard::CallScope::enter(&self.def.library, &self.def.name, "finish");
+        // SAFETY: the handle comes from bind; `groups` lives across the call; the
+        // out-parameters are valid.
+        let status = CxmStatus::from_code(unsafe {
+            finish_many(handle, groups.as_ptr(), groups.len(), &mut out, &mut error)
+        });
+        self.check(status, &mut error)?;
+        Ok(take_bytes(&mut out))
+    }
+
+    /// A block of `count` results as the plugin wrote it, read and each checked (see
+    /// [`Instance::finish`]).
+    pub(crate) fn checked_block(
+        &self,
+        bytes: &[u8],
+        count: usize,
+    ) -> Result<Vec<MetricResult>, HostError> {
+        let results = cxm_result::many::read_many(bytes, count).map_err(|e| {
+            self.contract(format!(
+                "finish_many returned a malformed block of results: {e}"
+            ))
+        })?;
+        for r in &results {
+            check_result(r).map_err(|m| self.contract(format!("finish_many returned {m}")))?;
+        }
         Ok(results)
     }
 

@@ -374,23 +374,64 @@ fn open(path: &Path, bytes: &[u8], sha256: String) -> Result<Library, HostError>
     }
     // SAFETY: version and size checked; the descriptor is static and immutable.
     let module = unsafe { &*module };
-    let name = read_str(module.name).map_err(&invalid)?;
-    let metrics = (0..module.num_metrics)
-        .map(|i| {
-            // SAFETY: `metrics` holds num_metrics descriptors.
-            let m = unsafe { *module.metrics.add(i) };
-            read_metric(&name, m).map_err(&invalid)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    // SAFETY: as above; the descriptor comes from a library of ABI 1.0 to 1.ABI_MINOR.
+    let metrics = unsafe { read_metrics(module, minor) }.map_err(&invalid)?;
     Ok(Library {
         path: path.to_path_buf(),
         version: read_str(module.version).map_err(&invalid)?,
-        name,
+        name: read_str(module.name).map_err(&invalid)?,
         abi: format!("{major}.{minor}"),
         panic_unwind: module.flags & cxm_abi::FLAG_PANIC_UNWIND != 0,
         sha256,
         metrics,
     })
+}
+
+/// The metrics of a module built for ABI `1.minor`. The array is walked by the library's
+/// own `struct_size` (a library built for 1.0 has shorter descriptors), and only the fields
+/// the library wrote are read: the rest stay null (`finish_many` of a 1.0 library).
+///
+/// # Safety
+/// `module` must be a live descriptor whose `metrics` hold `num_metrics` descriptors of
+/// `struct_size` bytes each, all the same.
+pub(crate) unsafe fn read_metrics(
+    module: &CxmModule,
+    minor: u32,
+) -> Result<Vec<MetricDef>, String> {
+    let name = read_str(module.name)?;
+    if module.num_metrics == 0 {
+        return Ok(Vec::new());
+    }
+    // SAFETY: there is at least one descriptor; struct_size is its first field in every
+    // version.
+    let stride = unsafe { (*module.metrics).struct_size };
+    if stride < cxm_abi::METRIC_SIZE_V1_0 {
+        return Err(format!(
+            "metric struct_size {stride} is smaller than ABI v1.0's"
+        ));
+    }
+    // Fields appended in minor m are read only from libraries built for m or later.
+    let known = if minor >= 1 {
+        cxm_abi::METRIC_SIZE_V1_1
+    } else {
+        cxm_abi::METRIC_SIZE_V1_0
+    };
+    let readable = stride.min(known);
+    (0..module.num_metrics)
+        .map(|i| {
+            let mut m = std::mem::MaybeUninit::<CxmMetric>::zeroed();
+            // SAFETY: descriptor `i` starts `i * stride` bytes into the array and holds at
+            // least `readable` bytes; the fields of the v1.0 prefix are always written, and
+            // the fields past `readable` are `Option`s of function pointers, for which all
+            // zero bytes are `None`.
+            let m = unsafe {
+                let from = (module.metrics as *const u8).add(i * stride);
+                std::ptr::copy_nonoverlapping(from, m.as_mut_ptr() as *mut u8, readable);
+                m.assume_init()
+            };
+            read_metric(&name, m)
+        })
+        .collect()
 }
 
 /// The error for a library without a v1 entry: names the ABI it was built for, if any.
@@ -425,7 +466,7 @@ fn read_str(s: CxmStr) -> Result<String, String> {
 }
 
 fn read_metric(library: &str, m: CxmMetric) -> Result<MetricDef, String> {
-    if m.struct_size < std::mem::size_of::<CxmMetric>() {
+    if m.struct_size < cxm_abi::METRIC_SIZE_V1_0 {
         return Err(format!(
             "metric struct_size {} is smaller than ABI v1.0's",
             m.struct_size
@@ -464,4 +505,139 @@ fn read_metric(library: &str, m: CxmMetric) -> Result<MetricDef, String> {
         reasons,
         backend: Backend::Local(m),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cxm_abi::{ArrowSchema, CxmBatch, CxmError, CxmOwnedBytes, CxmStatusCode};
+    use std::ffi::c_void;
+
+    unsafe extern "C" fn bind(
+        _: CxmStr,
+        _: *const ArrowSchema,
+        _: *mut *mut c_void,
+        _: *mut CxmError,
+    ) -> CxmStatusCode {
+        0
+    }
+    unsafe extern "C" fn update(_: *mut c_void, _: *const CxmBatch, _: *mut CxmError) -> i32 {
+        0
+    }
+    unsafe extern "C" fn merge(
+        _: *mut c_void,
+        _: *const c_void,
+        _: *const u32,
+        _: u32,
+        _: *mut CxmError,
+    ) -> CxmStatusCode {
+        0
+    }
+    unsafe extern "C" fn finish(
+        _: *const c_void,
+        _: u32,
+        _: *mut CxmOwnedBytes,
+        _: *mut CxmError,
+    ) -> CxmStatusCode {
+        0
+    }
+    unsafe extern "C" fn finish_many(
+        _: *const c_void,
+        _: *const u32,
+        _: usize,
+        _: *mut CxmOwnedBytes,
+        _: *mut CxmError,
+    ) -> CxmStatusCode {
+        0
+    }
+    unsafe extern "C" fn release(_: *mut c_void) {}
+
+    fn metric(name: &'static str, struct_size: usize) -> CxmMetric {
+        CxmMetric {
+            struct_size,
+            name: CxmStr::from_static(name),
+            description: CxmStr::empty(),
+            inputs: std::ptr::null(),
+            num_inputs: 0,
+            params_doc: CxmStr::empty(),
+            reasons: std::ptr::null(),
+            num_reasons: 0,
+            bind,
+            update,
+            merge,
+            finish,
+            release,
+            finish_many: Some(finish_many),
+        }
+    }
+
+    fn module(minor: u32, metrics: *const CxmMetric, num_metrics: usize) -> CxmModule {
+        CxmModule {
+            abi_major: 1,
+            abi_minor: minor,
+            struct_size: std::mem::size_of::<CxmModule>(),
+            flags: 0,
+            name: CxmStr::from_static("lib"),
+            version: CxmStr::from_static("1"),
+            metrics,
+            num_metrics,
+        }
+    }
+
+    #[test]
+    fn descriptors_of_abi_1_0_are_walked_by_their_own_size() {
+        // Two metrics as a library built for 1.0 lays them out: 16 words each, back to back
+        // (here in a buffer of 1.1 descriptors, so that what follows each is readable and
+        // would be misread as `finish_many` if the host read past 1.0's fields).
+        let full = [metric("a", 0), metric("b", 0), metric("c", 0)];
+        let mut words = vec![0usize; 3 * cxm_abi::METRIC_SIZE_V1_1 / 8];
+        for (i, m) in full.iter().enumerate() {
+            let mut m = *m;
+            m.struct_size = cxm_abi::METRIC_SIZE_V1_0;
+            // SAFETY: a CxmMetric is plain words; `words` has room for it at this offset.
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    &m as *const CxmMetric as *const u8,
+                    (words.as_mut_ptr() as *mut u8).add(i * cxm_abi::METRIC_SIZE_V1_0),
+                    cxm_abi::METRIC_SIZE_V1_1,
+                );
+            }
+        }
+        let old = module(0, words.as_ptr() as *const CxmMetric, 2);
+        // SAFETY: two descriptors of METRIC_SIZE_V1_0 bytes each.
+        let read = unsafe { read_metrics(&old, 0) }.unwrap();
+        let names: Vec<&str> = read.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        for m in &read {
+            let Backend::Local(v) = &m.backend else {
+                panic!("local");
+            };
+            assert!(v.finish_many.is_none(), "a 1.0 library has no finish_many");
+        }
+        // A 1.1 library: the field is read.
+        let new = module(1, full.as_ptr(), 3);
+        // SAFETY: three descriptors of METRIC_SIZE_V1_1 bytes each.
+        let read = unsafe { read_metrics(&new, 1) };
+        let err = read.unwrap_err();
+        assert!(err.contains("struct_size 0"), "{err}");
+        let full = [
+            metric("a", cxm_abi::METRIC_SIZE_V1_1),
+            metric("b", cxm_abi::METRIC_SIZE_V1_1),
+        ];
+        let new = module(1, full.as_ptr(), 2);
+        // SAFETY: as above.
+        let read = unsafe { read_metrics(&new, 1) }.unwrap();
+        assert_eq!(read[1].name, "b");
+        assert!(read
+            .iter()
+            .all(|m| matches!(&m.backend, Backend::Local(v) if v.finish_many.is_some())));
+        // A library that says 1.0 but lays out 1.1 descriptors: the field is not read.
+        let liar = module(0, full.as_ptr(), 2);
+        // SAFETY: as above.
+        let read = unsafe { read_metrics(&liar, 0) }.unwrap();
+        assert_eq!(read[1].name, "b");
+        assert!(read
+            .iter()
+            .all(|m| matches!(&m.backend, Backend::Local(v) if v.finish_many.is_none())));
+    }
 }

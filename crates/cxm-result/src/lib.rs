@@ -2,18 +2,21 @@
 //! across the ABI) and as the host reads it. Both sides use these types, so the wire format
 //! has one definition.
 //!
-//! Wire format (ABI v1): a JSON object with the keys below; unknown keys are ignored by the
+//! Wire format of `finish` (ABI v1): a JSON object with the keys below; unknown keys are ignored by the
 //! host so plugins built against a later minor version still load.
 //! ```json
 //! {"value": 20.0, "unit": "NPS points (-100 to 100)", "n": 2000,
 //!  "ci": {"low": 16.9, "high": 23.1, "level": 0.95, "method": "wald"},
 //!  "details": {"promoters": 1000}, "warnings": ["low_sample"], "tables": []}
 //! ```
+//! `finish_many` (ABI 1.1) returns the results of many groups in one binary block instead:
+//! see [`many`].
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 mod compact;
+pub mod many;
 
 /// The result of one metric over one group.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]

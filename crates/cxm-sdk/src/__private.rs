@@ -1,5 +1,5 @@
 //! The code `export_plugin!` expands to: the module descriptor and the `extern "C"`
-//! functions of ABI v1, generic over a [`Metric`]. Not part of the public API.
+//! functions of ABI v1.1, generic over a [`Metric`]. Not part of the public API.
 
 use crate::columns::{ColumnView, Mismatch, ProbeValue, Row};
 use crate::metric::{BoundInputs, InputType, Metric, Reject};
@@ -118,6 +118,7 @@ pub fn describe<M: Metric>() -> CxmMetric {
         merge: merge::<M>,
         finish: finish::<M>,
         release: release::<M>,
+        finish_many: Some(finish_many::<M>),
     }
 }
 
@@ -596,6 +597,35 @@ unsafe extern "C" fn finish<M: Metric>(
             .to_json()
             .map_err(|e| (CxmStatus::Failed, format!("result is not JSON: {e}")))?;
         write_bytes(out_result, json);
+        Ok(())
+    })
+}
+
+/// ABI 1.1: the results of many groups in one block of `cxm_result::many`'s format, each
+/// exactly as `finish` would have returned it.
+unsafe extern "C" fn finish_many<M: Metric>(
+    instance: *const c_void,
+    groups: *const u32,
+    num_groups: usize,
+    out_results: *mut CxmOwnedBytes,
+    out_error: *mut CxmError,
+) -> CxmStatusCode {
+    guarded::<M>("finish", out_error, || {
+        // SAFETY: `instance` came from `bind::<M>`.
+        let inst = unsafe { &*(instance as *const Instance<M>) };
+        let groups: &[u32] = if num_groups == 0 {
+            &[]
+        } else {
+            // SAFETY: the host passes `num_groups` ids, live for the call.
+            unsafe { std::slice::from_raw_parts(groups, num_groups) }
+        };
+        let empty = M::State::default();
+        let mut block = cxm_result::many::ManyWriter::with_capacity(groups.len());
+        for &group in groups {
+            let state = inst.states.get(group as usize).unwrap_or(&empty);
+            block.push(&inst.metric.finish(state));
+        }
+        write_bytes(out_results, block.finish());
         Ok(())
     })
 }

@@ -1,6 +1,6 @@
 //! A test harness for plugin authors: drives a [`Metric`] through the very `extern "C"`
-//! functions `export_plugin!` generates (bind, update, merge, finish, release), with
-//! in-memory columns passed as Arrow C Data Interface structs, exactly as the host does.
+//! functions `export_plugin!` generates (bind, update, merge, finish and finish_many,
+//! release), with in-memory columns passed as Arrow C Data Interface structs, exactly as the host does.
 //!
 //! ```ignore
 //! let mut h = Harness::<MyMetric>::bind(r#"{"scale": [1, 5]}"#, &[("score", Column::Int(vec![Some(4), None, Some(9)]))])?;
@@ -336,14 +336,55 @@ impl<M: Metric> Harness<M> {
         check(code, &mut error)
     }
 
-    /// The result of one group.
+    /// The result of one group, through `finish`; and the same group through `finish_many`
+    /// (ABI 1.1), which must give the very same result (an error says how they differ).
     pub fn finish(&self, group: u32) -> Result<MetricResult, String> {
         let mut out = CxmOwnedBytes::empty();
         let mut error = CxmOwnedBytes::empty();
         // SAFETY: the instance comes from bind; out-parameters are valid.
         let code = unsafe { (self.vtable.finish)(self.instance, group, &mut out, &mut error) };
         check(code, &mut error)?;
-        MetricResult::from_json(take_text(&mut out).as_bytes()).map_err(|e| e.to_string())
+        let result =
+            MetricResult::from_json(take_text(&mut out).as_bytes()).map_err(|e| e.to_string())?;
+        let many = self.finish_many(&[group])?;
+        if many.as_slice() != std::slice::from_ref(&result) {
+            return Err(format!(
+                "finish_many differs from finish for group {group}: {many:?} vs {result:?}"
+            ));
+        }
+        Ok(result)
+    }
+
+    /// The results of `groups`, in order, through `finish_many` (ABI 1.1) in one call.
+    pub fn finish_many(&self, groups: &[u32]) -> Result<Vec<MetricResult>, String> {
+        let Some(finish_many) = self.vtable.finish_many else {
+            return Err("the metric has no finish_many".into());
+        };
+        let mut out = CxmOwnedBytes::empty();
+        let mut error = CxmOwnedBytes::empty();
+        // SAFETY: the instance comes from bind; `groups` lives across the call; the
+        // out-parameters are valid.
+        let code = unsafe {
+            finish_many(
+                self.instance,
+                groups.as_ptr(),
+                groups.len(),
+                &mut out,
+                &mut error,
+            )
+        };
+        check(code, &mut error)?;
+        let bytes = if out.ptr.is_null() {
+            Vec::new()
+        } else {
+            // SAFETY: the plugin wrote `len` bytes at `ptr`, valid until released.
+            unsafe { std::slice::from_raw_parts(out.ptr, out.len) }.to_vec()
+        };
+        if let Some(release) = out.release {
+            // SAFETY: released once, with the struct the plugin filled.
+            unsafe { release(&mut out) };
+        }
+        cxm_result::many::read_many(&bytes, groups.len())
     }
 }
 

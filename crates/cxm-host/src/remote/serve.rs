@@ -292,19 +292,33 @@ impl Server<'_> {
 }
 
 impl Server<'_> {
-    /// Answers [`wire::FINISH_MANY`]: one response per group, each written out as soon as
-    /// it is ready (so the host reads one while the next is computed, and waits for each at
-    /// most the call timeout, as for single calls), stopping at the first error. `false`
-    /// when the host can no longer be written to.
+    /// Answers [`wire::FINISH_MANY`]: when the metric has `finish_many` (ABI 1.1), one
+    /// response per [`crate::instance::FINISH_MANY_CHUNK`] groups, the plugin's block as is
+    /// (header `{"many": k}`; the host reads and checks it), else one response per group;
+    /// each written out as soon as it is ready (so the host reads one while the next is
+    /// computed, and waits for each at most the call timeout, as for single calls), stopping
+    /// at the first error. `false` when the host can no longer be written to.
     fn finish_many(&self, header: &Value, groups: &[u8], output: &mut impl Write) -> bool {
         let id = header["id"].as_u64().unwrap_or(0);
         let Some(instance) = self.instance(id) else {
             let (kind, header, body) = protocol(format!("no instance {id}"));
             return wire::write_frame(output, kind, &header, &body).is_ok();
         };
-        for group in wire::decode_u32s(groups) {
-            let result = lock(&instance).finish_raw(group);
+        let groups = wire::decode_u32s(groups);
+        let many = lock(&instance).has_finish_many();
+        let chunk = if many {
+            crate::instance::FINISH_MANY_CHUNK
+        } else {
+            1
+        };
+        for groups in groups.chunks(chunk) {
+            let result = if many {
+                lock(&instance).finish_many_raw(groups)
+            } else {
+                lock(&instance).finish_raw(groups[0])
+            };
             let (kind, header, body) = match result {
+                Ok(bytes) if many => (wire::OK, json!({ "many": groups.len() }), bytes),
                 Ok(bytes) => (wire::OK, Value::Null, bytes),
                 Err(e) => fail(e),
             };

@@ -31,8 +31,10 @@ pub const RELEASE: u8 = 5;
 /// which the rest of the request is skipped. (Kind 2 was a single IPC batch.)
 pub const UPDATE_BATCHES: u8 = 6;
 /// Request: the results of several groups of an instance (header `id`; body: the groups,
-/// u32 LE each). Answered by one response per group, in order, each sent as soon as it is
-/// ready: `OK` with the result JSON, or `ERR`, after which no more come.
+/// u32 LE each). Answered in order by responses each sent as soon as it is ready: `OK` with
+/// one group's result JSON, or, when the metric has `finish_many` (ABI 1.1), `OK` with header
+/// `{"many": k}` and the plugin's block of the next `k` results; or `ERR`, after which no
+/// more come.
 pub const FINISH_MANY: u8 = 7;
 /// Request to a child that described its library: serve the metric named in the header
 /// (`metric`) from now on, as a child started for it would (no response).

@@ -1,0 +1,437 @@
+//! The results of many groups in one binary block: what `finish_many` (ABI 1.1) returns
+//! instead of one JSON document per group. Writing and reading it costs a small fraction of
+//! formatting and parsing JSON (no number is printed or parsed, every text is written once),
+//! and it reads back into exactly the [`MetricResult`] the JSON of each result would give.
+//!
+//! Layout (all integers little-endian, `f64` as IEEE 754 binary64 bits):
+//! ```text
+//! block   := "CXMR" u32:version(=1) u32:count u32:num_strings string* result{count}
+//! string  := u32:len byte{len}                  (UTF-8; referred to by index below)
+//! result  := u8:flags u32:unit f64:n
+//!            [f64:value]                         (flags & 1)
+//!            [f64:low f64:high f64:level u32:method]   (flags & 2: the interval)
+//!            [u8:kind f64{2 or 3}]               (flags & 4: the basis; kind 0 nps:
+//!                                                 promoters detractors n, 1 proportion:
+//!                                                 successes n, 2 mean: mean variance n)
+//!            u32:num_details (u32:key value)*
+//!            u32:num_warnings u32:warning*
+//!            u32:num_tables (u32:name u32:num_columns u32:column* u32:num_rows
+//!                            (u32:len value{len})*)*
+//! value   := u8:tag, then: 0 null | 1 false | 2 true | 3 u64 | 4 i64 | 5 f64
+//!            | 6 u32:string | 7 u32:len value{len} (array) | 8 u32:len (u32:key value)*
+//!            (object)
+//! ```
+//! Numbers follow the JSON rules: a `value` that is not finite reads as none (JSON writes it
+//! as `null`); an `n`, interval or basis figure that is not finite, or a non-finite number in
+//! `details`, reads as JSON would read its `null` (an error for the interval and basis, `null`
+//! in `details`; `n` is left to the host's check).
+
+use crate::{Interval, MetricResult, Table, TestBasis};
+use serde_json::{Map, Number, Value};
+use std::collections::HashMap;
+
+/// The first four bytes of a block.
+pub const MAGIC: &[u8; 4] = b"CXMR";
+/// The version of the layout this crate writes and reads.
+pub const VERSION: u32 = 1;
+
+const HAS_VALUE: u8 = 1;
+const HAS_CI: u8 = 2;
+const HAS_BASIS: u8 = 4;
+
+/// Writes the results of many groups into one block.
+#[derive(Debug, Default)]
+pub struct ManyWriter {
+    count: u32,
+    strings: Vec<u8>,
+    num_strings: u32,
+    index: HashMap<String, u32>,
+    body: Vec<u8>,
+}
+
+impl ManyWriter {
+    /// A writer with room for about `results` results.
+    pub fn with_capacity(results: usize) -> Self {
+        ManyWriter {
+            body: Vec::with_capacity(results.saturating_mul(160)),
+            ..Default::default()
+        }
+    }
+
+    /// Appends one result.
+    pub fn push(&mut self, r: &MetricResult) {
+        self.count += 1;
+        let flags = u8::from(r.value.is_some()) * HAS_VALUE
+            + u8::from(r.ci.is_some()) * HAS_CI
+            + u8::from(r.basis.is_some()) * HAS_BASIS;
+        self.body.push(flags);
+        self.string(&r.unit);
+        self.f64(r.n);
+        if let Some(v) = r.value {
+            self.f64(v);
+        }
+        if let Some(ci) = &r.ci {
+            self.f64(ci.low);
+            self.f64(ci.high);
+            self.f64(ci.level);
+            self.string(&ci.method);
+        }
+        match r.basis {
+            None => {}
+            Some(TestBasis::Nps {
+                promoters,
+                detractors,
+                n,
+            }) => {
+                self.body.push(0);
+                [promoters, detractors, n]
+                    .into_iter()
+                    .for_each(|x| self.f64(x));
+            }
+            Some(TestBasis::Proportion { successes, n }) => {
+                self.body.push(1);
+                [successes, n].into_iter().for_each(|x| self.f64(x));
+            }
+            Some(TestBasis::Mean { mean, variance, n }) => {
+                self.body.push(2);
+                [mean, variance, n].into_iter().for_each(|x| self.f64(x));
+            }
+        }
+        self.len(r.details.len());
+        for (key, value) in &r.details {
+            self.string(key);
+            self.value(value);
+        }
+        self.len(r.warnings.len());
+        for w in &r.warnings {
+            self.string(w);
+        }
+        self.len(r.tables.len());
+        for t in &r.tables {
+            self.string(&t.name);
+            self.len(t.columns.len());
+            for c in &t.columns {
+                self.string(c);
+            }
+            self.len(t.rows.len());
+            for row in &t.rows {
+                self.len(row.len());
+                for v in row {
+                    self.value(v);
+                }
+            }
+        }
+    }
+
+    /// The block.
+    pub fn finish(self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(16 + self.strings.len() + self.body.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.extend_from_slice(&self.count.to_le_bytes());
+        out.extend_from_slice(&self.num_strings.to_le_bytes());
+        out.extend_from_slice(&self.strings);
+        out.extend_from_slice(&self.body);
+        out
+    }
+
+    fn f64(&mut self, x: f64) {
+        self.body.extend_from_slice(&x.to_le_bytes());
+    }
+
+    fn len(&mut self, n: usize) {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        self.body.extend_from_slice(&n.to_le_bytes());
+    }
+
+    fn string(&mut self, s: &str) {
+        let id = match self.index.get(s) {
+            Some(&id) => id,
+            None => {
+                let id = self.num_strings;
+                self.num_strings += 1;
+                let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
+                self.strings.extend_from_slice(&len.to_le_bytes());
+                self.strings.extend_from_slice(s.as_bytes());
+                self.index.insert(s.to_string(), id);
+                id
+            }
+        };
+        self.body.extend_from_slice(&id.to_le_bytes());
+    }
+
+    fn value(&mut self, v: &Value) {
+        match v {
+            Value::Null => self.body.push(0),
+            Value::Bool(b) => self.body.push(1 + u8::from(*b)),
+            Value::Number(n) => {
+                if let Some(u) = n.as_u64() {
+                    self.body.push(3);
+                    self.body.extend_from_slice(&u.to_le_bytes());
+                } else if let Some(i) = n.as_i64() {
+                    self.body.push(4);
+                    self.body.extend_from_slice(&i.to_le_bytes());
+                } else {
+                    self.body.push(5);
+                    self.f64(n.as_f64().unwrap_or(f64::NAN));
+                }
+            }
+            Value::String(s) => {
+                self.body.push(6);
+                self.string(s);
+            }
+            Value::Array(items) => {
+                self.body.push(7);
+                self.len(items.len());
+                items.iter().for_each(|i| self.value(i));
+            }
+            Value::Object(map) => {
+                self.body.push(8);
+                self.len(map.len());
+                for (k, v) in map {
+                    self.string(k);
+                    self.value(v);
+                }
+            }
+        }
+    }
+}
+
+/// Reads a block of exactly `expected` results; the error says what is wrong and where.
+pub fn read_many(bytes: &[u8], expected: usize) -> Result<Vec<MetricResult>, String> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(4)? != MAGIC {
+        return Err("the block does not start with \"CXMR\"".into());
+    }
+    let version = r.u32()?;
+    if version != VERSION {
+        return Err(format!(
+            "the block is of version {version}; this host reads version {VERSION}"
+        ));
+    }
+    let count = r.u32()? as usize;
+    if count != expected {
+        return Err(format!(
+            "the block holds {count} results for {expected} groups"
+        ));
+    }
+    let num_strings = r.u32()? as usize;
+    let mut strings: Vec<&str> = Vec::with_capacity(num_strings.min(bytes.len() / 4));
+    for i in 0..num_strings {
+        let len = r.u32()? as usize;
+        let text = std::str::from_utf8(r.take(len)?)
+            .map_err(|e| format!("string {i} is not UTF-8 ({e})"))?;
+        strings.push(text);
+    }
+    let mut results = Vec::with_capacity(count);
+    let reader = Strings { r, strings };
+    let mut reader = reader;
+    for i in 0..count {
+        let result = reader
+            .result()
+            .map_err(|e| format!("result {i} (at byte {}): {e}", reader.r.at))?;
+        results.push(result);
+    }
+    if reader.r.at != bytes.len() {
+        return Err(format!(
+            "{} bytes follow the last result",
+            bytes.len() - reader.r.at
+        ));
+    }
+    Ok(results)
+}
+
+/// A position in a block.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len());
+        let Some(end) = end else {
+            return Err("the block ends too early".into());
+        };
+        let out = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(out)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], String> {
+        let mut out = [0; N];
+        out.copy_from_slice(self.take(N)?);
+        Ok(out)
+    }
+
+    fn u8(&mut self) -> Result<u8, String> {
+        Ok(self.array::<1>()?[0])
+    }
+
+    fn u32(&mut self) -> Result<u32, String> {
+        self.array().map(u32::from_le_bytes)
+    }
+
+    fn f64(&mut self) -> Result<f64, String> {
+        self.array().map(f64::from_le_bytes)
+    }
+
+    /// A count of items of at least `min_bytes` each: never more than the bytes left could
+    /// hold, so a corrupt count cannot make a huge allocation.
+    fn count(&mut self, min_bytes: usize) -> Result<usize, String> {
+        let n = self.u32()? as usize;
+        if n.saturating_mul(min_bytes) > self.bytes.len() - self.at {
+            return Err(format!("a count of {n} exceeds what the block holds"));
+        }
+        Ok(n)
+    }
+}
+
+/// A reader with the block's table of strings.
+struct Strings<'a> {
+    r: Reader<'a>,
+    strings: Vec<&'a str>,
+}
+
+impl Strings<'_> {
+    fn string(&mut self) -> Result<String, String> {
+        let i = self.r.u32()? as usize;
+        self.strings
+            .get(i)
+            .map(|s| s.to_string())
+            .ok_or_else(|| format!("string {i} is not in the table"))
+    }
+
+    fn finite(&mut self, what: &str) -> Result<f64, String> {
+        let x = self.r.f64()?;
+        if x.is_finite() {
+            Ok(x)
+        } else {
+            Err(format!("{what} is {x} (JSON would have null here)"))
+        }
+    }
+
+    fn result(&mut self) -> Result<MetricResult, String> {
+        let flags = self.r.u8()?;
+        if flags & !(HAS_VALUE | HAS_CI | HAS_BASIS) != 0 {
+            return Err(format!("unknown flags {flags:#04x}"));
+        }
+        let unit = self.string()?;
+        let n = self.r.f64()?;
+        let value = if flags & HAS_VALUE != 0 {
+            Some(self.r.f64()?).filter(|v| v.is_finite())
+        } else {
+            None
+        };
+        let ci = if flags & HAS_CI != 0 {
+            Some(Interval {
+                low: self.finite("the interval's low end")?,
+                high: self.finite("the interval's high end")?,
+                level: self.finite("the interval's level")?,
+                method: self.string()?,
+            })
+        } else {
+            None
+        };
+        let basis = if flags & HAS_BASIS != 0 {
+            Some(match self.r.u8()? {
+                0 => TestBasis::Nps {
+                    promoters: self.finite("basis promoters")?,
+                    detractors: self.finite("basis detractors")?,
+                    n: self.finite("basis n")?,
+                },
+                1 => TestBasis::Proportion {
+                    successes: self.finite("basis successes")?,
+                    n: self.finite("basis n")?,
+                },
+                2 => TestBasis::Mean {
+                    mean: self.finite("basis mean")?,
+                    variance: self.finite("basis variance")?,
+                    n: self.finite("basis n")?,
+                },
+                other => return Err(format!("unknown basis kind {other}")),
+            })
+        } else {
+            None
+        };
+        let details = self.map()?;
+        let warnings = (0..self.r.count(4)?)
+            .map(|_| self.string())
+            .collect::<Result<_, _>>()?;
+        let mut tables = Vec::with_capacity(self.r.count(12)?);
+        for _ in 0..tables.capacity() {
+            let name = self.string()?;
+            let columns = (0..self.r.count(4)?)
+                .map(|_| self.string())
+                .collect::<Result<_, _>>()?;
+            let mut rows = Vec::with_capacity(self.r.count(4)?);
+            for _ in 0..rows.capacity() {
+                let row = (0..self.r.count(1)?)
+                    .map(|_| self.value(0))
+                    .collect::<Result<_, _>>()?;
+                rows.push(row);
+            }
+            tables.push(Table {
+                name,
+                columns,
+                rows,
+            });
+        }
+        Ok(MetricResult {
+            value,
+            unit,
+            n,
+            ci,
+            details,
+            warnings,
+            tables,
+            basis,
+        })
+    }
+
+    /// A map of `len` entries (a later duplicate key replaces the value in the first one's
+    /// place, as reading JSON does), with room for exactly them.
+    fn map(&mut self) -> Result<Map<String, Value>, String> {
+        self.entries(0)
+    }
+
+    fn entries(&mut self, depth: usize) -> Result<Map<String, Value>, String> {
+        let len = self.r.count(5)?;
+        let mut map = Map::with_capacity(len);
+        for _ in 0..len {
+            let key = self.string()?;
+            let value = self.value(depth)?;
+            map.insert(key, value);
+        }
+        Ok(map)
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, String> {
+        // serde_json refuses JSON nested deeper than 128; so does this.
+        if depth > 127 {
+            return Err("values nested deeper than 128".into());
+        }
+        Ok(match self.r.u8()? {
+            0 => Value::Null,
+            1 => Value::Bool(false),
+            2 => Value::Bool(true),
+            3 => Value::from(u64::from_le_bytes(self.r.array()?)),
+            4 => Value::from(i64::from_le_bytes(self.r.array()?)),
+            5 => Number::from_f64(self.r.f64()?).map_or(Value::Null, Value::Number),
+            6 => Value::String(self.string()?),
+            7 => {
+                let len = self.r.count(1)?;
+                let mut items = Vec::with_capacity(len);
+                for _ in 0..len {
+                    items.push(self.value(depth + 1)?);
+                }
+                Value::Array(items)
+            }
+            8 => Value::Object(self.entries(depth + 1)?),
+            other => return Err(format!("unknown value tag {other}")),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,135 @@
+use super::*;
+use serde_json::json;
+
+/// A result with every part the format has.
+fn full() -> MetricResult {
+    MetricResult {
+        value: Some(-7.25),
+        unit: "NPS points (-100 to 100)".into(),
+        n: 989_892.0,
+        ci: Some(Interval {
+            low: -7.8,
+            high: -6.7,
+            level: 0.95,
+            method: "wald".into(),
+        }),
+        basis: Some(TestBasis::Nps {
+            promoters: 3.0,
+            detractors: 1.0,
+            n: 5.0,
+        }),
+        tables: vec![Table {
+            name: "attributes".into(),
+            columns: vec!["name".into(), "share".into()],
+            rows: vec![
+                vec![json!("speed"), json!(0.5)],
+                vec![json!("é"), Value::Null],
+            ],
+        }],
+        ..Default::default()
+    }
+    .detail("promoters", crate::number(326_435.0))
+    .detail("count", 12)
+    .detail("delta", -3)
+    .detail("big", u64::MAX)
+    .detail("flag", true)
+    .detail("off", false)
+    .detail("band", "critical")
+    .detail("none", Value::Null)
+    .detail("score_counts", json!([0.0, 1.5, -0.0, 2]))
+    .detail("nested", json!({"z": [1, {"a": "critical"}], "e": {}}))
+    .warn("low_sample")
+}
+
+/// What the JSON wire format reads back for `r`.
+fn via_json(r: &MetricResult) -> MetricResult {
+    MetricResult::from_json(&r.to_json().unwrap()).unwrap()
+}
+
+fn block(results: &[MetricResult]) -> Vec<u8> {
+    let mut w = ManyWriter::with_capacity(results.len());
+    results.iter().for_each(|r| w.push(r));
+    w.finish()
+}
+
+#[test]
+fn reads_back_what_json_reads_back() {
+    let mut empty = MetricResult::empty("rows");
+    empty.value = Some(f64::NAN); // JSON writes null: read as none
+    let mut proportion = full();
+    proportion.basis = Some(TestBasis::Proportion {
+        successes: 1.0,
+        n: 2.0,
+    });
+    proportion.value = Some(f64::INFINITY);
+    let mut mean = full();
+    mean.basis = Some(TestBasis::Mean {
+        mean: 1.0,
+        variance: 0.5,
+        n: 2.0,
+    });
+    let results = vec![full(), empty, proportion, mean, MetricResult::default()];
+    let back = read_many(&block(&results), results.len()).unwrap();
+    let expected: Vec<MetricResult> = results.iter().map(via_json).collect();
+    assert_eq!(back, expected);
+    // Not only equal: the same kinds of numbers, the same order of keys, and -0.0 kept.
+    assert_eq!(
+        serde_json::to_string(&back).unwrap(),
+        serde_json::to_string(&expected).unwrap()
+    );
+    assert_eq!(back[0].details["count"], json!(12));
+    assert!(back[0].details["count"].is_u64());
+    assert!(back[0].details["delta"].is_i64());
+    assert!(back[0].details["promoters"].is_f64());
+    let Some(Value::Array(counts)) = back[0].details.get("score_counts") else {
+        panic!("an array");
+    };
+    assert_eq!(counts.capacity(), 4);
+    assert!(counts[2].as_f64().unwrap().is_sign_negative());
+}
+
+#[test]
+fn repeated_texts_are_written_once() {
+    let one = block(&[full()]).len();
+    let many = block(&vec![full(); 100]).len();
+    let unit = "NPS points (-100 to 100)".len();
+    assert!((many - one) / 99 < one - unit, "{one} {many}");
+    assert_eq!(read_many(&block(&[]), 0).unwrap(), vec![]);
+}
+
+#[test]
+fn malformed_blocks_are_refused_with_a_reason() {
+    let good = block(&[full(), full()]);
+    let err = |bytes: &[u8], n: usize| read_many(bytes, n).unwrap_err();
+    assert!(err(&good, 3).contains("holds 2 results for 3 groups"));
+    assert!(err(b"{\"value\":1}", 1).contains("CXMR"));
+    let mut version = good.clone();
+    version[4] = 2;
+    assert!(err(&version, 2).contains("version 2"));
+    let mut trailing = good.clone();
+    trailing.push(0);
+    assert!(err(&trailing, 2).contains("1 bytes follow"));
+    // Every truncation is an error, never a panic.
+    for len in 0..good.len() {
+        assert!(read_many(&good[..len], 2).is_err(), "{len}");
+    }
+    // Every single corrupted byte is either read or refused, never a panic.
+    for at in 0..good.len() {
+        let mut bad = good.clone();
+        bad[at] ^= 0xff;
+        let _ = read_many(&bad, 2);
+    }
+    // A string index outside the table, a tag and a basis kind that do not exist.
+    let mut w = ManyWriter::default();
+    w.push(&MetricResult::empty("u"));
+    let mut bad = w.finish();
+    let unit_at = 4 + 4 + 4 + 4 + (4 + 1) + 1;
+    bad[unit_at] = 9;
+    assert!(err(&bad, 1).contains("string 9 is not in the table"));
+    let mut nan_ci = full();
+    nan_ci.ci.as_mut().unwrap().level = f64::NAN;
+    assert!(err(&block(&[nan_ci]), 1).contains("level is NaN"));
+    let mut not_utf8 = block(&[MetricResult::empty("u")]);
+    not_utf8[16 + 4] = 0xff;
+    assert!(err(&not_utf8, 1).contains("not UTF-8"));
+}
