@@ -65,32 +65,5 @@ for i in $(seq "$RUNS"); do
     cp "$OUT/result.json" "$OUT/stream.json"
 done
 
-python3 - "$OUT" "$ROWS" <<'PY'
-import json, sys, statistics
-out, rows = sys.argv[1], int(sys.argv[2])
-times = {}
-for line in open(f"{out}/times"):
-    label, wall, rss = line.split()
-    times.setdefault(label, []).append((float(wall), int(rss)))
-def same(a, b):
-    if isinstance(a, float) or isinstance(b, float):
-        return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    return a == b
-p, s = (json.load(open(f"{out}/{n}.json")) for n in ("pushdown", "stream"))
-key = lambda r: [r[k] for k in ("metric", "group", "value", "n", "ci")]
-agree = same([key(r) for r in p["results"]], [key(r) for r in s["results"]]) and \
-    p["datasets"][0]["rows_read"] == s["datasets"][0]["rows_read"] == rows
-group_by = open(f"{out}/group_by.txt").read().strip()
-print(f"{rows:,} rows; Spark's GROUP BY: {group_by}; results agree: {agree}")
-print(f"{'':16} {'wall (s), runs':28} {'median':>7} {'peak RSS (MB)':>14}")
-for label in ("cxm-pushdown", "cxm-stream", "spark-group-by"):
-    ws = times.get(label, [])
-    walls = ", ".join(f"{w:.2f}" for w, _ in ws)
-    print(f"{label:16} {walls:28} {statistics.median(w for w, _ in ws):7.2f} {max(r for _, r in ws):14}")
-if not agree:
-    sys.exit("pushdown and streaming disagree")
-PY
+python3 bench/warehouse_table.py "$OUT" "$ROWS" "Spark's GROUP BY: $(cat "$OUT/group_by.txt")" \
+    cxm-pushdown cxm-stream spark-group-by

@@ -268,33 +268,13 @@ fn postgresql_pushdown_equals_streaming() {
             )
             .unwrap();
     }
-    let registry = s.registry(&[
-        ("nps", "cxm-plugin-nps", None),
-        ("csat", "cxm-plugin-csat", None),
-    ]);
     // Named in upper case: PostgreSQL folds an unquoted name, pushed down or streamed alike.
     let upper = table.to_uppercase();
+    let source = format!(
+        "format = \"adbc\"\ndriver = {driver:?}\nconnection_env = \"CXM_TEST_PG_URL\"\ntable = \"{upper}\""
+    );
     for zone in ["UTC", "America/New_York", "-03:00"] {
-        let client_toml = |extra: &str| {
-            format!(
-                "client = \"PG\"\nplugins = {:?}\n[datasets.survey]\nformat = \"adbc\"\ndriver = {driver:?}\n\
-                 connection_env = \"CXM_TEST_PG_URL\"\ntable = \"{upper}\"\nweight = \"weight\"\n{extra}\n\
-                 [datasets.survey.fields]\nregion = \"region\"\n\
-                 answered_text = {{ column = \"answered_text\", type = \"datetime\" }}\n\
-                 answered_local = {{ column = \"answered_local\", type = \"datetime\" }}\n\
-                 answered_at = {{ column = \"answered_at\", type = \"datetime\" }}\n\
-                 nps = {{ column = \"nps\", type = \"integer\" }}\ncsat = {{ column = \"csat\", type = \"integer\" }}\n\
-                 weight = {{ column = \"weight\", type = \"number\" }}\n\
-                 [[metrics]]\nid = \"nps_text\"\nplugin = \"nps\"\ndataset = \"survey\"\ninputs = {{ score = \"nps\" }}\n\
-                 group_by = [\"region\"]\nperiod = {{ field = \"answered_text\", grain = \"month\" }}\n\
-                 [[metrics]]\nid = \"nps_local\"\nplugin = \"nps\"\ndataset = \"survey\"\ninputs = {{ score = \"nps\" }}\n\
-                 period = {{ field = \"answered_local\", grain = \"week\" }}\n\
-                 [[metrics]]\nid = \"csat_instant\"\nplugin = \"csat\"\ndataset = \"survey\"\ninputs = {{ score = \"csat\" }}\n\
-                 group_by = [\"region\"]\nperiod = {{ field = \"answered_at\", grain = \"day\" }}\n\
-                 [report]\ntimezone = \"{zone}\"\n",
-                registry.display().to_string()
-            )
-        };
+        let client_toml = |extra: &str| typed_timestamps_client(&s, &source, extra, zone);
         let pushed = run_config(&s, "p.toml", &client_toml(""));
         assert_eq!(pushed.status.code(), Some(0), "{}", stderr(&pushed));
         let streamed = run_config(&s, "s.toml", &client_toml("pushdown = false"));
@@ -379,23 +359,11 @@ fn quantized_numbers_compress_and_keep_their_relative_error() {
          c.commit()\n",
         &[&db],
     );
-    let registry = s.registry(&[("basic", "cxm-plugin-basic", None)]);
-    let client = |extra: &str, quantize: &str| {
-        format!(
-            "client = \"Q\"\nplugins = {:?}\n[datasets.orders]\nformat = \"adbc\"\ndriver = {driver:?}\n\
-             connection = {:?}\ntable = \"orders\"\npushdown_max_groups = 500\n{extra}\n\
-             [datasets.orders.fields]\nregion = \"region\"\n\
-             amount = {{ column = \"amount\", type = \"number\"{quantize} }}\n\
-             [[metrics]]\nid = \"median\"\nplugin = \"basic/percentile\"\ndataset = \"orders\"\n\
-             inputs = {{ value = \"amount\" }}\nparams = {{ p = 0.5 }}\ngroup_by = [\"region\"]\n\
-             [[metrics]]\nid = \"p90\"\nplugin = \"basic/percentile\"\ndataset = \"orders\"\n\
-             inputs = {{ value = \"amount\" }}\nparams = {{ p = 0.9 }}\n\
-             [[metrics]]\nid = \"mean\"\nplugin = \"basic/mean\"\ndataset = \"orders\"\n\
-             inputs = {{ value = \"amount\" }}\n",
-            registry.display().to_string(),
-            db.display().to_string()
-        )
-    };
+    let source = format!(
+        "format = \"adbc\"\ndriver = {driver:?}\nconnection = {:?}\ntable = \"orders\"",
+        db.display().to_string()
+    );
+    let client = |extra: &str, quantize: &str| amounts_client(&s, &source, extra, quantize);
     let over = run_config(&s, "over.toml", &client("", ""));
     assert_eq!(over.status.code(), Some(1), "{}", stderr(&over));
     let e = stderr(&over);

@@ -159,3 +159,49 @@ pub fn assert_within_relative(quantized: &Value, exact: &Value, alpha: f64) {
         );
     }
 }
+
+/// A client reading the typed survey (`answered_text` as text, `answered_local` a timestamp
+/// without zone, `answered_at` an instant) from `source` (its dataset keys) with NPS and CSAT
+/// by month, week and day of each, weighted, in `zone`; `extra` goes into the dataset.
+pub fn typed_timestamps_client(s: &Scratch, source: &str, extra: &str, zone: &str) -> String {
+    let registry = s.registry(&[
+        ("nps", "cxm-plugin-nps", None),
+        ("csat", "cxm-plugin-csat", None),
+    ]);
+    format!(
+        "client = \"Typed\"\nplugins = {:?}\n[datasets.survey]\n{source}\nweight = \"weight\"\n{extra}\n\
+         [datasets.survey.fields]\nregion = \"region\"\n\
+         answered_text = {{ column = \"answered_text\", type = \"datetime\" }}\n\
+         answered_local = {{ column = \"answered_local\", type = \"datetime\" }}\n\
+         answered_at = {{ column = \"answered_at\", type = \"datetime\" }}\n\
+         nps = {{ column = \"nps\", type = \"integer\" }}\ncsat = {{ column = \"csat\", type = \"integer\" }}\n\
+         weight = {{ column = \"weight\", type = \"number\" }}\n\
+         [[metrics]]\nid = \"nps_text\"\nplugin = \"nps\"\ndataset = \"survey\"\ninputs = {{ score = \"nps\" }}\n\
+         group_by = [\"region\"]\nperiod = {{ field = \"answered_text\", grain = \"month\" }}\n\
+         [[metrics]]\nid = \"nps_local\"\nplugin = \"nps\"\ndataset = \"survey\"\ninputs = {{ score = \"nps\" }}\n\
+         period = {{ field = \"answered_local\", grain = \"week\" }}\n\
+         [[metrics]]\nid = \"csat_instant\"\nplugin = \"csat\"\ndataset = \"survey\"\ninputs = {{ score = \"csat\" }}\n\
+         group_by = [\"region\"]\nperiod = {{ field = \"answered_at\", grain = \"day\" }}\n\
+         [report]\ntimezone = \"{zone}\"\n",
+        registry.display().to_string()
+    )
+}
+
+/// A client reading `orders` (a `region` and a continuous `amount`) from `source` (its
+/// dataset keys, with `extra`) under a budget of 500 histogram rows, `quantize` appended to
+/// the amount's mapping: the median by region, p90 and mean of the amount.
+pub fn amounts_client(s: &Scratch, source: &str, extra: &str, quantize: &str) -> String {
+    let registry = s.registry(&[("basic", "cxm-plugin-basic", None)]);
+    format!(
+        "client = \"Q\"\nplugins = {:?}\n[datasets.orders]\n{source}\npushdown_max_groups = 500\n{extra}\n\
+         [datasets.orders.fields]\nregion = \"region\"\n\
+         amount = {{ column = \"amount\", type = \"number\"{quantize} }}\n\
+         [[metrics]]\nid = \"median\"\nplugin = \"basic/percentile\"\ndataset = \"orders\"\n\
+         inputs = {{ value = \"amount\" }}\nparams = {{ p = 0.5 }}\ngroup_by = [\"region\"]\n\
+         [[metrics]]\nid = \"p90\"\nplugin = \"basic/percentile\"\ndataset = \"orders\"\n\
+         inputs = {{ value = \"amount\" }}\nparams = {{ p = 0.9 }}\n\
+         [[metrics]]\nid = \"mean\"\nplugin = \"basic/mean\"\ndataset = \"orders\"\n\
+         inputs = {{ value = \"amount\" }}\n",
+        registry.display().to_string()
+    )
+}

@@ -532,21 +532,14 @@ fn adbc_source(
         (None, Some(e)) => ConnectionSource::Env(e.get_ref().clone()),
         _ => return Err(at(format!("dataset \"{name}\": an adbc dataset needs exactly one of connection_env = \"VARIABLE\" (the URI, password included, in the environment) or connection = \"…\" (a URI without a password)"))),
     };
-    let query = match (&ds.table, &ds.query) {
-        (Some(t), None) => PgQueryConfig::Table(t.get_ref().clone()),
-        (None, Some(q)) => PgQueryConfig::Sql(q.get_ref().clone()),
-        _ => return Err(at(format!("dataset \"{name}\": an adbc dataset needs exactly one of table = \"…\" or query = \"SELECT …\""))),
-    };
-    let client = WarehouseClient::Adbc(driver);
-    let pushdown = pushdown_of(ctx, name, ds, &client, location)?;
-    let source = SourceConfig::Warehouse {
-        client,
+    warehouse(
+        ctx,
+        name,
+        ds,
+        WarehouseClient::Adbc(driver),
         connection,
-        query,
-        pushdown,
-    };
-    let label = source_label(&source, Path::new(""));
-    Ok((source, label, location))
+        location,
+    )
 }
 
 /// A Spark Connect dataset: `connection_env` (or a `connection` without a token) holding
@@ -591,12 +584,31 @@ fn spark_source(
         (None, Some(e)) => ConnectionSource::Env(e.get_ref().clone()),
         _ => return Err(at(format!("dataset \"{name}\": a spark dataset needs exactly one of connection_env = \"VARIABLE\" (sc://host:port/;token=…, in the environment) or connection = \"sc://host:port\" (without a token)"))),
     };
+    warehouse(
+        ctx,
+        name,
+        ds,
+        WarehouseClient::SparkConnect,
+        connection,
+        location,
+    )
+}
+
+/// The rest of a warehouse dataset, once its client and connection are known: a table or
+/// a query, and pushdown.
+fn warehouse(
+    ctx: &Ctx<'_>,
+    name: &str,
+    ds: &RawDataset,
+    client: WarehouseClient,
+    connection: ConnectionSource,
+    location: Location,
+) -> Result<(SourceConfig, PathBuf, Location), ConfigError> {
     let query = match (&ds.table, &ds.query) {
         (Some(t), None) => PgQueryConfig::Table(t.get_ref().clone()),
         (None, Some(q)) => PgQueryConfig::Sql(q.get_ref().clone()),
-        _ => return Err(at(format!("dataset \"{name}\": a spark dataset needs exactly one of table = \"…\" or query = \"SELECT …\""))),
+        _ => return Err(ConfigError::at(ctx.file, Some(location), format!("dataset \"{name}\": {} {} dataset needs exactly one of table = \"…\" or query = \"SELECT …\"", if client.scheme() == "adbc" { "an" } else { "a" }, client.scheme()))),
     };
-    let client = WarehouseClient::SparkConnect;
     let pushdown = pushdown_of(ctx, name, ds, &client, location)?;
     let source = SourceConfig::Warehouse {
         client,
