@@ -26,5 +26,6 @@ stop() {
 trap stop EXIT
 export CXM_TEST_SPARK_REQUIRED=1
 cargo build --release --workspace --locked
-cargo test --release --locked -p cxm-spark "$@"
-cargo test --release --locked --test spark "$@"
+# --workspace, as the main suite: selecting packages with -p would build the dependencies
+# again with other features.
+cargo test --release --locked --workspace --test spark --test live "$@"
