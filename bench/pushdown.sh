@@ -14,6 +14,7 @@
 # Nothing here runs in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 RUNS="${BENCH_RUNS:-3}"
 CSV=bench/data/survey.csv
 [ -f "$CSV" ] || { echo "bench/pushdown.sh: $CSV is missing; run bench/run.sh first" >&2; exit 1; }
@@ -40,26 +41,15 @@ psql "$URL" -q -v ON_ERROR_STOP=1 -c "VACUUM ANALYZE survey" \
 
 OUT=bench/data/pushdown
 mkdir -p "$OUT"
-config() { # $1 = extra dataset keys
-    sed -e "s|^path = .*|format = \"adbc\"\\ndriver = \"$CXM_TEST_ADBC_POSTGRESQL\"\\nconnection_env = \"CXM_TEST_PG_URL\"\\ntable = \"survey\"\\n$1|" \
-        -e "s|^plugins = .*|plugins = \"$PWD/config/plugins.toml\"|" \
-        -e 's|^client = .*|client = "Benchmark (PostgreSQL)"|' bench/config/bench_csv.toml
-}
-config "" > "$OUT/pushdown.toml"
-config "pushdown = false" > "$OUT/stream.toml"
-
-measure() { # $1 = label, rest = command; prints "label wall_s rss_mb"
-    local label=$1; shift
-    /usr/bin/time -f "%e %M" -o "$OUT/time" "$@" > "$OUT/result.json"
-    read -r wall rss < "$OUT/time"
-    echo "$label $wall $((rss / 1024))"
-}
+SOURCE="format = \"adbc\"\\ndriver = \"$CXM_TEST_ADBC_POSTGRESQL\"\\nconnection_env = \"CXM_TEST_PG_URL\"\\ntable = \"survey\""
+bench_warehouse_config bench_csv.toml "Benchmark (PostgreSQL)" "$SOURCE" > "$OUT/pushdown.toml"
+bench_warehouse_config bench_csv.toml "Benchmark (PostgreSQL)" "$SOURCE" "pushdown = false" > "$OUT/stream.toml"
 
 : > "$OUT/times"
 for i in $(seq "$RUNS"); do
-    measure "cxm-pushdown" "$CXM" run "$OUT/pushdown.toml" --format json >> "$OUT/times"
+    bench_measure "cxm-pushdown" "$CXM" run "$OUT/pushdown.toml" --format json >> "$OUT/times"
     cp "$OUT/result.json" "$OUT/pushdown.json"
-    measure "cxm-stream" "$CXM" run "$OUT/stream.toml" --format json >> "$OUT/times"
+    bench_measure "cxm-stream" "$CXM" run "$OUT/stream.toml" --format json >> "$OUT/times"
     cp "$OUT/result.json" "$OUT/stream.json"
 done
 # The histogram query cxm sent, from the server's statement log (the driver wraps it in COPY).
@@ -73,7 +63,7 @@ PY
 [ -n "$SQL" ] || { echo "bench/pushdown.sh: the histogram query is not in $LOG" >&2; exit 1; }
 printf '%s\n' "$SQL" > "$OUT/histogram.sql"
 for i in $(seq "$RUNS"); do
-    measure "psql-histogram" psql "$URL" -q -c "COPY ($SQL) TO STDOUT (FORMAT binary)" >> "$OUT/times"
+    bench_measure "psql-histogram" psql "$URL" -q -c "COPY ($SQL) TO STDOUT (FORMAT binary)" >> "$OUT/times"
 done
 HIST_BYTES=$(psql "$URL" -q -c "COPY ($SQL) TO STDOUT (FORMAT binary)" | wc -c)
 HIST_ROWS=$(psql "$URL" -qtA -c "SELECT COUNT(*) FROM ($SQL) AS h")

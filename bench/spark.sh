@@ -16,6 +16,7 @@
 # Nothing here runs in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 RUNS="${BENCH_RUNS:-3}"
 PARQUET="$PWD/bench/data/survey.parquet"
 [ -f "$PARQUET" ] || { echo "bench/spark.sh: $PARQUET is missing; run bench/run.sh first" >&2; exit 1; }
@@ -38,30 +39,19 @@ ROWS=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["rows"])
 
 OUT=bench/data/spark
 mkdir -p "$OUT"
-config() { # $1 = extra dataset keys
-    sed -e "s|^path = .*|format = \"spark\"\\nconnection_env = \"CXM_TEST_SPARK_REMOTE\"\\ntable = \"survey\"\\n$1|" \
-        -e "s|^plugins = .*|plugins = \"$PWD/config/plugins.toml\"|" \
-        -e 's|^client = .*|client = "Benchmark (Spark)"|' bench/config/bench_parquet.toml
-}
-config "" > "$OUT/pushdown.toml"
-config "pushdown = false" > "$OUT/stream.toml"
-
-measure() { # $1 = label, rest = command; prints "label wall_s rss_mb"
-    local label=$1; shift
-    /usr/bin/time -f "%e %M" -o "$OUT/time" "$@" > "$OUT/result.json"
-    read -r wall rss < "$OUT/time"
-    echo "$label $wall $((rss / 1024))"
-}
+SOURCE="format = \"spark\"\\nconnection_env = \"CXM_TEST_SPARK_REMOTE\"\\ntable = \"survey\""
+bench_warehouse_config bench_parquet.toml "Benchmark (Spark)" "$SOURCE" > "$OUT/pushdown.toml"
+bench_warehouse_config bench_parquet.toml "Benchmark (Spark)" "$SOURCE" "pushdown = false" > "$OUT/stream.toml"
 
 GROUP_BY="SELECT region, date_trunc('MONTH', submitted) AS month, nps, csat, ces, COUNT(*) AS n \
 FROM survey GROUP BY region, date_trunc('MONTH', submitted), nps, csat, ces"
 : > "$OUT/times"
 for i in $(seq "$RUNS"); do
-    measure "cxm-pushdown" "$CXM" run "$OUT/pushdown.toml" --format json >> "$OUT/times"
+    bench_measure "cxm-pushdown" "$CXM" run "$OUT/pushdown.toml" --format json >> "$OUT/times"
     cp "$OUT/result.json" "$OUT/pushdown.json"
-    measure "spark-group-by" "$SQL_TOOL" "$REMOTE" "$GROUP_BY" >> "$OUT/times"
+    bench_measure "spark-group-by" "$SQL_TOOL" "$REMOTE" "$GROUP_BY" >> "$OUT/times"
     cp "$OUT/result.json" "$OUT/group_by.txt"
-    measure "cxm-stream" "$CXM" run "$OUT/stream.toml" --format json >> "$OUT/times"
+    bench_measure "cxm-stream" "$CXM" run "$OUT/stream.toml" --format json >> "$OUT/times"
     cp "$OUT/result.json" "$OUT/stream.json"
 done
 

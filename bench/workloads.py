@@ -67,21 +67,11 @@ def many_groups(cxm: str, rows: int, groups: int, runs_dir: str) -> tuple[dict, 
         lambda i: [sys.executable, os.path.join(HERE, "many_groups_duckdb.py"), data, duck_out(i)],
         lambda i: duck_out(i) + ".log",
     )
-    problems = []
+    problems, groups = [], 0
     for i in range(RUNS):
-        a = many_groups_check.load(cxm_out(i), "customer_id", "value", "(all)")
-        b = many_groups_check.load(duck_out(i), "customer_id", "nps", "")
-        if a.keys() != b.keys():
-            problems.append(f"run {i + 1}: different groups (cxm {len(a)}, DuckDB {len(b)})")
-            continue
-        for group, (value, n) in a.items():
-            other, other_n = b[group]
-            same = n == other_n and (value is None) == (other is None)
-            if same and value is not None:
-                same = abs(value - other) <= 1e-9 * max(1.0, abs(other))
-            if not same:
-                problems.append(f"run {i + 1}: customer {group}: cxm {(value, n)} DuckDB {(other, other_n)}")
-    c["figures"] = len(a) if RUNS else 0
+        groups, bad = many_groups_check.differences(cxm_out(i), duck_out(i))
+        problems.extend(f"run {i + 1}: {b}" for b in bad)
+    c["figures"] = groups
     return c, d, problems
 
 

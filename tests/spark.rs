@@ -313,24 +313,6 @@ fn spark_quantized_numbers_keep_their_relative_error() {
     let source = format!(
         "format = \"spark\"\nconnection_env = \"CXM_TEST_SPARK_REMOTE\"\ntable = \"{table}\""
     );
-    let client = |extra: &str, quantize: &str| amounts_client(&s, &source, extra, quantize);
-    let over = run_config(&s, "over.toml", &client("", ""));
-    assert_eq!(over.status.code(), Some(1), "{}", stderr(&over));
-    assert!(stderr(&over).contains("quantize = { relative_error = 0.01 }"));
-    let quantized = run_config(
-        &s,
-        "q.toml",
-        &client("", ", quantize = { relative_error = 0.01 }"),
-    );
-    assert_eq!(quantized.status.code(), Some(0), "{}", stderr(&quantized));
-    let exact = run_config(&s, "e.toml", &client("pushdown = false", ""));
-    assert_eq!(exact.status.code(), Some(0), "{}", stderr(&exact));
-    let (q, x) = (json(&quantized), json(&exact));
-    assert_within_relative(&q, &x, 0.01);
-    assert_eq!(q["datasets"][0]["rows_read"], 3000);
-    assert_eq!(
-        q["datasets"][0]["warnings"][0]["kind"],
-        "quantized_in_warehouse"
-    );
+    assert_quantized_amounts(&s, &source);
     spark(&remote, &[format!("DROP TABLE {table}")]);
 }

@@ -205,3 +205,47 @@ pub fn amounts_client(s: &Scratch, source: &str, extra: &str, quantize: &str) ->
         registry.display().to_string()
     )
 }
+
+/// Runs [`amounts_client`] on `orders` (3,000 rows, a fiftieth of the amounts empty) from
+/// `source`: over its budget unquantized (exit 1, quantizing suggested for the amount),
+/// then quantized to 1% (within 1% of the exact streamed figures, the same rows read and
+/// rejected, the dataset's notice saying so).
+pub fn assert_quantized_amounts(s: &Scratch, source: &str) {
+    let client = |extra: &str, quantize: &str| amounts_client(s, source, extra, quantize);
+    let over = run_config(s, "over.toml", &client("", ""));
+    assert_eq!(over.status.code(), Some(1), "{}", stderr(&over));
+    let e = stderr(&over);
+    assert!(
+        e.contains("quantize number field(s) \"amount\"")
+            && e.contains("quantize = { relative_error = 0.01 }"),
+        "{e}"
+    );
+    let quantized = run_config(
+        s,
+        "q.toml",
+        &client("", ", quantize = { relative_error = 0.01 }"),
+    );
+    assert_eq!(quantized.status.code(), Some(0), "{}", stderr(&quantized));
+    let exact = run_config(s, "e.toml", &client("pushdown = false", ""));
+    assert_eq!(exact.status.code(), Some(0), "{}", stderr(&exact));
+    let (q, x) = (json(&quantized), json(&exact));
+    assert_within_relative(&q, &x, 0.01);
+    assert_eq!(q["datasets"][0]["rows_read"], 3000);
+    assert_eq!(
+        q["metrics"][0]["rows_rejected"],
+        x["metrics"][0]["rows_rejected"]
+    );
+    let notice = &q["datasets"][0]["warnings"][0];
+    assert_eq!(
+        notice["kind"], "quantized_in_warehouse",
+        "{}",
+        q["datasets"]
+    );
+    assert!(
+        notice["message"]
+            .as_str()
+            .unwrap()
+            .contains("1% relative error"),
+        "{notice}"
+    );
+}

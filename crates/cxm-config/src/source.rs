@@ -283,16 +283,10 @@ pub(crate) fn dataset_source(
             .format
             .as_ref()
             .map_or(Location { line: 1, column: 1 }, |f| ctx.loc(f.span()));
-        let connection = match (&ds.connection, &ds.connection_env) {
-            (Some(c), None) => {
-                if let Some(found) = crate::connection::connection_password(c.get_ref()) {
-                    return Err(ctx.err(c.span(), format!("dataset \"{name}\": the connection string holds a password ({found}); never store a password in the config: remove it. cxm takes the password from the PGPASSWORD environment variable or from your password file (~/.pgpass, or the file PGPASSFILE names), as libpq does; or put the whole connection string in an environment variable named by connection_env")));
-                }
-                ConnectionSource::Literal(c.get_ref().clone())
-            }
-            (None, Some(e)) => ConnectionSource::Env(e.get_ref().clone()),
-            _ => return Err(ConfigError::at(ctx.file, Some(location), format!("dataset \"{name}\": a postgres dataset needs exactly one of connection = \"host=… dbname=…\" or connection_env = \"VARIABLE\""))),
-        };
+        let connection = connection_of(ctx, ds, |text| {
+            crate::connection::connection_password(text).map(|found| format!("dataset \"{name}\": the connection string holds a password ({found}); never store a password in the config: remove it. cxm takes the password from the PGPASSWORD environment variable or from your password file (~/.pgpass, or the file PGPASSFILE names), as libpq does; or put the whole connection string in an environment variable named by connection_env"))
+        })?
+        .ok_or_else(|| ConfigError::at(ctx.file, Some(location), format!("dataset \"{name}\": a postgres dataset needs exactly one of connection = \"host=… dbname=…\" or connection_env = \"VARIABLE\"")))?;
         let query = match (&ds.table, &ds.query) {
             (Some(t), None) => PgQueryConfig::Table(t.get_ref().clone()),
             (None, Some(q)) => PgQueryConfig::Sql(q.get_ref().clone()),
@@ -518,20 +512,14 @@ fn adbc_source(
         }
         AdbcDriver::Name(text.clone())
     };
-    let connection = match (&ds.connection, &ds.connection_env) {
-        (Some(c), None) => {
-            let text = c.get_ref();
-            if let Some(found) = crate::connection::connection_password(text) {
-                return Err(ctx.err(c.span(), format!("dataset \"{name}\": the connection URI holds a password ({found}); never store a password in the config: put the whole URI in an environment variable and name it with connection_env = \"VARIABLE\"")));
-            }
-            if uri_has_password(text) {
-                return Err(ctx.err(c.span(), format!("dataset \"{name}\": the connection URI holds a password; never store a password in the config: put the whole URI in an environment variable and name it with connection_env = \"VARIABLE\"")));
-            }
-            ConnectionSource::Literal(text.clone())
+    let connection = connection_of(ctx, ds, |text| {
+        let advice = "never store a password in the config: put the whole URI in an environment variable and name it with connection_env = \"VARIABLE\"";
+        match crate::connection::connection_password(text) {
+            Some(found) => Some(format!("dataset \"{name}\": the connection URI holds a password ({found}); {advice}")),
+            None => uri_has_password(text).then(|| format!("dataset \"{name}\": the connection URI holds a password; {advice}")),
         }
-        (None, Some(e)) => ConnectionSource::Env(e.get_ref().clone()),
-        _ => return Err(at(format!("dataset \"{name}\": an adbc dataset needs exactly one of connection_env = \"VARIABLE\" (the URI, password included, in the environment) or connection = \"…\" (a URI without a password)"))),
-    };
+    })?
+    .ok_or_else(|| at(format!("dataset \"{name}\": an adbc dataset needs exactly one of connection_env = \"VARIABLE\" (the URI, password included, in the environment) or connection = \"…\" (a URI without a password)")))?;
     warehouse(
         ctx,
         name,
@@ -566,24 +554,20 @@ fn spark_source(
             return Err(ctx.err(d.span(), format!("dataset \"{name}\": a spark dataset speaks Spark SQL; remove dialect (or set it to \"spark\")")));
         }
     }
-    let connection = match (&ds.connection, &ds.connection_env) {
-        (Some(c), None) => {
-            let text = c.get_ref();
-            let secret = text.split(';').skip(1).any(|p| {
-                let key = p.split('=').next().unwrap_or("").trim().to_ascii_lowercase();
-                key == "token" || key == "password"
-            });
-            if secret || uri_has_password(text) {
-                return Err(ctx.err(c.span(), format!("dataset \"{name}\": the connection string holds a token or password; never store a secret in the config: put the whole sc://… string in an environment variable and name it with connection_env = \"VARIABLE\"")));
-            }
-            if !text.trim().starts_with("sc://") {
-                return Err(ctx.err(c.span(), format!("dataset \"{name}\": a Spark Connect connection string starts with sc:// (sc://host:15002)")));
-            }
-            ConnectionSource::Literal(text.clone())
+    let connection = connection_of(ctx, ds, |text| {
+        let secret = text.split(';').skip(1).any(|p| {
+            let key = p.split('=').next().unwrap_or("").trim().to_ascii_lowercase();
+            key == "token" || key == "password"
+        });
+        if secret || uri_has_password(text) {
+            Some(format!("dataset \"{name}\": the connection string holds a token or password; never store a secret in the config: put the whole sc://… string in an environment variable and name it with connection_env = \"VARIABLE\""))
+        } else if !text.trim().starts_with("sc://") {
+            Some(format!("dataset \"{name}\": a Spark Connect connection string starts with sc:// (sc://host:15002)"))
+        } else {
+            None
         }
-        (None, Some(e)) => ConnectionSource::Env(e.get_ref().clone()),
-        _ => return Err(at(format!("dataset \"{name}\": a spark dataset needs exactly one of connection_env = \"VARIABLE\" (sc://host:port/;token=…, in the environment) or connection = \"sc://host:port\" (without a token)"))),
-    };
+    })?
+    .ok_or_else(|| at(format!("dataset \"{name}\": a spark dataset needs exactly one of connection_env = \"VARIABLE\" (sc://host:port/;token=…, in the environment) or connection = \"sc://host:port\" (without a token)")))?;
     warehouse(
         ctx,
         name,
@@ -592,6 +576,24 @@ fn spark_source(
         connection,
         location,
     )
+}
+
+/// Where a database dataset's connection string comes from: `connection` (refused, at its
+/// span, with the message `refuse` gives for the text, e.g. when it holds a password) or
+/// `connection_env`; `None` when neither or both are given.
+fn connection_of(
+    ctx: &Ctx<'_>,
+    ds: &RawDataset,
+    refuse: impl FnOnce(&str) -> Option<String>,
+) -> Result<Option<ConnectionSource>, ConfigError> {
+    Ok(match (&ds.connection, &ds.connection_env) {
+        (Some(c), None) => match refuse(c.get_ref()) {
+            Some(message) => return Err(ctx.err(c.span(), message)),
+            None => Some(ConnectionSource::Literal(c.get_ref().clone())),
+        },
+        (None, Some(e)) => Some(ConnectionSource::Env(e.get_ref().clone())),
+        _ => None,
+    })
 }
 
 /// The rest of a warehouse dataset, once its client and connection are known: a table or
