@@ -88,9 +88,9 @@ pub(crate) fn histogram_sql(
                 && field.format.is_none()
         });
         let quantize = spec.quantize.get(i).copied().flatten();
-        let kind = match (arrow.data_type(), cut) {
-            (ty, None) if quantize.is_some() => {
-                if !(ty.is_numeric()) {
+        let kind = match (arrow.data_type(), cut, quantize) {
+            (ty, None, Some(alpha)) => {
+                if !ty.is_numeric() {
                     return Err(error(
                         label,
                         format!(
@@ -99,17 +99,16 @@ pub(crate) fn histogram_sql(
                         ),
                     ));
                 }
-                let alpha = quantize.unwrap_or_default();
                 let q = cxm_sql::quantize::checked(alpha)
                     .map_err(|e| error(label, format!("field \"{}\": {e}", field.name)))?;
                 RowColumnKind::Quantized(q)
             }
-            (_, None) => RowColumnKind::Raw,
-            (DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View, Some(c)) => {
+            (_, None, None) => RowColumnKind::Raw,
+            (DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View, Some(c), _) => {
                 RowColumnKind::Text(c)
             }
-            (DataType::Timestamp(_, None), Some(c)) => RowColumnKind::Naive(c),
-            (DataType::Timestamp(_, Some(_)), Some(c)) => {
+            (DataType::Timestamp(_, None), Some(c), _) => RowColumnKind::Naive(c),
+            (DataType::Timestamp(_, Some(_)), Some(c), _) => {
                 RowColumnKind::Instant(ZoneSpec::of(&zone), c)
             }
             _ => RowColumnKind::Raw,

@@ -32,8 +32,7 @@ fn main() {
         let (mut rows, mut bytes) = (0usize, 0usize);
         let result = session.sql(&sql).and_then(|reader| {
             for batch in reader {
-                let batch: RecordBatch =
-                    batch.map_err(|e| cxm_spark::SparkError::Read(e.to_string()))?;
+                let batch: RecordBatch = batch?;
                 rows += batch.num_rows();
                 bytes += batch.get_array_memory_size();
             }

@@ -48,6 +48,9 @@ pub enum SparkError {
     /// The result could not be read.
     #[error("reading the result failed: {0}")]
     Read(String),
+    /// An Arrow batch of the result could not be decoded.
+    #[error("reading the result failed: {0}")]
+    Arrow(#[from] ArrowError),
 }
 
 /// The gRPC method that runs a plan.
@@ -153,13 +156,7 @@ impl Session {
             pending: VecDeque::new(),
             done: false,
         };
-        reader.fill().map_err(|e| match e {
-            ArrowError::ExternalError(inner) => match inner.downcast::<SparkError>() {
-                Ok(spark) => *spark,
-                Err(other) => SparkError::Read(other.to_string()),
-            },
-            other => SparkError::Read(other.to_string()),
-        })?;
+        reader.fill()?;
         if reader.schema.is_none() {
             return Err(SparkError::Read(
                 "the server returned no Arrow schema for the query".into(),
@@ -208,7 +205,7 @@ pub struct SparkReader {
 
 impl SparkReader {
     /// Reads responses until a batch is pending or the stream ends.
-    fn fill(&mut self) -> Result<(), ArrowError> {
+    fn fill(&mut self) -> Result<(), SparkError> {
         while self.pending.is_empty() && !self.done {
             let next = self.runtime.block_on(self.stream.message());
             let response = match next {
@@ -219,7 +216,7 @@ impl SparkReader {
                 }
                 Err(status) => {
                     self.done = true;
-                    return Err(ArrowError::ExternalError(Box::new(status_error(status))));
+                    return Err(status_error(status));
                 }
             };
             if response.result_complete.is_some() {
@@ -262,8 +259,10 @@ impl Iterator for SparkReader {
     type Item = Result<RecordBatch, ArrowError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if let Err(e) = self.fill() {
-            return Some(Err(e));
+        match self.fill() {
+            Ok(()) => {}
+            Err(SparkError::Arrow(e)) => return Some(Err(e)),
+            Err(e) => return Some(Err(ArrowError::ExternalError(Box::new(e)))),
         }
         self.pending.pop_front().map(Ok)
     }
