@@ -248,4 +248,5 @@ pub fn assert_quantized_amounts(s: &Scratch, source: &str) {
             .contains("1% relative error"),
         "{notice}"
     );
+    assert_eq!(notice["count"], 3000, "every row's amount: {notice}");
 }

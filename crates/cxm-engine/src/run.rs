@@ -222,7 +222,7 @@ fn run_dataset(
                     .zip(&totals.unmatched)
                     .flat_map(|(j, misses)| j.notices(misses)),
             )
-            .chain(quantized_notices(ds))
+            .chain(quantized_notices(ds, rows_read))
             .collect(),
         weighting: None,
     });
@@ -366,8 +366,9 @@ fn results_of(
 }
 
 /// One notice per field the warehouse quantized (`quantize = { relative_error = … }`), so
-/// the report says that its figures are within a stated error, not exact.
-fn quantized_notices(ds: &DatasetPlan) -> Vec<DataNotice> {
+/// the report says that its figures are within a stated error, not exact; its count is
+/// the rows read, each of whose values (an empty one stays empty) was quantized.
+fn quantized_notices(ds: &DatasetPlan, rows_read: u64) -> Vec<DataNotice> {
     ds.parsed_fields()
         .iter()
         .filter_map(|f| {
@@ -380,7 +381,7 @@ fn quantized_notices(ds: &DatasetPlan) -> Vec<DataNotice> {
             let pct = 100.0 * alpha;
             Some(DataNotice {
                 kind: "quantized_in_warehouse".to_string(),
-                count: 0,
+                count: rows_read,
                 lines: Vec::new(),
                 message: format!(
                     "field \"{}\" was quantized in the warehouse to log buckets of {pct}% relative error (quantize = {{ relative_error = {alpha} }}): each value, and so each percentile of it, is within {pct}% of the exact one, as is a mean or sum of values of one sign",
