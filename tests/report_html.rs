@@ -76,6 +76,15 @@ fn every_demo_client_gets_its_report_and_the_same_bytes_again_from_results_json(
         );
         assert!(html.contains("<html lang=\"en\">"), "{client}");
         assert!(html.contains("default-src 'none'"), "{client}");
+        // The manifest names each plugin's ABI version as text, not as a quoted JSON string.
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap())
+                .unwrap();
+        let abi = format!("· ABI {}<", manifest["plugins"][0]["abi"].as_str().unwrap());
+        assert!(
+            html.contains(&abi),
+            "{client}: no \"{abi}\" in the manifest"
+        );
 
         // Same results, same bytes: re-rendered from the saved results.json.
         let again = tmp.path().join("again.html");

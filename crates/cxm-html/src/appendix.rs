@@ -216,7 +216,7 @@ fn manifest_table(v: &View<'_>, h: &mut Html, manifest: Option<&Value>) {
                     "{} {} · ABI {}",
                     esc(&s("library")),
                     esc(&s("version")),
-                    esc(&p["abi"].to_string())
+                    esc(&s("abi"))
                 ),
                 format!("<span class=\"hash\">{}</span>", esc(&s("sha256"))),
             ]);
