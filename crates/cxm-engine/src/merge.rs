@@ -10,6 +10,7 @@ use crate::error::EngineError;
 use crate::grouping::Grouper;
 use crate::plan::MetricPlan;
 use cxm_config::RejectedValues;
+use cxm_host::PendingMerge;
 use cxm_ingest::ResolvedTimes;
 use cxm_report::Rejection;
 use std::collections::BTreeMap;
@@ -109,7 +110,17 @@ impl DatasetTotals {
             .zip(&chunk.groupers)
             .map(|(ours, theirs)| ours.absorb(theirs))
             .collect();
-        for ((totals, part), plan) in self.metrics.iter_mut().zip(chunk.metrics).zip(plans) {
+        // Merges sent to isolated children, finished after all are sent (one wait for
+        // every child instead of one round trip per metric after another).
+        let mut pending: Vec<(usize, PendingMerge)> = Vec::new();
+        let mut failed: Vec<(usize, String)> = Vec::new();
+        for (i, ((totals, part), plan)) in self
+            .metrics
+            .iter_mut()
+            .zip(chunk.metrics)
+            .zip(plans)
+            .enumerate()
+        {
             if totals.error.is_some() {
                 continue;
             }
@@ -147,16 +158,38 @@ impl DatasetTotals {
                 totals.error = part.error;
                 continue;
             }
-            if let Some(instance) = &part.instance {
-                if let Err(e) = plan.instance.merge(instance, &maps[plan.grouping]) {
-                    totals.error = Some(e.to_string());
-                    continue;
+            if let Some(instance) = part.instance {
+                // Two instances of one plugin metric share a child: one merge of it at a
+                // time from this thread (each holds a channel of the child until answered).
+                let shares = pending
+                    .iter()
+                    .any(|(j, _)| ctx.metrics[*j].def.same_metric(&ctx.metrics[i].def));
+                if shares {
+                    failed.extend(finish_merges(&mut pending));
+                }
+                match plan.instance.absorb_start(instance, &maps[plan.grouping]) {
+                    Ok(Some(merge)) => pending.push((i, merge)),
+                    Ok(None) => {}
+                    Err(e) => totals.error = Some(e.to_string()),
                 }
             }
-            totals.error = part.error;
+        }
+        failed.extend(finish_merges(&mut pending));
+        for (i, e) in failed {
+            if let Some(totals) = self.metrics.get_mut(i) {
+                totals.error.get_or_insert(e);
+            }
         }
         Ok(())
     }
+}
+
+/// Waits for the merges sent; the failures, by metric.
+fn finish_merges(pending: &mut Vec<(usize, PendingMerge)>) -> Vec<(usize, String)> {
+    pending
+        .drain(..)
+        .filter_map(|(i, merge)| merge.finish().err().map(|e| (i, e.to_string())))
+        .collect()
 }
 
 pub(crate) fn output_error(dataset: &str, e: std::io::Error) -> EngineError {

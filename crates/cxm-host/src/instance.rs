@@ -4,7 +4,7 @@
 use crate::error::HostError;
 use crate::fingerprint::{Borrowed, Changed};
 use crate::library::{Backend, MetricDef};
-use crate::remote::{wire, Child, Stream};
+use crate::remote::{wire, Child, Sent, Stream};
 use arrow_array::{Array, ArrayRef, StructArray};
 use arrow_data::ffi::FFI_ArrowArray;
 use arrow_schema::ffi::FFI_ArrowSchema;
@@ -122,6 +122,19 @@ impl Drop for PendingUpdate {
     }
 }
 
+/// A merge sent to an isolated child; see [`Instance::absorb_start`]. Dropped unfinished,
+/// its answer is read and ignored.
+pub struct PendingMerge {
+    sent: Sent,
+}
+
+impl PendingMerge {
+    /// Waits for the child's answer (at most the call timeout).
+    pub fn finish(self) -> Result<(), HostError> {
+        self.sent.receive().map(|_| ())
+    }
+}
+
 /// A metric and its bound inputs: binds fresh instances (one per chunk of data, say) from
 /// any thread, without touching an existing instance.
 #[derive(Debug, Clone)]
@@ -153,6 +166,8 @@ enum Inner {
         child: Arc<Child>,
         id: u64,
         stream: Arc<Mutex<Stream>>,
+        /// The child released it already (merged into another with `release`).
+        released: bool,
     },
 }
 
@@ -240,7 +255,12 @@ impl Instance {
                 let stream = Arc::new(Mutex::new(Stream::new(child.clone(), id, fields.clone())));
                 return Ok(Instance {
                     def: def.clone(),
-                    inner: Inner::Remote { child, id, stream },
+                    inner: Inner::Remote {
+                        child,
+                        id,
+                        stream,
+                        released: false,
+                    },
                     fields,
                 });
             }
@@ -533,6 +553,46 @@ impl Instance {
         }
     }
 
+    /// Merges `other` into this instance, as [`Instance::merge`], and releases `other`.
+    /// For isolated instances this is one request (the child answers the merge, then
+    /// releases `other` whether or not the merge worked and answers that), sent and not
+    /// awaited: the returned [`PendingMerge`] says how
+    /// it went, so that a caller can send the merges of several metrics (to several
+    /// children) before waiting for any. Finish it before sending another request to the
+    /// same child from this thread (as for [`PendingUpdate`]). `None`: done already (local).
+    pub fn absorb_start(
+        &mut self,
+        mut other: Instance,
+        group_map: &[u32],
+    ) -> Result<Option<PendingMerge>, HostError> {
+        let (
+            Inner::Remote { child, id, .. },
+            Inner::Remote {
+                child: theirs,
+                id: from,
+                released,
+                ..
+            },
+        ) = (&self.inner, &mut other.inner)
+        else {
+            return self.merge(&other, group_map).map(|()| None);
+        };
+        if !Arc::ptr_eq(child, theirs) {
+            return self.merge(&other, group_map).map(|()| None);
+        }
+        let sent = child
+            .send(
+                "merge",
+                wire::MERGE,
+                &serde_json::json!({"id": id, "from": from, "release": true}),
+                &wire::encode_u32s(group_map),
+            )
+            .map(|sent| sent.then("release"));
+        // Sent or not, the child no longer holds it (or is dead): nothing to release.
+        *released = true;
+        Ok(Some(PendingMerge { sent: sent? }))
+    }
+
     /// The result of one group, checked: UTF-8 JSON of the result format, `n` finite and
     /// not negative, a finite value, an interval with finite ends, low ≤ high.
     pub fn finish(&self, group: u32) -> Result<MetricResult, HostError> {
@@ -740,8 +800,13 @@ impl Drop for Instance {
                     unsafe { (vtable.release)(*handle) };
                 }
             }
-            Inner::Remote { child, id, .. } => {
-                if !child.is_dead() {
+            Inner::Remote {
+                child,
+                id,
+                released,
+                ..
+            } => {
+                if !released && !child.is_dead() {
                     let _ = child.call(
                         "release",
                         wire::RELEASE,

@@ -11,7 +11,9 @@ pub mod remote;
 
 pub use cxm_abi::CxmStatus;
 pub use error::HostError;
-pub use instance::{Instance, InstanceBatch, InstanceTemplate, PendingUpdate, Shared};
+pub use instance::{
+    Instance, InstanceBatch, InstanceTemplate, PendingMerge, PendingUpdate, Shared,
+};
 pub use library::{
     file_sha256, load_library, load_library_isolated, prestart_isolated, InputDef, Library,
     MetricDef,

@@ -389,7 +389,10 @@ impl Chunk for CsvChunk {
             at_eof,
             sequential,
         } = *self;
-        let bytes = Arc::new(bytes);
+        let bytes = Arc::new(ChunkBytes {
+            bytes,
+            shared: Arc::clone(&shared),
+        });
         let mut builder =
             make_builder(&shared.path, &shared.fields, &shared.options)?.without_raw_copies();
         let batch_rows = shared.options.batch_rows.max(1);
@@ -429,14 +432,9 @@ impl Chunk for CsvChunk {
         if scanned.is_ok() && !too_long && !builder.is_empty() {
             finish(&mut builder, &mut spans);
         }
-        // The batches were processed and dropped already unless the engine keeps them.
-        if let Ok(bytes) = Arc::try_unwrap(bytes) {
-            if let Ok(mut buffers) = shared.spare_buffers.lock() {
-                if buffers.len() < MAX_SPARE_BUFFERS {
-                    buffers.push(bytes);
-                }
-            }
-        }
+        // The buffer goes back to the spare ones when the last batch that refers to it is
+        // dropped (at once, unless the engine keeps batches in flight): see `ChunkBytes`.
+        drop(bytes);
         match scanned {
             Ok(summary) if !too_long => Ok(ChunkSummary {
                 lines: summary.lines,
@@ -463,11 +461,41 @@ impl Chunk for CsvChunk {
     }
 }
 
+/// A chunk's bytes, shared by the batches cut from it (for the raw text of their cells);
+/// given back to the spare buffers when the last of them is dropped, so that a chunk
+/// whose batches are kept longer (updates in flight to isolated plugins) does not cost the
+/// reader a fresh buffer (and its page faults) for every later chunk.
+struct ChunkBytes {
+    bytes: Vec<u8>,
+    shared: Arc<Shared>,
+}
+
+impl std::ops::Deref for ChunkBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+impl Drop for ChunkBytes {
+    fn drop(&mut self) {
+        let bytes = std::mem::take(&mut self.bytes);
+        if bytes.capacity() == 0 {
+            return;
+        }
+        if let Ok(mut buffers) = self.shared.spare_buffers.lock() {
+            if buffers.len() < MAX_SPARE_BUFFERS {
+                buffers.push(bytes);
+            }
+        }
+    }
+}
+
 /// The raw text of the cells of one batch, found again in the chunk when asked for (a
 /// rejected value, a unique_key) instead of being copied for every cell.
 struct RecordText {
     shared: Arc<Shared>,
-    bytes: Arc<Vec<u8>>,
+    bytes: Arc<ChunkBytes>,
     /// The span in `bytes` of each accepted row of the batch.
     spans: Vec<(u32, u32)>,
 }

@@ -174,6 +174,9 @@ pub(crate) struct Sent {
     child: Arc<Child>,
     channel: usize,
     call: &'static str,
+    /// A second answer follows the first, for this call (a merge that also releases: the
+    /// merge's answer, then the release's, so a death is put down to the right one).
+    then: Option<&'static str>,
     /// Whether the response was read (or there will be none).
     answered: bool,
 }
@@ -183,16 +186,33 @@ impl Sent {
     /// [`HostError::Call`]; the child's death as [`HostError::Isolated`].
     pub(crate) fn receive(mut self) -> Result<(Value, Vec<u8>), HostError> {
         self.answered = true;
-        let child = self.child.clone();
+        let first = self.read(self.call);
+        match self.then.take() {
+            // The second answer is read even after a plugin error in the first.
+            Some(then) => match (first, self.read(then)) {
+                (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+                (Ok(first), Ok(_)) => Ok(first),
+            },
+            None => first,
+        }
+    }
+
+    /// Expects a second answer, for `call`, after the first.
+    pub(crate) fn then(mut self, call: &'static str) -> Sent {
+        self.then = Some(call);
+        self
+    }
+
+    fn read(&self, call: &'static str) -> Result<(Value, Vec<u8>), HostError> {
         let frame = {
-            let mut channel = lock(&child.channels[self.channel]);
-            child.receive_on(&mut channel, self.call)
+            let mut channel = lock(&self.child.channels[self.channel]);
+            self.child.receive_on(&mut channel, call)
         };
         let (kind, header, body) = frame?;
         match kind {
             wire::OK => Ok((header, body)),
-            wire::ERR => Err(child.plugin_error(&header)),
-            other => Err(child.died(self.call, format!("unexpected message {other}"))),
+            wire::ERR => Err(self.child.plugin_error(&header)),
+            other => Err(self.child.died(call, format!("unexpected message {other}"))),
         }
     }
 }
@@ -200,9 +220,13 @@ impl Sent {
 impl Drop for Sent {
     fn drop(&mut self) {
         if !self.answered {
-            // Read the response nobody waited for, so the channel stays in step.
+            // Read the responses nobody waited for, so the channel stays in step.
             let mut channel = lock(&self.child.channels[self.channel]);
-            let _ = self.child.receive_on(&mut channel, self.call);
+            for call in std::iter::once(self.call).chain(self.then) {
+                if self.child.receive_on(&mut channel, call).is_err() {
+                    break;
+                }
+            }
         }
         self.child.release(self.channel);
     }
@@ -555,6 +579,7 @@ impl Child {
             child: self.clone(),
             channel: self.reserve(),
             call,
+            then: None,
             answered: false,
         };
         let written = {

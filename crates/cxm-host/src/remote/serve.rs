@@ -177,10 +177,23 @@ fn serve_channel(server: &Server<'_>, input: File, output: File, mut map: ChildM
             }
             continue;
         }
+        // `"release": true` on a merge: the host gives the merged instance up with it (one
+        // request instead of two). The merge's answer goes out first, then the instance is
+        // released whether or not the merge worked, and that is answered too.
+        let release = (frame.0 == wire::MERGE && frame.1["release"].as_bool() == Some(true))
+            .then(|| frame.1["from"].as_u64().unwrap_or(0));
         let (kind, header, body) = server.handle(frame);
         if wire::write_frame(&mut output, kind, &header, &body).is_err() || output.flush().is_err()
         {
             return false;
+        }
+        if let Some(from) = release {
+            let (kind, header, body) = server.handle((wire::RELEASE, json!({"id": from}), vec![]));
+            if wire::write_frame(&mut output, kind, &header, &body).is_err()
+                || output.flush().is_err()
+            {
+                return false;
+            }
         }
     }
 }
