@@ -290,3 +290,52 @@ fn a_fault_in_a_later_batch_of_a_request_fails_its_metric_alone_named() {
         }
     }
 }
+
+/// An isolated instance bound for a chunk is bound by its child with the chunk's first
+/// batches, in the same request (no round trip of its own): a crash or an error in that
+/// bind still fails its metric alone, named, during bind, with exit 5 and no output.
+#[test]
+fn a_fault_in_the_bind_of_a_chunk_fails_its_metric_alone_named() {
+    let s = common::Scratch::new();
+    let run_with = |config: &str, out: &std::path::Path| {
+        run(&[
+            "run",
+            config,
+            "--format",
+            "json",
+            "--batch-rows",
+            "100",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let clean = run_with(&fault_client(&s, "clean", "{}", true), &s.path("clean-out"));
+    assert!(clean.status.success(), "{}", stderr(&clean));
+    let clean: serde_json::Value = serde_json::from_str(&stdout(&clean)).unwrap();
+    // The first bind checks the params (before any data); `after = 1`: the first chunk's.
+    let cases = [
+        ("segfault", "its isolated process failed during bind: SIGSEGV"),
+        ("panic", "deliberate panic"),
+    ];
+    for (fault, cause) in cases {
+        let params = format!("{{ fault = \"{fault}\", call = \"bind\", after = 1 }}");
+        let name = format!("bind-{fault}");
+        let out = s.path(&format!("{name}-out"));
+        let o = run_with(&fault_client(&s, &name, &params, true), &out);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(5), "{name}: {err}");
+        assert!(
+            err.contains("metric \"fault\"") && err.contains("faulty") && err.contains(cause),
+            "{name}: the metric, plugin and cause are named: {err}"
+        );
+        assert!(!out.exists(), "{name}: no output written");
+        let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let nps = |r: &serde_json::Value| -> Vec<serde_json::Value> {
+            r["results"]
+                .as_array()
+                .map(|a| a.iter().filter(|x| x["metric"] == "nps").cloned().collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(nps(&report), nps(&clean), "{name}: NPS as in the clean run");
+    }
+}

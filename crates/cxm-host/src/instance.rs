@@ -144,8 +144,34 @@ pub struct InstanceTemplate {
 }
 
 impl InstanceTemplate {
-    /// Binds a fresh, empty instance with `params_json`.
+    /// Binds a fresh, empty instance with `params_json`. An isolated one is bound by its
+    /// child with its first batches, in the same request (no round trip of its own: a
+    /// worker binds one per metric and chunk); a failure to bind is then the error of the
+    /// first update (or of whatever asks for the instance first). The params were checked
+    /// when the first instance of the metric was bound, with [`Instance::bind`].
     pub fn bind(&self, params_json: &str) -> Result<Instance, HostError> {
+        if let Backend::Remote(remote) = &self.def.backend {
+            let child = remote.child()?;
+            let (fields, schema) = Instance::remote_inputs(&self.def, &self.inputs)?;
+            let id = child.name_instance();
+            let stream = Stream::lazy(
+                child.clone(),
+                id,
+                fields.clone(),
+                params_json.to_string(),
+                schema,
+            );
+            return Ok(Instance {
+                def: self.def.clone(),
+                inner: Inner::Remote {
+                    child,
+                    id,
+                    stream: Arc::new(Mutex::new(stream)),
+                    released: false,
+                },
+                fields,
+            });
+        }
         Instance::bind(&self.def, params_json, &self.inputs)
     }
 }
@@ -225,6 +251,32 @@ impl Instance {
         }
     }
 
+    /// The input fields of an isolated instance, and their schema as sent to its child.
+    fn remote_inputs(
+        def: &MetricDef,
+        inputs: &[(String, DataType)],
+    ) -> Result<(Fields, Vec<u8>), HostError> {
+        let fields: Fields = inputs
+            .iter()
+            .map(|(name, ty)| Field::new(name, ty.clone(), true))
+            .collect();
+        let schema = wire::encode_schema(inputs).map_err(|e| HostError::Host {
+            library: def.library.clone(),
+            metric: def.name.clone(),
+            message: format!("cannot encode the input schema: {e}"),
+        })?;
+        Ok((fields, schema))
+    }
+
+    /// For an isolated instance bound lazily ([`InstanceTemplate::bind`]): makes sure its
+    /// child has bound it before a request other than an update names it.
+    fn ensure_bound(&self) -> Result<(), HostError> {
+        match &self.inner {
+            Inner::Remote { stream, .. } => lock(stream).ensure_bound(),
+            Inner::Local(_) => Ok(()),
+        }
+    }
+
     /// Binds the metric with params (a JSON object) and the mapped inputs (name, Arrow
     /// type), in the order columns will be passed to [`Instance::update`].
     pub fn bind(
@@ -240,11 +292,7 @@ impl Instance {
             Backend::Local(vtable) => vtable,
             Backend::Remote(remote) => {
                 let child = remote.child()?;
-                let schema = wire::encode_schema(inputs).map_err(|e| HostError::Host {
-                    library: def.library.clone(),
-                    metric: def.name.clone(),
-                    message: format!("cannot encode the input schema: {e}"),
-                })?;
+                let (_, schema) = Instance::remote_inputs(def, inputs)?;
                 let (header, _) = child.call(
                     "bind",
                     wire::BIND,
@@ -522,6 +570,8 @@ impl Instance {
                 if !Arc::ptr_eq(child, theirs) {
                     return Err(different());
                 }
+                self.ensure_bound()?;
+                other.ensure_bound()?;
                 child.call(
                     "merge",
                     wire::MERGE,
@@ -565,6 +615,8 @@ impl Instance {
         mut other: Instance,
         group_map: &[u32],
     ) -> Result<Option<PendingMerge>, HostError> {
+        self.ensure_bound()?;
+        other.ensure_bound()?;
         let (
             Inner::Remote { child, id, .. },
             Inner::Remote {
@@ -596,6 +648,7 @@ impl Instance {
     /// The result of one group, checked: UTF-8 JSON of the result format, `n` finite and
     /// not negative, a finite value, an interval with finite ends, low ≤ high.
     pub fn finish(&self, group: u32) -> Result<MetricResult, HostError> {
+        self.ensure_bound()?;
         let bytes = match &self.inner {
             Inner::Remote { child, id, .. } => {
                 child
@@ -618,6 +671,7 @@ impl Instance {
     /// group. For an isolated instance this is one request, the child sending the results
     /// as they are ready (no round trip per group).
     pub fn finish_many(&self, groups: &[u32]) -> Result<Vec<MetricResult>, HostError> {
+        self.ensure_bound()?;
         let mut results = Vec::with_capacity(groups.len());
         match &self.inner {
             Inner::Remote { child, id, .. } => {
@@ -803,10 +857,15 @@ impl Drop for Instance {
             Inner::Remote {
                 child,
                 id,
+                stream,
                 released,
-                ..
             } => {
-                if !released && !child.is_dead() {
+                // An instance bound lazily and never sent to the child has nothing there.
+                let bound = {
+                    let mut stream = lock(stream);
+                    stream.bind_sent() && stream.ensure_bound().is_ok()
+                };
+                if bound && !released && !child.is_dead() {
                     let _ = child.call(
                         "release",
                         wire::RELEASE,

@@ -150,7 +150,13 @@ pub(crate) struct Child {
     /// Signalled when a channel is released.
     freed: std::sync::Condvar,
     output: Arc<Mutex<VecDeque<u8>>>,
+    /// The next id for an instance bound with its first batches (see [`Stream`]), named by
+    /// the host; the child numbers the others itself from 1.
+    next_id: std::sync::atomic::AtomicU64,
 }
+
+/// The first id the host names (above any the child gives).
+const HOST_IDS: u64 = 1 << 40;
 
 /// The process, and how it ended.
 struct Life {
@@ -267,6 +273,12 @@ fn pipe(size: Option<i32>) -> std::io::Result<(OwnedFd, OwnedFd)> {
 }
 
 impl Child {
+    /// An id for an instance the host binds with its first batches.
+    pub(crate) fn name_instance(&self) -> u64 {
+        self.next_id
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Starts `cxm __plugin-host` for `path` (`metric` `None`: describe the library).
     fn start(
         path: &Path,
@@ -378,6 +390,7 @@ impl Child {
             freed: std::sync::Condvar::new(),
             channels,
             output,
+            next_id: std::sync::atomic::AtomicU64::new(HOST_IDS),
         })
     }
 

@@ -250,7 +250,10 @@ impl Server<'_> {
                 };
                 match self.def.bind(params, &inputs) {
                     Ok(instance) => {
-                        let id = self.next.fetch_add(1, Ordering::Relaxed);
+                        // The host names an instance it binds with its first batches.
+                        let id = header["as"]
+                            .as_u64()
+                            .unwrap_or_else(|| self.next.fetch_add(1, Ordering::Relaxed));
                         let entry = Entry {
                             instance: Arc::new(Mutex::new(instance)),
                             types: inputs.into_iter().map(|(_, t)| t).collect(),

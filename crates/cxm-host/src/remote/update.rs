@@ -23,6 +23,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 const CALL: &str = "update";
+const BIND: &str = "bind";
 
 /// What became of a batch.
 enum Answer {
@@ -47,6 +48,8 @@ struct Item {
     sent: bool,
     /// The last batch of its request (after a failure, the child skips to the next request).
     last: bool,
+    /// Not a batch: the answer to the instance's bind, sent before its first batches.
+    bind: bool,
     answer: Answer,
     /// Its row statuses were taken, or nobody will ask for them.
     done: bool,
@@ -67,6 +70,14 @@ pub(crate) struct Stream {
     body: Vec<u8>,
     /// First free position in the shared file.
     end: usize,
+    /// The instance is bound with its first batches: its params and input schema until
+    /// the bind is sent ([`Stream::lazy`]).
+    bind: Option<(String, Vec<u8>)>,
+    /// Whether that bind went to the child (on this stream's channel, or by
+    /// [`Stream::ensure_bound`]).
+    bind_sent: bool,
+    /// The child's error when that bind failed.
+    bind_error: Option<Value>,
 }
 
 impl Stream {
@@ -81,6 +92,94 @@ impl Stream {
             staged: Vec::new(),
             body: Vec::new(),
             end: 0,
+            bind: None,
+            bind_sent: true,
+            bind_error: None,
+        }
+    }
+
+    /// The stream of an instance not bound yet, named `id` by the host: the bind goes to
+    /// the child on the stream's channel just before its first batches (no round trip of
+    /// its own), or by itself when the instance is needed first for something else.
+    pub(crate) fn lazy(
+        child: Arc<Child>,
+        id: u64,
+        fields: Fields,
+        params: String,
+        schema: Vec<u8>,
+    ) -> Stream {
+        let mut stream = Stream::new(child, id, fields);
+        stream.bind = Some((params, schema));
+        stream.bind_sent = false;
+        stream
+    }
+
+    /// Whether the instance was ever sent to the child to be bound.
+    pub(crate) fn bind_sent(&self) -> bool {
+        self.bind_sent
+    }
+
+    /// Makes sure the child has bound the instance: binds it now when it was not sent yet,
+    /// and reads the answer to a bind still in flight on this stream's channel.
+    pub(crate) fn ensure_bound(&mut self) -> Result<(), HostError> {
+        if let Some((params, schema)) = self.bind.take() {
+            self.bind_sent = true;
+            self.child.call(
+                BIND,
+                wire::BIND,
+                &json!({"params": params, "as": self.id}),
+                &schema,
+            )?;
+            return Ok(());
+        }
+        while let Some(index) = self.items.iter().position(|item| item.bind) {
+            if matches!(self.items[index].answer, Waiting) {
+                self.read_answer();
+                continue;
+            }
+            let failed = matches!(self.items[index].answer, Answer::Failed(_));
+            self.tidy();
+            if failed {
+                return Err(match &self.bind_error {
+                    Some(header) => self.child.plugin_error(header),
+                    None => self.gone(),
+                });
+            }
+            break;
+        }
+        Ok(())
+    }
+
+    /// Writes the bind on the channel just reserved (first use of a lazy stream).
+    fn send_bind(&mut self, channel: usize) {
+        let Some((params, schema)) = self.bind.take() else {
+            return;
+        };
+        self.bind_sent = true;
+        let written = {
+            let mut guard = lock(&self.child.channels[channel]);
+            wire::write_frame(
+                &mut guard.to_child,
+                wire::BIND,
+                &json!({"params": params, "as": self.id}),
+                &schema,
+            )
+        };
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.items.push_back(Item {
+            seq,
+            rows: 0,
+            status: None,
+            sent: true,
+            last: true,
+            bind: true,
+            answer: Waiting,
+            done: true,
+        });
+        if written.is_err() {
+            let e = self.child.bury(BIND, false);
+            self.fail_from(self.items.len() - 1, e);
         }
     }
 
@@ -95,6 +194,7 @@ impl Stream {
                 let k = self.child.reserve();
                 self.channel = Some(k);
                 self.end = 0;
+                self.send_bind(k);
                 k
             }
         };
@@ -142,6 +242,7 @@ impl Stream {
             status,
             sent: false,
             last: false,
+            bind: false,
             answer: Waiting,
             done: false,
         });
@@ -182,8 +283,11 @@ impl Stream {
             item.last = true;
         }
         if written.is_err() {
-            let e = self.child.bury(CALL, false);
-            self.fail_from(first, e);
+            // The child died on what it was doing: the bind before these batches, if its
+            // answer has not come yet.
+            let bind = self.items.iter().position(|i| i.bind && matches!(i.answer, Waiting));
+            let e = self.child.bury(if bind.is_some() { BIND } else { CALL }, false);
+            self.fail_from(bind.unwrap_or(first), e);
         }
     }
 
@@ -254,10 +358,29 @@ impl Stream {
             self.fail_from(index, self.gone());
             return;
         };
+        let bind = self.items[index].bind;
         let frame = {
             let mut guard = lock(&self.child.channels[channel]);
-            self.child.receive_on(&mut guard, CALL)
+            self.child.receive_on(&mut guard, if bind { BIND } else { CALL })
         };
+        if bind {
+            match frame {
+                Ok((wire::OK, _, _)) => self.items[index].answer = Answer::Owned(Vec::new()),
+                Ok((wire::ERR, header, _)) => {
+                    // The child then answers the first batch of each request after it with
+                    // an error of its own (no such instance): those are read as usual, and
+                    // shown as this error.
+                    self.items[index].answer = Answer::Failed(self.child.plugin_error(&header));
+                    self.bind_error = Some(header);
+                }
+                Ok((other, _, _)) => {
+                    let e = self.child.died(BIND, format!("unexpected message {other}"));
+                    self.fail_from(index, e);
+                }
+                Err(e) => self.fail_from(index, e),
+            }
+            return;
+        }
         let item = &mut self.items[index];
         match frame {
             Ok((wire::OK, _, body)) => {
@@ -267,7 +390,8 @@ impl Stream {
                 };
             }
             Ok((wire::ERR, header, _)) => {
-                item.answer = Answer::Failed(self.child.plugin_error(&header));
+                let header = self.bind_error.as_ref().unwrap_or(&header);
+                item.answer = Answer::Failed(self.child.plugin_error(header));
                 // The child skips the rest of this request.
                 let mut k = index;
                 while !self.items[k].last && k + 1 < self.items.len() {

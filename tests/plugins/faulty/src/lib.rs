@@ -13,7 +13,9 @@
 //! is when the host frees an instance: the metric's `Drop`); the result faults happen in
 //! `finish` whatever it says. Every fault happens at the first such call, or for `update`
 //! at the first row after `after` rows (`params = { fault = "panic", after = 150 }`: in a
-//! later batch). `panic` panics, which the SDK reports as the plugin's error.
+//! later batch), and for `bind` at the first bind after `after` binds in the process (the
+//! host binds one instance to check the params, then one per chunk of data: `after = 1`
+//! is the first chunk's). `panic` panics, which the SDK reports as the plugin's error.
 
 use cxm_sdk::prelude::*;
 use std::hint::black_box;
@@ -37,6 +39,9 @@ struct Faulty {
     after: u64,
     rows: AtomicU64,
 }
+
+/// Instances bound in this process so far.
+static BINDS: AtomicU64 = AtomicU64::new(0);
 
 /// Panics when dropped: dropped while a panic unwinds, it makes a double panic.
 struct PanicOnDrop;
@@ -142,7 +147,9 @@ impl Metric for Faulty {
             after: params.after,
             rows: AtomicU64::new(0),
         };
-        metric.at("bind");
+        if BINDS.fetch_add(1, Ordering::Relaxed) >= metric.after {
+            metric.at("bind");
+        }
         Ok(metric)
     }
 
