@@ -314,7 +314,10 @@ fn a_fault_in_the_bind_of_a_chunk_fails_its_metric_alone_named() {
     let clean: serde_json::Value = serde_json::from_str(&stdout(&clean)).unwrap();
     // The first bind checks the params (before any data); `after = 1`: the first chunk's.
     let cases = [
-        ("segfault", "its isolated process failed during bind: SIGSEGV"),
+        (
+            "segfault",
+            "its isolated process failed during bind: SIGSEGV",
+        ),
         ("panic", "deliberate panic"),
     ];
     for (fault, cause) in cases {

@@ -143,6 +143,12 @@ impl<'c> ChunkWork<'c> {
         self.state
     }
 
+    /// Whether batches of the chunk are still with isolated children: [`ChunkWork::finish`]
+    /// would wait for them.
+    pub(crate) fn in_flight(&self) -> bool {
+        self.flights.any()
+    }
+
     /// Processes one batch. `seen_keys` is the run's unique_key register: given only when
     /// batches are processed in file order (required when the dataset has a unique_key).
     pub(crate) fn process(&mut self, mut input: Batch, seen_keys: Option<&mut SeenKeys>) {

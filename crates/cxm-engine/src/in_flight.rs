@@ -88,6 +88,11 @@ impl Flights {
         }
     }
 
+    /// Whether batches are in flight (their updates not counted yet).
+    pub(crate) fn any(&self) -> bool {
+        !self.batches.is_empty()
+    }
+
     /// Whether the batch being fed completes a request: its updates are then sent at once.
     pub(crate) fn completes_request(&self) -> bool {
         self.batches.len() + 1 >= self.per_request

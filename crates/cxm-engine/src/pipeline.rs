@@ -187,6 +187,12 @@ fn produce(
 }
 
 /// Parses (and, unless `ordered`, processes) chunks until there are none left.
+///
+/// A chunk whose last batches are still with isolated children when it has been parsed is
+/// not waited for at once: the worker parses the next chunk's first batch while the
+/// children finish, and counts the held chunk just before it feeds that batch (so it holds
+/// at most one channel of each child, as before), then hands it over. Without isolated
+/// metrics nothing is ever held.
 fn work(
     ctx: &DatasetContext,
     ordered: bool,
@@ -194,37 +200,96 @@ fn work(
     queue: &Mutex<Receiver<Work>>,
     outcomes: std::sync::mpsc::Sender<Outcome>,
 ) {
+    let mut held: Option<Held<'_>> = None;
+    let mut closed = false;
+    let hand_over = |held: Held<'_>, closed: &mut bool| {
+        let outcome = held.finish();
+        if outcomes.send(outcome).is_err() {
+            *closed = true;
+        }
+    };
     loop {
         let next = match queue.lock() {
             Ok(receiver) => receiver.recv(),
-            Err(_) => return,
+            Err(_) => break,
         };
-        let Ok(item) = next else { return };
+        let Ok(item) = next else { break };
+        if closed {
+            return;
+        }
         if state.load(Ordering::SeqCst) != RUNNING {
             continue;
         }
+        let Work {
+            index,
+            chunk,
+            bytes_read,
+            bytes_total,
+        } = item;
         let mut chunk_work = ChunkWork::new(ctx);
         let mut batches = Vec::new();
-        let summary = item.chunk.parse(&mut |batch| {
+        let summary = chunk.parse(&mut |batch| {
             if ordered {
                 batches.push(batch);
             } else {
+                if let Some(h) = held.take() {
+                    hand_over(h, &mut closed);
+                }
                 chunk_work.process(batch, None);
             }
         });
-        let parsed = if ordered {
-            Parsed::Batches(batches)
+        if let Some(h) = held.take() {
+            hand_over(h, &mut closed);
+        }
+        let chunk = Held {
+            index,
+            bytes_read,
+            bytes_total,
+            summary,
+            parsed: if ordered {
+                Some(Parsed::Batches(batches))
+            } else {
+                None
+            },
+            work: chunk_work,
+        };
+        if chunk.parsed.is_none() && chunk.summary.is_ok() && chunk.work.in_flight() {
+            held = Some(chunk);
         } else {
-            Parsed::Processed(chunk_work.finish())
-        };
-        let outcome = Outcome {
-            index: item.index,
-            bytes_read: item.bytes_read,
-            bytes_total: item.bytes_total,
-            result: summary.map(|s| (s, parsed)),
-        };
-        if outcomes.send(outcome).is_err() {
+            hand_over(chunk, &mut closed);
+        }
+        if closed {
             return;
+        }
+    }
+    if let Some(h) = held.take() {
+        hand_over(h, &mut closed);
+    }
+}
+
+/// A chunk parsed by a worker, not handed over yet.
+struct Held<'c> {
+    index: usize,
+    bytes_read: u64,
+    bytes_total: Option<u64>,
+    summary: Result<ChunkSummary, IngestError>,
+    /// Its batches, when the merging thread processes them (else `work` did).
+    parsed: Option<Parsed>,
+    work: ChunkWork<'c>,
+}
+
+impl Held<'_> {
+    /// Counts what is still in flight and makes the outcome.
+    fn finish(self) -> Outcome {
+        let parsed = match self.parsed {
+            Some(parsed) => parsed,
+            None => Parsed::Processed(self.work.finish()),
+        };
+        Outcome {
+            index: self.index,
+            bytes_read: self.bytes_read,
+            bytes_total: self.bytes_total,
+            result: self.summary.map(|s| (s, parsed)),
         }
     }
 }

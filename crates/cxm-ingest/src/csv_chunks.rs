@@ -61,7 +61,7 @@ struct Shared {
 }
 
 /// Most buffers kept for reuse.
-const MAX_SPARE_BUFFERS: usize = 4;
+const MAX_SPARE_BUFFERS: usize = 8;
 
 /// A UTF-8 CSV file being cut into chunks.
 pub struct CsvChunks {

@@ -285,8 +285,13 @@ impl Stream {
         if written.is_err() {
             // The child died on what it was doing: the bind before these batches, if its
             // answer has not come yet.
-            let bind = self.items.iter().position(|i| i.bind && matches!(i.answer, Waiting));
-            let e = self.child.bury(if bind.is_some() { BIND } else { CALL }, false);
+            let bind = self
+                .items
+                .iter()
+                .position(|i| i.bind && matches!(i.answer, Waiting));
+            let e = self
+                .child
+                .bury(if bind.is_some() { BIND } else { CALL }, false);
             self.fail_from(bind.unwrap_or(first), e);
         }
     }
@@ -361,7 +366,8 @@ impl Stream {
         let bind = self.items[index].bind;
         let frame = {
             let mut guard = lock(&self.child.channels[channel]);
-            self.child.receive_on(&mut guard, if bind { BIND } else { CALL })
+            self.child
+                .receive_on(&mut guard, if bind { BIND } else { CALL })
         };
         if bind {
             match frame {
