@@ -149,6 +149,12 @@ impl<'c> ChunkWork<'c> {
         self.flights.any()
     }
 
+    /// Sends the batches still gathered for a request to the children at once (the chunk
+    /// is complete: no more will come to fill the request).
+    pub(crate) fn flush(&mut self) {
+        self.flights.flush();
+    }
+
     /// Processes one batch. `seen_keys` is the run's unique_key register: given only when
     /// batches are processed in file order (required when the dataset has a unique_key).
     pub(crate) fn process(&mut self, mut input: Batch, seen_keys: Option<&mut SeenKeys>) {

@@ -93,6 +93,13 @@ impl Flights {
         !self.batches.is_empty()
     }
 
+    /// Sends the batches gathered so far for a request now, without waiting for more.
+    pub(crate) fn flush(&mut self) {
+        if !self.batches.is_empty() {
+            self.send();
+        }
+    }
+
     /// Whether the batch being fed completes a request: its updates are then sent at once.
     pub(crate) fn completes_request(&self) -> bool {
         self.batches.len() + 1 >= self.per_request

@@ -254,6 +254,8 @@ fn work(
             work: chunk_work,
         };
         if chunk.parsed.is_none() && chunk.summary.is_ok() && chunk.work.in_flight() {
+            let mut chunk = chunk;
+            chunk.work.flush();
             held = Some(chunk);
         } else {
             hand_over(chunk, &mut closed);
