@@ -342,3 +342,54 @@ fn a_fault_in_the_bind_of_a_chunk_fails_its_metric_alone_named() {
         assert_eq!(nps(&report), nps(&clean), "{name}: NPS as in the clean run");
     }
 }
+
+/// Many small chunks over more workers than cores, isolated: a worker holds a chunk whose
+/// last batches are still with the children while it parses the next one, and must never
+/// wait for more work while holding one (the merging thread may be waiting for it with every
+/// chunk token taken). Results as in-process, and no hang (killed after two minutes).
+#[test]
+fn many_small_chunks_on_many_workers_never_hang_and_give_the_same_results() {
+    let s = common::Scratch::new();
+    let config = large_client(&s, 60_000);
+    let config = config.to_str().unwrap();
+    let local = results_json(&["run", config, "--format", "json"]);
+    for threads in ["2", "4"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cxm"))
+            .args([
+                "run",
+                config,
+                "--format",
+                "json",
+                "--isolate",
+                "--batch-rows",
+                "150",
+                "--chunk-bytes",
+                "9000",
+                "--threads",
+                threads,
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        let mut out = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut out, &mut text).unwrap();
+            text
+        });
+        while child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                child.kill().unwrap();
+                panic!("{threads} threads: still running after two minutes: hung");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(child.wait().unwrap().success(), "{threads} threads");
+        let isolated: serde_json::Value = serde_json::from_str(&reader.join().unwrap()).unwrap();
+        for part in ["results", "metrics", "rejection_examples"] {
+            assert_eq!(local[part], isolated[part], "{part}: {threads} threads");
+        }
+    }
+}

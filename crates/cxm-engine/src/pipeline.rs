@@ -209,6 +209,27 @@ fn work(
         }
     };
     loop {
+        // Never wait for work while holding a chunk: the merging thread may be waiting for
+        // it, with every token taken (the producer then waits too). Take work at once if
+        // there is some; else hand the held chunk over first.
+        if held.is_some() {
+            let ready = match queue.try_lock() {
+                Ok(receiver) => receiver.try_recv().ok(),
+                Err(_) => None,
+            };
+            if let Some(item) = ready {
+                if !closed && state.load(Ordering::SeqCst) == RUNNING {
+                    process_chunk(ctx, ordered, item, &mut held, &mut closed, &hand_over);
+                }
+                if closed {
+                    return;
+                }
+                continue;
+            }
+            if let Some(h) = held.take() {
+                hand_over(h, &mut closed);
+            }
+        }
         let next = match queue.lock() {
             Ok(receiver) => receiver.recv(),
             Err(_) => break,
@@ -220,52 +241,65 @@ fn work(
         if state.load(Ordering::SeqCst) != RUNNING {
             continue;
         }
-        let Work {
-            index,
-            chunk,
-            bytes_read,
-            bytes_total,
-        } = item;
-        let mut chunk_work = ChunkWork::new(ctx);
-        let mut batches = Vec::new();
-        let summary = chunk.parse(&mut |batch| {
-            if ordered {
-                batches.push(batch);
-            } else {
-                if let Some(h) = held.take() {
-                    hand_over(h, &mut closed);
-                }
-                chunk_work.process(batch, None);
-            }
-        });
-        if let Some(h) = held.take() {
-            hand_over(h, &mut closed);
-        }
-        let chunk = Held {
-            index,
-            bytes_read,
-            bytes_total,
-            summary,
-            parsed: if ordered {
-                Some(Parsed::Batches(batches))
-            } else {
-                None
-            },
-            work: chunk_work,
-        };
-        if chunk.parsed.is_none() && chunk.summary.is_ok() && chunk.work.in_flight() {
-            let mut chunk = chunk;
-            chunk.work.flush();
-            held = Some(chunk);
-        } else {
-            hand_over(chunk, &mut closed);
-        }
+        process_chunk(ctx, ordered, item, &mut held, &mut closed, &hand_over);
         if closed {
             return;
         }
     }
     if let Some(h) = held.take() {
         hand_over(h, &mut closed);
+    }
+}
+
+/// Parses (and processes) one chunk; hands the held chunk over once the new one has a
+/// batch to feed, and holds the new one if its last batches are still with children.
+fn process_chunk<'c>(
+    ctx: &'c DatasetContext,
+    ordered: bool,
+    item: Work,
+    held: &mut Option<Held<'c>>,
+    closed: &mut bool,
+    hand_over: &dyn Fn(Held<'c>, &mut bool),
+) {
+    let Work {
+        index,
+        chunk,
+        bytes_read,
+        bytes_total,
+    } = item;
+    let mut chunk_work = ChunkWork::new(ctx);
+    let mut batches = Vec::new();
+    let summary = chunk.parse(&mut |batch| {
+        if ordered {
+            batches.push(batch);
+        } else {
+            if let Some(h) = held.take() {
+                hand_over(h, closed);
+            }
+            chunk_work.process(batch, None);
+        }
+    });
+    if let Some(h) = held.take() {
+        hand_over(h, closed);
+    }
+    let chunk = Held {
+        index,
+        bytes_read,
+        bytes_total,
+        summary,
+        parsed: if ordered {
+            Some(Parsed::Batches(batches))
+        } else {
+            None
+        },
+        work: chunk_work,
+    };
+    if chunk.parsed.is_none() && chunk.summary.is_ok() && chunk.work.in_flight() {
+        let mut chunk = chunk;
+        chunk.work.flush();
+        *held = Some(chunk);
+    } else {
+        hand_over(chunk, closed);
     }
 }
 
