@@ -343,25 +343,31 @@ fn results_of(
         };
         let groups = kept_in_order(&kept, &sort_keys, &labels);
         drop(sort_keys);
-        // The kept groups' results in one call (one request to an isolated child), in the
-        // order of the rows: `finish_many` takes group ids in any order.
-        let results = instance.finish_many(&groups)?;
         out.reserve(groups.len());
-        for (&group, result) in groups.iter().zip(results) {
-            let g = group as usize;
-            out.push(ResultRow {
-                metric: plan.config.id.clone(),
-                plugin: plan.def.name.clone(),
-                group: labels.get_mut(g).map(std::mem::take).unwrap_or_default(),
-                result,
-                trend: None,
-                benchmark: None,
-                design: designs.get(g).copied().flatten(),
-            });
+        // The kept groups' results, in the order of the rows (`finish_many` takes group ids
+        // in any order), a few thousand groups per call (one request to an isolated child):
+        // the results read but not yet in their rows stay few.
+        for chunk in groups.chunks(GROUPS_PER_FINISH) {
+            let results = instance.finish_many(chunk)?;
+            for (&group, result) in chunk.iter().zip(results) {
+                let g = group as usize;
+                out.push(ResultRow {
+                    metric: plan.config.id.clone(),
+                    plugin: plan.def.name.clone(),
+                    group: labels.get_mut(g).map(std::mem::take).unwrap_or_default(),
+                    result,
+                    trend: None,
+                    benchmark: None,
+                    design: designs.get(g).copied().flatten(),
+                });
+            }
         }
     }
     Ok(())
 }
+
+/// Groups whose results are asked for at once (see [`results_of`]).
+const GROUPS_PER_FINISH: usize = 16_384;
 
 /// The ids of the kept groups in the order of their rows: segments in natural order (see
 /// `SortKey`): texts and periods by label; numbers, booleans and dates by value; bands and
