@@ -17,7 +17,7 @@
 //! warnings are joined with `;`. Every cell goes through [`crate::csv_safe_cell`], so no
 //! text (a group value, a unit, a table cell from the data) can start a spreadsheet formula.
 
-use crate::csv_cell::write_safe_record;
+use crate::csv_cell::{write_safe_record, SafeRecords};
 use crate::error::RenderError;
 use crate::flatten::{flatten_details, DetailCell, DetailLayout};
 use crate::format::{group_cells, group_columns, GroupCell};
@@ -41,7 +41,7 @@ const DESIGN_COLUMNS: [&str; 3] = ["n_unweighted", "n_effective", "design_effect
 
 /// Writes the results of `report` as CSV (header included, even when there are no results).
 pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), RenderError> {
-    let mut writer = csv::Writer::from_writer(&mut *out);
+    let mut writer = SafeRecords::new(&mut *out);
     let detail_columns = flatten_details(report);
     let mut header: Vec<&str> = vec!["metric", "plugin"];
     header.extend(group_columns(&report.grouping));
@@ -72,7 +72,7 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
     if weighted {
         header.extend(DESIGN_COLUMNS);
     }
-    write_safe_record(&mut writer, &header)?;
+    writer.write(&header)?;
 
     // One reused buffer for the cells of a record: no allocation per cell.
     let mut record = Record::default();
@@ -156,7 +156,7 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
             (None, true) => record.push_empty(DESIGN_COLUMNS.len()),
             (None, false) => {}
         }
-        write_safe_record(&mut writer, record.cells())?;
+        writer.write(record.cells())?;
     }
     writer.flush()?;
     Ok(())
