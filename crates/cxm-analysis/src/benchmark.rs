@@ -43,7 +43,7 @@ pub(crate) fn compare(report: &mut RunReport, metric: &str, bench: &Benchmark, a
             .as_ref()
             .map(|b| crate::design::effective(b, row.design.as_ref()))
             .and_then(|b| one_sided_test(&b, bench.value));
-        row.benchmark = Some(BenchmarkComparison {
+        row.benchmark = Some(Box::new(BenchmarkComparison {
             id: bench.id.clone(),
             segment: bench.segment.clone(),
             source: bench.source.clone(),
@@ -53,6 +53,6 @@ pub(crate) fn compare(report: &mut RunReport, metric: &str, bench: &Benchmark, a
             test: outcome.map(|o| o.method.to_string()),
             p_value: outcome.map(|o| o.p_value),
             significant: outcome.map(|o| o.p_value < alpha),
-        });
+        }));
     }
 }

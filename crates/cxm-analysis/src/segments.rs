@@ -318,26 +318,26 @@ pub(crate) fn segment_tests(
             }
             let lettered = letters.len() <= MAX_LETTERS;
             for rows in by_period {
-                let members: Vec<Member> = rows
-                    .iter()
-                    .filter_map(|&(i, letter)| {
-                        let r = &report.results[i].result;
-                        let basis = r.basis.as_ref()?;
-                        let below = r.warnings.iter().any(|w| BELOW_MIN_N.contains(&w.as_str()));
-                        let same_unit = match (figure(basis), r.value) {
-                            (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(1.0),
-                            _ => false,
-                        };
-                        Some(Member {
-                            row: i,
-                            letter: lettered.then_some(letter),
-                            basis,
-                            design: report.results[i].design,
-                            tested: !below && r.value.is_some(),
-                            same_unit,
-                        })
+                // Sized once: with many segments, growing it by doubling was the run's
+                // peak of memory.
+                let mut members: Vec<Member> = Vec::with_capacity(rows.len());
+                members.extend(rows.iter().filter_map(|&(i, letter)| {
+                    let r = &report.results[i].result;
+                    let basis = r.basis.as_ref()?;
+                    let below = r.warnings.iter().any(|w| BELOW_MIN_N.contains(&w.as_str()));
+                    let same_unit = match (figure(basis), r.value) {
+                        (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(1.0),
+                        _ => false,
+                    };
+                    Some(Member {
+                        row: i,
+                        letter: lettered.then_some(letter),
+                        basis,
+                        design: report.results[i].design,
+                        tested: !below && r.value.is_some(),
+                        same_unit,
                     })
-                    .collect();
+                }));
                 let (made, tests) = test_period(report, &dimension, &members, alpha, adjustment);
                 count += made;
                 entries.extend(tests);
@@ -363,7 +363,9 @@ fn test_period(
     let same_kind = members
         .iter()
         .all(|m| discriminant(m.basis) == discriminant(first.basis));
-    if members.len() < 2 || !same_kind {
+    // No segment tested (all below min_n, say): no test and no entry, without pooling the
+    // rests.
+    if members.len() < 2 || !same_kind || !members.iter().any(|m| m.tested) {
         return (0, Vec::new());
     }
     let all_rests = rests(&members.iter().map(|m| m.basis).collect::<Vec<_>>());

@@ -290,3 +290,23 @@ fn a_dimension_of_more_than_26_segments_gets_no_letters_or_pairs() {
     assert_eq!(made, MAX_LETTERS + MAX_LETTERS * (MAX_LETTERS - 1) / 2);
     assert_eq!(test_of(&entries, "S25").letter, "Z");
 }
+
+#[test]
+fn segments_all_below_min_n_make_no_test() {
+    let mut r = report(vec![
+        ("A", nps(6.0, 1.0, 10.0)),
+        ("B", nps(3.0, 3.0, 10.0)),
+        ("C", nps(4.0, 2.0, 10.0)),
+    ]);
+    for row in r.results.iter_mut().skip(1) {
+        row.result.warnings.push("low_sample".to_string());
+    }
+    let (entries, made) = segment_tests(&r, 0.05, Adjustment::Holm);
+    assert!(entries.is_empty());
+    assert_eq!(made, 0);
+    // One segment tested again: tests against the rest (and pairs) are made.
+    r.results[1].result.warnings.clear();
+    let (entries, made) = segment_tests(&r, 0.05, Adjustment::Holm);
+    assert_eq!(entries.len(), 1);
+    assert_eq!(made, 1);
+}

@@ -30,7 +30,7 @@ fn report(rows: Vec<(&str, &str, TestBasis)>) -> RunReport {
             row(&[("region", region), ("period", month)], basis)
         };
         if region.is_empty() && month == "2025-02" {
-            r.trend = Some(trend());
+            r.trend = Some(Box::new(trend()));
         }
         report.results.push(r);
     }

@@ -141,7 +141,7 @@ pub(crate) fn add_trends(report: &mut RunReport, alpha: f64, adjustment: Adjustm
                 mdc,
                 decomposition: Vec::new(),
             };
-            report.results[pair[1]].trend = Some(trend);
+            report.results[pair[1]].trend = Some(Box::new(trend));
             if let Some(o) = outcome {
                 tests.entry(metric.clone()).or_default().push((pair[1], o));
             }

@@ -4,7 +4,7 @@
 
 use crate::context::DatasetContext;
 use crate::error::EngineError;
-use crate::grouping::Grouper;
+use crate::grouping::{GroupLabels, Grouper, SortKey};
 use crate::merge::DatasetTotals;
 use crate::pipeline::{run_chunks, PipelineOptions};
 use crate::plan::{DatasetPlan, MetricPlan, Plan};
@@ -96,7 +96,11 @@ pub fn run(
     let order: Vec<&str> = plan.config.metrics.iter().map(|m| m.id.as_str()).collect();
     let rank = |id: &str| order.iter().position(|o| *o == id).unwrap_or(usize::MAX);
     report.metrics.sort_by_key(|m| rank(&m.metric));
-    report.results.sort_by_key(|r| rank(&r.metric));
+    // Usually in that order already (one dataset, or datasets in metric order): then left
+    // as is, without the scratch space of a stable sort (half the results' size).
+    if !report.results.is_sorted_by_key(|r| rank(&r.metric)) {
+        report.results.sort_by_key(|r| rank(&r.metric));
+    }
     Ok(report)
 }
 
@@ -231,14 +235,17 @@ fn run_dataset(
         let mut error = metric.error;
         if error.is_none() {
             let design = sampled.then_some(metric.design.as_slice());
-            match results_of(
+            let start = report.results.len();
+            if let Err(e) = results_of(
                 plan,
                 &totals.groupers[plan.grouping],
                 &metric.reached,
                 design,
+                &mut report.results,
             ) {
-                Ok(rows) => report.results.extend(rows),
-                Err(e) => error = Some(e.to_string()),
+                // A failed metric has no results, not some of them.
+                report.results.truncate(start);
+                error = Some(e.to_string());
             }
         }
         report.metrics.push(MetricSummary {
@@ -280,14 +287,17 @@ fn run_dataset(
     Ok(())
 }
 
-/// Results of one metric: overall, each single key (when there are several), and the full
-/// grouping; totals are recomputed by merging group states into a fresh instance.
+/// Results of one metric, appended to `out`: overall, each single key (when there are
+/// several), and the full grouping; totals are recomputed by merging group states into a
+/// fresh instance. Each result row is made once, in its final place (no second list of
+/// rows to sort and copy: with many groups those are most of the memory of a run).
 fn results_of(
     plan: &MetricPlan,
     grouper: &Grouper,
     reached: &[bool],
     design: Option<&[[f64; 3]]>,
-) -> Result<Vec<ResultRow>, cxm_host::HostError> {
+    out: &mut Vec<ResultRow>,
+) -> Result<(), cxm_host::HostError> {
     let keys = grouper.num_keys();
     let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
     if keys > 1 {
@@ -296,9 +306,8 @@ fn results_of(
     if keys > 0 {
         sets.push((0..keys).collect());
     }
-    let mut out = Vec::new();
     for set in sets {
-        let (map, labels, sort_keys) = grouper.project_sorted(&set);
+        let (map, mut labels, sort_keys) = grouper.project_sorted(&set);
         // A group no row of this metric reached (only other metrics' rows, or rows outside
         // this metric's filter, created it) is not a result of it: omitted, unlike the
         // overall figure, which is always shown.
@@ -332,37 +341,49 @@ fn results_of(
             rollup = merged;
             &rollup
         };
-        // The kept groups' results in one call (one request to an isolated child).
-        let groups: Vec<u32> = (0..kept.len() as u32)
-            .filter(|&g| kept[g as usize])
-            .collect();
-        let mut results = instance.finish_many(&groups)?.into_iter();
-        let mut rows = Vec::with_capacity(groups.len());
-        for ((group, label), order) in labels.into_iter().enumerate().zip(sort_keys) {
-            if kept[group] {
-                if let Some(result) = results.next() {
-                    let design = designs.get(group).copied().flatten();
-                    rows.push((order, label, result, design));
-                }
-            }
-        }
-        // Segments in natural order (see `SortKey`): texts and periods by label, as before;
-        // numbers, booleans and dates by value; bands and explicit orders as declared.
-        rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-        out.extend(
-            rows.into_iter()
-                .map(|(_, group, result, design)| ResultRow {
+        let groups = kept_in_order(&kept, &sort_keys, &labels);
+        drop(sort_keys);
+        out.reserve(groups.len());
+        // The kept groups' results, in the order of the rows (`finish_many` takes group ids
+        // in any order), a few thousand groups per call (one request to an isolated child):
+        // the results read but not yet in their rows stay few.
+        for chunk in groups.chunks(GROUPS_PER_FINISH) {
+            let results = instance.finish_many(chunk)?;
+            for (&group, result) in chunk.iter().zip(results) {
+                let g = group as usize;
+                out.push(ResultRow {
                     metric: plan.config.id.clone(),
                     plugin: plan.def.name.clone(),
-                    group,
+                    group: labels.get_mut(g).map(std::mem::take).unwrap_or_default(),
                     result,
                     trend: None,
                     benchmark: None,
-                    design,
-                }),
-        );
+                    design: designs.get(g).copied().flatten(),
+                });
+            }
+        }
     }
-    Ok(out)
+    Ok(())
+}
+
+/// Groups whose results are asked for at once (see [`results_of`]).
+const GROUPS_PER_FINISH: usize = 16_384;
+
+/// The ids of the kept groups in the order of their rows: segments in natural order (see
+/// `SortKey`): texts and periods by label; numbers, booleans and dates by value; bands and
+/// explicit orders as declared; ties (never between distinct groups) by label, then id.
+fn kept_in_order(kept: &[bool], sort_keys: &[Vec<SortKey>], labels: &[GroupLabels]) -> Vec<u32> {
+    let mut groups: Vec<u32> = (0..kept.len() as u32)
+        .filter(|&g| kept[g as usize])
+        .collect();
+    groups.sort_by(|&a, &b| {
+        let (a, b) = (a as usize, b as usize);
+        sort_keys
+            .get(a)
+            .cmp(&sort_keys.get(b))
+            .then_with(|| labels.get(a).cmp(&labels.get(b)))
+    });
+    groups
 }
 
 /// One notice per field the warehouse quantized (`quantize = { relative_error = … }`), so
@@ -390,4 +411,47 @@ fn quantized_notices(ds: &DatasetPlan, rows_read: u64) -> Vec<DataNotice> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(value: Option<&str>) -> GroupLabels {
+        vec![("k".to_string(), value.map(str::to_string))]
+    }
+
+    #[test]
+    fn kept_groups_come_in_the_order_of_their_rows() {
+        // Group ids in order of first appearance; rows by sort key, then label.
+        let sort_keys = vec![
+            vec![SortKey::Label("b".into())],
+            vec![SortKey::Null],
+            vec![SortKey::Ranked(1)],
+            vec![SortKey::Label("a".into())],
+            vec![SortKey::Ranked(0)],
+            vec![SortKey::Label("c".into())],
+        ];
+        let labels = vec![
+            label(Some("b")),
+            label(None),
+            label(Some("low")),
+            label(Some("a")),
+            label(Some("high")),
+            label(Some("c")),
+        ];
+        let all = [true; 6];
+        assert_eq!(kept_in_order(&all, &sort_keys, &labels), [1, 4, 2, 3, 0, 5]);
+        // Groups not kept have no row.
+        let some = [true, false, true, true, false, false];
+        assert_eq!(kept_in_order(&some, &sort_keys, &labels), [2, 3, 0]);
+        // Equal sort keys (integers of one key in two spellings' labels) fall back to labels.
+        let same = vec![vec![SortKey::Integer(1)], vec![SortKey::Integer(1)]];
+        let labels = vec![label(Some("01")), label(Some("1"))];
+        assert_eq!(kept_in_order(&[true, true], &same, &labels), [0, 1]);
+        let labels = vec![label(Some("1")), label(Some("01"))];
+        assert_eq!(kept_in_order(&[true, true], &same, &labels), [1, 0]);
+        // The overall figure: one group, kept.
+        assert_eq!(kept_in_order(&[true], &[Vec::new()], &[Vec::new()]), [0]);
+    }
 }

@@ -41,7 +41,7 @@ fn row(group: &[(&str, &str)], result: MetricResult, trend: Option<Trend>) -> Re
             .map(|(k, v)| (k.to_string(), Some(v.to_string())))
             .collect(),
         result,
-        trend,
+        trend: trend.map(Box::new),
         benchmark: None,
         design: None,
     }

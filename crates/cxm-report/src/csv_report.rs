@@ -17,7 +17,7 @@
 //! warnings are joined with `;`. Every cell goes through [`crate::csv_safe_cell`], so no
 //! text (a group value, a unit, a table cell from the data) can start a spreadsheet formula.
 
-use crate::csv_cell::write_safe_record;
+use crate::csv_cell::{write_safe_record, SafeRecords};
 use crate::error::RenderError;
 use crate::flatten::{flatten_details, DetailCell, DetailLayout};
 use crate::format::{group_cells, group_columns, GroupCell};
@@ -41,7 +41,7 @@ const DESIGN_COLUMNS: [&str; 3] = ["n_unweighted", "n_effective", "design_effect
 
 /// Writes the results of `report` as CSV (header included, even when there are no results).
 pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), RenderError> {
-    let mut writer = csv::Writer::from_writer(&mut *out);
+    let mut writer = SafeRecords::new(&mut *out);
     let detail_columns = flatten_details(report);
     let mut header: Vec<&str> = vec!["metric", "plugin"];
     header.extend(group_columns(&report.grouping));
@@ -72,7 +72,7 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
     if weighted {
         header.extend(DESIGN_COLUMNS);
     }
-    write_safe_record(&mut writer, &header)?;
+    writer.write(&header)?;
 
     // One reused buffer for the cells of a record: no allocation per cell.
     let mut record = Record::default();
@@ -90,14 +90,14 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
                 GroupCell::Missing => record.push(""),
             }
         }
-        record.push_opt(r.value);
+        record.push_opt_f64(r.value);
         record.push(&r.unit);
-        record.push_display(r.n);
+        record.push_f64(r.n);
         match &r.ci {
             Some(ci) => {
-                record.push_display(ci.low);
-                record.push_display(ci.high);
-                record.push_display(ci.level);
+                record.push_f64(ci.low);
+                record.push_f64(ci.high);
+                record.push_f64(ci.level);
                 record.push(&ci.method);
             }
             None => record.push_empty(4),
@@ -106,20 +106,20 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
         match &row.trend {
             Some(t) => {
                 record.push(&t.previous_period);
-                record.push_opt(t.delta);
-                record.push_opt(t.p_value);
-                record.push_opt(t.p_adjusted);
+                record.push_opt_f64(t.delta);
+                record.push_opt_f64(t.p_value);
+                record.push_opt_f64(t.p_adjusted);
                 record.push_opt(t.significant);
-                record.push_opt(t.mdc);
+                record.push_opt_f64(t.mdc);
             }
             None => record.push_empty(6),
         }
         match &row.benchmark {
             Some(b) => {
                 record.push(&b.id);
-                record.push_display(b.value);
-                record.push_opt(b.delta);
-                record.push_opt(b.p_value);
+                record.push_f64(b.value);
+                record.push_opt_f64(b.delta);
+                record.push_opt_f64(b.p_value);
                 record.push_opt(b.significant);
             }
             None => record.push_empty(5),
@@ -131,7 +131,7 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
                 Some(DetailCell::Bool(b)) => record.push_display(b),
                 Some(DetailCell::Number(n)) => match n.as_f64().filter(|_| n.is_f64()) {
                     // As `DetailCell::to_text`: floats through f64's `Display`.
-                    Some(x) => record.push_display(x),
+                    Some(x) => record.push_f64(x),
                     None => record.push_display(n),
                 },
                 Some(DetailCell::Text(s)) => record.push(s),
@@ -142,21 +142,21 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
                 record.push(&t.letter);
                 record.push_joined(&t.above, ";");
                 let rest = t.vs_rest.as_ref();
-                record.push_opt(rest.map(|v| v.p_adjusted));
+                record.push_opt_f64(rest.map(|v| v.p_adjusted));
                 record.push_opt(rest.map(|v| v.significant));
             }
             None => record.push_empty(SEGMENT_COLUMNS.len()),
         }
         match (&row.design, weighted) {
             (Some(d), _) => {
-                record.push_display(d.n_unweighted);
-                record.push_display(d.n_effective);
-                record.push_display(d.design_effect);
+                record.push_f64(d.n_unweighted);
+                record.push_f64(d.n_effective);
+                record.push_f64(d.design_effect);
             }
             (None, true) => record.push_empty(DESIGN_COLUMNS.len()),
             (None, false) => {}
         }
-        write_safe_record(&mut writer, record.cells())?;
+        writer.write(record.cells())?;
     }
     writer.flush()?;
     Ok(())
@@ -186,6 +186,27 @@ impl Record {
         // Writing into a String cannot fail.
         let _ = write!(self.text, "{cell}");
         self.ends.push(self.text.len());
+    }
+
+    /// A number as `to_string` writes it (Rust's shortest round-tripping form, a whole
+    /// number without `.0`). Whole numbers below 10^15 (counts, many shares) are written as
+    /// the integer they are, which is the same text and several times cheaper than the float
+    /// formatter; `-0.0` keeps its sign (`-0`) through the float formatter.
+    fn push_f64(&mut self, x: f64) {
+        if x.fract() == 0.0 && x.abs() < 1e15 && !(x == 0.0 && x.is_sign_negative()) {
+            // Exact: a whole f64 below 10^15 is an i64 of the same value.
+            self.push_display(x as i64);
+        } else {
+            self.push_display(x);
+        }
+    }
+
+    /// A number as [`Record::push_f64`] writes it, or an empty cell.
+    fn push_opt_f64(&mut self, cell: Option<f64>) {
+        match cell {
+            Some(x) => self.push_f64(x),
+            None => self.push(""),
+        }
     }
 
     /// A value, or an empty cell.
@@ -281,4 +302,57 @@ pub fn render_result_table_csv(
     }
     writer.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Record;
+
+    #[test]
+    fn numbers_are_written_as_to_string_writes_them() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            5.0,
+            -100.0,
+            100.0,
+            0.95,
+            -7.661340833141393,
+            1e15,
+            -1e15,
+            999_999_999_999_999.0,
+            1e16,
+            1e300,
+            1e-7,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            4_503_599_627_370_497.0,
+        ];
+        // A spread of magnitudes and fractions (a fixed linear congruential sequence).
+        let mut seed: u64 = 42;
+        for _ in 0..2000 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let x = f64::from_bits(seed);
+            values.push(x);
+            values.push(x.trunc());
+            values.push(((seed >> 11) % 2_000_000) as f64 / 8.0 - 100_000.0);
+        }
+        let mut record = Record::default();
+        for &x in &values {
+            record.clear();
+            record.push_f64(x);
+            record.push_opt_f64(Some(x));
+            record.push_opt_f64(None);
+            let cells: Vec<&str> = record.cells().collect();
+            let text = x.to_string();
+            assert_eq!(cells, [text.as_str(), text.as_str(), ""], "{x:e}");
+        }
+    }
 }

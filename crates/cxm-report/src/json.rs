@@ -102,8 +102,8 @@ impl<'a> From<&'a ResultRow> for JsonResult<'a> {
             details: &r.details,
             warnings: &r.warnings,
             band: r.details.get("band").filter(|b| b.is_string()),
-            trend: row.trend.as_ref(),
-            benchmark: row.benchmark.as_ref(),
+            trend: row.trend.as_deref(),
+            benchmark: row.benchmark.as_deref(),
             segment_test: None,
             basis: r.basis.as_ref(),
             design: row.design.as_ref(),
@@ -232,9 +232,9 @@ struct JsonResultIn {
     #[serde(default)]
     warnings: Vec<String>,
     #[serde(default)]
-    trend: Option<Trend>,
+    trend: Option<Box<Trend>>,
     #[serde(default)]
-    benchmark: Option<BenchmarkComparison>,
+    benchmark: Option<Box<BenchmarkComparison>>,
     #[serde(default)]
     segment_test: Option<SegmentTest>,
     #[serde(default)]

@@ -179,10 +179,11 @@ pub struct ResultRow {
     pub group: Vec<(String, Option<String>)>,
     /// The plugin's result.
     pub result: MetricResult,
-    /// Change from the previous period of the same group, when grouped by period.
-    pub trend: Option<Trend>,
+    /// Change from the previous period of the same group, when grouped by period (boxed,
+    /// as the benchmark: most rows have neither, and a row is kept per group).
+    pub trend: Option<Box<Trend>>,
     /// Comparison with the metric's benchmark, when it has one.
-    pub benchmark: Option<BenchmarkComparison>,
+    pub benchmark: Option<Box<BenchmarkComparison>>,
     /// Unweighted and effective n, when the dataset has survey weights.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub design: Option<crate::Design>,

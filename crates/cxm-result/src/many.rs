@@ -29,6 +29,7 @@
 use crate::{Interval, MetricResult, Table, TestBasis};
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// The first four bytes of a block.
 pub const MAGIC: &[u8; 4] = b"CXMR";
@@ -39,13 +40,37 @@ const HAS_VALUE: u8 = 1;
 const HAS_CI: u8 = 2;
 const HAS_BASIS: u8 = 4;
 
+/// FNV-1a for the writer's table of strings: a dozen short texts (units, detail keys,
+/// bands) are looked up per result, and SipHash cost more than the rest of writing them.
+/// Plugin-chosen texts only, so no adversary to resist.
+#[derive(Debug)]
+struct TextHasher(u64);
+
+impl Default for TextHasher {
+    fn default() -> Self {
+        TextHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for TextHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// Writes the results of many groups into one block.
 #[derive(Debug, Default)]
 pub struct ManyWriter {
     count: u32,
     strings: Vec<u8>,
     num_strings: u32,
-    index: HashMap<String, u32>,
+    index: HashMap<String, u32, BuildHasherDefault<TextHasher>>,
     body: Vec<u8>,
 }
 

@@ -28,14 +28,22 @@ impl std::fmt::Debug for StrSet {
     }
 }
 
-/// The hash of a text (Fx over its bytes, length mixed in).
+/// The hash of a text (Fx over its bytes, length mixed in, then MurmurHash3's 64-bit
+/// finaliser).
 fn hash(text: &str) -> u64 {
     let mut h = FxHasher::default();
     h.write(text.as_bytes());
-    // Fx's last multiply leaves the low bits weak: fold the high half in, since the low
-    // bits choose the slot.
-    let x = h.finish();
-    x ^ (x >> 29)
+    // Fx's last multiply leaves the low bits, which choose the slot, weak: texts differing
+    // only in their last bytes (`CUST-000001`, `CUST-000002`, …) crowded into runs of
+    // slots, 10 to 25 probes per lookup at 40 000 to 200 000 such texts (folding the high
+    // half in once did not help). The finaliser spreads every input bit over every output
+    // bit: 1.3 probes, as for a random hash.
+    let mut x = h.finish();
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
 }
 
 impl StrSet {
@@ -106,6 +114,22 @@ impl StrSet {
         }
     }
 
+    /// The mean number of slots a lookup of a text in the set reads.
+    #[cfg(test)]
+    fn mean_probes(&self) -> f64 {
+        let mask = self.slots.len() - 1;
+        let mut probes = 0;
+        for number in 0..self.ends.len() as u32 {
+            let mut at = hash(self.get(number)) as usize & mask;
+            probes += 1;
+            while self.slots[at] as u32 != number + 1 {
+                at = (at + 1) & mask;
+                probes += 1;
+            }
+        }
+        probes as f64 / self.ends.len().max(1) as f64
+    }
+
     /// Doubles the table (16 slots at first) and places every text again.
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(16);
@@ -162,6 +186,8 @@ mod tests {
         assert_eq!(set.find("CUST-100000"), None);
         assert_eq!(StrSet::default().find(""), None);
         assert_eq!(set.len(), 100_000);
+        // Ids that differ only in their last digits spread over the table: few probes.
+        assert!(set.mean_probes() < 2.0, "{}", set.mean_probes());
         // Prefixes and extensions of a text are other texts.
         assert_eq!(set.insert("CUST-00000"), (100_000, true));
         assert_eq!(set.insert("CUST-0000000"), (100_001, true));

@@ -109,7 +109,7 @@ pub fn report() -> RunReport {
         ..Default::default()
     };
     let mut overall = row("nps", &[], nps(20.0, 2000.0, 1000, 600));
-    overall.benchmark = Some(BenchmarkComparison {
+    overall.benchmark = Some(Box::new(BenchmarkComparison {
         id: "retail_nps".into(),
         segment: "Retail".into(),
         source: "illustrative".into(),
@@ -119,7 +119,7 @@ pub fn report() -> RunReport {
         test: Some("one_sample_z".into()),
         p_value: Some(1.234_567e-9),
         significant: Some(true),
-    });
+    }));
     let jan = row(
         "nps",
         &[("region", "North"), ("period", "2025-01")],
@@ -130,7 +130,7 @@ pub fn report() -> RunReport {
         &[("region", "North"), ("period", "2025-02")],
         nps(26.666_666_666_666_668, 300.0, 140, 60),
     );
-    feb.trend = Some(Trend {
+    feb.trend = Some(Box::new(Trend {
         previous_period: "2025-01".into(),
         previous_value: Some(10.0),
         delta: Some(16.666_666_666_666_668),
@@ -141,7 +141,7 @@ pub fn report() -> RunReport {
         significant: Some(true),
         mdc: Some(12.5),
         decomposition: Vec::new(),
-    });
+    }));
     let csat = MetricResult {
         value: Some(82.5),
         unit: "% satisfied (4-5 on 1-5)".into(),
