@@ -242,40 +242,35 @@ fn a_fault_in_a_later_batch_of_a_request_fails_its_metric_alone_named() {
     let clean = run_with(&fault_client(&s, "clean", "{}", true), &s.path("clean-out"));
     assert!(clean.status.success(), "{}", stderr(&clean));
     let clean: serde_json::Value = serde_json::from_str(&stdout(&clean)).unwrap();
+    // Also a crash or an error in the bind of the chunk's instance, which its child does
+    // with the chunk's first batches (no round trip of its own); the first bind, which
+    // checks the params before any data, is the 0th: `after = 1` is the chunk's.
     let cases = [
-        ("panic", 150, "deliberate panic"),
-        ("panic", 2950, "deliberate panic"),
+        ("panic", "after = 150", "deliberate panic"),
+        ("panic", "after = 2950", "deliberate panic"),
         (
             "segfault",
-            150,
+            "after = 150",
             "its isolated process failed during update: SIGSEGV",
         ),
         (
             "endless_loop",
-            250,
+            "after = 250",
             "its isolated process failed during update: timeout after 3 s",
         ),
+        (
+            "segfault",
+            "call = \"bind\", after = 1",
+            "its isolated process failed during bind: SIGSEGV",
+        ),
+        ("panic", "call = \"bind\", after = 1", "deliberate panic"),
     ];
-    for (fault, after, cause) in cases {
-        let params = format!("{{ fault = \"{fault}\", after = {after} }}");
-        let name = format!("{fault}-{after}");
+    for (k, (fault, more, cause)) in cases.into_iter().enumerate() {
+        let params = format!("{{ fault = \"{fault}\", {more} }}");
+        let name = format!("{fault}-{k}");
         let out = s.path(&format!("{name}-out"));
         let o = run_with(&fault_client(&s, &name, &params, true), &out);
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(5), "{name}: {err}");
-        assert!(
-            err.contains("metric \"fault\"") && err.contains("faulty") && err.contains(cause),
-            "{name}: the metric, plugin and cause are named: {err}"
-        );
-        assert!(!out.exists(), "{name}: no output written");
-        let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-        let nps = |r: &serde_json::Value| -> Vec<serde_json::Value> {
-            r["results"]
-                .as_array()
-                .map(|a| a.iter().filter(|x| x["metric"] == "nps").cloned().collect())
-                .unwrap_or_default()
-        };
-        assert_eq!(nps(&report), nps(&clean), "{name}: NPS as in the clean run");
+        let report = assert_failed_alone(&o, &out, &name, cause, &clean);
         if fault == "panic" {
             // The plugin survives a panic in-process too: the same report, counts included.
             let local = run_with(
@@ -291,56 +286,31 @@ fn a_fault_in_a_later_batch_of_a_request_fails_its_metric_alone_named() {
     }
 }
 
-/// An isolated instance bound for a chunk is bound by its child with the chunk's first
-/// batches, in the same request (no round trip of its own): a crash or an error in that
-/// bind still fails its metric alone, named, during bind, with exit 5 and no output.
-#[test]
-fn a_fault_in_the_bind_of_a_chunk_fails_its_metric_alone_named() {
-    let s = common::Scratch::new();
-    let run_with = |config: &str, out: &std::path::Path| {
-        run(&[
-            "run",
-            config,
-            "--format",
-            "json",
-            "--batch-rows",
-            "100",
-            "--out",
-            out.to_str().unwrap(),
-        ])
+/// Asserts what a run whose metric `fault` failed shows: exit 5, the metric, plugin and
+/// `cause` named, no `--out` written, NPS as in the `clean` run; returns the report.
+fn assert_failed_alone(
+    o: &std::process::Output,
+    out: &std::path::Path,
+    name: &str,
+    cause: &str,
+    clean: &serde_json::Value,
+) -> serde_json::Value {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(5), "{name}: {err}");
+    assert!(
+        err.contains("metric \"fault\"") && err.contains("faulty") && err.contains(cause),
+        "{name}: the metric, plugin and cause are named: {err}"
+    );
+    assert!(!out.exists(), "{name}: no output written");
+    let report: serde_json::Value = serde_json::from_str(&stdout(o)).unwrap();
+    let nps = |r: &serde_json::Value| -> Vec<serde_json::Value> {
+        r["results"]
+            .as_array()
+            .map(|a| a.iter().filter(|x| x["metric"] == "nps").cloned().collect())
+            .unwrap_or_default()
     };
-    let clean = run_with(&fault_client(&s, "clean", "{}", true), &s.path("clean-out"));
-    assert!(clean.status.success(), "{}", stderr(&clean));
-    let clean: serde_json::Value = serde_json::from_str(&stdout(&clean)).unwrap();
-    // The first bind checks the params (before any data); `after = 1`: the first chunk's.
-    let cases = [
-        (
-            "segfault",
-            "its isolated process failed during bind: SIGSEGV",
-        ),
-        ("panic", "deliberate panic"),
-    ];
-    for (fault, cause) in cases {
-        let params = format!("{{ fault = \"{fault}\", call = \"bind\", after = 1 }}");
-        let name = format!("bind-{fault}");
-        let out = s.path(&format!("{name}-out"));
-        let o = run_with(&fault_client(&s, &name, &params, true), &out);
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(5), "{name}: {err}");
-        assert!(
-            err.contains("metric \"fault\"") && err.contains("faulty") && err.contains(cause),
-            "{name}: the metric, plugin and cause are named: {err}"
-        );
-        assert!(!out.exists(), "{name}: no output written");
-        let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-        let nps = |r: &serde_json::Value| -> Vec<serde_json::Value> {
-            r["results"]
-                .as_array()
-                .map(|a| a.iter().filter(|x| x["metric"] == "nps").cloned().collect())
-                .unwrap_or_default()
-        };
-        assert_eq!(nps(&report), nps(&clean), "{name}: NPS as in the clean run");
-    }
+    assert_eq!(nps(&report), nps(clean), "{name}: NPS as in the clean run");
+    report
 }
 
 /// Many small chunks over more workers than cores, isolated: a worker holds a chunk whose
