@@ -257,3 +257,43 @@ fn a_malformed_quote_mid_file_falls_back_to_the_sequential_reader() {
     assert_eq!(fast_report["metrics"], slow_report["metrics"]);
     assert_eq!(fast_report["datasets"][0]["rows_read"], 2000);
 }
+
+/// Without `--out` no rejected.csv is written, and the engine makes only as many rejections
+/// of plugin-rejected rows per chunk as the report's examples can use: the report must not
+/// tell the difference (the same examples, first in file order, and the same counts) with
+/// one thread or several, over many chunks.
+#[test]
+fn the_report_is_the_same_without_out_where_rejections_are_capped() {
+    let s = Scratch::new();
+    s.write("survey.csv", &survey(3000, 11, None));
+    let cfg = config(&s, "survey.csv", "");
+    let (with_out, rejected) = run_with(&s, &cfg, &["--chunk-bytes", "2000"], "with-out");
+    let with_out = comparable(&with_out);
+    // Plugin-rejected rows (empty NPS answers) in many chunks, more than the examples.
+    let empty = with_out["metrics"][0]["rows_rejected"]["empty"]
+        .as_u64()
+        .unwrap();
+    assert!(empty > 20, "{}", with_out["metrics"][0]);
+    assert_eq!(
+        rejected.lines().filter(|l| l.contains(",empty,")).count() as u64,
+        empty,
+        "rejected.csv has every rejected row"
+    );
+    for threads in ["1", "3"] {
+        let o = run(&[
+            "run",
+            cfg.to_str().unwrap(),
+            "--format",
+            "json",
+            "--chunk-bytes",
+            "2000",
+            "--threads",
+            threads,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let without = comparable(&stdout(&o));
+        for part in ["results", "metrics", "datasets", "rejection_examples"] {
+            assert_eq!(without[part], with_out[part], "{part}, {threads} threads");
+        }
+    }
+}

@@ -42,6 +42,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
                 threads: threads.map(usize::from),
                 chunk_bytes,
                 isolate,
+                rejections: None,
             },
             run::Baseline {
                 dir: baseline.as_deref(),

@@ -11,7 +11,6 @@ use crate::progress::ProgressLine;
 use anyhow::Context;
 use cxm_engine::{Plan, RunOptions};
 use cxm_report::{Rejection, RejectionWriter, RunReport, TableOptions, REJECTION_EXAMPLES};
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -32,9 +31,14 @@ pub fn run(
     out: Option<&Path>,
     force: bool,
     pdf: bool,
-    options: RunOptions,
+    mut options: RunOptions,
     baseline: Baseline<'_>,
 ) -> anyhow::Result<i32> {
+    // Without --out no rejected.csv is written: only the report's examples are kept, so
+    // the engine makes no more rejections of plugin-rejected rows than they can use.
+    if out.is_none() {
+        options.rejections = Some(REJECTION_EXAMPLES);
+    }
     // Read the baseline before anything else: a wrong folder is a usage error (exit code
     // 2) before computing, and --out may be the same folder (it is replaced at the end).
     let old = match baseline.dir {
@@ -278,14 +282,26 @@ fn render(
 /// order they were found (file order).
 #[derive(Default)]
 struct RejectionExamples {
-    seen: HashMap<(String, String, String), usize>,
+    /// Per dataset, scope and reason (few: metrics × reasons), the examples kept.
+    seen: Vec<(String, String, String, usize)>,
     kept: Vec<Rejection>,
 }
 
 impl RejectionExamples {
     fn offer(&mut self, r: &Rejection) {
-        let key = (r.dataset.clone(), r.scope.clone(), r.reason.clone());
-        let count = self.seen.entry(key).or_insert(0);
+        // Found by comparing texts, not by a key made (three copies) for every rejection.
+        let index =
+            match self.seen.iter().position(|(d, s, reason, _)| {
+                *d == r.dataset && *s == r.scope && *reason == r.reason
+            }) {
+                Some(i) => i,
+                None => {
+                    let key = (r.dataset.clone(), r.scope.clone(), r.reason.clone(), 0);
+                    self.seen.push(key);
+                    self.seen.len() - 1
+                }
+            };
+        let count = &mut self.seen[index].3;
         if *count < REJECTION_EXAMPLES {
             *count += 1;
             self.kept.push(r.clone());

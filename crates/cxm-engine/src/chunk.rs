@@ -41,6 +41,10 @@ pub(crate) struct MetricPart {
     pub(crate) design: Vec<[f64; 3]>,
     /// A failure of the plugin; later batches are not fed to it.
     pub(crate) error: Option<String>,
+    /// Per row status code: the rejections made of the rows its plugin rejected in this
+    /// chunk (sized when the first is made; counted only under a cap, see
+    /// [`MetricContext::rejections`]).
+    pub(crate) examples: Vec<u32>,
 }
 
 /// Everything one chunk contributes to a run.
@@ -115,6 +119,7 @@ impl<'c> ChunkWork<'c> {
                     reaches_all: true,
                     design: Vec::new(),
                     error: None,
+                    examples: Vec::new(),
                 })
                 .collect(),
             rejections: Vec::new(),
@@ -688,12 +693,24 @@ pub(crate) fn tally(
         return;
     }
     let first_input = metric.inputs.first().map(|(_, f, _)| *f);
+    // Rows rejected per status code, added to the counts by reason once at the end (not a
+    // map lookup and a reason name per row).
+    let mut by_code = [0u64; 256];
     for (row, &code) in status.iter().enumerate() {
         if code == 0 || prefilled[row] {
             continue;
         }
-        let reason = metric.def.reason_name(code);
-        *part.rejected.entry(reason.clone()).or_default() += count(batch, row);
+        by_code[usize::from(code)] += count(batch, row);
+        if let Some(cap) = metric.rejections {
+            if part.examples.is_empty() {
+                part.examples = vec![0; 256];
+            }
+            let made = &mut part.examples[usize::from(code)];
+            if *made as usize >= cap {
+                continue;
+            }
+            *made += 1;
+        }
         let (field, value) = match first_input {
             Some(f) => (metric.first_input_field.clone(), batch.raw_value(row, f)),
             None => (String::new(), String::new()),
@@ -704,9 +721,15 @@ pub(crate) fn tally(
             scope: metric.id.clone(),
             field,
             value,
-            reason,
+            reason: metric.def.reason_name(code),
             detail: format!("rejected by {}", metric.def.name),
         });
+    }
+    for (code, &n) in by_code.iter().enumerate() {
+        if n > 0 {
+            let reason = metric.def.reason_name(code as u8);
+            *part.rejected.entry(reason).or_default() += n;
+        }
     }
 }
 

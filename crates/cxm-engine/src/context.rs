@@ -35,6 +35,9 @@ pub(crate) struct MetricContext {
     pub(crate) shares_group_ids: bool,
     /// Whether another metric reads the row weights.
     pub(crate) shares_weights: bool,
+    /// At most this many of the rows its plugin rejects, per reason, become rejections in
+    /// each chunk ([`crate::RunOptions::rejections`]); `None`: every one.
+    pub(crate) rejections: Option<usize>,
 }
 
 impl MetricContext {
@@ -147,6 +150,7 @@ impl DatasetContext {
                     shared_inputs: Vec::new(),
                     shares_group_ids: false,
                     shares_weights: false,
+                    rejections: None,
                 }
             })
             .collect();

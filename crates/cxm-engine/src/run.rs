@@ -25,6 +25,12 @@ pub struct RunOptions {
     /// Run every plugin library in child processes (as `isolation = "process"` does for
     /// one registry entry); read by the binary before it builds the plan.
     pub isolate: bool,
+    /// Of the rows a metric's plugin rejects, give `on_reject` at most this many per metric
+    /// and reason from each chunk of data: enough for the first N per dataset, metric and
+    /// reason in file order (a chunk's rejections come in file order, chunks in file
+    /// order), which is all a caller that keeps examples needs. `None`: every rejected row
+    /// (for a caller that writes them all). The counts are exact either way.
+    pub rejections: Option<usize>,
 }
 
 /// Progress of the dataset being read.
@@ -73,6 +79,9 @@ pub fn run(
     let rejected_values = plan.config.report.rejected_values;
     for dataset in &mut plan.datasets {
         let mut ctx = DatasetContext::new(dataset, rejected_values);
+        for metric in &mut ctx.metrics {
+            metric.rejections = options.rejections;
+        }
         // The datasets it looks up are read first, each into a table by key.
         for lookup in &dataset.lookups {
             let join = crate::lookup::Join::load(lookup.clone(), dataset.zone, options.batch_rows)?;
