@@ -324,8 +324,8 @@ fn many_small_chunks_on_many_workers_never_hang_and_give_the_same_results() {
     let config = config.to_str().unwrap();
     let local = results_json(&["run", config, "--format", "json"]);
     for threads in ["2", "4"] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cxm"))
-            .args([
+        let o = common::limited::run_limited(
+            &[
                 "run",
                 config,
                 "--format",
@@ -337,27 +337,16 @@ fn many_small_chunks_on_many_workers_never_hang_and_give_the_same_results() {
                 "9000",
                 "--threads",
                 threads,
-            ])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-        let mut out = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut out, &mut text).unwrap();
-            text
-        });
-        while child.try_wait().unwrap().is_none() {
-            if std::time::Instant::now() > deadline {
-                child.kill().unwrap();
-                panic!("{threads} threads: still running after two minutes: hung");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        assert!(child.wait().unwrap().success(), "{threads} threads");
-        let isolated: serde_json::Value = serde_json::from_str(&reader.join().unwrap()).unwrap();
+            ],
+            std::time::Duration::from_secs(120),
+            None,
+        );
+        assert!(
+            !o.killed,
+            "{threads} threads: still running after two minutes: hung"
+        );
+        assert!(o.status.success(), "{threads} threads: {}", o.seen());
+        let isolated: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         for part in ["results", "metrics", "rejection_examples"] {
             assert_eq!(local[part], isolated[part], "{part}: {threads} threads");
         }

@@ -2,6 +2,7 @@
 //! beside it, and temporary configs, registries and datasets.
 #![allow(dead_code)]
 
+pub mod limited;
 pub mod warehouse;
 
 use std::path::{Path, PathBuf};
