@@ -90,7 +90,13 @@ pub(crate) struct DatasetContext {
 }
 
 impl DatasetContext {
-    pub(crate) fn new(ds: &DatasetPlan, rejected_values: RejectedValues) -> DatasetContext {
+    /// The context of one dataset of the plan; `rejections` caps the rejections each metric
+    /// makes per chunk (see [`MetricContext::rejections`]).
+    pub(crate) fn new(
+        ds: &DatasetPlan,
+        rejected_values: RejectedValues,
+        rejections: Option<usize>,
+    ) -> DatasetContext {
         let field_names: Vec<String> = ds.fields.iter().map(|f| f.name.clone()).collect();
         let users = (0..ds.fields.len())
             .map(|f| {
@@ -150,7 +156,7 @@ impl DatasetContext {
                     shared_inputs: Vec::new(),
                     shares_group_ids: false,
                     shares_weights: false,
-                    rejections: None,
+                    rejections,
                 }
             })
             .collect();

@@ -212,29 +212,24 @@ fn work(
         // Never wait for work while holding a chunk: the merging thread may be waiting for
         // it, with every token taken (the producer then waits too). Take work at once if
         // there is some; else hand the held chunk over first.
-        if held.is_some() {
-            let ready = match queue.try_lock() {
-                Ok(receiver) => receiver.try_recv().ok(),
-                Err(_) => None,
-            };
-            if let Some(item) = ready {
-                if !closed && state.load(Ordering::SeqCst) == RUNNING {
-                    process_chunk(ctx, ordered, item, &mut held, &mut closed, &hand_over);
-                }
-                if closed {
-                    return;
-                }
-                continue;
-            }
-            if let Some(h) = held.take() {
-                hand_over(h, &mut closed);
-            }
-        }
-        let next = match queue.lock() {
-            Ok(receiver) => receiver.recv(),
-            Err(_) => break,
+        let ready = match held {
+            Some(_) => queue.try_lock().ok().and_then(|r| r.try_recv().ok()),
+            None => None,
         };
-        let Ok(item) = next else { break };
+        let item = match ready {
+            Some(item) => item,
+            None => {
+                if let Some(h) = held.take() {
+                    hand_over(h, &mut closed);
+                }
+                let next = match queue.lock() {
+                    Ok(receiver) => receiver.recv(),
+                    Err(_) => break,
+                };
+                let Ok(item) = next else { break };
+                item
+            }
+        };
         if closed {
             return;
         }
@@ -294,7 +289,7 @@ fn process_chunk<'c>(
         },
         work: chunk_work,
     };
-    if chunk.parsed.is_none() && chunk.summary.is_ok() && chunk.work.in_flight() {
+    if !ordered && chunk.summary.is_ok() && chunk.work.in_flight() {
         let mut chunk = chunk;
         chunk.work.flush();
         *held = Some(chunk);

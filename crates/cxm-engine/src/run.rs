@@ -78,10 +78,7 @@ pub fn run(
     };
     let rejected_values = plan.config.report.rejected_values;
     for dataset in &mut plan.datasets {
-        let mut ctx = DatasetContext::new(dataset, rejected_values);
-        for metric in &mut ctx.metrics {
-            metric.rejections = options.rejections;
-        }
+        let mut ctx = DatasetContext::new(dataset, rejected_values, options.rejections);
         // The datasets it looks up are read first, each into a table by key.
         for lookup in &dataset.lookups {
             let join = crate::lookup::Join::load(lookup.clone(), dataset.zone, options.batch_rows)?;

@@ -152,7 +152,8 @@ impl InstanceTemplate {
     pub fn bind(&self, params_json: &str) -> Result<Instance, HostError> {
         if let Backend::Remote(remote) = &self.def.backend {
             let child = remote.child()?;
-            let (fields, schema) = Instance::remote_inputs(&self.def, &self.inputs)?;
+            let fields = Instance::input_fields(&self.inputs);
+            let schema = Instance::remote_schema(&self.def, &self.inputs)?;
             let id = child.name_instance();
             let stream = Stream::lazy(
                 child.clone(),
@@ -251,21 +252,21 @@ impl Instance {
         }
     }
 
-    /// The input fields of an isolated instance, and their schema as sent to its child.
-    fn remote_inputs(
-        def: &MetricDef,
-        inputs: &[(String, DataType)],
-    ) -> Result<(Fields, Vec<u8>), HostError> {
-        let fields: Fields = inputs
+    /// The fields of the mapped inputs (name, Arrow type), in bound order.
+    fn input_fields(inputs: &[(String, DataType)]) -> Fields {
+        inputs
             .iter()
             .map(|(name, ty)| Field::new(name, ty.clone(), true))
-            .collect();
-        let schema = wire::encode_schema(inputs).map_err(|e| HostError::Host {
+            .collect()
+    }
+
+    /// The input schema as sent to an isolated child.
+    fn remote_schema(def: &MetricDef, inputs: &[(String, DataType)]) -> Result<Vec<u8>, HostError> {
+        wire::encode_schema(inputs).map_err(|e| HostError::Host {
             library: def.library.clone(),
             metric: def.name.clone(),
             message: format!("cannot encode the input schema: {e}"),
-        })?;
-        Ok((fields, schema))
+        })
     }
 
     /// For an isolated instance bound lazily ([`InstanceTemplate::bind`]): makes sure its
@@ -284,15 +285,12 @@ impl Instance {
         params_json: &str,
         inputs: &[(String, DataType)],
     ) -> Result<Self, HostError> {
-        let fields: Fields = inputs
-            .iter()
-            .map(|(name, ty)| Field::new(name, ty.clone(), true))
-            .collect();
+        let fields = Instance::input_fields(inputs);
         let vtable = match &def.backend {
             Backend::Local(vtable) => vtable,
             Backend::Remote(remote) => {
                 let child = remote.child()?;
-                let (_, schema) = Instance::remote_inputs(def, inputs)?;
+                let schema = Instance::remote_schema(def, inputs)?;
                 let (header, _) = child.call(
                     "bind",
                     wire::BIND,
@@ -860,12 +858,16 @@ impl Drop for Instance {
                 stream,
                 released,
             } => {
-                // An instance bound lazily and never sent to the child has nothing there.
+                if *released || child.is_dead() {
+                    return;
+                }
+                // An instance bound lazily and never sent to the child (or whose bind
+                // failed) has nothing there.
                 let bound = {
                     let mut stream = lock(stream);
                     stream.bind_sent() && stream.ensure_bound().is_ok()
                 };
-                if bound && !released && !child.is_dead() {
+                if bound {
                     let _ = child.call(
                         "release",
                         wire::RELEASE,

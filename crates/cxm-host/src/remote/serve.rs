@@ -182,20 +182,22 @@ fn serve_channel(server: &Server<'_>, input: File, output: File, mut map: ChildM
         // released whether or not the merge worked, and that is answered too.
         let release = (frame.0 == wire::MERGE && frame.1["release"].as_bool() == Some(true))
             .then(|| frame.1["from"].as_u64().unwrap_or(0));
-        let (kind, header, body) = server.handle(frame);
-        if wire::write_frame(&mut output, kind, &header, &body).is_err() || output.flush().is_err()
-        {
+        if !answer(&mut output, server.handle(frame)) {
             return false;
         }
         if let Some(from) = release {
-            let (kind, header, body) = server.handle((wire::RELEASE, json!({"id": from}), vec![]));
-            if wire::write_frame(&mut output, kind, &header, &body).is_err()
-                || output.flush().is_err()
-            {
+            let released = server.handle((wire::RELEASE, json!({"id": from}), Vec::new()));
+            if !answer(&mut output, released) {
                 return false;
             }
         }
     }
+}
+
+/// Writes an answer out (`write_frame` flushes it); `false` when the host can no longer be
+/// written to.
+fn answer(output: &mut impl Write, (kind, header, body): Reply) -> bool {
+    wire::write_frame(output, kind, &header, &body).is_ok()
 }
 
 /// The metric's instances, shared by every channel; each is locked while a call uses it.
