@@ -14,6 +14,7 @@
 //! first one in the map wins.
 
 use crate::model::{ResultRow, RunReport};
+use cxm_result::Details;
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -71,16 +72,21 @@ fn compact_json(value: &Value) -> String {
 
 /// Flattens one result's details into `(column, cell)` pairs in map order. Columns carry
 /// the [`DETAILS_PREFIX`]; `null` leaves are left out (an empty cell).
-pub fn flatten_result_details(details: &Map<String, Value>) -> Vec<(String, DetailCell<'_>)> {
+pub fn flatten_result_details(details: &Details) -> Vec<(String, DetailCell<'_>)> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    flatten_into(DETAILS_PREFIX, details, &mut out, &mut seen);
+    flatten_into(DETAILS_PREFIX, details.iter(), &mut out, &mut seen);
     out
+}
+
+/// The entries of a nested map, as a result's details give theirs.
+fn entries(map: &Map<String, Value>) -> impl Iterator<Item = (&str, &Value)> {
+    map.iter().map(|(k, v)| (k.as_str(), v))
 }
 
 fn flatten_into<'a>(
     prefix: &str,
-    map: &'a Map<String, Value>,
+    map: impl Iterator<Item = (&'a str, &'a Value)>,
     out: &mut Vec<(String, DetailCell<'a>)>,
     seen: &mut HashSet<String>,
 ) {
@@ -93,7 +99,7 @@ fn flatten_into<'a>(
                 continue;
             }
             Value::Object(inner) => {
-                flatten_into(&format!("{column}."), inner, out, seen);
+                flatten_into(&format!("{column}."), entries(inner), out, seen);
                 continue;
             }
             Value::Bool(b) => DetailCell::Bool(*b),
@@ -112,7 +118,7 @@ fn flatten_into<'a>(
 pub fn detail_columns<'a>(rows: impl IntoIterator<Item = &'a ResultRow>) -> Vec<String> {
     let mut columns = Vec::new();
     let mut seen = HashSet::new();
-    let mut previous: Option<&Map<String, Value>> = None;
+    let mut previous: Option<&Details> = None;
     for row in rows {
         let details = &row.result.details;
         // Results of one metric mostly have the same keys, in the same order: then they
@@ -120,7 +126,7 @@ pub fn detail_columns<'a>(rows: impl IntoIterator<Item = &'a ResultRow>) -> Vec<
         if previous.is_some_and(|p| same_flat_keys(p, details)) {
             continue;
         }
-        collect_names(DETAILS_PREFIX, details, &mut columns, &mut seen);
+        collect_names(DETAILS_PREFIX, details.iter(), &mut columns, &mut seen);
         previous = Some(details);
     }
     columns
@@ -128,7 +134,7 @@ pub fn detail_columns<'a>(rows: impl IntoIterator<Item = &'a ResultRow>) -> Vec<
 
 /// Whether two maps have the same keys in the same order and no nested object (whose own
 /// keys could differ): then their column names are the same.
-fn same_flat_keys(a: &Map<String, Value>, b: &Map<String, Value>) -> bool {
+fn same_flat_keys(a: &Details, b: &Details) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|((ka, va), (kb, vb))| {
             ka == kb && !matches!(va, Value::Object(_)) && !matches!(vb, Value::Object(_))
@@ -138,9 +144,9 @@ fn same_flat_keys(a: &Map<String, Value>, b: &Map<String, Value>) -> bool {
 /// Adds the column names of `map`'s leaves (nulls included, so a key that is null in one
 /// result and set in another keeps its first-seen place). A name is built in a reused
 /// buffer and allocated only when it is new (results of one metric share their keys).
-fn collect_names(
+fn collect_names<'a>(
     prefix: &str,
-    map: &Map<String, Value>,
+    map: impl Iterator<Item = (&'a str, &'a Value)>,
     columns: &mut Vec<String>,
     seen: &mut HashSet<String>,
 ) {
@@ -151,7 +157,7 @@ fn collect_names(
         column.push_str(key);
         if let Value::Object(inner) = value {
             column.push('.');
-            collect_names(&column, inner, columns, seen);
+            collect_names(&column, entries(inner), columns, seen);
         } else if !seen.contains(column.as_str()) {
             seen.insert(column.clone());
             columns.push(column.clone());
@@ -167,10 +173,7 @@ pub fn flatten_details(report: &RunReport) -> Vec<String> {
 
 /// The cells of one result under `columns` (from [`detail_columns`]): `None` where the
 /// result has no such detail or it is null.
-pub fn detail_cells<'a>(
-    columns: &[String],
-    details: &'a Map<String, Value>,
-) -> Vec<Option<DetailCell<'a>>> {
+pub fn detail_cells<'a>(columns: &[String], details: &'a Details) -> Vec<Option<DetailCell<'a>>> {
     let mut cells = Vec::new();
     DetailLayout::new(columns).cells(details, &mut cells);
     cells
@@ -196,11 +199,7 @@ impl<'c> DetailLayout<'c> {
     /// The cells of one result into `cells` (cleared first), as [`detail_cells`] returns
     /// them: `None` where the result has no such detail or it is null, the first path
     /// winning when two flatten to the same name.
-    pub(crate) fn cells<'a>(
-        &self,
-        details: &'a Map<String, Value>,
-        cells: &mut Vec<Option<DetailCell<'a>>>,
-    ) {
+    pub(crate) fn cells<'a>(&self, details: &'a Details, cells: &mut Vec<Option<DetailCell<'a>>>) {
         cells.clear();
         cells.resize(self.columns.len(), None);
         // Per column: whether a path reached it (a null leaf too, as in
@@ -209,12 +208,12 @@ impl<'c> DetailLayout<'c> {
         let mut name = String::with_capacity(64);
         name.push_str(DETAILS_PREFIX);
         let mut next = 0;
-        self.fill(details, &mut name, &mut next, &mut taken, cells);
+        self.fill(details.iter(), &mut name, &mut next, &mut taken, cells);
     }
 
     fn fill<'a>(
         &self,
-        map: &'a Map<String, Value>,
+        map: impl Iterator<Item = (&'a str, &'a Value)>,
         name: &mut String,
         next: &mut usize,
         taken: &mut [bool],
@@ -226,7 +225,7 @@ impl<'c> DetailLayout<'c> {
             name.push_str(key);
             if let Value::Object(inner) = value {
                 name.push('.');
-                self.fill(inner, name, next, taken, cells);
+                self.fill(entries(inner), name, next, taken, cells);
                 continue;
             }
             // Results usually list their details in column order: try the next column
@@ -259,10 +258,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn map(v: Value) -> Map<String, Value> {
+    fn map(v: Value) -> Details {
         match v {
-            Value::Object(m) => m,
-            _ => Map::new(),
+            Value::Object(m) => m.into(),
+            _ => Details::new(),
         }
     }
 

@@ -14,7 +14,7 @@ use crate::model::{
     ReportSettings, ResultRow, RunReport, SegmentEntry, SegmentTest, Trend, REPORT_SCHEMA,
 };
 use cxm_result::MetricResult;
-use cxm_result::{Interval, Table, TestBasis};
+use cxm_result::{Details, Interval, Table, TestBasis};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -73,7 +73,7 @@ struct JsonResult<'a> {
     #[serde(serialize_with = "whole_or_float")]
     n: f64,
     ci: Option<&'a Interval>,
-    details: &'a Map<String, Value>,
+    details: &'a Details,
     warnings: &'a [String],
     band: Option<&'a Value>,
     trend: Option<&'a Trend>,
@@ -228,7 +228,7 @@ struct JsonResultIn {
     #[serde(default)]
     ci: Option<Interval>,
     #[serde(default)]
-    details: Map<String, Value>,
+    details: Details,
     #[serde(default)]
     warnings: Vec<String>,
     #[serde(default)]

@@ -2,15 +2,15 @@
 //! metric by metric, nested objects as `parent.child`, arrays as JSON text.
 
 use cxm_report::{
-    detail_columns, flatten_details, flatten_result_details, render_csv, Grouping, MetricResult,
-    ResultRow, RunReport, REPORT_SCHEMA,
+    detail_columns, flatten_details, flatten_result_details, render_csv, Details, Grouping,
+    MetricResult, ResultRow, RunReport, REPORT_SCHEMA,
 };
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-fn details(v: Value) -> Map<String, Value> {
+fn details(v: Value) -> Details {
     match v {
-        Value::Object(m) => m,
-        _ => Map::new(),
+        Value::Object(m) => m.into(),
+        _ => Details::new(),
     }
 }
 

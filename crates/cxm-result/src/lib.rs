@@ -13,10 +13,12 @@
 //! see [`many`].
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-mod compact;
+mod details;
 pub mod many;
+
+pub use details::Details;
 
 /// The result of one metric over one group.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
@@ -31,8 +33,7 @@ pub struct MetricResult {
     /// Confidence interval of `value`, when the metric has one.
     pub ci: Option<Interval>,
     /// Metric-specific figures (counts, shares, secondary statistics), in insertion order.
-    #[serde(deserialize_with = "compact::details")]
-    pub details: Map<String, Value>,
+    pub details: Details,
     /// Machine-readable warnings such as `low_sample`.
     pub warnings: Vec<String>,
     /// Named tables beyond the headline (per-attribute, per-customer breakdowns).
@@ -158,7 +159,7 @@ impl MetricResult {
 
     /// Adds one detail figure.
     pub fn detail(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.details.insert(key.to_string(), value.into());
+        self.details.insert(key, value.into());
         self
     }
 

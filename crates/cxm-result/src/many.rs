@@ -26,10 +26,11 @@
 //! `details`, reads as JSON would read its `null` (an error for the interval and basis, `null`
 //! in `details`; `n` is left to the host's check).
 
-use crate::{Interval, MetricResult, Table, TestBasis};
+use crate::{Details, Interval, MetricResult, Table, TestBasis};
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 /// The first four bytes of a block.
 pub const MAGIC: &[u8; 4] = b"CXMR";
@@ -249,8 +250,8 @@ pub fn read_many(bytes: &[u8], expected: usize) -> Result<Vec<MetricResult>, Str
         strings.push(text);
     }
     let mut results = Vec::with_capacity(count);
-    let reader = Strings { r, strings };
-    let mut reader = reader;
+    let shared = vec![None; strings.len()];
+    let mut reader = Strings { r, strings, shared };
     for i in 0..count {
         let result = reader
             .result()
@@ -316,15 +317,31 @@ impl<'a> Reader<'a> {
 struct Strings<'a> {
     r: Reader<'a>,
     strings: Vec<&'a str>,
+    /// The strings used as detail keys, made once and shared by every result.
+    shared: Vec<Option<Arc<str>>>,
 }
 
 impl Strings<'_> {
-    fn string(&mut self) -> Result<String, String> {
+    fn index(&mut self) -> Result<usize, String> {
         let i = self.r.u32()? as usize;
-        self.strings
-            .get(i)
-            .map(|s| s.to_string())
-            .ok_or_else(|| format!("string {i} is not in the table"))
+        if i < self.strings.len() {
+            Ok(i)
+        } else {
+            Err(format!("string {i} is not in the table"))
+        }
+    }
+
+    fn string(&mut self) -> Result<String, String> {
+        let i = self.index()?;
+        Ok(self.strings[i].to_string())
+    }
+
+    /// A detail key, shared with every other use of it in the block.
+    fn key(&mut self) -> Result<Arc<str>, String> {
+        let i = self.index()?;
+        Ok(self.shared[i]
+            .get_or_insert_with(|| Arc::from(self.strings[i]))
+            .clone())
     }
 
     fn finite(&mut self, what: &str) -> Result<f64, String> {
@@ -379,7 +396,7 @@ impl Strings<'_> {
         } else {
             None
         };
-        let details = self.map()?;
+        let details = self.details()?;
         let warnings = (0..self.r.count(4)?)
             .map(|_| self.string())
             .collect::<Result<_, _>>()?;
@@ -414,12 +431,20 @@ impl Strings<'_> {
         })
     }
 
-    /// A map of `len` entries (a later duplicate key replaces the value in the first one's
+    /// A result's details (a later duplicate key replaces the value in the first one's
     /// place, as reading JSON does), with room for exactly them.
-    fn map(&mut self) -> Result<Map<String, Value>, String> {
-        self.entries(0)
+    fn details(&mut self) -> Result<Details, String> {
+        let len = self.r.count(5)?;
+        let mut details = Details::with_capacity(len);
+        for _ in 0..len {
+            let key = self.key()?;
+            let value = self.value(0)?;
+            details.insert_shared(key, value);
+        }
+        Ok(details)
     }
 
+    /// A map inside a detail, as [`Strings::details`] reads the details themselves.
     fn entries(&mut self, depth: usize) -> Result<Map<String, Value>, String> {
         let len = self.r.count(5)?;
         let mut map = Map::with_capacity(len);

@@ -49,7 +49,7 @@ pub mod __private;
 
 pub use columns::Row;
 pub use cxm_abi as abi;
-pub use cxm_result::{number, Interval, MetricResult, Table, TestBasis};
+pub use cxm_result::{number, Details, Interval, MetricResult, Table, TestBasis};
 pub use metric::{BoundInputs, Input, InputType, Metric, Param, Reject};
 /// Re-exported so plugins can name the exact serde the SDK deserialises params with.
 pub use serde;
@@ -59,8 +59,8 @@ pub use serde_json;
 /// Everything a plugin usually needs, in one `use`.
 pub mod prelude {
     pub use crate::{
-        export_plugin, number, BoundInputs, Input, InputType, Interval, Metric, MetricResult,
-        Param, Reject, Row, Table, TestBasis,
+        export_plugin, number, BoundInputs, Details, Input, InputType, Interval, Metric,
+        MetricResult, Param, Reject, Row, Table, TestBasis,
     };
     pub use serde::Deserialize;
     pub use serde_json::json;

@@ -101,7 +101,7 @@ fn portfolio_scores_bands_and_cooling() {
     // A fell 17.5 and B exactly 10 (≥ cooling_drop); E fell 5.
     assert_eq!(d["cooling"], json!(2.0));
     assert_eq!(d["snapshots"], json!(2));
-    let keys: Vec<&str> = d.keys().map(String::as_str).collect();
+    let keys: Vec<&str> = d.keys().collect();
     assert_eq!(
         keys,
         [

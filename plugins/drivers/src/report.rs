@@ -99,12 +99,12 @@ impl Drivers {
     /// The result of one group (what `finish` returns).
     pub fn result(&self, state: &DriversState) -> MetricResult {
         let p = self.attributes.len();
-        let mut details = serde_json::Map::new();
-        details.insert("missing".into(), json!(self.params.missing.name()));
-        details.insert("attributes".into(), json!(p));
+        let mut details = cxm_sdk::Details::new();
+        details.insert("missing", json!(self.params.missing.name()));
+        details.insert("attributes", json!(p));
         if self.replicates > 0 {
-            details.insert("replicates".into(), json!(self.replicates));
-            details.insert("seed".into(), json!(self.params.seed));
+            details.insert("replicates", json!(self.replicates));
+            details.insert("seed", json!(self.params.seed));
         }
         let len = self.layout.block_len();
         let Some(main) = state.data.get(..len) else {
@@ -115,7 +115,7 @@ impl Drivers {
         let stats = self.layout.stats(main);
         let n = stats.n[0];
         if self.params.missing == Missing::Pairwise {
-            details.insert("n_min_pair".into(), number(stats.min_pair_n()));
+            details.insert("n_min_pair", number(stats.min_pair_n()));
         }
         let mut warnings = Vec::new();
         if n < self.params.min_n {
@@ -127,11 +127,11 @@ impl Drivers {
         match &analysis {
             Err(why) => warnings.push(why.warning().to_string()),
             Ok(a) => {
-                details.insert("importance_line".into(), number(a.importance_line));
-                details.insert("performance_line".into(), number(a.performance_line));
+                details.insert("importance_line", number(a.importance_line));
+                details.insert("performance_line", number(a.performance_line));
                 if self.replicates > 0 {
                     reps = self.replicates(&state.data, a);
-                    details.insert("replicates_used".into(), json!(reps.used()));
+                    details.insert("replicates_used", json!(reps.used()));
                     if reps.used() < self.replicates as usize {
                         warnings.push("bootstrap_replicates_undefined".to_string());
                     }

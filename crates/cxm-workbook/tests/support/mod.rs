@@ -5,11 +5,11 @@
 
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use cxm_report::{
-    BenchmarkComparison, DatasetSummary, Grouping, Interval, MetricResult, MetricSummary,
+    BenchmarkComparison, DatasetSummary, Details, Grouping, Interval, MetricResult, MetricSummary,
     PeriodSpec, ResultRow, RunReport, Table, Trend, REPORT_SCHEMA,
 };
 use cxm_workbook::{render_xlsx, Lang};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
@@ -78,10 +78,10 @@ pub fn row(metric: &str, group: &[(&str, &str)], result: MetricResult) -> Result
     }
 }
 
-fn details(v: Value) -> Map<String, Value> {
+fn details(v: Value) -> Details {
     match v {
-        Value::Object(m) => m,
-        _ => Map::new(),
+        Value::Object(m) => m.into(),
+        _ => Details::new(),
     }
 }
 

@@ -1,0 +1,350 @@
+//! A result's `details`: named figures in the order the plugin gave them, as a JSON object
+//! on the wire and in reports.
+//!
+//! A run keeps one result per metric and group until the report is written, so with many
+//! groups (200 000 customers) the size of a result is most of the run's memory. serde_json's
+//! own `Map` (an index map) cost about 1.3 KB and a dozen allocations for the eight figures
+//! of an NPS: a hash index, a key `String` per entry, a doubled entry vector. Here the
+//! entries lie in one vector with exactly their room, and each key is a shared text: a
+//! block of many results ([`crate::many`]) names its keys once and every result shares them.
+//! Lookups are linear, which for the dozen keys a result has is as fast as hashing.
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::fmt;
+use std::sync::Arc;
+
+/// Named figures in insertion order; a key appears once (inserting it again replaces its
+/// value in place, as serde_json's map does).
+#[derive(Clone, Default)]
+pub struct Details {
+    entries: Vec<(Arc<str>, Value)>,
+}
+
+impl Details {
+    /// No details.
+    pub fn new() -> Self {
+        Details::default()
+    }
+
+    /// No details yet, with room for `n`.
+    pub fn with_capacity(n: usize) -> Self {
+        Details {
+            entries: Vec::with_capacity(n),
+        }
+    }
+
+    /// The number of details.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Removes every detail.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        self.entries.iter().position(|(k, _)| &**k == key)
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.entries
+            .iter()
+            .find(|(k, _)| &**k == key)
+            .map(|(_, v)| v)
+    }
+
+    /// The value of `key`, to change it.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.entries
+            .iter_mut()
+            .find(|(k, _)| &**k == key)
+            .map(|(_, v)| v)
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.position(key).is_some()
+    }
+
+    /// Sets `key` to `value`: a new key goes last, a present one keeps its place. Returns
+    /// the value it replaced.
+    pub fn insert(&mut self, key: impl Into<Arc<str>> + AsRef<str>, value: Value) -> Option<Value> {
+        match self.position(key.as_ref()) {
+            Some(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            None => {
+                self.entries.push((key.into(), value));
+                None
+            }
+        }
+    }
+
+    /// Removes `key`, keeping the order of the others; returns its value.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        self.position(key).map(|i| self.entries.remove(i).1)
+    }
+
+    /// The details in order.
+    pub fn iter(&self) -> Iter<'_> {
+        Iter(self.entries.iter())
+    }
+
+    /// The keys in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| &**k)
+    }
+
+    /// The values in order.
+    pub fn values(&self) -> impl Iterator<Item = &Value> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+
+    /// Drops spare room.
+    pub fn shrink_to_fit(&mut self) {
+        self.entries.shrink_to_fit();
+    }
+
+    /// The details as a serde_json map (a copy), for code that wants a `Value`.
+    pub fn to_map(&self) -> Map<String, Value> {
+        self.iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    /// [`Details::insert`] with a key already shared: no allocation for it.
+    pub(crate) fn insert_shared(&mut self, key: Arc<str>, value: Value) {
+        match self.position(&key) {
+            Some(i) => self.entries[i].1 = value,
+            None => self.entries.push((key, value)),
+        }
+    }
+}
+
+/// The details of a result in order, as `(key, value)`.
+pub struct Iter<'a>(std::slice::Iter<'a, (Arc<str>, Value)>);
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a str, &'a Value);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|(k, v)| (&**k, v))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+impl<'a> IntoIterator for &'a Details {
+    type Item = (&'a str, &'a Value);
+    type IntoIter = Iter<'a>;
+
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+impl<K: Into<Arc<str>> + AsRef<str>> FromIterator<(K, Value)> for Details {
+    fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Self {
+        let mut details = Details::new();
+        for (k, v) in iter {
+            details.insert(k, v);
+        }
+        details.shrink_to_fit();
+        details
+    }
+}
+
+impl From<Map<String, Value>> for Details {
+    fn from(map: Map<String, Value>) -> Self {
+        map.into_iter().collect()
+    }
+}
+
+impl std::ops::Index<&str> for Details {
+    type Output = Value;
+
+    /// The value of `key`; panics when there is none (as serde_json's map does).
+    fn index(&self, key: &str) -> &Value {
+        match self.get(key) {
+            Some(v) => v,
+            None => panic!("no detail {key:?}"),
+        }
+    }
+}
+
+/// Equal when they hold the same keys with equal values, in any order (as serde_json's map
+/// compares).
+impl PartialEq for Details {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
+    }
+}
+
+impl PartialEq<Map<String, Value>> for Details {
+    fn eq(&self, other: &Map<String, Value>) -> bool {
+        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
+    }
+}
+
+impl fmt::Debug for Details {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Details {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        for (k, v) in self {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// Read as serde_json reads its map (anything but a map is refused, `null` included; a later
+/// duplicate key replaces the value in the first one's place), with arrays and maps at any
+/// depth holding no more room than their elements: serde_json grows them by doubling as it
+/// reads, which left a read result half again as big as its figures.
+impl<'de> Deserialize<'de> for Details {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(DetailsVisitor)
+    }
+}
+
+struct DetailsVisitor;
+
+impl<'de> Visitor<'de> for DetailsVisitor {
+    type Value = Details;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Details, A::Error> {
+        let mut details = Details::with_capacity(access.size_hint().unwrap_or(8));
+        while let Some((key, value)) = access.next_entry::<String, Value>()? {
+            details.insert(key, compact(value));
+        }
+        details.shrink_to_fit();
+        Ok(details)
+    }
+}
+
+/// `value` with no spare room in its arrays and maps, at any depth.
+fn compact(value: Value) -> Value {
+    match value {
+        Value::Array(items) => {
+            let mut items: Vec<Value> = items.into_iter().map(compact).collect();
+            items.shrink_to_fit();
+            Value::Array(items)
+        }
+        Value::Object(map) if !map.is_empty() => {
+            let mut exact = Map::with_capacity(map.len());
+            for (k, v) in map {
+                exact.insert(k, compact(v));
+            }
+            Value::Object(exact)
+        }
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MetricResult;
+    use serde_json::json;
+
+    #[test]
+    fn details_read_as_serde_json_reads_a_map_with_no_spare_room() {
+        let text = br#"{"details": {"b": 1, "a": [1.0, 2.5, null, "x", [1, 2, 3]],
+            "nested": {"z": [0, 1, 2, 3, 4]}, "b": 3, "empty": {}}}"#;
+        let r = MetricResult::from_json(text).unwrap();
+        // The same map serde_json reads: order of first appearance, the later `b` wins.
+        let expected: Map<String, Value> = serde_json::from_value(json!({
+            "b": 3, "a": [1.0, 2.5, null, "x", [1, 2, 3]],
+            "nested": {"z": [0, 1, 2, 3, 4]}, "empty": {}
+        }))
+        .unwrap();
+        assert_eq!(r.details, expected);
+        assert_eq!(r.details, Details::from(expected.clone()));
+        assert_eq!(
+            r.details.keys().collect::<Vec<_>>(),
+            vec!["b", "a", "nested", "empty"]
+        );
+        assert_eq!(r.details.entries.capacity(), 4);
+        let Some(Value::Array(a)) = r.details.get("a") else {
+            panic!("a is an array");
+        };
+        assert_eq!(a.capacity(), 5);
+        let Some(Value::Array(inner)) = a.get(4) else {
+            panic!("an inner array");
+        };
+        assert_eq!(inner.capacity(), 3);
+        let Some(Value::Array(z)) = r.details.get("nested").and_then(|n| n.get("z")) else {
+            panic!("nested.z is an array");
+        };
+        assert_eq!(z.capacity(), 5);
+        // Written back as the same JSON object, in order.
+        assert_eq!(
+            serde_json::to_string(&r.details).unwrap(),
+            serde_json::to_string(&expected).unwrap()
+        );
+        // As serde_json's own map: anything but a map is refused, `null` included.
+        assert!(MetricResult::from_json(br#"{"details": null}"#).is_err());
+        assert!(serde_json::from_slice::<Map<String, Value>>(b"null").is_err());
+        assert!(MetricResult::from_json(br#"{"details": [1]}"#).is_err());
+    }
+
+    #[test]
+    fn insert_replaces_in_place_and_remove_keeps_the_order() {
+        let mut d = Details::new();
+        assert_eq!(d.insert("a", json!(1)), None);
+        assert_eq!(d.insert(String::from("b"), json!(2)), None);
+        assert_eq!(d.insert("c", json!(3)), None);
+        assert_eq!(d.insert("a", json!(4)), Some(json!(1)));
+        assert_eq!(d.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(d["a"], json!(4));
+        assert!(d.contains_key("b") && !d.contains_key("z"));
+        assert_eq!(d.remove("b"), Some(json!(2)));
+        assert_eq!(d.remove("b"), None);
+        assert_eq!(
+            d.iter().collect::<Vec<_>>(),
+            [("a", &json!(4)), ("c", &json!(3))]
+        );
+        if let Some(v) = d.get_mut("c") {
+            *v = json!("x");
+        }
+        assert_eq!(format!("{d:?}"), r#"{"a": Number(4), "c": String("x")}"#);
+        // Equality ignores order, as serde_json's map does; values and keys must match.
+        let other: Details = [("c", json!("x")), ("a", json!(4))].into_iter().collect();
+        assert_eq!(d, other);
+        let fewer: Details = [("c", json!("x"))].into_iter().collect();
+        assert_ne!(d, fewer);
+        assert_eq!(
+            d.to_map(),
+            json!({"a": 4, "c": "x"}).as_object().cloned().unwrap()
+        );
+        d.clear();
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "no detail \"missing\"")]
+    fn indexing_a_missing_key_panics_with_its_name() {
+        let _ = &Details::new()["missing"];
+    }
+}
