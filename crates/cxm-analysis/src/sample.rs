@@ -46,8 +46,6 @@ pub(crate) fn apply_bands(report: &mut RunReport, metric: &MetricConfig) {
             .rev()
             .find(|(_, lower)| value >= *lower)
             .map_or(first, |(l, _)| l);
-        row.result
-            .details
-            .insert("band".to_string(), label.clone().into());
+        row.result.details.insert("band", label.as_str());
     }
 }

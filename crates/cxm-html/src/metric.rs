@@ -306,8 +306,10 @@ fn details(v: &View<'_>, h: &mut Html, row: &ResultRow) {
         .iter()
         .filter_map(|(k, value)| {
             let cell = match value {
-                serde_json::Value::Number(n) => {
-                    let x = n.as_f64()?;
+                cxm_report::Detail::U64(_)
+                | cxm_report::Detail::I64(_)
+                | cxm_report::Detail::F64(_) => {
+                    let x = value.as_f64()?;
                     let d = if x.fract() == 0.0 {
                         0
                     } else {
@@ -315,8 +317,8 @@ fn details(v: &View<'_>, h: &mut Html, row: &ResultRow) {
                     };
                     v.rfig(row, &format!("details.{k}"), x, d)
                 }
-                serde_json::Value::String(s) => esc(s),
-                serde_json::Value::Bool(b) => {
+                cxm_report::Detail::Text(s) => esc(s),
+                cxm_report::Detail::Bool(b) => {
                     if *b {
                         "✓".to_string()
                     } else {

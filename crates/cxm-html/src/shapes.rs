@@ -16,7 +16,7 @@ use cxm_chart::{
     Bar, BarChart, Column, ColumnChart, GroupedChart, GroupedRow, QuadrantChart, QuadrantPoint,
     StackedChart, StackedRow, TrendChart, TrendPoint,
 };
-use cxm_report::{MetricSummary, ResultRow, Table};
+use cxm_report::{Detail, MetricSummary, ResultRow, Table};
 use serde_json::Value;
 
 /// Rows a table shows at most; the full table is in `<metric>.<table>.csv`.
@@ -67,7 +67,7 @@ pub fn shapes(v: &View<'_>, h: &mut Html, m: &MetricSummary) {
 
 fn has(row: &ResultRow, keys: &[&str]) -> bool {
     keys.iter()
-        .all(|k| row.result.details.get(*k).is_some_and(Value::is_number))
+        .all(|k| row.result.details.get(*k).is_some_and(Detail::is_number))
 }
 
 fn is_nps(row: &ResultRow) -> bool {
@@ -87,7 +87,7 @@ fn num(row: &[Value], i: Option<usize>) -> Option<f64> {
 }
 
 fn detail(row: &ResultRow, key: &str) -> Option<f64> {
-    row.result.details.get(key).and_then(Value::as_f64)
+    row.result.details.get(key).and_then(Detail::as_f64)
 }
 
 fn fmt<'a>(v: &'a View<'_>) -> impl Fn(f64, usize) -> String + 'a {
@@ -152,7 +152,7 @@ fn distribution(v: &View<'_>, h: &mut Html, m: &MetricSummary, head: &ResultRow)
         .result
         .details
         .get("score_counts")
-        .and_then(Value::as_array)
+        .and_then(Detail::as_array)
     else {
         return;
     };

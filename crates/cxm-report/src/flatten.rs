@@ -14,8 +14,8 @@
 //! first one in the map wins.
 
 use crate::model::{ResultRow, RunReport};
-use cxm_result::Details;
-use serde_json::{Map, Number, Value};
+use cxm_result::{Detail, Details};
+use serde_json::Number;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
@@ -28,7 +28,7 @@ pub enum DetailCell<'a> {
     /// A JSON boolean.
     Bool(bool),
     /// A JSON number (integers keep their exact value).
-    Number(&'a Number),
+    Number(Number),
     /// A string, or the compact JSON text of an array.
     Text(Cow<'a, str>),
 }
@@ -66,7 +66,7 @@ fn number_text(n: &Number) -> String {
 /// A value's compact JSON text, as its `Display` writes it, but through serde_json's byte
 /// writer: `Display` goes through a `Formatter` per token, several times slower (an array
 /// of eleven counts per result was a sixth of writing `results.csv` with many groups).
-fn compact_json(value: &Value) -> String {
+fn compact_json(value: &Detail) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| value.to_string())
 }
 
@@ -75,37 +75,35 @@ fn compact_json(value: &Value) -> String {
 pub fn flatten_result_details(details: &Details) -> Vec<(String, DetailCell<'_>)> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    flatten_into(DETAILS_PREFIX, details.iter(), &mut out, &mut seen);
+    flatten_into(DETAILS_PREFIX, details, &mut out, &mut seen);
     out
-}
-
-/// The entries of a nested map, as a result's details give theirs.
-fn entries(map: &Map<String, Value>) -> impl Iterator<Item = (&str, &Value)> {
-    map.iter().map(|(k, v)| (k.as_str(), v))
 }
 
 fn flatten_into<'a>(
     prefix: &str,
-    map: impl Iterator<Item = (&'a str, &'a Value)>,
+    map: &'a Details,
     out: &mut Vec<(String, DetailCell<'a>)>,
     seen: &mut HashSet<String>,
 ) {
     for (key, value) in map {
         let column = format!("{prefix}{key}");
         let cell = match value {
-            Value::Null => {
+            Detail::Null => {
                 // Reserve the name so a later duplicate path does not fill it.
                 seen.insert(column);
                 continue;
             }
-            Value::Object(inner) => {
-                flatten_into(&format!("{column}."), entries(inner), out, seen);
+            Detail::Map(inner) => {
+                flatten_into(&format!("{column}."), inner, out, seen);
                 continue;
             }
-            Value::Bool(b) => DetailCell::Bool(*b),
-            Value::Number(n) => DetailCell::Number(n),
-            Value::String(s) => DetailCell::Text(Cow::Borrowed(s)),
-            Value::Array(_) => DetailCell::Text(Cow::Owned(compact_json(value))),
+            Detail::Bool(b) => DetailCell::Bool(*b),
+            Detail::U64(_) | Detail::I64(_) | Detail::F64(_) => match value.as_number() {
+                Some(n) => DetailCell::Number(n),
+                None => continue,
+            },
+            Detail::Text(s) => DetailCell::Text(Cow::Borrowed(s)),
+            Detail::List(_) => DetailCell::Text(Cow::Owned(compact_json(value))),
         };
         if seen.insert(column.clone()) {
             out.push((column, cell));
@@ -126,7 +124,7 @@ pub fn detail_columns<'a>(rows: impl IntoIterator<Item = &'a ResultRow>) -> Vec<
         if previous.is_some_and(|p| same_flat_keys(p, details)) {
             continue;
         }
-        collect_names(DETAILS_PREFIX, details.iter(), &mut columns, &mut seen);
+        collect_names(DETAILS_PREFIX, details, &mut columns, &mut seen);
         previous = Some(details);
     }
     columns
@@ -136,17 +134,17 @@ pub fn detail_columns<'a>(rows: impl IntoIterator<Item = &'a ResultRow>) -> Vec<
 /// keys could differ): then their column names are the same.
 fn same_flat_keys(a: &Details, b: &Details) -> bool {
     a.len() == b.len()
-        && a.iter().zip(b).all(|((ka, va), (kb, vb))| {
-            ka == kb && !matches!(va, Value::Object(_)) && !matches!(vb, Value::Object(_))
-        })
+        && a.iter()
+            .zip(b)
+            .all(|((ka, va), (kb, vb))| ka == kb && !va.is_object() && !vb.is_object())
 }
 
 /// Adds the column names of `map`'s leaves (nulls included, so a key that is null in one
 /// result and set in another keeps its first-seen place). A name is built in a reused
 /// buffer and allocated only when it is new (results of one metric share their keys).
-fn collect_names<'a>(
+fn collect_names(
     prefix: &str,
-    map: impl Iterator<Item = (&'a str, &'a Value)>,
+    map: &Details,
     columns: &mut Vec<String>,
     seen: &mut HashSet<String>,
 ) {
@@ -155,9 +153,9 @@ fn collect_names<'a>(
         column.clear();
         column.push_str(prefix);
         column.push_str(key);
-        if let Value::Object(inner) = value {
+        if let Detail::Map(inner) = value {
             column.push('.');
-            collect_names(&column, entries(inner), columns, seen);
+            collect_names(&column, inner, columns, seen);
         } else if !seen.contains(column.as_str()) {
             seen.insert(column.clone());
             columns.push(column.clone());
@@ -208,12 +206,12 @@ impl<'c> DetailLayout<'c> {
         let mut name = String::with_capacity(64);
         name.push_str(DETAILS_PREFIX);
         let mut next = 0;
-        self.fill(details.iter(), &mut name, &mut next, &mut taken, cells);
+        self.fill(details, &mut name, &mut next, &mut taken, cells);
     }
 
     fn fill<'a>(
         &self,
-        map: impl Iterator<Item = (&'a str, &'a Value)>,
+        map: &'a Details,
         name: &mut String,
         next: &mut usize,
         taken: &mut [bool],
@@ -223,9 +221,9 @@ impl<'c> DetailLayout<'c> {
         for (key, value) in map {
             name.truncate(prefix);
             name.push_str(key);
-            if let Value::Object(inner) = value {
+            if let Detail::Map(inner) = value {
                 name.push('.');
-                self.fill(entries(inner), name, next, taken, cells);
+                self.fill(inner, name, next, taken, cells);
                 continue;
             }
             // Results usually list their details in column order: try the next column
@@ -242,11 +240,13 @@ impl<'c> DetailLayout<'c> {
                 continue;
             }
             cells[at] = match value {
-                Value::Null | Value::Object(_) => None,
-                Value::Bool(b) => Some(DetailCell::Bool(*b)),
-                Value::Number(n) => Some(DetailCell::Number(n)),
-                Value::String(s) => Some(DetailCell::Text(Cow::Borrowed(s))),
-                Value::Array(_) => Some(DetailCell::Text(Cow::Owned(compact_json(value)))),
+                Detail::Null | Detail::Map(_) => None,
+                Detail::Bool(b) => Some(DetailCell::Bool(*b)),
+                Detail::U64(_) | Detail::I64(_) | Detail::F64(_) => {
+                    value.as_number().map(DetailCell::Number)
+                }
+                Detail::Text(s) => Some(DetailCell::Text(Cow::Borrowed(s))),
+                Detail::List(_) => Some(DetailCell::Text(Cow::Owned(compact_json(value)))),
             };
         }
         name.truncate(prefix);
@@ -256,7 +256,7 @@ impl<'c> DetailLayout<'c> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     fn map(v: Value) -> Details {
         match v {
@@ -358,7 +358,7 @@ mod tests {
             json!([1.0, 2.5, -0.0, 1e300, 123456789.0, "a\"b", null, {"k": [true]}]),
             json!([]),
         ] {
-            assert_eq!(compact_json(&v), v.to_string());
+            assert_eq!(compact_json(&Detail::from(v.clone())), v.to_string());
         }
     }
 

@@ -14,7 +14,7 @@ use crate::model::{
     ReportSettings, ResultRow, RunReport, SegmentEntry, SegmentTest, Trend, REPORT_SCHEMA,
 };
 use cxm_result::MetricResult;
-use cxm_result::{Details, Interval, Table, TestBasis};
+use cxm_result::{Detail, Details, Interval, Table, TestBasis};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -75,7 +75,7 @@ struct JsonResult<'a> {
     ci: Option<&'a Interval>,
     details: &'a Details,
     warnings: &'a [String],
-    band: Option<&'a Value>,
+    band: Option<&'a Detail>,
     trend: Option<&'a Trend>,
     benchmark: Option<&'a BenchmarkComparison>,
     /// The segment's tests against the rest and its letters (only on tested segments).

@@ -34,7 +34,7 @@ mod weighting;
 
 pub use csv_cell::csv_safe_cell;
 pub use csv_report::{render_csv, render_result_table_csv, result_tables};
-pub use cxm_result::{Details, Interval, MetricResult, Table};
+pub use cxm_result::{Detail, Details, Interval, MetricResult, Table};
 pub use error::RenderError;
 pub use flatten::{
     detail_cells, detail_columns, flatten_details, flatten_result_details, DetailCell,

@@ -1,5 +1,5 @@
-//! A result's `details`: named figures in the order the plugin gave them, as a JSON object
-//! on the wire and in reports.
+//! A result's `details`: named figures ([`Detail`]s) in the order the plugin gave them, as
+//! a JSON object on the wire and in reports.
 //!
 //! A run keeps one result per metric and group until the report is written, so with many
 //! groups (200 000 customers) the size of a result is most of the run's memory. serde_json's
@@ -9,6 +9,7 @@
 //! block of many results ([`crate::many`]) names its keys once and every result shares them.
 //! Lookups are linear, which for the dozen keys a result has is as fast as hashing.
 
+use crate::Detail;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
@@ -20,7 +21,7 @@ use std::sync::Arc;
 /// value in place, as serde_json's map does).
 #[derive(Clone, Default)]
 pub struct Details {
-    entries: Vec<(Arc<str>, Value)>,
+    entries: Vec<(Arc<str>, Detail)>,
 }
 
 impl Details {
@@ -56,7 +57,7 @@ impl Details {
     }
 
     /// The value of `key`.
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub fn get(&self, key: &str) -> Option<&Detail> {
         self.entries
             .iter()
             .find(|(k, _)| &**k == key)
@@ -64,7 +65,7 @@ impl Details {
     }
 
     /// The value of `key`, to change it.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Detail> {
         self.entries
             .iter_mut()
             .find(|(k, _)| &**k == key)
@@ -78,7 +79,12 @@ impl Details {
 
     /// Sets `key` to `value`: a new key goes last, a present one keeps its place. Returns
     /// the value it replaced.
-    pub fn insert(&mut self, key: impl Into<Arc<str>> + AsRef<str>, value: Value) -> Option<Value> {
+    pub fn insert(
+        &mut self,
+        key: impl Into<Arc<str>> + AsRef<str>,
+        value: impl Into<Detail>,
+    ) -> Option<Detail> {
+        let value = value.into();
         match self.position(key.as_ref()) {
             Some(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
             None => {
@@ -89,7 +95,7 @@ impl Details {
     }
 
     /// Removes `key`, keeping the order of the others; returns its value.
-    pub fn remove(&mut self, key: &str) -> Option<Value> {
+    pub fn remove(&mut self, key: &str) -> Option<Detail> {
         self.position(key).map(|i| self.entries.remove(i).1)
     }
 
@@ -104,7 +110,7 @@ impl Details {
     }
 
     /// The values in order.
-    pub fn values(&self) -> impl Iterator<Item = &Value> {
+    pub fn values(&self) -> impl Iterator<Item = &Detail> {
         self.entries.iter().map(|(_, v)| v)
     }
 
@@ -116,12 +122,12 @@ impl Details {
     /// The details as a serde_json map (a copy), for code that wants a `Value`.
     pub fn to_map(&self) -> Map<String, Value> {
         self.iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
+            .map(|(k, v)| (k.to_string(), v.to_value()))
             .collect()
     }
 
     /// [`Details::insert`] with a key already shared: no allocation for it.
-    pub(crate) fn insert_shared(&mut self, key: Arc<str>, value: Value) {
+    pub(crate) fn insert_shared(&mut self, key: Arc<str>, value: Detail) {
         match self.position(&key) {
             Some(i) => self.entries[i].1 = value,
             None => self.entries.push((key, value)),
@@ -130,10 +136,10 @@ impl Details {
 }
 
 /// The details of a result in order, as `(key, value)`.
-pub struct Iter<'a>(std::slice::Iter<'a, (Arc<str>, Value)>);
+pub struct Iter<'a>(std::slice::Iter<'a, (Arc<str>, Detail)>);
 
 impl<'a> Iterator for Iter<'a> {
-    type Item = (&'a str, &'a Value);
+    type Item = (&'a str, &'a Detail);
 
     fn next(&mut self) -> Option<Self::Item> {
         self.0.next().map(|(k, v)| (&**k, v))
@@ -147,7 +153,7 @@ impl<'a> Iterator for Iter<'a> {
 impl ExactSizeIterator for Iter<'_> {}
 
 impl<'a> IntoIterator for &'a Details {
-    type Item = (&'a str, &'a Value);
+    type Item = (&'a str, &'a Detail);
     type IntoIter = Iter<'a>;
 
     fn into_iter(self) -> Iter<'a> {
@@ -155,8 +161,8 @@ impl<'a> IntoIterator for &'a Details {
     }
 }
 
-impl<K: Into<Arc<str>> + AsRef<str>> FromIterator<(K, Value)> for Details {
-    fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Self {
+impl<K: Into<Arc<str>> + AsRef<str>, V: Into<Detail>> FromIterator<(K, V)> for Details {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         let mut details = Details::new();
         for (k, v) in iter {
             details.insert(k, v);
@@ -173,10 +179,10 @@ impl From<Map<String, Value>> for Details {
 }
 
 impl std::ops::Index<&str> for Details {
-    type Output = Value;
+    type Output = Detail;
 
     /// The value of `key`; panics when there is none (as serde_json's map does).
-    fn index(&self, key: &str) -> &Value {
+    fn index(&self, key: &str) -> &Detail {
         match self.get(key) {
             Some(v) => v,
             None => panic!("no detail {key:?}"),
@@ -194,7 +200,10 @@ impl PartialEq for Details {
 
 impl PartialEq<Map<String, Value>> for Details {
     fn eq(&self, other: &Map<String, Value>) -> bool {
-        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
+        self.len() == other.len()
+            && self
+                .iter()
+                .all(|(k, v)| other.get(k).is_some_and(|o| v == o))
     }
 }
 
@@ -215,9 +224,8 @@ impl Serialize for Details {
 }
 
 /// Read as serde_json reads its map (anything but a map is refused, `null` included; a later
-/// duplicate key replaces the value in the first one's place), with arrays and maps at any
-/// depth holding no more room than their elements: serde_json grows them by doubling as it
-/// reads, which left a read result half again as big as its figures.
+/// duplicate key replaces the value in the first one's place), with exactly the room the
+/// entries need at any depth.
 impl<'de> Deserialize<'de> for Details {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(DetailsVisitor)
@@ -233,33 +241,19 @@ impl<'de> Visitor<'de> for DetailsVisitor {
         formatter.write_str("a map")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Details, A::Error> {
-        let mut details = Details::with_capacity(access.size_hint().unwrap_or(8));
-        while let Some((key, value)) = access.next_entry::<String, Value>()? {
-            details.insert(key, compact(value));
-        }
-        details.shrink_to_fit();
-        Ok(details)
+    fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<Details, A::Error> {
+        read_map(access)
     }
 }
 
-/// `value` with no spare room in its arrays and maps, at any depth.
-fn compact(value: Value) -> Value {
-    match value {
-        Value::Array(items) => {
-            let mut items: Vec<Value> = items.into_iter().map(compact).collect();
-            items.shrink_to_fit();
-            Value::Array(items)
-        }
-        Value::Object(map) if !map.is_empty() => {
-            let mut exact = Map::with_capacity(map.len());
-            for (k, v) in map {
-                exact.insert(k, compact(v));
-            }
-            Value::Object(exact)
-        }
-        other => other,
+/// The entries of a map being read.
+pub(crate) fn read_map<'de, A: MapAccess<'de>>(mut access: A) -> Result<Details, A::Error> {
+    let mut details = Details::with_capacity(access.size_hint().unwrap_or(8).min(4096));
+    while let Some((key, value)) = access.next_entry::<String, Detail>()? {
+        details.insert(key, value);
     }
+    details.shrink_to_fit();
+    Ok(details)
 }
 
 #[cfg(test)]
@@ -286,18 +280,12 @@ mod tests {
             vec!["b", "a", "nested", "empty"]
         );
         assert_eq!(r.details.entries.capacity(), 4);
-        let Some(Value::Array(a)) = r.details.get("a") else {
+        let Some(a) = r.details.get("a").and_then(Detail::as_array) else {
             panic!("a is an array");
         };
-        assert_eq!(a.capacity(), 5);
-        let Some(Value::Array(inner)) = a.get(4) else {
-            panic!("an inner array");
-        };
-        assert_eq!(inner.capacity(), 3);
-        let Some(Value::Array(z)) = r.details.get("nested").and_then(|n| n.get("z")) else {
-            panic!("nested.z is an array");
-        };
-        assert_eq!(z.capacity(), 5);
+        assert_eq!(a.len(), 5);
+        assert_eq!(a[4].as_array().map(<[_]>::len), Some(3));
+        assert_eq!(r.details["nested"]["z"].as_array().map(<[_]>::len), Some(5));
         // Written back as the same JSON object, in order.
         assert_eq!(
             serde_json::to_string(&r.details).unwrap(),
@@ -315,20 +303,20 @@ mod tests {
         assert_eq!(d.insert("a", json!(1)), None);
         assert_eq!(d.insert(String::from("b"), json!(2)), None);
         assert_eq!(d.insert("c", json!(3)), None);
-        assert_eq!(d.insert("a", json!(4)), Some(json!(1)));
+        assert_eq!(d.insert("a", json!(4)), Some(Detail::U64(1)));
         assert_eq!(d.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
         assert_eq!(d["a"], json!(4));
         assert!(d.contains_key("b") && !d.contains_key("z"));
-        assert_eq!(d.remove("b"), Some(json!(2)));
+        assert_eq!(d.remove("b"), Some(Detail::U64(2)));
         assert_eq!(d.remove("b"), None);
         assert_eq!(
             d.iter().collect::<Vec<_>>(),
-            [("a", &json!(4)), ("c", &json!(3))]
+            [("a", &Detail::U64(4)), ("c", &Detail::U64(3))]
         );
         if let Some(v) = d.get_mut("c") {
-            *v = json!("x");
+            *v = Detail::from("x");
         }
-        assert_eq!(format!("{d:?}"), r#"{"a": Number(4), "c": String("x")}"#);
+        assert_eq!(format!("{d:?}"), r#"{"a": U64(4), "c": Text("x")}"#);
         // Equality ignores order, as serde_json's map does; values and keys must match.
         let other: Details = [("c", json!("x")), ("a", json!(4))].into_iter().collect();
         assert_eq!(d, other);

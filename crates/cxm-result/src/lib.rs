@@ -15,9 +15,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+mod detail;
 mod details;
 pub mod many;
 
+pub use detail::Detail;
 pub use details::Details;
 
 /// The result of one metric over one group.
@@ -157,9 +159,9 @@ impl MetricResult {
         }
     }
 
-    /// Adds one detail figure.
+    /// Adds one detail figure (a `serde_json::Value`, a number, a text, …).
     pub fn detail(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.details.insert(key, value.into());
+        self.details.insert(key, Detail::from(value.into()));
         self
     }
 

@@ -26,7 +26,7 @@
 //! `details`, reads as JSON would read its `null` (an error for the interval and basis, `null`
 //! in `details`; `n` is left to the host's check).
 
-use crate::{Details, Interval, MetricResult, Table, TestBasis};
+use crate::{Detail, Details, Interval, MetricResult, Table, TestBasis};
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -126,7 +126,7 @@ impl ManyWriter {
         self.len(r.details.len());
         for (key, value) in &r.details {
             self.string(key);
-            self.value(value);
+            self.detail(value);
         }
         self.len(r.warnings.len());
         for w in &r.warnings {
@@ -184,6 +184,43 @@ impl ManyWriter {
             }
         };
         self.body.extend_from_slice(&id.to_le_bytes());
+    }
+
+    /// A detail, tagged as [`ManyWriter::value`] tags the JSON value it stands for.
+    fn detail(&mut self, d: &Detail) {
+        match d {
+            Detail::Null => self.body.push(0),
+            Detail::Bool(b) => self.body.push(1 + u8::from(*b)),
+            Detail::U64(u) => {
+                self.body.push(3);
+                self.body.extend_from_slice(&u.to_le_bytes());
+            }
+            Detail::I64(i) => {
+                self.body.push(4);
+                self.body.extend_from_slice(&i.to_le_bytes());
+            }
+            Detail::F64(x) => {
+                self.body.push(5);
+                self.f64(*x);
+            }
+            Detail::Text(s) => {
+                self.body.push(6);
+                self.string(s);
+            }
+            Detail::List(items) => {
+                self.body.push(7);
+                self.len(items.len());
+                items.iter().for_each(|i| self.detail(i));
+            }
+            Detail::Map(map) => {
+                self.body.push(8);
+                self.len(map.len());
+                for (k, v) in map.iter() {
+                    self.string(k);
+                    self.detail(v);
+                }
+            }
+        }
     }
 
     fn value(&mut self, v: &Value) {
@@ -336,7 +373,7 @@ impl Strings<'_> {
         Ok(self.strings[i].to_string())
     }
 
-    /// A detail key, shared with every other use of it in the block.
+    /// A detail key or text, shared with every other use of it in the block.
     fn key(&mut self) -> Result<Arc<str>, String> {
         let i = self.index()?;
         Ok(self.shared[i]
@@ -396,7 +433,7 @@ impl Strings<'_> {
         } else {
             None
         };
-        let details = self.details()?;
+        let details = self.details(0)?;
         let warnings = (0..self.r.count(4)?)
             .map(|_| self.string())
             .collect::<Result<_, _>>()?;
@@ -433,18 +470,47 @@ impl Strings<'_> {
 
     /// A result's details (a later duplicate key replaces the value in the first one's
     /// place, as reading JSON does), with room for exactly them.
-    fn details(&mut self) -> Result<Details, String> {
+    fn details(&mut self, depth: usize) -> Result<Details, String> {
         let len = self.r.count(5)?;
         let mut details = Details::with_capacity(len);
         for _ in 0..len {
             let key = self.key()?;
-            let value = self.value(0)?;
+            let value = self.detail(depth)?;
             details.insert_shared(key, value);
         }
+        details.shrink_to_fit();
         Ok(details)
     }
 
-    /// A map inside a detail, as [`Strings::details`] reads the details themselves.
+    /// A detail: the JSON value [`Strings::value`] reads, texts shared with every other use
+    /// of them in the block.
+    fn detail(&mut self, depth: usize) -> Result<Detail, String> {
+        // serde_json refuses JSON nested deeper than 128; so does this.
+        if depth > 127 {
+            return Err("values nested deeper than 128".into());
+        }
+        Ok(match self.r.u8()? {
+            0 => Detail::Null,
+            1 => Detail::Bool(false),
+            2 => Detail::Bool(true),
+            3 => Detail::U64(u64::from_le_bytes(self.r.array()?)),
+            4 => Detail::from(i64::from_le_bytes(self.r.array()?)),
+            5 => Detail::float(self.r.f64()?),
+            6 => Detail::Text(self.key()?),
+            7 => {
+                let len = self.r.count(1)?;
+                let mut items = Vec::with_capacity(len);
+                for _ in 0..len {
+                    items.push(self.detail(depth + 1)?);
+                }
+                Detail::List(items.into_boxed_slice())
+            }
+            8 => Detail::Map(Box::new(self.details(depth + 1)?)),
+            other => return Err(format!("unknown value tag {other}")),
+        })
+    }
+
+    /// A map inside a value of a table.
     fn entries(&mut self, depth: usize) -> Result<Map<String, Value>, String> {
         let len = self.r.count(5)?;
         let mut map = Map::with_capacity(len);

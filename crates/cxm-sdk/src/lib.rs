@@ -49,7 +49,7 @@ pub mod __private;
 
 pub use columns::Row;
 pub use cxm_abi as abi;
-pub use cxm_result::{number, Details, Interval, MetricResult, Table, TestBasis};
+pub use cxm_result::{number, Detail, Details, Interval, MetricResult, Table, TestBasis};
 pub use metric::{BoundInputs, Input, InputType, Metric, Param, Reject};
 /// Re-exported so plugins can name the exact serde the SDK deserialises params with.
 pub use serde;

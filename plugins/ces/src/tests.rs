@@ -33,7 +33,7 @@ fn close(actual: f64, expected: f64) {
     );
 }
 
-fn close_json(actual: &Value, expected: f64) {
+fn close_json(actual: &cxm_sdk::Detail, expected: f64) {
     close(actual.as_f64().unwrap_or(f64::NAN), expected);
 }
 

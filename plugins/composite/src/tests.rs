@@ -91,10 +91,9 @@ fn portfolio_scores_bands_and_cooling() {
     // Red: B 30, E 32.5; yellow: C 50, D 55; green: A 82.5.
     let d = &r.details;
     assert_eq!(d["customers"], json!(5.0));
-    assert_eq!(
-        (&d["red"], &d["yellow"], &d["green"]),
-        (&json!(2.0), &json!(2.0), &json!(1.0))
-    );
+    assert_eq!(d["red"], json!(2.0));
+    assert_eq!(d["yellow"], json!(2.0));
+    assert_eq!(d["green"], json!(1.0));
     assert_eq!(d["red_pct"], json!(40.0));
     assert_eq!(d["yellow_pct"], json!(40.0));
     assert_eq!(d["green_pct"], json!(20.0));

@@ -69,12 +69,12 @@ fn check(case: &str, missing: Missing, detractor: bool, weighted: bool) {
     close(&json!(r.value.unwrap()), &e["r2"], "R²");
     close(&json!(r.n), &e["n"], "n");
     close(
-        &r.details["importance_line"],
+        &r.details["importance_line"].to_value(),
         &e["importance_line"],
         "importance line",
     );
     close(
-        &r.details["performance_line"],
+        &r.details["performance_line"].to_value(),
         &e["performance_line"],
         "performance line",
     );

@@ -81,10 +81,10 @@ fn reads_back_what_json_reads_back() {
     assert!(back[0].details["count"].is_u64());
     assert!(back[0].details["delta"].is_i64());
     assert!(back[0].details["promoters"].is_f64());
-    let Some(Value::Array(counts)) = back[0].details.get("score_counts") else {
+    let Some(counts) = back[0].details["score_counts"].as_array() else {
         panic!("an array");
     };
-    assert_eq!(counts.capacity(), 4);
+    assert_eq!(counts.len(), 4);
     assert!(counts[2].as_f64().unwrap().is_sign_negative());
 }
 

@@ -18,7 +18,7 @@ fn close(actual: f64, expected: f64) {
     );
 }
 
-fn close_json(actual: &Value, expected: f64) {
+fn close_json(actual: &cxm_sdk::Detail, expected: f64) {
     close(actual.as_f64().unwrap_or(f64::NAN), expected);
 }
 
@@ -102,10 +102,10 @@ fn assert_reviews_example(r: &MetricResult) {
     assert_eq!(t.rows.len(), 3);
     for (row, (name, weight, critical, mean, n)) in t.rows.iter().zip(expected) {
         assert_eq!(row[0], json!(name));
-        close_json(&row[1], weight);
+        close(row[1].as_f64().unwrap_or(f64::NAN), weight);
         assert_eq!(row[2], json!(critical));
-        close_json(&row[3], mean);
-        close_json(&row[4], n);
+        close(row[3].as_f64().unwrap_or(f64::NAN), mean);
+        close(row[4].as_f64().unwrap_or(f64::NAN), n);
     }
 }
 

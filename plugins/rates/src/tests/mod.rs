@@ -32,7 +32,7 @@ pub fn wilson(r: &MetricResult, low: f64, high: f64) {
 pub fn detail(r: &MetricResult, key: &str) -> f64 {
     r.details
         .get(key)
-        .and_then(Value::as_f64)
+        .and_then(cxm_sdk::Detail::as_f64)
         .unwrap_or(f64::NAN)
 }
 
