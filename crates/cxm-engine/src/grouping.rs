@@ -175,6 +175,22 @@ impl Interner {
         id
     }
 
+    /// The ids here of every value of `other` (an interner of the same key), in order.
+    /// Long texts are looked up with their slots asked for a few values ahead: with a
+    /// million distinct texts, each lookup is otherwise a wait for memory.
+    fn values_of(&mut self, other: &Interner) -> Vec<u32> {
+        const AHEAD: usize = 8;
+        let n = other.values.len();
+        let mut ids = Vec::with_capacity(n);
+        for id in 0..n {
+            if let Some(KeyValue::Long(number)) = other.values.get(id + AHEAD) {
+                self.long_text.prefetch(other.long_text.get(*number));
+            }
+            ids.push(self.value_of(other, id as u32));
+        }
+        ids
+    }
+
     /// The id here of value `id` of `other` (an interner of the same key).
     fn value_of(&mut self, other: &Interner, id: u32) -> u32 {
         match other.values.get(id as usize) {
@@ -632,11 +648,7 @@ impl Grouper {
             .interners
             .iter()
             .zip(self.interners.iter_mut())
-            .map(|(theirs, ours)| {
-                (0..theirs.values.len() as u32)
-                    .map(|id| ours.value_of(theirs, id))
-                    .collect()
-            })
+            .map(|(theirs, ours)| ours.values_of(theirs))
             .collect();
         let mut scratch = vec![0u32; self.key_fields.len()];
         let mut map = Vec::with_capacity(other.groups.max(1));
