@@ -67,7 +67,7 @@ pub fn shapes(v: &View<'_>, h: &mut Html, m: &MetricSummary) {
 
 fn has(row: &ResultRow, keys: &[&str]) -> bool {
     keys.iter()
-        .all(|k| row.result.details.get(*k).is_some_and(Detail::is_number))
+        .all(|k| row.result.details.get(k).is_some_and(Detail::is_number))
 }
 
 fn is_nps(row: &ResultRow) -> bool {

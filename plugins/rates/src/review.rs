@@ -298,7 +298,7 @@ mod answer_time_tests {
     fn figures(r: &MetricResult) -> Vec<f64> {
         ["answer_time_median", "answer_time_p90", "answer_time_p95"]
             .iter()
-            .filter_map(|k| r.details.get(*k).and_then(cxm_sdk::Detail::as_f64))
+            .filter_map(|k| r.details.get(k).and_then(cxm_sdk::Detail::as_f64))
             .collect()
     }
 

@@ -7,8 +7,10 @@
 //! and folding each chunk's texts into the run's set is a cache miss per step of the lookup
 //! (10M rows, 1M customers: 29% of the run). So a slot holds where its text is, not its
 //! number: a lookup reads its slot and then the text, whose number sits just before it
-//! (two misses, not three through a table of ends), and [`StrSet::prefetch`] lets a caller
-//! that knows its next texts ask for their slots ahead.
+//! (two misses, not three through a table of ends); beside the text lies a value the caller
+//! chose (the grouping interner's id), so no third table is read after it; and
+//! [`StrSet::prefetch_slot`] and [`StrSet::prefetch_text`] let a caller that knows its next
+//! texts ask for their slots, then their texts, ahead.
 
 use crate::fxhash::FxHasher;
 use std::hash::Hasher;
@@ -17,13 +19,14 @@ use std::hash::Hasher;
 /// bytes (256 TiB) cannot exist: user address space is at most 2^47 bytes on x86-64 and
 /// 2^48 on AArch64.
 const POSITION: u64 = (1 << 48) - 1;
-/// Bytes before each text in the buffer: its number and its length, u32 LE each.
+/// Bytes before each text in the buffer: its value and its length, u32 LE each.
 const HEADER: usize = 8;
 
-/// Distinct strings numbered 0, 1, … in order of insertion.
+/// Distinct strings numbered 0, 1, … in order of insertion, each with a value (its number,
+/// unless inserted by [`StrSet::insert_valued`]).
 #[derive(Default)]
 pub(crate) struct StrSet {
-    /// Each text after its header (number, length), end to end. Only whole `&str`s are
+    /// Each text after its header (value, length), end to end. Only whole `&str`s are
     /// copied in, so every text is UTF-8.
     bytes: Vec<u8>,
     /// Where each text's header is in `bytes`, by number.
@@ -41,6 +44,22 @@ impl std::fmt::Debug for StrSet {
             .field("bytes", &self.bytes.len())
             .finish()
     }
+}
+
+/// Asks the CPU to bring the cache line of `x` in (a no-op where there is no prefetch
+/// instruction).
+#[inline]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE is part of x86-64, so the instruction exists; a prefetch reads nothing
+    // into the program and cannot fault, and the pointer comes from a reference.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (x as *const T).cast(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 /// The hash of a text (Fx over its bytes, length mixed in, then MurmurHash3's 64-bit
@@ -106,12 +125,12 @@ impl StrSet {
             && self.bytes.get(at + HEADER..at + HEADER + text.len()) == Some(text.as_bytes())
     }
 
-    /// The number of the text of a slot.
-    fn number(&self, slot: u64) -> u32 {
+    /// The value of the text of a slot.
+    fn value(&self, slot: u64) -> u32 {
         u32_at(&self.bytes, (slot & POSITION) as usize - 1)
     }
 
-    /// The number of `text`, if it is in the set.
+    /// The value of `text`, if it is in the set.
     pub(crate) fn find(&self, text: &str) -> Option<u32> {
         if self.slots.is_empty() {
             return None;
@@ -125,32 +144,44 @@ impl StrSet {
                 return None;
             }
             if slot & !POSITION == tag(h) && self.holds(slot, text) {
-                return Some(self.number(slot));
+                return Some(self.value(slot));
             }
             at = (at + 1) & mask;
         }
     }
 
     /// Asks the CPU to bring in the slot where a lookup of `text` starts, for a caller that
-    /// will look it up shortly (a no-op where there is no prefetch instruction).
+    /// will look it up shortly.
     #[inline]
-    pub(crate) fn prefetch(&self, text: &str) {
-        #[cfg(target_arch = "x86_64")]
+    pub(crate) fn prefetch_slot(&self, text: &str) {
         if !self.slots.is_empty() {
-            let at = hash(text) as usize & (self.slots.len() - 1);
-            let slot: *const u64 = &self.slots[at];
-            // SAFETY: SSE is part of x86-64, so the instruction exists; a prefetch reads
-            // nothing into the program and cannot fault, and `slot` points into `slots`.
-            unsafe {
-                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(slot.cast());
-            }
+            prefetch(&self.slots[hash(text) as usize & (self.slots.len() - 1)]);
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = text;
     }
 
-    /// The number of `text`, and whether it was added now.
+    /// Asks the CPU to bring in the text that a lookup of `text` compares first, when its
+    /// slot is already at hand ([`StrSet::prefetch_slot`] a little earlier).
+    #[inline]
+    pub(crate) fn prefetch_text(&self, text: &str) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let h = hash(text);
+        let slot = self.slots[h as usize & (self.slots.len() - 1)];
+        if slot != 0 && slot & !POSITION == tag(h) {
+            if let Some(b) = self.bytes.get((slot & POSITION) as usize - 1) {
+                prefetch(b);
+            }
+        }
+    }
+
+    /// The number of `text` (its value), and whether it was added now.
     pub(crate) fn insert(&mut self, text: &str) -> (u32, bool) {
+        self.insert_valued(text, self.starts.len() as u32)
+    }
+
+    /// The value of `text`, and whether it was added now (with the value `value`).
+    pub(crate) fn insert_valued(&mut self, text: &str, value: u32) -> (u32, bool) {
         if 2 * (self.starts.len() + 1) > self.slots.len() {
             self.grow();
         }
@@ -160,18 +191,17 @@ impl StrSet {
         loop {
             let slot = self.slots[at];
             if slot == 0 {
-                let number = self.starts.len() as u32;
                 let start = self.bytes.len();
-                self.bytes.extend_from_slice(&number.to_le_bytes());
+                self.bytes.extend_from_slice(&value.to_le_bytes());
                 self.bytes
                     .extend_from_slice(&(text.len() as u32).to_le_bytes());
                 self.bytes.extend_from_slice(text.as_bytes());
                 self.starts.push(start);
                 self.slots[at] = tag(h) | (start as u64 + 1);
-                return (number, true);
+                return (value, true);
             }
             if slot & !POSITION == tag(h) && self.holds(slot, text) {
-                return (self.number(slot), false);
+                return (self.value(slot), false);
             }
             at = (at + 1) & mask;
         }
@@ -256,11 +286,20 @@ mod tests {
         assert_eq!(set.insert("CUST-0000000"), (100_001, true));
         // Texts of any length; asking for a slot ahead changes nothing.
         let long = "ж".repeat(70_000);
-        set.prefetch(&long);
-        StrSet::default().prefetch(&long);
+        set.prefetch_slot(&long);
+        set.prefetch_text(&long);
+        StrSet::default().prefetch_slot(&long);
+        StrSet::default().prefetch_text(&long);
         assert_eq!(set.insert(&long), (100_002, true));
         assert_eq!(set.find(&long), Some(100_002));
         assert_eq!(set.get(100_002), long);
         assert_eq!(set.find(&long[..long.len() - 2]), None);
+        set.prefetch_text("CUST-000007");
+        // A value of the caller's choosing is what lookups give; the number stays.
+        assert_eq!(set.insert_valued("other", 7), (7, true));
+        assert_eq!(set.insert_valued("other", 9), (7, false));
+        assert_eq!(set.find("other"), Some(7));
+        assert_eq!(set.get(100_003), "other");
+        assert_eq!(set.len(), 100_004);
     }
 }
