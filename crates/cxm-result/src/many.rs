@@ -373,6 +373,15 @@ impl Strings<'_> {
         Ok(self.strings[i].to_string())
     }
 
+    /// `count` strings.
+    fn strings(&mut self, count: usize) -> Result<Vec<String>, String> {
+        let mut out = Vec::with_capacity(count);
+        for _ in 0..count {
+            out.push(self.string()?);
+        }
+        Ok(out)
+    }
+
     /// A detail key or text, shared with every other use of it in the block.
     fn key(&mut self) -> Result<Arc<str>, String> {
         let i = self.index()?;
@@ -434,20 +443,25 @@ impl Strings<'_> {
             None
         };
         let details = self.details(0)?;
-        let warnings = (0..self.r.count(4)?)
-            .map(|_| self.string())
-            .collect::<Result<_, _>>()?;
-        let mut tables = Vec::with_capacity(self.r.count(12)?);
-        for _ in 0..tables.capacity() {
+        // Lists are read into exactly their room: collecting a fallible iterator would
+        // start at four (its size hint says nothing), 72 bytes wasted per result's
+        // one warning, which with many groups is kept until the report is written.
+        let count = self.r.count(4)?;
+        let warnings = self.strings(count)?;
+        let num_tables = self.r.count(12)?;
+        let mut tables = Vec::with_capacity(num_tables);
+        for _ in 0..num_tables {
             let name = self.string()?;
-            let columns = (0..self.r.count(4)?)
-                .map(|_| self.string())
-                .collect::<Result<_, _>>()?;
-            let mut rows = Vec::with_capacity(self.r.count(4)?);
-            for _ in 0..rows.capacity() {
-                let row = (0..self.r.count(1)?)
-                    .map(|_| self.value(0))
-                    .collect::<Result<_, _>>()?;
+            let count = self.r.count(4)?;
+            let columns = self.strings(count)?;
+            let num_rows = self.r.count(4)?;
+            let mut rows = Vec::with_capacity(num_rows);
+            for _ in 0..num_rows {
+                let len = self.r.count(1)?;
+                let mut row = Vec::with_capacity(len);
+                for _ in 0..len {
+                    row.push(self.value(0)?);
+                }
                 rows.push(row);
             }
             tables.push(Table {

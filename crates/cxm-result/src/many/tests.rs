@@ -86,6 +86,12 @@ fn reads_back_what_json_reads_back() {
     };
     assert_eq!(counts.len(), 4);
     assert!(counts[2].as_f64().unwrap().is_sign_negative());
+    // Lists hold exactly their items (kept per group until the report is written).
+    assert_eq!(back[0].warnings.capacity(), back[0].warnings.len());
+    for t in &back[0].tables {
+        assert_eq!(t.columns.capacity(), t.columns.len());
+        assert!(t.rows.iter().all(|r| r.capacity() == r.len()));
+    }
 }
 
 #[test]
