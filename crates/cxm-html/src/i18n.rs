@@ -308,6 +308,10 @@ pub struct Labels {
     pub significance_note: &'static str,
     pub greyed_note: &'static str,
     pub most_answers: &'static str,
+    /// Under a chart of some segments when the table lists only some too.
+    pub chart_most_answers: &'static str,
+    /// Under a table of some segments ({shown} of {all}).
+    pub table_most_answers: &'static str,
     pub above: &'static str,
     pub below: &'static str,
     pub footer: &'static str,
@@ -426,6 +430,8 @@ pub static EN: Labels = Labels {
     significance_note: "▲/▼ direction of change; * significant at the report's level after adjustment.",
     greyed_note: "Grey: fewer answers than the minimum sample; read with care.",
     most_answers: "The chart shows the {shown} of {all} segments with the most answers; the table lists them all.",
+    chart_most_answers: "The chart shows the {shown} of {all} segments with the most answers.",
+    table_most_answers: "The table lists the {shown} of {all} segments with the most answers, in their order; report.xlsx and results.csv have them all.",
     above: "above",
     below: "below",
     footer: "Produced by cxm. Every figure is recomputed from counts; ratios are never averaged across groups.",
@@ -535,6 +541,8 @@ pub static RU: Labels = Labels {
     significance_note: "▲/▼ направление изменения; * значимо на уровне отчёта с учётом поправки.",
     greyed_note: "Серым: ответов меньше минимальной выборки; выводы делать осторожно.",
     most_answers: "На графике {shown} из {all} сегментов с наибольшим числом ответов; в таблице — все.",
+    chart_most_answers: "На графике {shown} из {all} сегментов с наибольшим числом ответов.",
+    table_most_answers: "В таблице {shown} из {all} сегментов с наибольшим числом ответов, в их порядке; все — в report.xlsx и results.csv.",
     above: "выше",
     below: "ниже",
     footer: "Подготовлено cxm. Все цифры пересчитаны из счётчиков; доли никогда не усредняются между группами.",

@@ -10,6 +10,7 @@
 //! `<data class="fig">` element that names its place in `results.json` ([`doc::fig`]).
 
 mod appendix;
+mod cap;
 mod changes;
 mod cover;
 mod doc;

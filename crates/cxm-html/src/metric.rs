@@ -6,6 +6,7 @@
 //! segments' significance letters and ▲ / ▼ against the rest ([`crate::segment_sig`]). A
 //! plugin written by a customer gets the same treatment from the shape of its results alone.
 
+use crate::cap::{self, CHART_SEGMENTS, TABLE_SEGMENTS};
 use crate::cover::anchor;
 use crate::doc::{esc, Html};
 use crate::i18n::Locale;
@@ -16,9 +17,6 @@ use crate::summary::benchmark_text;
 use crate::view::{marker, View, PERIOD};
 use cxm_chart::{Bar, BarChart, Interval, TrendChart, TrendPoint};
 use cxm_report::{MetricSummary, ResultRow};
-
-/// Segments a bar chart shows at most (the table under it lists them all).
-const CHART_SEGMENTS: usize = 30;
 
 /// Writes the section of one metric.
 pub fn section(v: &View<'_>, h: &mut Html, m: &MetricSummary) {
@@ -161,23 +159,10 @@ fn segments(v: &View<'_>, h: &mut Html, m: &MetricSummary, dim: &str, d: usize) 
     if rows.is_empty() {
         return;
     }
-    // Many segments: the chart shows those with the most answers, in their order.
-    let charted: Vec<&ResultRow> = if rows.len() > CHART_SEGMENTS {
-        let mut by_n = rows.clone();
-        by_n.sort_by(|a, b| b.result.n.total_cmp(&a.result.n));
-        let cut = by_n[CHART_SEGMENTS - 1].result.n;
-        let mut kept: Vec<&ResultRow> = rows.iter().copied().filter(|r| r.result.n > cut).collect();
-        for r in &rows {
-            if kept.len() < CHART_SEGMENTS && r.result.n == cut {
-                kept.push(r);
-            }
-        }
-        let order = |r: &&ResultRow| rows.iter().position(|x| std::ptr::eq(*x, *r));
-        kept.sort_by_key(order);
-        kept
-    } else {
-        rows.clone()
-    };
+    // Many segments: the chart and the table show those with the most answers, in their
+    // order.
+    let charted = cap::most_answered(&rows, CHART_SEGMENTS);
+    let tabled = cap::most_answered(&rows, TABLE_SEGMENTS);
     let overall = match &period {
         Some(_) => v.latest(&m.metric),
         None => v.overall(&m.metric),
@@ -210,17 +195,21 @@ fn segments(v: &View<'_>, h: &mut Html, m: &MetricSummary, dim: &str, d: usize) 
     };
     h.el("h3", "", &title);
     let fmt = |x: f64, dec: usize| v.lang.number(x, dec);
-    let mut note = caption(v, &rows);
-    if charted.len() < rows.len() {
-        note = format!(
-            "{} {note}",
-            v.l.most_answers
-                .replace("{shown}", &v.lang.number(charted.len() as f64, 0))
-                .replace("{all}", &v.lang.number(rows.len() as f64, 0))
-        );
-    }
+    let note = format!(
+        "{} {}",
+        cap::chart_note(v, charted.len(), tabled.len(), rows.len()),
+        caption(v, &rows)
+    );
     h.chart("bars", &cxm_chart::bars(&chart, &fmt), note.trim());
-    result_table(v, h, &rows, dim, dim, d);
+    result_table(v, h, &tabled, dim, dim, d);
+    note_under_table(h, &cap::table_note(v, tabled.len(), rows.len()));
+}
+
+/// A note under a table that lists only some segments (nothing when `note` is empty).
+pub(crate) fn note_under_table(h: &mut Html, note: &str) {
+    if !note.is_empty() {
+        h.el("p", "class=\"small muted\"", note);
+    }
 }
 
 /// The caption under a chart: what greyed and the markers mean, when they occur.

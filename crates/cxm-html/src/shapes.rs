@@ -8,8 +8,10 @@
 //! durations; a per-period rate with its interval as a band (retention, churn); and every
 //! other table of the headline result as a table.
 
+use crate::cap::{self, CHART_SEGMENTS, TABLE_SEGMENTS};
 use crate::doc::{esc, fig, Html, Source};
 use crate::i18n::Locale;
+use crate::metric::note_under_table;
 use crate::view::{decimals, View};
 use cxm_chart::palette;
 use cxm_chart::{
@@ -94,13 +96,41 @@ fn fmt<'a>(v: &'a View<'_>) -> impl Fn(f64, usize) -> String + 'a {
     move |x, d| v.lang.number(x, d)
 }
 
+/// The headline result and the segments of the first grouping dimension, for a chart
+/// (at most [`CHART_SEGMENTS`]) and for a table (at most [`TABLE_SEGMENTS`]), with the notes
+/// that say so when segments are left out.
+struct Shown<'a> {
+    charted: Vec<&'a ResultRow>,
+    tabled: Vec<&'a ResultRow>,
+    chart_note: String,
+    table_note: String,
+}
+
+fn shown<'a>(v: &View<'a>, m: &MetricSummary, head: &'a ResultRow) -> Shown<'a> {
+    let segments = match m.grouping.dimensions.first() {
+        Some(dim) => v.segments(&m.metric, dim).0,
+        None => Vec::new(),
+    };
+    let with_head = |mut some: Vec<&'a ResultRow>| {
+        some.insert(0, head);
+        some
+    };
+    let charted = cap::most_answered(&segments, CHART_SEGMENTS);
+    let tabled = cap::most_answered(&segments, TABLE_SEGMENTS);
+    let all = segments.len();
+    Shown {
+        chart_note: cap::chart_note(v, charted.len(), tabled.len(), all),
+        table_note: cap::table_note(v, tabled.len(), all),
+        charted: with_head(charted),
+        tabled: with_head(tabled),
+    }
+}
+
 fn nps(v: &View<'_>, h: &mut Html, m: &MetricSummary, head: &ResultRow) {
     let l = v.l;
-    let mut rows: Vec<&ResultRow> = vec![head];
-    if let Some(dim) = m.grouping.dimensions.first() {
-        rows.extend(v.segments(&m.metric, dim).0);
-    }
-    let stacked_rows: Vec<StackedRow> = rows
+    let shown = shown(v, m, head);
+    let stacked_rows: Vec<StackedRow> = shown
+        .charted
         .iter()
         .filter(|r| is_nps(r))
         .map(|r| StackedRow {
@@ -122,8 +152,13 @@ fn nps(v: &View<'_>, h: &mut Html, m: &MetricSummary, head: &ResultRow) {
         rows: stacked_rows,
     };
     h.el("h3", "", l.nps_split);
-    h.chart("stacked", &cxm_chart::stacked(&chart, &fmt(v)), "");
-    let cells: Vec<Vec<String>> = rows
+    h.chart(
+        "stacked",
+        &cxm_chart::stacked(&chart, &fmt(v)),
+        &shown.chart_note,
+    );
+    let cells: Vec<Vec<String>> = shown
+        .tabled
         .iter()
         .filter(|r| is_nps(r))
         .map(|r| {
@@ -142,6 +177,7 @@ fn nps(v: &View<'_>, h: &mut Html, m: &MetricSummary, head: &ResultRow) {
         &[false, true, true, true, true],
         &cells,
     );
+    note_under_table(h, &shown.table_note);
     distribution(v, h, m, head);
 }
 
@@ -193,10 +229,7 @@ fn distribution(v: &View<'_>, h: &mut Html, m: &MetricSummary, head: &ResultRow)
 
 fn timings(v: &View<'_>, h: &mut Html, m: &MetricSummary, head: &ResultRow) {
     let l = v.l;
-    let mut rows: Vec<&ResultRow> = vec![head];
-    if let Some(dim) = m.grouping.dimensions.first() {
-        rows.extend(v.segments(&m.metric, dim).0);
-    }
+    let shown = shown(v, m, head);
     let d = decimals(&head.result.unit, detail(head, "p90").unwrap_or(0.0));
     let chart = GroupedChart {
         title: format!("{}: {} / {}", v.name(m), l.median, l.p90),
@@ -205,7 +238,8 @@ fn timings(v: &View<'_>, h: &mut Html, m: &MetricSummary, head: &ResultRow) {
             (l.median.to_string(), palette::BLUE.to_string()),
             (l.p90.to_string(), palette::ORANGE.to_string()),
         ],
-        rows: rows
+        rows: shown
+            .charted
             .iter()
             .map(|r| GroupedRow {
                 label: v.group_label(&r.group),
@@ -216,8 +250,13 @@ fn timings(v: &View<'_>, h: &mut Html, m: &MetricSummary, head: &ResultRow) {
         decimals: d,
     };
     h.el("h3", "", &format!("{} / {}", l.median, l.p90));
-    h.chart("grouped", &cxm_chart::grouped(&chart, &fmt(v)), "");
-    let cells: Vec<Vec<String>> = rows
+    h.chart(
+        "grouped",
+        &cxm_chart::grouped(&chart, &fmt(v)),
+        &shown.chart_note,
+    );
+    let cells: Vec<Vec<String>> = shown
+        .tabled
         .iter()
         .map(|r| {
             let f = |k: &str| match detail(r, k) {
@@ -238,6 +277,7 @@ fn timings(v: &View<'_>, h: &mut Html, m: &MetricSummary, head: &ResultRow) {
         &[false, true, true, true],
         &cells,
     );
+    note_under_table(h, &shown.table_note);
 }
 
 fn quadrant(v: &View<'_>, h: &mut Html, m: &MetricSummary, row: &ResultRow, t: &Table) {
