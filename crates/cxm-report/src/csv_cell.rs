@@ -142,6 +142,15 @@ impl<W: Write> SafeRecords<W> {
         Ok(())
     }
 
+    /// Writes records that another `SafeRecords` wrote (into a buffer), after the ones
+    /// written here so far.
+    pub(crate) fn write_bytes(&mut self, records: &[u8]) -> Result<(), csv::Error> {
+        self.out.write_all(&self.buffer)?;
+        self.buffer.clear();
+        self.out.write_all(records)?;
+        Ok(())
+    }
+
     /// Writes what is buffered and flushes the output.
     pub(crate) fn flush(&mut self) -> Result<(), csv::Error> {
         self.out.write_all(&self.buffer)?;

@@ -21,7 +21,7 @@ use crate::csv_cell::{write_safe_record, SafeRecords};
 use crate::error::RenderError;
 use crate::flatten::{flatten_details, DetailCell, DetailLayout};
 use crate::format::{group_cells, group_columns, GroupCell};
-use crate::model::RunReport;
+use crate::model::{ResultRow, RunReport};
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -41,6 +41,18 @@ const DESIGN_COLUMNS: [&str; 3] = ["n_unweighted", "n_effective", "design_effect
 
 /// Writes the results of `report` as CSV (header included, even when there are no results).
 pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), RenderError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(MAX_THREADS);
+    render_csv_on(report, out, threads)
+}
+
+/// [`render_csv`] with rows formatted on up to `threads` threads.
+fn render_csv_on(
+    report: &RunReport,
+    out: &mut impl Write,
+    threads: usize,
+) -> Result<(), RenderError> {
     let mut writer = SafeRecords::new(&mut *out);
     let detail_columns = flatten_details(report);
     let mut header: Vec<&str> = vec!["metric", "plugin"];
@@ -73,93 +85,151 @@ pub fn render_csv(report: &RunReport, out: &mut impl Write) -> Result<(), Render
         header.extend(DESIGN_COLUMNS);
     }
     writer.write(&header)?;
-
-    // One reused buffer for the cells of a record: no allocation per cell.
-    let mut record = Record::default();
-    let layout = DetailLayout::new(&detail_columns);
-    let mut details = Vec::new();
-    for row in &report.results {
-        let r = &row.result;
-        record.clear();
-        record.push(&row.metric);
-        record.push(&row.plugin);
-        for cell in group_cells(&report.grouping, row) {
-            match cell {
-                GroupCell::Value(v) => record.push(v),
-                GroupCell::Overall | GroupCell::Absent => record.push(ALL),
-                GroupCell::Missing => record.push(""),
+    let rows = Rows {
+        report,
+        layout: DetailLayout::new(&detail_columns),
+        weighted,
+    };
+    if threads <= 1 || report.results.len() < 2 * WINDOW {
+        rows.write(&report.results, &mut writer)?;
+    } else {
+        // Many rows: windows of them are formatted on several threads, each into its own
+        // buffer, and the buffers written in order (the same bytes as one thread writes).
+        for round in report.results.chunks(threads * WINDOW) {
+            let parts: Vec<Result<Vec<u8>, RenderError>> = std::thread::scope(|scope| {
+                let rows = &rows;
+                let handles: Vec<_> = round
+                    .chunks(WINDOW)
+                    .map(|window| {
+                        scope.spawn(move || {
+                            let mut buffer = Vec::with_capacity(window.len() * 256);
+                            let mut part = SafeRecords::new(&mut buffer);
+                            rows.write(window, &mut part)?;
+                            drop(part);
+                            Ok(buffer)
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            });
+            for part in parts {
+                writer.write_bytes(&part?)?;
             }
         }
-        record.push_opt_f64(r.value);
-        record.push(&r.unit);
-        record.push_f64(r.n);
-        match &r.ci {
-            Some(ci) => {
-                record.push_f64(ci.low);
-                record.push_f64(ci.high);
-                record.push_f64(ci.level);
-                record.push(&ci.method);
-            }
-            None => record.push_empty(4),
-        }
-        record.push_joined(&r.warnings, ";");
-        match &row.trend {
-            Some(t) => {
-                record.push(&t.previous_period);
-                record.push_opt_f64(t.delta);
-                record.push_opt_f64(t.p_value);
-                record.push_opt_f64(t.p_adjusted);
-                record.push_opt(t.significant);
-                record.push_opt_f64(t.mdc);
-            }
-            None => record.push_empty(6),
-        }
-        match &row.benchmark {
-            Some(b) => {
-                record.push(&b.id);
-                record.push_f64(b.value);
-                record.push_opt_f64(b.delta);
-                record.push_opt_f64(b.p_value);
-                record.push_opt(b.significant);
-            }
-            None => record.push_empty(5),
-        }
-        layout.cells(&r.details, &mut details);
-        for cell in &details {
-            match cell {
-                None => record.push(""),
-                Some(DetailCell::Bool(b)) => record.push_display(b),
-                Some(DetailCell::Number(n)) => match n.as_f64().filter(|_| n.is_f64()) {
-                    // As `DetailCell::to_text`: floats through f64's `Display`.
-                    Some(x) => record.push_f64(x),
-                    None => record.push_display(n),
-                },
-                Some(DetailCell::Text(s)) => record.push(s),
-            }
-        }
-        match report.segment_test(row) {
-            Some(t) => {
-                record.push(&t.letter);
-                record.push_joined(&t.above, ";");
-                let rest = t.vs_rest.as_ref();
-                record.push_opt_f64(rest.map(|v| v.p_adjusted));
-                record.push_opt(rest.map(|v| v.significant));
-            }
-            None => record.push_empty(SEGMENT_COLUMNS.len()),
-        }
-        match (&row.design, weighted) {
-            (Some(d), _) => {
-                record.push_f64(d.n_unweighted);
-                record.push_f64(d.n_effective);
-                record.push_f64(d.design_effect);
-            }
-            (None, true) => record.push_empty(DESIGN_COLUMNS.len()),
-            (None, false) => {}
-        }
-        writer.write(record.cells())?;
     }
     writer.flush()?;
     Ok(())
+}
+
+/// Rows formatted at once on one thread when results are many (see [`render_csv`]).
+const WINDOW: usize = 8192;
+/// Threads that format rows at most.
+const MAX_THREADS: usize = 4;
+
+/// What formatting a row needs besides the row.
+struct Rows<'a> {
+    report: &'a RunReport,
+    layout: DetailLayout<'a>,
+    weighted: bool,
+}
+
+impl Rows<'_> {
+    /// Writes `rows` as records to `writer` (flushed).
+    fn write<W: Write>(
+        &self,
+        rows: &[ResultRow],
+        writer: &mut SafeRecords<W>,
+    ) -> Result<(), RenderError> {
+        let (report, layout, weighted) = (self.report, &self.layout, self.weighted);
+        // One reused buffer for the cells of a record: no allocation per cell.
+        let mut record = Record::default();
+        let mut details = Vec::new();
+        for row in rows {
+            let r = &row.result;
+            record.clear();
+            record.push(&row.metric);
+            record.push(&row.plugin);
+            for cell in group_cells(&report.grouping, row) {
+                match cell {
+                    GroupCell::Value(v) => record.push(v),
+                    GroupCell::Overall | GroupCell::Absent => record.push(ALL),
+                    GroupCell::Missing => record.push(""),
+                }
+            }
+            record.push_opt_f64(r.value);
+            record.push(&r.unit);
+            record.push_f64(r.n);
+            match &r.ci {
+                Some(ci) => {
+                    record.push_f64(ci.low);
+                    record.push_f64(ci.high);
+                    record.push_f64(ci.level);
+                    record.push(&ci.method);
+                }
+                None => record.push_empty(4),
+            }
+            record.push_joined(&r.warnings, ";");
+            match &row.trend {
+                Some(t) => {
+                    record.push(&t.previous_period);
+                    record.push_opt_f64(t.delta);
+                    record.push_opt_f64(t.p_value);
+                    record.push_opt_f64(t.p_adjusted);
+                    record.push_opt(t.significant);
+                    record.push_opt_f64(t.mdc);
+                }
+                None => record.push_empty(6),
+            }
+            match &row.benchmark {
+                Some(b) => {
+                    record.push(&b.id);
+                    record.push_f64(b.value);
+                    record.push_opt_f64(b.delta);
+                    record.push_opt_f64(b.p_value);
+                    record.push_opt(b.significant);
+                }
+                None => record.push_empty(5),
+            }
+            layout.cells(&r.details, &mut details);
+            for cell in &details {
+                match cell {
+                    None => record.push(""),
+                    Some(DetailCell::Bool(b)) => record.push_display(b),
+                    Some(DetailCell::Number(n)) => match n.as_f64().filter(|_| n.is_f64()) {
+                        // As `DetailCell::to_text`: floats through f64's `Display`.
+                        Some(x) => record.push_f64(x),
+                        None => record.push_display(n),
+                    },
+                    Some(DetailCell::Text(s)) => record.push(s),
+                }
+            }
+            match report.segment_test(row) {
+                Some(t) => {
+                    record.push(&t.letter);
+                    record.push_joined(&t.above, ";");
+                    let rest = t.vs_rest.as_ref();
+                    record.push_opt_f64(rest.map(|v| v.p_adjusted));
+                    record.push_opt(rest.map(|v| v.significant));
+                }
+                None => record.push_empty(SEGMENT_COLUMNS.len()),
+            }
+            match (&row.design, weighted) {
+                (Some(d), _) => {
+                    record.push_f64(d.n_unweighted);
+                    record.push_f64(d.n_effective);
+                    record.push_f64(d.design_effect);
+                }
+                (None, true) => record.push_empty(DESIGN_COLUMNS.len()),
+                (None, false) => {}
+            }
+            writer.write(record.cells())?;
+        }
+        writer.flush()?;
+        Ok(())
+    }
 }
 
 /// The cells of one CSV record, end to end in one reused buffer.
@@ -306,7 +376,74 @@ pub fn render_result_table_csv(
 
 #[cfg(test)]
 mod tests {
-    use super::Record;
+    use super::{render_csv_on, Record, WINDOW};
+    use crate::model::{Grouping, ResultRow, RunReport};
+    use cxm_result::{Details, Interval, MetricResult};
+    use serde_json::json;
+
+    /// Rows formatted on several threads are the bytes one thread writes: every row
+    /// different (group labels, details present or not, cells to quote or defuse), more
+    /// rows than the windows of three threads, and a last window cut short.
+    #[test]
+    fn rows_on_several_threads_are_the_bytes_of_one() {
+        let rows = 3 * 3 * WINDOW + 1234;
+        let results: Vec<ResultRow> = (0..rows)
+            .map(|i| {
+                let mut details = Details::new();
+                details.insert("count", i as u64);
+                if i % 3 == 0 {
+                    details.insert("share", json!(i as f64 / 7.0));
+                }
+                if i % 5 == 0 {
+                    details.insert("note", format!("a, \"quoted\" =cell {i}"));
+                }
+                details.insert("list", json!([i, 0.5, null]));
+                ResultRow {
+                    metric: if i < rows / 2 { "nps" } else { "csat" }.into(),
+                    plugin: "p".into(),
+                    group: vec![("customer".into(), (i % 11 != 0).then(|| format!("C{i}")))],
+                    result: MetricResult {
+                        value: (i % 13 != 0).then_some(i as f64 * 0.25 - 100.0),
+                        unit: "points".into(),
+                        n: i as f64,
+                        ci: (i % 2 == 0).then(|| Interval {
+                            low: -1.5,
+                            high: i as f64,
+                            level: 0.95,
+                            method: "wald".into(),
+                        }),
+                        details,
+                        warnings: if i % 7 == 0 {
+                            vec!["low_sample".into()]
+                        } else {
+                            vec![]
+                        },
+                        ..Default::default()
+                    },
+                    trend: None,
+                    benchmark: None,
+                    design: None,
+                }
+            })
+            .collect();
+        let report = RunReport {
+            grouping: Grouping {
+                dimensions: vec!["customer".into()],
+                period: None,
+            },
+            results,
+            ..Default::default()
+        };
+        let render = |threads| {
+            let mut out = Vec::new();
+            render_csv_on(&report, &mut out, threads).unwrap();
+            out
+        };
+        let one = render(1);
+        assert_eq!(one.iter().filter(|&&b| b == b'\n').count(), rows + 1);
+        assert_eq!(render(2), one);
+        assert_eq!(render(3), one);
+    }
 
     #[test]
     fn numbers_are_written_as_to_string_writes_them() {
