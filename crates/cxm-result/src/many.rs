@@ -27,7 +27,6 @@
 //! in `details`; `n` is left to the host's check).
 
 use crate::{Detail, Details, Interval, MetricResult, Table, TestBasis};
-use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
@@ -143,7 +142,7 @@ impl ManyWriter {
             for row in &t.rows {
                 self.len(row.len());
                 for v in row {
-                    self.value(v);
+                    self.detail(&Detail::from(v.clone()));
                 }
             }
         }
@@ -186,7 +185,7 @@ impl ManyWriter {
         self.body.extend_from_slice(&id.to_le_bytes());
     }
 
-    /// A detail, tagged as [`ManyWriter::value`] tags the JSON value it stands for.
+    /// A detail (or a table cell, as the detail of the same JSON value).
     fn detail(&mut self, d: &Detail) {
         match d {
             Detail::Null => self.body.push(0),
@@ -218,42 +217,6 @@ impl ManyWriter {
                 for (k, v) in map.iter() {
                     self.string(k);
                     self.detail(v);
-                }
-            }
-        }
-    }
-
-    fn value(&mut self, v: &Value) {
-        match v {
-            Value::Null => self.body.push(0),
-            Value::Bool(b) => self.body.push(1 + u8::from(*b)),
-            Value::Number(n) => {
-                if let Some(u) = n.as_u64() {
-                    self.body.push(3);
-                    self.body.extend_from_slice(&u.to_le_bytes());
-                } else if let Some(i) = n.as_i64() {
-                    self.body.push(4);
-                    self.body.extend_from_slice(&i.to_le_bytes());
-                } else {
-                    self.body.push(5);
-                    self.f64(n.as_f64().unwrap_or(f64::NAN));
-                }
-            }
-            Value::String(s) => {
-                self.body.push(6);
-                self.string(s);
-            }
-            Value::Array(items) => {
-                self.body.push(7);
-                self.len(items.len());
-                items.iter().for_each(|i| self.value(i));
-            }
-            Value::Object(map) => {
-                self.body.push(8);
-                self.len(map.len());
-                for (k, v) in map {
-                    self.string(k);
-                    self.value(v);
                 }
             }
         }
@@ -460,7 +423,7 @@ impl Strings<'_> {
                 let len = self.r.count(1)?;
                 let mut row = Vec::with_capacity(len);
                 for _ in 0..len {
-                    row.push(self.value(0)?);
+                    row.push(self.detail(0)?.to_value());
                 }
                 rows.push(row);
             }
@@ -496,7 +459,7 @@ impl Strings<'_> {
         Ok(details)
     }
 
-    /// A detail: the JSON value [`Strings::value`] reads, texts shared with every other use
+    /// A detail (or a table cell): a JSON value, texts shared with every other use
     /// of them in the block.
     fn detail(&mut self, depth: usize) -> Result<Detail, String> {
         // serde_json refuses JSON nested deeper than 128; so does this.
@@ -520,44 +483,6 @@ impl Strings<'_> {
                 Detail::List(items.into_boxed_slice())
             }
             8 => Detail::Map(Box::new(self.details(depth + 1)?)),
-            other => return Err(format!("unknown value tag {other}")),
-        })
-    }
-
-    /// A map inside a value of a table.
-    fn entries(&mut self, depth: usize) -> Result<Map<String, Value>, String> {
-        let len = self.r.count(5)?;
-        let mut map = Map::with_capacity(len);
-        for _ in 0..len {
-            let key = self.string()?;
-            let value = self.value(depth)?;
-            map.insert(key, value);
-        }
-        Ok(map)
-    }
-
-    fn value(&mut self, depth: usize) -> Result<Value, String> {
-        // serde_json refuses JSON nested deeper than 128; so does this.
-        if depth > 127 {
-            return Err("values nested deeper than 128".into());
-        }
-        Ok(match self.r.u8()? {
-            0 => Value::Null,
-            1 => Value::Bool(false),
-            2 => Value::Bool(true),
-            3 => Value::from(u64::from_le_bytes(self.r.array()?)),
-            4 => Value::from(i64::from_le_bytes(self.r.array()?)),
-            5 => Number::from_f64(self.r.f64()?).map_or(Value::Null, Value::Number),
-            6 => Value::String(self.string()?),
-            7 => {
-                let len = self.r.count(1)?;
-                let mut items = Vec::with_capacity(len);
-                for _ in 0..len {
-                    items.push(self.value(depth + 1)?);
-                }
-                Value::Array(items)
-            }
-            8 => Value::Object(self.entries(depth + 1)?),
             other => return Err(format!("unknown value tag {other}")),
         })
     }

@@ -1,5 +1,5 @@
 use super::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// A result with every part the format has.
 fn full() -> MetricResult {
