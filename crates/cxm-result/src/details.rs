@@ -5,9 +5,11 @@
 //! groups (200 000 customers) the size of a result is most of the run's memory. serde_json's
 //! own `Map` (an index map) cost about 1.3 KB and a dozen allocations for the eight figures
 //! of an NPS: a hash index, a key `String` per entry, a doubled entry vector. Here the
-//! entries lie in one vector with exactly their room, and each key is a shared text: a
-//! block of many results ([`crate::many`]) names its keys once and every result shares them.
-//! Lookups are linear, which for the dozen keys a result has is as fast as hashing.
+//! values lie in one vector with exactly their room, and the keys are a shared list of
+//! shared texts: a block of many results ([`crate::many`]) names each key once, and the
+//! results of the block with the same keys in the same order (all the groups of a metric,
+//! usually) hold one list of them. Lookups are linear, which for the dozen keys a result has
+//! is as fast as hashing.
 
 use crate::Detail;
 use serde::de::{Deserializer, MapAccess, Visitor};
@@ -17,11 +19,18 @@ use serde_json::{Map, Value};
 use std::fmt;
 use std::sync::Arc;
 
+/// The keys of some details, in order. Shared: results read from one block with the same
+/// keys in the same order (every group of a metric, usually) hold one list of them.
+type Keys = Arc<Vec<Arc<str>>>;
+
 /// Named figures in insertion order; a key appears once (inserting it again replaces its
 /// value in place, as serde_json's map does).
 #[derive(Clone, Default)]
 pub struct Details {
-    entries: Vec<(Arc<str>, Detail)>,
+    /// The keys in order (`None` while there are none); changed copy-on-write.
+    keys: Option<Keys>,
+    /// The value of each key.
+    values: Vec<Detail>,
 }
 
 impl Details {
@@ -33,43 +42,52 @@ impl Details {
     /// No details yet, with room for `n`.
     pub fn with_capacity(n: usize) -> Self {
         Details {
-            entries: Vec::with_capacity(n),
+            keys: None,
+            values: Vec::with_capacity(n),
         }
+    }
+
+    /// Details with these keys (shared) and values, one for each key.
+    pub(crate) fn with_keys(keys: Keys, values: Vec<Detail>) -> Self {
+        debug_assert_eq!(keys.len(), values.len());
+        Details {
+            keys: (!keys.is_empty()).then_some(keys),
+            values,
+        }
+    }
+
+    fn key_list(&self) -> &[Arc<str>] {
+        self.keys.as_deref().map_or(&[], Vec::as_slice)
     }
 
     /// The number of details.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.values.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.values.is_empty()
     }
 
     /// Removes every detail.
     pub fn clear(&mut self) {
-        self.entries.clear();
+        self.keys = None;
+        self.values.clear();
     }
 
     fn position(&self, key: &str) -> Option<usize> {
-        self.entries.iter().position(|(k, _)| &**k == key)
+        self.key_list().iter().position(|k| &**k == key)
     }
 
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&Detail> {
-        self.entries
-            .iter()
-            .find(|(k, _)| &**k == key)
-            .map(|(_, v)| v)
+        self.position(key).and_then(|i| self.values.get(i))
     }
 
     /// The value of `key`, to change it.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Detail> {
-        self.entries
-            .iter_mut()
-            .find(|(k, _)| &**k == key)
-            .map(|(_, v)| v)
+        self.position(key).and_then(|i| self.values.get_mut(i))
     }
 
     /// Whether `key` is present.
@@ -86,9 +104,14 @@ impl Details {
     ) -> Option<Detail> {
         let value = value.into();
         match self.position(key.as_ref()) {
-            Some(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Some(i) => Some(std::mem::replace(&mut self.values[i], value)),
             None => {
-                self.entries.push((key.into(), value));
+                let room = self.values.capacity().max(1);
+                let keys = self
+                    .keys
+                    .get_or_insert_with(|| Arc::new(Vec::with_capacity(room)));
+                Arc::make_mut(keys).push(key.into());
+                self.values.push(value);
                 None
             }
         }
@@ -96,27 +119,34 @@ impl Details {
 
     /// Removes `key`, keeping the order of the others; returns its value.
     pub fn remove(&mut self, key: &str) -> Option<Detail> {
-        self.position(key).map(|i| self.entries.remove(i).1)
+        let i = self.position(key)?;
+        if let Some(keys) = self.keys.as_mut() {
+            Arc::make_mut(keys).remove(i);
+        }
+        Some(self.values.remove(i))
     }
 
     /// The details in order.
     pub fn iter(&self) -> Iter<'_> {
-        Iter(self.entries.iter())
+        Iter(self.key_list().iter().zip(self.values.iter()))
     }
 
     /// The keys in order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|(k, _)| &**k)
+        self.key_list().iter().map(|k| &**k)
     }
 
     /// The values in order.
     pub fn values(&self) -> impl Iterator<Item = &Detail> {
-        self.entries.iter().map(|(_, v)| v)
+        self.values.iter()
     }
 
     /// Drops spare room.
     pub fn shrink_to_fit(&mut self) {
-        self.entries.shrink_to_fit();
+        self.values.shrink_to_fit();
+        if let Some(keys) = self.keys.as_mut().and_then(Arc::get_mut) {
+            keys.shrink_to_fit();
+        }
     }
 
     /// The details as a serde_json map (a copy), for code that wants a `Value`.
@@ -126,17 +156,18 @@ impl Details {
             .collect()
     }
 
-    /// [`Details::insert`] with a key already shared: no allocation for it.
-    pub(crate) fn insert_shared(&mut self, key: Arc<str>, value: Detail) {
-        match self.position(&key) {
-            Some(i) => self.entries[i].1 = value,
-            None => self.entries.push((key, value)),
+    /// Whether these details' keys are `keys` itself (not only equal: the same list).
+    #[cfg(test)]
+    pub(crate) fn shares_keys(&self, keys: &Details) -> bool {
+        match (&self.keys, &keys.keys) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
         }
     }
 }
 
 /// The details of a result in order, as `(key, value)`.
-pub struct Iter<'a>(std::slice::Iter<'a, (Arc<str>, Detail)>);
+pub struct Iter<'a>(std::iter::Zip<std::slice::Iter<'a, Arc<str>>, std::slice::Iter<'a, Detail>>);
 
 impl<'a> Iterator for Iter<'a> {
     type Item = (&'a str, &'a Detail);
@@ -279,7 +310,8 @@ mod tests {
             r.details.keys().collect::<Vec<_>>(),
             vec!["b", "a", "nested", "empty"]
         );
-        assert_eq!(r.details.entries.capacity(), 4);
+        assert_eq!(r.details.values.capacity(), 4);
+        assert_eq!(r.details.key_list().len(), 4);
         let Some(a) = r.details.get("a").and_then(Detail::as_array) else {
             panic!("a is an array");
         };

@@ -251,7 +251,12 @@ pub fn read_many(bytes: &[u8], expected: usize) -> Result<Vec<MetricResult>, Str
     }
     let mut results = Vec::with_capacity(count);
     let shared = vec![None; strings.len()];
-    let mut reader = Strings { r, strings, shared };
+    let mut reader = Strings {
+        r,
+        strings,
+        shared,
+        last_keys: (Vec::new(), Arc::default()),
+    };
     for i in 0..count {
         let result = reader
             .result()
@@ -319,6 +324,9 @@ struct Strings<'a> {
     strings: Vec<&'a str>,
     /// The strings used as detail keys, made once and shared by every result.
     shared: Vec<Option<Arc<str>>>,
+    /// The keys of the last details read (their strings' numbers, and the list): the next
+    /// details with the same keys in the same order share the list.
+    last_keys: (Vec<usize>, Arc<Vec<Arc<str>>>),
 }
 
 impl Strings<'_> {
@@ -348,9 +356,14 @@ impl Strings<'_> {
     /// A detail key or text, shared with every other use of it in the block.
     fn key(&mut self) -> Result<Arc<str>, String> {
         let i = self.index()?;
-        Ok(self.shared[i]
+        Ok(self.shared_key(i))
+    }
+
+    /// String `i` (in the table) as a shared text.
+    fn shared_key(&mut self, i: usize) -> Arc<str> {
+        self.shared[i]
             .get_or_insert_with(|| Arc::from(self.strings[i]))
-            .clone())
+            .clone()
     }
 
     fn finite(&mut self, what: &str) -> Result<f64, String> {
@@ -447,16 +460,36 @@ impl Strings<'_> {
 
     /// A result's details (a later duplicate key replaces the value in the first one's
     /// place, as reading JSON does), with room for exactly them.
+    /// Details with the same keys as the last ones read share their list of keys.
     fn details(&mut self, depth: usize) -> Result<Details, String> {
         let len = self.r.count(5)?;
-        let mut details = Details::with_capacity(len);
+        let mut ids: Vec<usize> = Vec::with_capacity(len);
+        let mut values: Vec<Detail> = Vec::with_capacity(len);
         for _ in 0..len {
-            let key = self.key()?;
+            let id = self.index()?;
             let value = self.detail(depth)?;
-            details.insert_shared(key, value);
+            match ids.iter().position(|&k| k == id) {
+                Some(i) => values[i] = value,
+                None => {
+                    ids.push(id);
+                    values.push(value);
+                }
+            }
         }
-        details.shrink_to_fit();
-        Ok(details)
+        values.shrink_to_fit();
+        // A result's own details share; a map nested in one is built on its own.
+        if depth > 0 || ids != self.last_keys.0 {
+            let mut keys = Vec::with_capacity(ids.len());
+            for &id in &ids {
+                keys.push(self.shared_key(id));
+            }
+            let keys = Arc::new(keys);
+            if depth > 0 {
+                return Ok(Details::with_keys(keys, values));
+            }
+            self.last_keys = (ids, keys);
+        }
+        Ok(Details::with_keys(Arc::clone(&self.last_keys.1), values))
     }
 
     /// A detail (or a table cell): a JSON value, texts shared with every other use

@@ -95,6 +95,25 @@ fn reads_back_what_json_reads_back() {
 }
 
 #[test]
+fn results_with_the_same_keys_share_one_list_of_them() {
+    let mut other = full();
+    other.details.insert("extra", 1);
+    let back = read_many(&block(&[full(), full(), other, full()]), 4).unwrap();
+    assert!(back[1].details.shares_keys(&back[0].details));
+    assert!(!back[2].details.shares_keys(&back[1].details));
+    assert!(!back[3].details.shares_keys(&back[2].details));
+    assert_eq!(back[3].details, back[0].details);
+    assert_eq!(back[2].details.keys().last(), Some("extra"));
+    // Changing one result's keys leaves the others' alone (copy on write).
+    let mut changed = back[1].clone();
+    changed.details.insert("new", 2);
+    changed.details.remove("count");
+    assert_eq!(back[1].details, back[0].details);
+    assert!(back[1].details.contains_key("count") && !back[1].details.contains_key("new"));
+    assert_eq!(changed.details.len(), back[1].details.len());
+}
+
+#[test]
 fn repeated_texts_are_written_once() {
     let one = block(&[full()]).len();
     let many = block(&vec![full(); 100]).len();
