@@ -5,7 +5,7 @@
 
 use crate::WorkbookError;
 use cxm_report::DetailCell;
-use rust_xlsxwriter::{Format, Worksheet};
+use rust_xlsxwriter::{cell_autofit_width, Format, Worksheet};
 use serde_json::Value;
 
 /// Excel's last row index (1,048,576 rows).
@@ -89,7 +89,7 @@ pub(crate) fn col_index(sheet: &str, i: usize) -> Result<u16, WorkbookError> {
 }
 
 /// Writes text as a string cell (cut to Excel's limit); empty text leaves the cell empty.
-pub(crate) fn text(ws: &mut Worksheet, at: At, s: &str) -> Result<(), WorkbookError> {
+pub(crate) fn text(ws: &mut Sheet, at: At, s: &str) -> Result<(), WorkbookError> {
     if s.is_empty() {
         return Ok(());
     }
@@ -97,58 +97,63 @@ pub(crate) fn text(ws: &mut Worksheet, at: At, s: &str) -> Result<(), WorkbookEr
         Some((i, _)) => &s[..i],
         None => s,
     };
-    ws.write_string(at.0, at.1, s)?;
+    ws.ws.write_string(at.0, at.1, s)?;
+    ws.note(at, s.lines().map(cell_autofit_width).max().unwrap_or(0));
     Ok(())
 }
 
 /// Writes bold text.
-pub(crate) fn bold(ws: &mut Worksheet, at: At, s: &str, f: &Formats) -> Result<(), WorkbookError> {
-    ws.write_string_with_format(at.0, at.1, s, &f.header)?;
+pub(crate) fn bold(ws: &mut Sheet, at: At, s: &str, f: &Formats) -> Result<(), WorkbookError> {
+    ws.ws.write_string_with_format(at.0, at.1, s, &f.header)?;
+    ws.note(at, s.lines().map(cell_autofit_width).max().unwrap_or(0));
     Ok(())
 }
 
 /// Writes a number with a format; `None` and non-finite numbers leave the cell empty.
 pub(crate) fn number(
-    ws: &mut Worksheet,
+    ws: &mut Sheet,
     at: At,
     x: Option<f64>,
     format: &Format,
 ) -> Result<(), WorkbookError> {
     if let Some(x) = x.filter(|x| x.is_finite()) {
-        ws.write_number_with_format(at.0, at.1, x, format)?;
+        ws.ws.write_number_with_format(at.0, at.1, x, format)?;
+        // As autofit measures a number without its format: 7 px a character.
+        ws.note(at, 7 * x.to_string().len() as u32 + 7);
     }
     Ok(())
 }
 
 /// Writes a count (`#,##0`).
-pub(crate) fn count(ws: &mut Worksheet, at: At, n: u64, f: &Formats) -> Result<(), WorkbookError> {
+pub(crate) fn count(ws: &mut Sheet, at: At, n: u64, f: &Formats) -> Result<(), WorkbookError> {
     // Counts of rows fit an f64 exactly (far below 2^53).
     number(ws, at, Some(n as f64), &f.int)
 }
 
 /// Writes a weighted count: `#,##0` when whole, `#,##0.0` otherwise.
-pub(crate) fn weight(ws: &mut Worksheet, at: At, n: f64, f: &Formats) -> Result<(), WorkbookError> {
+pub(crate) fn weight(ws: &mut Sheet, at: At, n: f64, f: &Formats) -> Result<(), WorkbookError> {
     let format = if n.fract() == 0.0 { &f.int } else { &f.weight };
     number(ws, at, Some(n), format)
 }
 
 /// Writes a boolean; `None` leaves the cell empty.
-pub(crate) fn boolean(ws: &mut Worksheet, at: At, b: Option<bool>) -> Result<(), WorkbookError> {
+pub(crate) fn boolean(ws: &mut Sheet, at: At, b: Option<bool>) -> Result<(), WorkbookError> {
     if let Some(b) = b {
-        ws.write_boolean(at.0, at.1, b)?;
+        ws.ws.write_boolean(at.0, at.1, b)?;
+        ws.note(at, if b { 31 + 7 } else { 36 + 7 });
     }
     Ok(())
 }
 
 /// Writes a free-scale number: integers `#,##0`, other numbers unformatted (every digit).
-fn free_number(ws: &mut Worksheet, at: At, x: f64, f: &Formats) -> Result<(), WorkbookError> {
+fn free_number(ws: &mut Sheet, at: At, x: f64, f: &Formats) -> Result<(), WorkbookError> {
     let format = if x.fract() == 0.0 { &f.int } else { &f.general };
     number(ws, at, Some(x), format)
 }
 
 /// Writes one flattened detail: numbers as numbers, booleans as booleans, the rest as text.
 pub(crate) fn detail(
-    ws: &mut Worksheet,
+    ws: &mut Sheet,
     at: At,
     cell: &DetailCell<'_>,
     f: &Formats,
@@ -165,12 +170,7 @@ pub(crate) fn detail(
 
 /// Writes one JSON value of a metric table: like a detail; `null` is an empty cell and
 /// objects or arrays are their compact JSON text.
-pub(crate) fn json(
-    ws: &mut Worksheet,
-    at: At,
-    v: &Value,
-    f: &Formats,
-) -> Result<(), WorkbookError> {
+pub(crate) fn json(ws: &mut Sheet, at: At, v: &Value, f: &Formats) -> Result<(), WorkbookError> {
     match v {
         Value::Null => Ok(()),
         Value::Bool(b) => boolean(ws, at, Some(*b)),
@@ -185,7 +185,7 @@ pub(crate) fn json(
 
 /// Writes a bold header row.
 pub(crate) fn header(
-    ws: &mut Worksheet,
+    ws: &mut Sheet,
     sheet: &str,
     row: u32,
     names: &[String],
@@ -200,13 +200,13 @@ pub(crate) fn header(
 /// Freezes everything above the first data row, puts an autofilter over the table (header
 /// row `header_row`, `rows` data rows, `columns` columns) and fits the column widths.
 pub(crate) fn finish_table(
-    ws: &mut Worksheet,
+    ws: &mut Sheet,
     sheet: &str,
     header_row: u32,
     rows: usize,
     columns: usize,
 ) -> Result<(), WorkbookError> {
-    ws.set_freeze_panes(header_row + 1, 0)?;
+    ws.ws.set_freeze_panes(header_row + 1, 0)?;
     if columns > 0 {
         let last_row = if rows == 0 {
             header_row
@@ -214,15 +214,109 @@ pub(crate) fn finish_table(
             row_index(sheet, header_row, rows - 1)?
         };
         let last_col = col_index(sheet, columns - 1)?;
-        ws.autofilter(header_row, 0, last_row, last_col)?;
+        ws.ws.autofilter(header_row, 0, last_row, last_col)?;
+        ws.filter_row = Some(header_row);
     }
-    fit(ws);
+    fit(ws)
+}
+
+/// Fits the column widths to the cells written so far (their first [`AUTOFIT_ROWS`] rows),
+/// up to [`MAX_WIDTH_PIXELS`].
+pub(crate) fn fit(ws: &mut Sheet) -> Result<(), WorkbookError> {
+    let Some(widths) = ws.widths.take() else {
+        ws.ws
+            .set_autofit_max_row(AUTOFIT_ROWS)
+            .set_autofit_max_width(MAX_WIDTH_PIXELS)
+            .autofit();
+        return Ok(());
+    };
+    for (col, w) in widths.iter().enumerate() {
+        // The filter's drop-down arrow, as autofit adds it to the cells of the filter's
+        // header row (row 0 is the only header row a low-memory sheet has).
+        let first = if ws.filter_row == Some(0) && w.first > 0 {
+            w.first + 16
+        } else {
+            w.first
+        };
+        let width = first
+            .min(MAX_WIDTH_PIXELS)
+            .max(w.rest.min(MAX_WIDTH_PIXELS));
+        if width > 0 {
+            let col = col_index(ws.ws.name().as_str(), col)?;
+            ws.ws.set_column_autofit_width(col, width)?;
+        }
+    }
     Ok(())
 }
 
-/// Fits the column widths to the cells written so far, up to [`MAX_WIDTH_PIXELS`].
-pub(crate) fn fit(ws: &mut Worksheet) {
-    ws.set_autofit_max_row(AUTOFIT_ROWS)
-        .set_autofit_max_width(MAX_WIDTH_PIXELS)
-        .autofit();
+/// Metric sheets of more rows than this are written a row at a time (rust_xlsxwriter's
+/// low-memory mode): in its standard mode a sheet holds every cell until the workbook is
+/// written (about 100 bytes a cell: 1M customers made a 4 GiB run).
+pub(crate) const LOW_MEMORY_ROWS: usize = 5_000;
+
+/// The widest cells of a column in pixels, padding included: in row 0 and below it.
+#[derive(Clone, Copy, Default)]
+struct Widest {
+    first: u32,
+    rest: u32,
+}
+
+/// A sheet being written. In low-memory mode rust_xlsxwriter keeps only the current row,
+/// so its autofit would see that row alone: the sheet then measures its first
+/// [`AUTOFIT_ROWS`] rows itself as they are written, by autofit's own rules (Excel's
+/// character widths, 7 pixels a character of a number, 7 of padding, 16 more for the
+/// filter's arrow in the header), and [`fit`] sets the widths it found.
+pub(crate) struct Sheet {
+    pub(crate) ws: Worksheet,
+    /// Per column, in low-memory mode.
+    widths: Option<Vec<Widest>>,
+    /// The filter's header row, once [`finish_table`] set it.
+    filter_row: Option<u32>,
+}
+
+impl Sheet {
+    /// A sheet held in memory until the workbook is written.
+    pub(crate) fn new(name: &str) -> Result<Sheet, WorkbookError> {
+        Sheet::named(Worksheet::new(), name, false)
+    }
+
+    /// A sheet written a row at a time: `ws` from `Workbook::new_worksheet_with_low_memory`.
+    pub(crate) fn low_memory(ws: Worksheet, name: &str) -> Result<Sheet, WorkbookError> {
+        Sheet::named(ws, name, true)
+    }
+
+    fn named(mut ws: Worksheet, name: &str, low_memory: bool) -> Result<Sheet, WorkbookError> {
+        ws.set_name(name)?;
+        Ok(Sheet {
+            ws,
+            widths: low_memory.then(Vec::new),
+            filter_row: None,
+        })
+    }
+
+    /// The worksheet.
+    pub(crate) fn into_worksheet(self) -> Worksheet {
+        self.ws
+    }
+
+    /// Notes a cell `pixels` wide (padding included) for the widths of a low-memory sheet.
+    fn note(&mut self, at: At, pixels: u32) {
+        let Some(widths) = self.widths.as_mut() else {
+            return;
+        };
+        // Autofit leaves out cells of no width, and rows from AUTOFIT_ROWS on.
+        if at.0 >= AUTOFIT_ROWS || pixels <= 7 {
+            return;
+        }
+        let col = usize::from(at.1);
+        if widths.len() <= col {
+            widths.resize(col + 1, Widest::default());
+        }
+        let w = &mut widths[col];
+        if at.0 == 0 {
+            w.first = w.first.max(pixels);
+        } else {
+            w.rest = w.rest.max(pixels);
+        }
+    }
 }

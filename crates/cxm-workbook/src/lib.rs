@@ -66,14 +66,30 @@ pub fn render_xlsx(
     lang: Lang,
     out: &mut impl Write,
 ) -> Result<(), WorkbookError> {
-    let bytes = workbook(report, lang)?.save_to_buffer()?;
+    let bytes = workbook(report, lang, cells::LOW_MEMORY_ROWS)?.save_to_buffer()?;
     out.write_all(&bytes)?;
     out.flush()?;
     Ok(())
 }
 
-/// Builds the whole workbook in memory.
-fn workbook(report: &RunReport, lang: Lang) -> Result<Workbook, WorkbookError> {
+/// [`render_xlsx`] with metric sheets of more than `low_memory_rows` rows written a row at a
+/// time: for tests, which check that both ways give the same workbook.
+#[doc(hidden)]
+pub fn render_xlsx_low_memory_above(
+    report: &RunReport,
+    lang: Lang,
+    low_memory_rows: usize,
+) -> Result<Vec<u8>, WorkbookError> {
+    Ok(workbook(report, lang, low_memory_rows)?.save_to_buffer()?)
+}
+
+/// Builds the workbook; metric sheets of more than `low_memory_rows` rows are written a row
+/// at a time (to a temporary file) instead of held in memory.
+fn workbook(
+    report: &RunReport,
+    lang: Lang,
+    low_memory_rows: usize,
+) -> Result<Workbook, WorkbookError> {
     let l = labels::labels(lang);
     let f = cells::Formats::new();
     let mut names = names::SheetNames::default();
@@ -85,7 +101,7 @@ fn workbook(report: &RunReport, lang: Lang) -> Result<Workbook, WorkbookError> {
     wb.set_properties(&properties(report)?);
     wb.push_worksheet(summary::sheet(report, &summary_name, l, &f)?);
     for id in groups::metric_ids(report) {
-        for ws in metric::sheets(report, id, &mut names, l, &f)? {
+        for ws in metric::sheets(report, id, &mut names, l, &f, &mut wb, low_memory_rows)? {
             wb.push_worksheet(ws);
         }
     }

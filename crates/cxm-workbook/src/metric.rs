@@ -18,7 +18,7 @@ use crate::names::SheetNames;
 use crate::summary::band;
 use crate::WorkbookError;
 use cxm_report::{detail_cells, detail_columns, ResultRow, RunReport};
-use rust_xlsxwriter::Worksheet;
+use rust_xlsxwriter::{Workbook, Worksheet};
 
 /// Hands out the cells of one row left to right.
 struct Cursor {
@@ -41,8 +41,17 @@ pub(crate) fn sheets(
     names: &mut SheetNames,
     l: &Labels,
     f: &Formats,
+    wb: &mut Workbook,
+    low_memory_rows: usize,
 ) -> Result<Vec<Worksheet>, WorkbookError> {
-    let mut out = vec![results_sheet(report, metric, &names.unique(metric), l, f)?];
+    let name = names.unique(metric);
+    let rows = groups::results(report, metric).count();
+    let ws = if rows > low_memory_rows {
+        cells::Sheet::low_memory(wb.new_worksheet_with_low_memory(), &name)?
+    } else {
+        cells::Sheet::new(&name)?
+    };
+    let mut out = vec![results_sheet(report, metric, ws, l, f)?];
     for table in table_names(report, metric) {
         let name = names.unique(&format!("{metric}.{table}"));
         out.push(table_sheet(report, metric, table, &name, l, f)?);
@@ -50,15 +59,17 @@ pub(crate) fn sheets(
     Ok(out)
 }
 
+/// The metric's results sheet, written into `ws` (held in memory or written a row at a
+/// time, as the caller chose by its number of rows).
 fn results_sheet(
     report: &RunReport,
     metric: &str,
-    name: &str,
+    mut ws: cells::Sheet,
     l: &Labels,
     f: &Formats,
 ) -> Result<Worksheet, WorkbookError> {
-    let mut ws = Worksheet::new();
-    ws.set_name(name)?;
+    let name = ws.ws.name();
+    let name = name.as_str();
     let grouping = groups::grouping(report, metric);
     let rows: Vec<&ResultRow> = groups::results(report, metric).collect();
     let with_band = rows.iter().any(|r| band(&r.result).is_some());
@@ -187,7 +198,7 @@ fn results_sheet(
         }
     }
     cells::finish_table(&mut ws, name, 0, rows.len(), headers.len())?;
-    Ok(ws)
+    Ok(ws.into_worksheet())
 }
 
 /// The distinct names of the metric's tables, in result order.
@@ -213,8 +224,7 @@ fn table_sheet(
     l: &Labels,
     f: &Formats,
 ) -> Result<Worksheet, WorkbookError> {
-    let mut ws = Worksheet::new();
-    ws.set_name(name)?;
+    let mut ws = cells::Sheet::new(name)?;
     let grouping = groups::grouping(report, metric);
     let group_headers = groups::headers(grouping, l);
     let found = || {
@@ -261,5 +271,5 @@ fn table_sheet(
         }
     }
     cells::finish_table(&mut ws, name, 0, i, headers.len())?;
-    Ok(ws)
+    Ok(ws.into_worksheet())
 }

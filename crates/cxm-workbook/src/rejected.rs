@@ -27,8 +27,7 @@ pub(crate) fn sheet(
     l: &Labels,
     f: &Formats,
 ) -> Result<Worksheet, WorkbookError> {
-    let mut ws = Worksheet::new();
-    ws.set_name(name)?;
+    let mut ws = cells::Sheet::new(name)?;
     let headers: Vec<String> = [l.scope, l.name, l.dataset, l.reason, l.rows]
         .map(String::from)
         .to_vec();
@@ -72,5 +71,5 @@ pub(crate) fn sheet(
         cells::count(&mut ws, (r, 4), line.rows, f)?;
     }
     cells::finish_table(&mut ws, name, 0, lines.len(), headers.len())?;
-    Ok(ws)
+    Ok(ws.into_worksheet())
 }

@@ -16,8 +16,7 @@ pub(crate) fn sheet(
     l: &Labels,
     f: &Formats,
 ) -> Result<Worksheet, WorkbookError> {
-    let mut ws = Worksheet::new();
-    ws.set_name(name)?;
+    let mut ws = cells::Sheet::new(name)?;
 
     // Identity: label in column A (bold), value in column B.
     let mut about: Vec<(&str, String)> = vec![
@@ -127,7 +126,7 @@ pub(crate) fn sheet(
     }
     // The filter and the frozen rows are the metric table's (one autofilter per sheet).
     cells::finish_table(&mut ws, name, header_row, ids.len(), headers.len())?;
-    Ok(ws)
+    Ok(ws.into_worksheet())
 }
 
 /// A result's band label, when its plugin gives one (a string `band` detail).

@@ -360,3 +360,61 @@ fn segment_letters_follow_the_benchmark_before_the_details() {
     assert_eq!(num(&row[at("vs rest: adjusted p")]), 0.025);
     assert_eq!(row[at("vs rest: significant")], Data::Bool(true));
 }
+
+/// The parts of each sheet's XML that are not cells: column widths, the frozen pane, the
+/// filter; and the styles of the workbook.
+fn layout(xlsx: &[u8]) -> Vec<String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = Vec::new();
+    let names: Vec<String> = zip.file_names().map(String::from).collect();
+    let mut names: Vec<&String> = names
+        .iter()
+        .filter(|n| n.starts_with("xl/worksheets/sheet") || *n == "xl/styles.xml")
+        .collect();
+    names.sort();
+    for name in names {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut xml).unwrap();
+        for (open, close) in [
+            ("<cols>", "</cols>"),
+            ("<sheetViews>", "</sheetViews>"),
+            ("<autoFilter", "/>"),
+            ("<styleSheet", "</styleSheet>"),
+        ] {
+            if let Some(start) = xml.find(open) {
+                let end = xml[start..]
+                    .find(close)
+                    .map_or(xml.len(), |e| start + e + close.len());
+                out.push(format!("{name}: {}", &xml[start..end]));
+            }
+        }
+    }
+    out
+}
+
+/// A metric sheet written a row at a time (rust_xlsxwriter's low-memory mode, for sheets of
+/// many groups) is the same workbook as one held in memory: the same cells (values and
+/// types) on every sheet, the same styles, frozen panes and filters, and the column widths
+/// its own measuring gives as autofit does (text, numbers, booleans, the header's filter
+/// arrow, the width cap). Only the order of the shared strings differs.
+#[test]
+fn metric_sheets_written_a_row_at_a_time_are_the_same_workbook() {
+    let report = report();
+    for lang in [Lang::En, Lang::Ru] {
+        let held = cxm_workbook::render_xlsx_low_memory_above(&report, lang, usize::MAX).unwrap();
+        let streamed = cxm_workbook::render_xlsx_low_memory_above(&report, lang, 0).unwrap();
+        assert_eq!(
+            held,
+            render(&report, lang),
+            "{lang:?}: render_xlsx holds small sheets"
+        );
+        let (layout_held, layout_streamed) = (layout(&held), layout(&streamed));
+        assert!(layout_held.iter().filter(|l| l.contains("<cols>")).count() >= 4);
+        assert_eq!(layout_held, layout_streamed, "{lang:?}");
+        let (mut a, mut b) = (Book::open(held), Book::open(streamed));
+        assert_eq!(a.names(), b.names());
+        for sheet in a.names() {
+            assert_eq!(a.rows(&sheet), b.rows(&sheet), "{lang:?} {sheet}");
+        }
+    }
+}
