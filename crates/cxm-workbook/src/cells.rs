@@ -98,14 +98,14 @@ pub(crate) fn text(ws: &mut Sheet, at: At, s: &str) -> Result<(), WorkbookError>
         None => s,
     };
     ws.ws.write_string(at.0, at.1, s)?;
-    ws.note(at, s.lines().map(cell_autofit_width).max().unwrap_or(0));
+    ws.note(at, || text_width(s));
     Ok(())
 }
 
 /// Writes bold text.
 pub(crate) fn bold(ws: &mut Sheet, at: At, s: &str, f: &Formats) -> Result<(), WorkbookError> {
     ws.ws.write_string_with_format(at.0, at.1, s, &f.header)?;
-    ws.note(at, s.lines().map(cell_autofit_width).max().unwrap_or(0));
+    ws.note(at, || text_width(s));
     Ok(())
 }
 
@@ -119,7 +119,7 @@ pub(crate) fn number(
     if let Some(x) = x.filter(|x| x.is_finite()) {
         ws.ws.write_number_with_format(at.0, at.1, x, format)?;
         // As autofit measures a number without its format: 7 px a character.
-        ws.note(at, 7 * x.to_string().len() as u32 + 7);
+        ws.note(at, || 7 * x.to_string().len() as u32 + 7);
     }
     Ok(())
 }
@@ -140,7 +140,7 @@ pub(crate) fn weight(ws: &mut Sheet, at: At, n: f64, f: &Formats) -> Result<(), 
 pub(crate) fn boolean(ws: &mut Sheet, at: At, b: Option<bool>) -> Result<(), WorkbookError> {
     if let Some(b) = b {
         ws.ws.write_boolean(at.0, at.1, b)?;
-        ws.note(at, if b { 31 + 7 } else { 36 + 7 });
+        ws.note(at, || if b { 31 + 7 } else { 36 + 7 });
     }
     Ok(())
 }
@@ -215,14 +215,13 @@ pub(crate) fn finish_table(
         };
         let last_col = col_index(sheet, columns - 1)?;
         ws.ws.autofilter(header_row, 0, last_row, last_col)?;
-        ws.filter_row = Some(header_row);
     }
-    fit(ws)
+    fit(ws, columns > 0 && header_row == 0)
 }
 
 /// Fits the column widths to the cells written so far (their first [`AUTOFIT_ROWS`] rows),
-/// up to [`MAX_WIDTH_PIXELS`].
-pub(crate) fn fit(ws: &mut Sheet) -> Result<(), WorkbookError> {
+/// up to [`MAX_WIDTH_PIXELS`]; `filter_in_row_0`: the filter's header is row 0.
+fn fit(ws: &mut Sheet, filter_in_row_0: bool) -> Result<(), WorkbookError> {
     let Some(widths) = ws.widths.take() else {
         ws.ws
             .set_autofit_max_row(AUTOFIT_ROWS)
@@ -233,7 +232,7 @@ pub(crate) fn fit(ws: &mut Sheet) -> Result<(), WorkbookError> {
     for (col, w) in widths.iter().enumerate() {
         // The filter's drop-down arrow, as autofit adds it to the cells of the filter's
         // header row (row 0 is the only header row a low-memory sheet has).
-        let first = if ws.filter_row == Some(0) && w.first > 0 {
+        let first = if filter_in_row_0 && w.first > 0 {
             w.first + 16
         } else {
             w.first
@@ -247,6 +246,11 @@ pub(crate) fn fit(ws: &mut Sheet) -> Result<(), WorkbookError> {
         }
     }
     Ok(())
+}
+
+/// A text cell's width as autofit measures it: its widest line, padding included.
+fn text_width(s: &str) -> u32 {
+    s.lines().map(cell_autofit_width).max().unwrap_or(0)
 }
 
 /// Metric sheets of more rows than this are written a row at a time (rust_xlsxwriter's
@@ -270,8 +274,6 @@ pub(crate) struct Sheet {
     pub(crate) ws: Worksheet,
     /// Per column, in low-memory mode.
     widths: Option<Vec<Widest>>,
-    /// The filter's header row, once [`finish_table`] set it.
-    filter_row: Option<u32>,
 }
 
 impl Sheet {
@@ -290,7 +292,6 @@ impl Sheet {
         Ok(Sheet {
             ws,
             widths: low_memory.then(Vec::new),
-            filter_row: None,
         })
     }
 
@@ -299,13 +300,18 @@ impl Sheet {
         self.ws
     }
 
-    /// Notes a cell `pixels` wide (padding included) for the widths of a low-memory sheet.
-    fn note(&mut self, at: At, pixels: u32) {
+    /// Notes a cell `pixels()` wide (padding included) for the widths of a low-memory
+    /// sheet; measured only there, and only in the rows autofit reads.
+    fn note(&mut self, at: At, pixels: impl FnOnce() -> u32) {
         let Some(widths) = self.widths.as_mut() else {
             return;
         };
-        // Autofit leaves out cells of no width, and rows from AUTOFIT_ROWS on.
-        if at.0 >= AUTOFIT_ROWS || pixels <= 7 {
+        if at.0 >= AUTOFIT_ROWS {
+            return;
+        }
+        // Autofit leaves out cells of no width.
+        let pixels = pixels();
+        if pixels <= 7 {
             return;
         }
         let col = usize::from(at.1);

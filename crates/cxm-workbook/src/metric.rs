@@ -45,13 +45,13 @@ pub(crate) fn sheets(
     low_memory_rows: usize,
 ) -> Result<Vec<Worksheet>, WorkbookError> {
     let name = names.unique(metric);
-    let rows = groups::results(report, metric).count();
-    let ws = if rows > low_memory_rows {
+    let rows: Vec<&ResultRow> = groups::results(report, metric).collect();
+    let ws = if rows.len() > low_memory_rows {
         cells::Sheet::low_memory(wb.new_worksheet_with_low_memory(), &name)?
     } else {
         cells::Sheet::new(&name)?
     };
-    let mut out = vec![results_sheet(report, metric, ws, l, f)?];
+    let mut out = vec![results_sheet(report, metric, &rows, ws, l, f)?];
     for table in table_names(report, metric) {
         let name = names.unique(&format!("{metric}.{table}"));
         out.push(table_sheet(report, metric, table, &name, l, f)?);
@@ -59,11 +59,12 @@ pub(crate) fn sheets(
     Ok(out)
 }
 
-/// The metric's results sheet, written into `ws` (held in memory or written a row at a
-/// time, as the caller chose by its number of rows).
+/// The metric's results sheet of `rows` (its results), written into `ws` (held in memory or
+/// written a row at a time, as the caller chose by their number).
 fn results_sheet(
     report: &RunReport,
     metric: &str,
+    rows: &[&ResultRow],
     mut ws: cells::Sheet,
     l: &Labels,
     f: &Formats,
@@ -71,7 +72,6 @@ fn results_sheet(
     let name = ws.ws.name();
     let name = name.as_str();
     let grouping = groups::grouping(report, metric);
-    let rows: Vec<&ResultRow> = groups::results(report, metric).collect();
     let with_band = rows.iter().any(|r| band(&r.result).is_some());
     let with_trend = rows.iter().any(|r| r.trend.is_some());
     let with_benchmark = rows.iter().any(|r| r.benchmark.is_some());
