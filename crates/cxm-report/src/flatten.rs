@@ -70,6 +70,19 @@ fn compact_json(value: &Detail) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| value.to_string())
 }
 
+/// The cell of a detail that is not a map: none for a null, an array as its compact JSON.
+fn leaf_cell(value: &Detail) -> Option<DetailCell<'_>> {
+    match value {
+        Detail::Null | Detail::Map(_) => None,
+        Detail::Bool(b) => Some(DetailCell::Bool(*b)),
+        Detail::U64(_) | Detail::I64(_) | Detail::F64(_) => {
+            value.as_number().map(DetailCell::Number)
+        }
+        Detail::Text(s) => Some(DetailCell::Text(Cow::Borrowed(s))),
+        Detail::List(_) => Some(DetailCell::Text(Cow::Owned(compact_json(value)))),
+    }
+}
+
 /// Flattens one result's details into `(column, cell)` pairs in map order. Columns carry
 /// the [`DETAILS_PREFIX`]; `null` leaves are left out (an empty cell).
 pub fn flatten_result_details(details: &Details) -> Vec<(String, DetailCell<'_>)> {
@@ -87,23 +100,14 @@ fn flatten_into<'a>(
 ) {
     for (key, value) in map {
         let column = format!("{prefix}{key}");
-        let cell = match value {
-            Detail::Null => {
-                // Reserve the name so a later duplicate path does not fill it.
-                seen.insert(column);
-                continue;
-            }
-            Detail::Map(inner) => {
-                flatten_into(&format!("{column}."), inner, out, seen);
-                continue;
-            }
-            Detail::Bool(b) => DetailCell::Bool(*b),
-            Detail::U64(_) | Detail::I64(_) | Detail::F64(_) => match value.as_number() {
-                Some(n) => DetailCell::Number(n),
-                None => continue,
-            },
-            Detail::Text(s) => DetailCell::Text(Cow::Borrowed(s)),
-            Detail::List(_) => DetailCell::Text(Cow::Owned(compact_json(value))),
+        if let Detail::Map(inner) = value {
+            flatten_into(&format!("{column}."), inner, out, seen);
+            continue;
+        }
+        let Some(cell) = leaf_cell(value) else {
+            // A null: reserve the name so a later duplicate path does not fill it.
+            seen.insert(column);
+            continue;
         };
         if seen.insert(column.clone()) {
             out.push((column, cell));
@@ -239,15 +243,7 @@ impl<'c> DetailLayout<'c> {
             if std::mem::replace(&mut taken[at], true) {
                 continue;
             }
-            cells[at] = match value {
-                Detail::Null | Detail::Map(_) => None,
-                Detail::Bool(b) => Some(DetailCell::Bool(*b)),
-                Detail::U64(_) | Detail::I64(_) | Detail::F64(_) => {
-                    value.as_number().map(DetailCell::Number)
-                }
-                Detail::Text(s) => Some(DetailCell::Text(Cow::Borrowed(s))),
-                Detail::List(_) => Some(DetailCell::Text(Cow::Owned(compact_json(value)))),
-            };
+            cells[at] = leaf_cell(value);
         }
         name.truncate(prefix);
     }

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 /// The keys of some details, in order. Shared: results read from one block with the same
 /// keys in the same order (every group of a metric, usually) hold one list of them.
-type Keys = Arc<Vec<Arc<str>>>;
+pub(crate) type Keys = Arc<Vec<Arc<str>>>;
 
 /// Named figures in insertion order; a key appears once (inserting it again replaces its
 /// value in place, as serde_json's map does).

@@ -26,6 +26,7 @@
 //! `details`, reads as JSON would read its `null` (an error for the interval and basis, `null`
 //! in `details`; `n` is left to the host's check).
 
+use crate::details::Keys;
 use crate::{Detail, Details, Interval, MetricResult, Table, TestBasis};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -326,7 +327,7 @@ struct Strings<'a> {
     shared: Vec<Option<Arc<str>>>,
     /// The keys of the last details read (their strings' numbers, and the list): the next
     /// details with the same keys in the same order share the list.
-    last_keys: (Vec<usize>, Arc<Vec<Arc<str>>>),
+    last_keys: (Vec<usize>, Keys),
 }
 
 impl Strings<'_> {
@@ -477,19 +478,20 @@ impl Strings<'_> {
             }
         }
         values.shrink_to_fit();
-        // A result's own details share; a map nested in one is built on its own.
-        if depth > 0 || ids != self.last_keys.0 {
-            let mut keys = Vec::with_capacity(ids.len());
-            for &id in &ids {
-                keys.push(self.shared_key(id));
-            }
-            let keys = Arc::new(keys);
-            if depth > 0 {
-                return Ok(Details::with_keys(keys, values));
-            }
+        // A result's own details share; a map nested in one has its keys to itself.
+        if depth > 0 {
+            return Ok(Details::with_keys(self.keys_of(&ids), values));
+        }
+        if ids != self.last_keys.0 {
+            let keys = self.keys_of(&ids);
             self.last_keys = (ids, keys);
         }
         Ok(Details::with_keys(Arc::clone(&self.last_keys.1), values))
+    }
+
+    /// A list of keys: the strings of `ids`, each shared.
+    fn keys_of(&mut self, ids: &[usize]) -> Keys {
+        Arc::new(ids.iter().map(|&id| self.shared_key(id)).collect())
     }
 
     /// A detail (or a table cell): a JSON value, texts shared with every other use
