@@ -192,6 +192,7 @@ fn run_dataset(
         on_reject,
         on_progress,
     )?;
+    return_freed_memory();
     let rows_read = totals.rows_seen;
     if let Some(cxm_config::MaxRejected::Percent(limit)) = ds.config.max_rejected {
         let total = totals.rows_rejected();
@@ -370,6 +371,22 @@ fn results_of(
         }
     }
     Ok(())
+}
+
+/// Gives the memory the data pass freed back to the system before the results are made.
+///
+/// glibc's allocator gives each worker thread an arena of its own, and what a worker frees
+/// (chunk buffers, chunk-local group tables, batches) stays in that arena, out of reach of
+/// the thread that then builds the results: with many groups the two added up (NPS of 1M
+/// rows by 200k customers peaked 30–50 MB higher, 10M by 1M customers 50–80 MB). Other
+/// allocators and systems return memory on their own terms: nothing to do there.
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free pages of the allocator's own arenas; it takes
+    // their locks, so it is safe while other threads (plugins, readers) allocate.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Groups whose results are asked for at once (see [`results_of`]).
