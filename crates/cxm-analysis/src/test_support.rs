@@ -6,8 +6,8 @@ use cxm_result::{MetricResult, TestBasis};
 /// A result of metric `m` for `group` with `basis` and nothing else.
 pub(crate) fn row(group: &[(&str, &str)], basis: TestBasis) -> ResultRow {
     ResultRow {
-        metric: "m".to_string(),
-        plugin: "p".to_string(),
+        metric: "m".into(),
+        plugin: "p".into(),
         group: group
             .iter()
             .map(|(k, v)| (k.to_string(), Some(v.to_string())))

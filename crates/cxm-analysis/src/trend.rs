@@ -87,7 +87,7 @@ pub(crate) fn period_of(row: &ResultRow) -> Option<&str> {
 /// number of tests made.
 pub(crate) fn add_trends(report: &mut RunReport, alpha: f64, adjustment: Adjustment) -> usize {
     // (metric, group without period) -> indices of rows, in period order.
-    let mut series: BTreeMap<(String, GroupKey), Vec<usize>> = BTreeMap::new();
+    let mut series: BTreeMap<(cxm_report::Name, GroupKey), Vec<usize>> = BTreeMap::new();
     for (i, row) in report.results.iter().enumerate() {
         if period_of(row).is_none() {
             continue;
@@ -104,7 +104,7 @@ pub(crate) fn add_trends(report: &mut RunReport, alpha: f64, adjustment: Adjustm
             .push(i);
     }
     // Per metric: (row index, outcome) of every test, for the adjustment.
-    let mut tests: BTreeMap<String, Vec<(usize, TestOutcome)>> = BTreeMap::new();
+    let mut tests: BTreeMap<cxm_report::Name, Vec<(usize, TestOutcome)>> = BTreeMap::new();
     for ((metric, _), mut rows) in series {
         // Period labels are zero-padded, so their order is chronological.
         rows.sort_by(|a, b| period_of(&report.results[*a]).cmp(&period_of(&report.results[*b])));

@@ -2,7 +2,7 @@
 //! same metric id and group (period included), its change, and a two-sided test of the
 //! change from the stored test basis, as cxm-analysis tests period-over-period trends.
 
-use cxm_report::{ResultRow, RunReport};
+use cxm_report::{Name, ResultRow, RunReport};
 use cxm_result::TestBasis;
 use cxm_stats::TestOutcome;
 use serde::{Serialize, Serializer};
@@ -145,7 +145,7 @@ fn period_of(group: &Group) -> Option<String> {
 
 fn figure(row: &ResultRow) -> Figure {
     Figure {
-        metric: row.metric.clone(),
+        metric: row.metric.to_string(),
         group: row.group.clone(),
         period: period_of(&row.group),
         unit: row.result.unit.clone(),
@@ -157,9 +157,9 @@ fn figure(row: &ResultRow) -> Figure {
 /// Matches and classifies every figure of the two reports.
 pub fn compare_figures(old: &RunReport, new: &RunReport, options: &FigureOptions) -> FigureDiff {
     let key = |r: &ResultRow| (r.metric.clone(), r.group.clone());
-    let new_index: HashMap<(String, Group), &ResultRow> =
+    let new_index: HashMap<(Name, Group), &ResultRow> =
         new.results.iter().map(|r| (key(r), r)).collect();
-    let old_keys: HashMap<(String, Group), ()> = old.results.iter().map(|r| (key(r), ())).collect();
+    let old_keys: HashMap<(Name, Group), ()> = old.results.iter().map(|r| (key(r), ())).collect();
     // Period labels are zero-padded, so the greatest is the latest.
     let old_latest_period = old.results.iter().filter_map(|r| period_of(&r.group)).max();
 
@@ -194,7 +194,7 @@ pub fn compare_figures(old: &RunReport, new: &RunReport, options: &FigureOptions
             _ => None,
         };
         diff.common.push(FigureChange {
-            metric: o.metric.clone(),
+            metric: o.metric.to_string(),
             group: o.group.clone(),
             period,
             unit: n.result.unit.clone(),

@@ -9,7 +9,7 @@ use crate::merge::DatasetTotals;
 use crate::pipeline::{run_chunks, PipelineOptions};
 use crate::plan::{DatasetPlan, MetricPlan, Plan};
 use cxm_report::{
-    DataNotice, DatasetSummary, Design, Grouping, MetricSummary, PeriodSpec, Rejection,
+    DataNotice, DatasetSummary, Design, Grouping, MetricSummary, Name, PeriodSpec, Rejection,
     ReportSettings, ResultRow, RunReport, REPORT_SCHEMA,
 };
 
@@ -306,6 +306,8 @@ fn results_of(
     out: &mut Vec<ResultRow>,
 ) -> Result<(), cxm_host::HostError> {
     let keys = grouper.num_keys();
+    // One text of each, shared by all the metric's rows.
+    let (metric, plugin) = (Name::from(&plan.config.id), Name::from(&plan.def.name));
     let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
     if keys > 1 {
         sets.extend((0..keys).map(|k| vec![k]));
@@ -359,8 +361,8 @@ fn results_of(
             for (&group, result) in chunk.iter().zip(results) {
                 let g = group as usize;
                 out.push(ResultRow {
-                    metric: plan.config.id.clone(),
-                    plugin: plan.def.name.clone(),
+                    metric: metric.clone(),
+                    plugin: plugin.clone(),
                     group: labels.get_mut(g).map(std::mem::take).unwrap_or_default(),
                     result,
                     trend: None,

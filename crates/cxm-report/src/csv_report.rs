@@ -318,7 +318,7 @@ pub fn result_tables(report: &RunReport) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for row in &report.results {
         for t in &row.result.tables {
-            let key = (row.metric.clone(), t.name.clone());
+            let key = (row.metric.to_string(), t.name.clone());
             if !out.contains(&key) {
                 out.push(key);
             }

@@ -260,8 +260,8 @@ impl From<JsonResultIn> for ResultRow {
             })
             .collect();
         ResultRow {
-            metric: r.metric,
-            plugin: r.plugin,
+            metric: r.metric.into(),
+            plugin: r.plugin.into(),
             group,
             result: MetricResult {
                 value: r.value,

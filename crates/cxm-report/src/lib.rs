@@ -24,6 +24,7 @@ pub mod flatten;
 mod format;
 mod json;
 mod lang;
+mod name;
 mod plugins;
 mod rejections;
 mod table;
@@ -44,6 +45,7 @@ pub use format::terminal_text;
 pub use json::{parse_json, render_json};
 pub use lang::Lang;
 pub use model::*;
+pub use name::Name;
 pub use plugins::{
     render_plugins, render_plugins_json, InputInfo, MetricInfo, ParamInfo, PluginInfo,
 };

@@ -1,6 +1,7 @@
 //! The data model of one `cxm run`: what was read, what each metric used and rejected, and
 //! every result. The engine fills it; the renderers only read it.
 
+use crate::Name;
 use cxm_result::MetricResult;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -170,10 +171,10 @@ pub struct MetricSummary {
 /// One metric's result for one group.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct ResultRow {
-    /// Metric id in the config.
-    pub metric: String,
-    /// Metric name inside its plugin library.
-    pub plugin: String,
+    /// Metric id in the config (shared by the metric's rows).
+    pub metric: Name,
+    /// Metric name inside its plugin library (shared by the metric's rows).
+    pub plugin: Name,
     /// Dimension values of the group, in grouping order; the period under `period`. Empty
     /// for the overall result. `None` is a missing (empty) value.
     pub group: Vec<(String, Option<String>)>,
@@ -318,7 +319,7 @@ pub struct AnalysisSettings {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct SegmentEntry {
     /// Metric id.
-    pub metric: String,
+    pub metric: Name,
     /// The result's group, as in [`ResultRow::group`].
     pub group: Vec<(String, Option<String>)>,
     /// Its tests.
