@@ -41,7 +41,7 @@ pub(crate) fn compare(report: &mut RunReport, metric: &str, bench: &Benchmark, a
             .result
             .basis
             .as_ref()
-            .map(|b| crate::design::effective(b, row.design.as_ref()))
+            .map(|b| crate::design::effective(b, row.design.as_deref()))
             .and_then(|b| one_sided_test(&b, bench.value));
         row.benchmark = Some(Box::new(BenchmarkComparison {
             id: bench.id.clone(),

@@ -58,7 +58,9 @@ pub fn effective(basis: &TestBasis, design: Option<&Design>) -> TestBasis {
 /// Recomputes or widens the interval of every weighted result (see the module docs).
 pub(crate) fn apply_intervals(report: &mut RunReport) {
     for row in &mut report.results {
-        let Some(design) = row.design else { continue };
+        let Some(design) = row.design.as_deref().copied() else {
+            continue;
+        };
         let n = row.result.n;
         if !crate::shift_share::same(n, design.sum_weights) {
             row.design = None;

@@ -11,7 +11,7 @@ pub const SUPPRESSED: &str = "suppressed_below_min_n";
 pub(crate) fn apply_min_n(report: &mut RunReport, metric: &MetricConfig) {
     let Some(min_n) = metric.min_n else { return };
     for row in report.results.iter_mut().filter(|r| r.metric == metric.id) {
-        let design = row.design;
+        let design = row.design.as_deref().copied();
         let r = &mut row.result;
         r.warnings.retain(|w| w != "low_sample");
         // With survey weights, min_n counts answers (unweighted), as survey bases do.

@@ -333,7 +333,7 @@ pub(crate) fn segment_tests(
                         row: i,
                         letter: lettered.then_some(letter),
                         basis,
-                        design: report.results[i].design,
+                        design: report.results[i].design.as_deref().copied(),
                         tested: !below && r.value.is_some(),
                         same_unit,
                     })

@@ -113,8 +113,8 @@ pub(crate) fn add_trends(report: &mut RunReport, alpha: f64, adjustment: Adjustm
             // With survey weights, at each period's effective n.
             let bases = match (&prev.result.basis, &cur.result.basis) {
                 (Some(a), Some(b)) => Some((
-                    crate::design::effective(a, prev.design.as_ref()),
-                    crate::design::effective(b, cur.design.as_ref()),
+                    crate::design::effective(a, prev.design.as_deref()),
+                    crate::design::effective(b, cur.design.as_deref()),
                 )),
                 _ => None,
             };

@@ -184,8 +184,8 @@ pub fn compare_figures(old: &RunReport, new: &RunReport, options: &FigureOptions
         // With survey weights, each side at its Kish effective n.
         let outcome = match (moved, &o.result.basis, &n.result.basis) {
             (true, Some(a), Some(b)) => change_test(
-                &cxm_analysis::effective_basis(a, o.design.as_ref()),
-                &cxm_analysis::effective_basis(b, n.design.as_ref()),
+                &cxm_analysis::effective_basis(a, o.design.as_deref()),
+                &cxm_analysis::effective_basis(b, n.design.as_deref()),
             ),
             _ => None,
         };

@@ -367,7 +367,7 @@ fn results_of(
                     result,
                     trend: None,
                     benchmark: None,
-                    design: designs.get(g).copied().flatten(),
+                    design: designs.get(g).copied().flatten().map(Box::new),
                 });
             }
         }

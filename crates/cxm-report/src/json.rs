@@ -106,7 +106,7 @@ impl<'a> From<&'a ResultRow> for JsonResult<'a> {
             benchmark: row.benchmark.as_deref(),
             segment_test: None,
             basis: r.basis.as_ref(),
-            design: row.design.as_ref(),
+            design: row.design.as_deref(),
             tables: &r.tables,
         }
     }
@@ -275,7 +275,7 @@ impl From<JsonResultIn> for ResultRow {
             },
             trend: r.trend,
             benchmark: r.benchmark,
-            design: r.design,
+            design: r.design.map(Box::new),
         }
     }
 }

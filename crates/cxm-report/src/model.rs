@@ -187,7 +187,7 @@ pub struct ResultRow {
     pub benchmark: Option<Box<BenchmarkComparison>>,
     /// Unweighted and effective n, when the dataset has survey weights.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub design: Option<crate::Design>,
+    pub design: Option<Box<crate::Design>>,
 }
 
 /// Change from the previous period, with a two-sided significance test.

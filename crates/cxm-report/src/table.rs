@@ -376,9 +376,9 @@ fn write_results(
         }
         cells.push(Cell::plain(weight(r.n)));
         if with_design {
-            let base = row.design.map(|d| weight(d.n_unweighted));
+            let base = row.design.as_deref().map(|d| weight(d.n_unweighted));
             cells.push(Cell::plain(base.unwrap_or_default()));
-            let n_eff = row.design.map(|d| fixed(d.n_effective, 1));
+            let n_eff = row.design.as_deref().map(|d| fixed(d.n_effective, 1));
             cells.push(Cell::plain(n_eff.unwrap_or_default()));
         }
         cells.push(Cell::plain(match &r.ci {

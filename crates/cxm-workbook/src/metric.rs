@@ -185,7 +185,7 @@ fn results_sheet(
             cells::boolean(&mut ws, c.next(), rest.map(|r| r.significant))?;
         }
         if with_design {
-            let d = row.design;
+            let d = row.design.as_deref();
             cells::number(&mut ws, c.next(), d.map(|d| d.n_unweighted), &f.weight)?;
             cells::number(&mut ws, c.next(), d.map(|d| d.n_effective), &f.weight)?;
             cells::number(&mut ws, c.next(), d.map(|d| d.design_effect), &f.weight)?;
