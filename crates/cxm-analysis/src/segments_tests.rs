@@ -29,7 +29,7 @@ fn report(segments: Vec<(&str, TestBasis)>) -> RunReport {
 fn test_of<'a>(entries: &'a [SegmentEntry], region: &str) -> &'a SegmentTest {
     let found = entries
         .iter()
-        .find(|e| e.group == [("region".to_string(), Some(region.to_string()))]);
+        .find(|e| e.group == [(cxm_report::Name::from("region"), Some(region.to_string()))]);
     &found.expect("a test of the region").test
 }
 
@@ -178,8 +178,8 @@ fn periods_are_compared_within_themselves_and_small_segments_are_skipped() {
     assert_eq!(entries.len(), 4);
     let find = |region: &str, period: &str| {
         let group = vec![
-            ("region".to_string(), Some(region.to_string())),
-            ("period".to_string(), Some(period.to_string())),
+            (cxm_report::Name::from("region"), Some(region.to_string())),
+            (cxm_report::Name::from("period"), Some(period.to_string())),
         ];
         entries.iter().find(|e| e.group == group).map(|e| &e.test)
     };

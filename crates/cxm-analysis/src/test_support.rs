@@ -10,7 +10,7 @@ pub(crate) fn row(group: &[(&str, &str)], basis: TestBasis) -> ResultRow {
         plugin: "p".into(),
         group: group
             .iter()
-            .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+            .map(|(k, v)| (cxm_report::Name::from(*k), Some(v.to_string())))
             .collect(),
         result: MetricResult {
             basis: Some(basis),

@@ -63,7 +63,7 @@ pub(crate) fn adjust(p: &[f64], adjustment: Adjustment) -> Vec<f64> {
 }
 
 /// A group without its period: (key, value) pairs.
-type GroupKey = Vec<(String, Option<String>)>;
+type GroupKey = Vec<(cxm_report::Name, Option<String>)>;
 
 /// The grouping dimensions of `metric` (the report's when the metric has none of its own),
 /// in grouping order; shared by the shift-share decomposition and the segment tests.

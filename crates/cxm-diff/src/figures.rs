@@ -9,7 +9,7 @@ use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, HashMap};
 
 /// A group: (dimension, value) pairs in grouping order, the period under `period`.
-pub type Group = Vec<(String, Option<String>)>;
+pub type Group = Vec<(Name, Option<String>)>;
 
 /// What happened to a figure present in both runs.
 #[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,7 +264,7 @@ mod tests {
             plugin: metric.into(),
             group: group
                 .iter()
-                .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+                .map(|(k, v)| (Name::from(*k), Some(v.to_string())))
                 .collect(),
             result: MetricResult {
                 value: Some(value),

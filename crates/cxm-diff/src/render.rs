@@ -429,9 +429,9 @@ mod tests {
     }
 
     fn sample() -> RunDiff {
-        let group = vec![
-            ("region".to_string(), Some("East".to_string())),
-            ("period".to_string(), Some("2025-Q1".to_string())),
+        let group: crate::figures::Group = vec![
+            ("region".into(), Some("East".to_string())),
+            ("period".into(), Some("2025-Q1".to_string())),
         ];
         RunDiff {
             old: info("old"),

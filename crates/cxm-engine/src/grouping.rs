@@ -15,7 +15,7 @@ mod str_set;
 pub(crate) use str_set::StrSet;
 
 /// The labels of one group: (key name, value) pairs, `None` for a missing value.
-pub(crate) type GroupLabels = Vec<(String, Option<String>)>;
+pub(crate) type GroupLabels = Vec<(cxm_report::Name, Option<String>)>;
 
 /// What a key value is, independently of the id an interner gave it. Texts and period
 /// labels live in the interner ([`Interner::label`] gives a value's label).
@@ -334,7 +334,7 @@ pub(crate) struct Grouper {
     /// Field index of each key: the dimensions, then the period field.
     key_fields: Vec<usize>,
     /// Name of each key (dimension names, then `period`).
-    key_names: Vec<String>,
+    key_names: Vec<cxm_report::Name>,
     rule: Option<PeriodRule>,
     interners: Vec<Interner>,
     index: GroupIndex,
@@ -360,7 +360,8 @@ pub(crate) struct Grouper {
 impl Grouper {
     pub(crate) fn new(dimensions: &[(usize, String)], period: Option<(usize, PeriodRule)>) -> Self {
         let mut key_fields: Vec<usize> = dimensions.iter().map(|(i, _)| *i).collect();
-        let mut key_names: Vec<String> = dimensions.iter().map(|(_, n)| n.clone()).collect();
+        let mut key_names: Vec<cxm_report::Name> =
+            dimensions.iter().map(|(_, n)| n.as_str().into()).collect();
         if let Some((field, _)) = period {
             key_fields.push(field);
             key_names.push("period".into());

@@ -443,7 +443,7 @@ mod tests {
     use super::*;
 
     fn label(value: Option<&str>) -> GroupLabels {
-        vec![("k".to_string(), value.map(str::to_string))]
+        vec![("k".into(), value.map(str::to_string))]
     }
 
     #[test]

@@ -27,13 +27,13 @@ pub enum Source<'a> {
     /// A field of a result (`value`, `ci.low`, `details.promoters_pct`, `trend.delta`...).
     Result {
         metric: &'a str,
-        group: &'a [(String, Option<String>)],
+        group: &'a [(cxm_report::Name, Option<String>)],
         field: &'a str,
     },
     /// A cell of a result's table.
     Table {
         metric: &'a str,
-        group: &'a [(String, Option<String>)],
+        group: &'a [(cxm_report::Name, Option<String>)],
         table: &'a str,
         row: usize,
         column: &'a str,
@@ -45,10 +45,10 @@ pub enum Source<'a> {
 }
 
 /// The group as the JSON object `results.json` writes for it.
-pub fn group_json(group: &[(String, Option<String>)]) -> String {
+pub fn group_json(group: &[(cxm_report::Name, Option<String>)]) -> String {
     let map: Map<String, Value> = group
         .iter()
-        .map(|(k, v)| (k.clone(), v.clone().map_or(Value::Null, Value::String)))
+        .map(|(k, v)| (k.to_string(), v.clone().map_or(Value::Null, Value::String)))
         .collect();
     Value::Object(map).to_string()
 }
@@ -217,9 +217,9 @@ mod tests {
 
     #[test]
     fn figures_carry_their_source() {
-        let group = vec![
-            ("region".to_string(), Some("North".to_string())),
-            ("period".to_string(), None),
+        let group: Vec<(cxm_report::Name, Option<String>)> = vec![
+            ("region".into(), Some("North".to_string())),
+            ("period".into(), None),
         ];
         let html = fig(
             23.456,

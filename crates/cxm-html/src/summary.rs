@@ -157,7 +157,7 @@ fn movers(v: &View<'_>, h: &mut Html) {
             size(b).total_cmp(&size(a))
         });
         for r in moved.into_iter().take(MOVERS_PER_METRIC) {
-            let segment: Vec<(String, Option<String>)> = r
+            let segment: Vec<(cxm_report::Name, Option<String>)> = r
                 .group
                 .iter()
                 .filter(|(k, _)| k != PERIOD)

@@ -38,7 +38,7 @@ fn row(group: &[(&str, &str)], result: MetricResult, trend: Option<Trend>) -> Re
         plugin: "nps".into(),
         group: group
             .iter()
-            .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+            .map(|(k, v)| (cxm_report::Name::from(*k), Some(v.to_string())))
             .collect(),
         result,
         trend: trend.map(Box::new),

@@ -154,7 +154,7 @@ impl<'a> View<'a> {
     }
 
     /// A group's values in words (`North · Q3 2025`); the overall group is "Overall".
-    pub fn group_label(&self, group: &[(String, Option<String>)]) -> String {
+    pub fn group_label(&self, group: &[(cxm_report::Name, Option<String>)]) -> String {
         if group.is_empty() {
             return self.l.overall.to_string();
         }

@@ -151,7 +151,7 @@ pub(crate) fn group_columns(grouping: &Grouping) -> Vec<&str> {
 /// by name (first match); the period is the last entry named `period`, so a dimension that
 /// happens to be called `period` does not hide it.
 pub(crate) fn group_cells<'a>(grouping: &Grouping, row: &'a ResultRow) -> Vec<GroupCell<'a>> {
-    let from = |entry: Option<&'a (String, Option<String>)>| match entry {
+    let from = |entry: Option<&'a (crate::Name, Option<String>)>| match entry {
         None => GroupCell::Absent,
         Some((_, None)) => GroupCell::Missing,
         Some((_, Some(v))) => GroupCell::Value(v.as_str()),

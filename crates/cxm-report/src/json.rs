@@ -113,7 +113,7 @@ impl<'a> From<&'a ResultRow> for JsonResult<'a> {
 }
 
 /// A group serialised as a map in vector order (serde_json's own map would sort the keys).
-struct GroupMap<'a>(&'a [(String, Option<String>)]);
+struct GroupMap<'a>(&'a [(crate::Name, Option<String>)]);
 
 impl Serialize for GroupMap<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -256,7 +256,7 @@ impl From<JsonResultIn> for ResultRow {
                     Value::String(s) => Some(s),
                     other => Some(other.to_string()),
                 };
-                (k, v)
+                (crate::Name::from(k), v)
             })
             .collect();
         ResultRow {

@@ -177,7 +177,7 @@ pub struct ResultRow {
     pub plugin: Name,
     /// Dimension values of the group, in grouping order; the period under `period`. Empty
     /// for the overall result. `None` is a missing (empty) value.
-    pub group: Vec<(String, Option<String>)>,
+    pub group: Vec<(Name, Option<String>)>,
     /// The plugin's result.
     pub result: MetricResult,
     /// Change from the previous period of the same group, when grouped by period (boxed,
@@ -321,7 +321,7 @@ pub struct SegmentEntry {
     /// Metric id.
     pub metric: Name,
     /// The result's group, as in [`ResultRow::group`].
-    pub group: Vec<(String, Option<String>)>,
+    pub group: Vec<(Name, Option<String>)>,
     /// Its tests.
     pub test: SegmentTest,
 }

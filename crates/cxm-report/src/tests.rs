@@ -8,7 +8,7 @@ fn group(
     region: Option<&str>,
     channel: Option<&str>,
     period: &str,
-) -> Vec<(String, Option<String>)> {
+) -> Vec<(crate::Name, Option<String>)> {
     vec![
         ("region".into(), region.map(String::from)),
         ("channel".into(), channel.map(String::from)),

@@ -66,7 +66,7 @@ pub(crate) fn cells<'a>(
     l: &Labels,
 ) -> Vec<Option<&'a str>> {
     let all = Some(l.all);
-    let from = |entry: Option<&'a (String, Option<String>)>| match entry {
+    let from = |entry: Option<&'a (cxm_report::Name, Option<String>)>| match entry {
         None => all,
         Some((_, value)) => value.as_deref(),
     };

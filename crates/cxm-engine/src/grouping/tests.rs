@@ -2,6 +2,7 @@
 
 use super::*;
 use arrow_array::{StringArray, TimestampMicrosecondArray};
+use cxm_report::Name;
 use std::sync::Arc;
 
 fn columns(regions: Vec<Option<&str>>, days: &[i64]) -> Vec<ArrayRef> {
@@ -36,11 +37,11 @@ fn assigns_groups_and_projects_rollups() {
     assert_eq!(map, vec![0, 0, 1, 1]);
     assert_eq!(
         labels[0],
-        vec![("period".to_string(), Some("2025-03".to_string()))]
+        vec![(Name::from("period"), Some("2025-03".to_string()))]
     );
     let (map, labels) = g.project(&[0]);
     assert_eq!(map, vec![0, 1, 0, 2]);
-    assert_eq!(labels[2], vec![("region".to_string(), None)]);
+    assert_eq!(labels[2], vec![(Name::from("region"), None)]);
 }
 
 #[test]
@@ -187,8 +188,8 @@ fn one_key_groups_follow_first_appearance() {
     assert_eq!(
         labels,
         vec![
-            vec![("customer_id".to_string(), Some("CUST-000002".to_string()))],
-            vec![("customer_id".to_string(), Some("CUST-000001".to_string()))],
+            vec![(Name::from("customer_id"), Some("CUST-000002".to_string()))],
+            vec![(Name::from("customer_id"), Some("CUST-000001".to_string()))],
         ]
     );
     assert_eq!(g.project(&[]), (vec![0, 0], vec![vec![]]));

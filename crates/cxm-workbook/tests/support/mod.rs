@@ -69,7 +69,7 @@ pub fn row(metric: &str, group: &[(&str, &str)], result: MetricResult) -> Result
         plugin: metric.into(),
         group: group
             .iter()
-            .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+            .map(|(k, v)| (cxm_report::Name::from(*k), Some(v.to_string())))
             .collect(),
         result,
         trend: None,
