@@ -16,6 +16,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
 
@@ -27,10 +28,20 @@ pub(crate) type Keys = Arc<Vec<Arc<str>>>;
 /// value in place, as serde_json's map does).
 #[derive(Clone, Default)]
 pub struct Details {
-    /// The keys in order (`None` while there are none); changed copy-on-write.
+    /// The keys in order (`None` while there are none); changed copy-on-write. The list may
+    /// be longer than `values`: then only its first `values.len()` keys are these details'
+    /// (a list shared with details that have more keys, see [`Details::insert`]).
     keys: Option<Keys>,
     /// The value of each key.
     values: Vec<Detail>,
+}
+
+thread_local! {
+    /// The keys of the last result this thread wrote into a block of results
+    /// ([`crate::many::ManyWriter`]): a plugin makes the results of all its groups one
+    /// after the other, nearly always with the same keys in the same order, so the next
+    /// result's details can share that list instead of building their own, key by key.
+    static LAST_KEYS: RefCell<Option<Keys>> = const { RefCell::new(None) };
 }
 
 impl Details {
@@ -57,7 +68,39 @@ impl Details {
     }
 
     fn key_list(&self) -> &[Arc<str>] {
-        self.keys.as_deref().map_or(&[], Vec::as_slice)
+        let all = self.keys.as_deref().map_or(&[][..], Vec::as_slice);
+        &all[..self.values.len().min(all.len())]
+    }
+
+    /// The keys as a list of these details' own, of exactly their length (copied from a
+    /// shared longer list first when it is one), to change.
+    fn own_keys(&mut self) -> &mut Vec<Arc<str>> {
+        let len = self.values.len();
+        let keys = self
+            .keys
+            .get_or_insert_with(|| Arc::new(Vec::with_capacity(len.max(1))));
+        if keys.len() > len {
+            match Arc::get_mut(keys) {
+                Some(own) => own.truncate(len),
+                None => *keys = Arc::new(keys[..len].to_vec()),
+            }
+        }
+        Arc::make_mut(keys)
+    }
+
+    /// Makes these details' keys the list the next result made on this thread starts from
+    /// (see [`LAST_KEYS`]); called once a result is complete.
+    pub(crate) fn remember_keys(&self) {
+        if let Some(keys) = &self.keys {
+            if keys.len() == self.values.len() {
+                LAST_KEYS.with(|last| {
+                    let mut last = last.borrow_mut();
+                    if !last.as_ref().is_some_and(|l| Arc::ptr_eq(l, keys)) {
+                        *last = Some(Arc::clone(keys));
+                    }
+                });
+            }
+        }
     }
 
     /// The number of details.
@@ -103,26 +146,44 @@ impl Details {
         value: impl Into<Detail>,
     ) -> Option<Detail> {
         let value = value.into();
-        match self.position(key.as_ref()) {
-            Some(i) => Some(std::mem::replace(&mut self.values[i], value)),
-            None => {
-                let room = self.values.capacity().max(1);
-                let keys = self
-                    .keys
-                    .get_or_insert_with(|| Arc::new(Vec::with_capacity(room)));
-                Arc::make_mut(keys).push(key.into());
+        if let Some(i) = self.position(key.as_ref()) {
+            return Some(std::mem::replace(&mut self.values[i], value));
+        }
+        let len = self.values.len();
+        if self.keys.is_none() && len == 0 {
+            // The first key: start from the keys of the thread's last result when it
+            // starts with it (no list of our own, no key allocated).
+            let last = LAST_KEYS.with(|last| {
+                last.borrow()
+                    .as_ref()
+                    .filter(|l| l.first().is_some_and(|k| **k == *key.as_ref()))
+                    .cloned()
+            });
+            if let Some(last) = last {
+                self.values.reserve_exact(last.len());
+                self.keys = Some(last);
                 self.values.push(value);
-                None
+                return None;
             }
         }
+        // The next key of a shared list: nothing to copy.
+        let next = self.keys.as_ref().and_then(|k| k.get(len));
+        if next.is_some_and(|k| **k == *key.as_ref()) {
+            self.values.push(value);
+            return None;
+        }
+        let room = self.values.capacity().max(1);
+        let keys = self.own_keys();
+        keys.reserve(room.saturating_sub(keys.len()));
+        keys.push(key.into());
+        self.values.push(value);
+        None
     }
 
     /// Removes `key`, keeping the order of the others; returns its value.
     pub fn remove(&mut self, key: &str) -> Option<Detail> {
         let i = self.position(key)?;
-        if let Some(keys) = self.keys.as_mut() {
-            Arc::make_mut(keys).remove(i);
-        }
+        self.own_keys().remove(i);
         Some(self.values.remove(i))
     }
 
@@ -144,7 +205,9 @@ impl Details {
     /// Drops spare room.
     pub fn shrink_to_fit(&mut self) {
         self.values.shrink_to_fit();
+        let len = self.values.len();
         if let Some(keys) = self.keys.as_mut().and_then(Arc::get_mut) {
+            keys.truncate(len);
             keys.shrink_to_fit();
         }
     }
@@ -360,6 +423,67 @@ mod tests {
         );
         d.clear();
         assert!(d.is_empty());
+    }
+
+    /// Details of `keys`, each with its position as value.
+    fn numbered(keys: &[&str]) -> Details {
+        let mut d = Details::new();
+        for (i, k) in keys.iter().enumerate() {
+            d.insert(*k, i as u64);
+        }
+        d
+    }
+
+    #[test]
+    fn results_made_one_after_another_share_the_keys_of_the_last_one_written() {
+        let mut block = crate::many::ManyWriter::with_capacity(4);
+        let first = MetricResult {
+            details: numbered(&["a", "b", "c"]),
+            ..Default::default()
+        };
+        block.push(&first);
+        // The same keys: the list written last, not one of its own.
+        let same = numbered(&["a", "b", "c"]);
+        assert!(same.shares_keys(&first.details));
+        assert_eq!(same, first.details);
+        // Fewer keys: a prefix of it, and only that prefix is theirs.
+        let mut fewer = numbered(&["a", "b"]);
+        assert!(fewer.shares_keys(&first.details));
+        assert_eq!(fewer.keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert!(!fewer.contains_key("c") && fewer.get("c").is_none());
+        assert_eq!(format!("{fewer:?}"), r#"{"a": U64(0), "b": U64(1)}"#);
+        assert_eq!(serde_json::to_string(&fewer).unwrap(), r#"{"a":0,"b":1}"#);
+        // Going another way from there: a list of its own, the shared one untouched.
+        fewer.insert("z", 9u64);
+        assert!(!fewer.shares_keys(&first.details));
+        assert_eq!(fewer.keys().collect::<Vec<_>>(), ["a", "b", "z"]);
+        assert_eq!(first.details.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
+        let mut diverging = numbered(&["a", "x"]);
+        assert_eq!(diverging.keys().collect::<Vec<_>>(), ["a", "x"]);
+        assert_eq!(same.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
+        // Removing from a shared list leaves the others as they were.
+        let mut removed = numbered(&["a", "b", "c"]);
+        assert_eq!(removed.remove("b"), Some(Detail::U64(1)));
+        assert_eq!(removed.keys().collect::<Vec<_>>(), ["a", "c"]);
+        assert_eq!(same.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
+        // Other first keys start a list of their own.
+        let other = numbered(&["q", "b"]);
+        assert!(!other.shares_keys(&first.details));
+        assert_eq!(other.keys().collect::<Vec<_>>(), ["q", "b"]);
+        // A result written with other keys becomes the list the next ones start from.
+        diverging.insert("y", 2u64);
+        block.push(&MetricResult {
+            details: diverging.clone(),
+            ..Default::default()
+        });
+        let next = numbered(&["a", "x", "y"]);
+        assert!(next.shares_keys(&diverging));
+        assert!(!next.shares_keys(&first.details));
+        // A shared prefix shrunk to fit keeps its own keys.
+        let mut prefix = numbered(&["a"]);
+        prefix.shrink_to_fit();
+        assert_eq!(prefix.keys().collect::<Vec<_>>(), ["a"]);
+        assert!(!block.finish().is_empty());
     }
 
     #[test]

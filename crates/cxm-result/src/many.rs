@@ -87,6 +87,7 @@ impl ManyWriter {
     /// Appends one result.
     pub fn push(&mut self, r: &MetricResult) {
         self.count += 1;
+        r.details.remember_keys();
         let flags = u8::from(r.value.is_some()) * HAS_VALUE
             + u8::from(r.ci.is_some()) * HAS_CI
             + u8::from(r.basis.is_some()) * HAS_BASIS;
