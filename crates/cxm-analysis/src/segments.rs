@@ -297,8 +297,13 @@ pub(crate) fn segment_tests(
         for dimension in crate::trend::metric_dimensions(report, metric).to_vec() {
             // Letters in order of first appearance; rows of the metric by this dimension
             // alone, per period in order of first appearance.
+            // Once a dimension has more segments than letters, none gets one: the
+            // segments are no longer looked up (with 200,000 customers, hashing each of
+            // them was half the time of the tests).
             let mut letters: HashMap<&Option<String>, usize> = HashMap::new();
+            let mut lettered = true;
             let mut periods: HashMap<Option<&str>, usize> = HashMap::new();
+            let mut last_period: Option<(Option<&str>, usize)> = None;
             let mut by_period: Vec<Vec<(usize, usize)>> = Vec::new();
             for (i, r) in report.results.iter().enumerate() {
                 if r.metric != metric {
@@ -307,16 +312,29 @@ pub(crate) fn segment_tests(
                 let Some(segment) = segment_of(r, &dimension) else {
                     continue;
                 };
-                let next = letters.len();
-                let letter = *letters.entry(segment).or_insert(next);
-                let next = periods.len();
-                let period = *periods.entry(period_of(r)).or_insert(next);
+                let letter = if lettered {
+                    let next = letters.len();
+                    let letter = *letters.entry(segment).or_insert(next);
+                    lettered = letters.len() <= MAX_LETTERS;
+                    letter
+                } else {
+                    0
+                };
+                let label = period_of(r);
+                let period = match last_period {
+                    Some((last, index)) if last == label => index,
+                    _ => {
+                        let next = periods.len();
+                        let index = *periods.entry(label).or_insert(next);
+                        last_period = Some((label, index));
+                        index
+                    }
+                };
                 if period == by_period.len() {
                     by_period.push(Vec::new());
                 }
                 by_period[period].push((i, letter));
             }
-            let lettered = letters.len() <= MAX_LETTERS;
             for rows in by_period {
                 // Sized once: with many segments, growing it by doubling was the run's
                 // peak of memory.
