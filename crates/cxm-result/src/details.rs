@@ -146,10 +146,17 @@ impl Details {
         value: impl Into<Detail>,
     ) -> Option<Detail> {
         let value = value.into();
+        let len = self.values.len();
+        // The next key of a shared list: nothing to copy, and not one of the keys before
+        // it (a list's keys are distinct), so not a replacement either.
+        let next = self.keys.as_ref().and_then(|k| k.get(len));
+        if next.is_some_and(|k| **k == *key.as_ref()) {
+            self.values.push(value);
+            return None;
+        }
         if let Some(i) = self.position(key.as_ref()) {
             return Some(std::mem::replace(&mut self.values[i], value));
         }
-        let len = self.values.len();
         if self.keys.is_none() && len == 0 {
             // The first key: start from the keys of the thread's last result when it
             // starts with it (no list of our own, no key allocated).
@@ -165,12 +172,6 @@ impl Details {
                 self.values.push(value);
                 return None;
             }
-        }
-        // The next key of a shared list: nothing to copy.
-        let next = self.keys.as_ref().and_then(|k| k.get(len));
-        if next.is_some_and(|k| **k == *key.as_ref()) {
-            self.values.push(value);
-            return None;
         }
         let room = self.values.capacity().max(1);
         let keys = self.own_keys();

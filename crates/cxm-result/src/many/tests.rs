@@ -114,6 +114,34 @@ fn results_with_the_same_keys_share_one_list_of_them() {
 }
 
 #[test]
+fn texts_that_change_from_one_result_to_the_next_read_back_as_written() {
+    // The writer first compares each text with the one in the same place of the last
+    // result: units that are prefixes of each other, come back, or are new must all be
+    // told apart.
+    let units = ["ab", "a", "abc", "ab", "", "b", "ab", "ba"];
+    let results: Vec<MetricResult> = units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let mut r = full();
+            r.unit = (*u).into();
+            r.warnings = vec![units[units.len() - 1 - i].into()];
+            r
+        })
+        .collect();
+    let back = read_many(&block(&results), results.len()).unwrap();
+    let read: Vec<(&str, &str)> = back
+        .iter()
+        .map(|r| (r.unit.as_str(), r.warnings[0].as_str()))
+        .collect();
+    let written: Vec<(&str, &str)> = results
+        .iter()
+        .map(|r| (r.unit.as_str(), r.warnings[0].as_str()))
+        .collect();
+    assert_eq!(read, written);
+}
+
+#[test]
 fn repeated_texts_are_written_once() {
     let one = block(&[full()]).len();
     let many = block(&vec![full(); 100]).len();
