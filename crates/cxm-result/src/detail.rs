@@ -33,8 +33,9 @@ pub enum Detail {
     F64(f64),
     /// A text.
     Text(Arc<str>),
-    /// A list.
-    List(Box<[Detail]>),
+    /// A list (shared: the results read from one block share equal lists, see
+    /// [`crate::many`]).
+    List(Arc<[Detail]>),
     /// A map of named values, in order.
     Map(Box<Details>),
 }
@@ -447,7 +448,7 @@ impl<'de> Visitor<'de> for DetailVisitor {
         while let Some(item) = seq.next_element::<Detail>()? {
             items.push(item);
         }
-        Ok(Detail::List(items.into_boxed_slice()))
+        Ok(Detail::List(items.into()))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<Detail, A::Error> {

@@ -284,6 +284,7 @@ pub fn read_many(bytes: &[u8], expected: usize) -> Result<Vec<MetricResult>, Str
         strings,
         shared,
         last_keys: (Vec::new(), Arc::default()),
+        lists: HashMap::new(),
     };
     for i in 0..count {
         let result = reader
@@ -355,9 +356,11 @@ struct Strings<'a> {
     /// The keys of the last details read (their strings' numbers, and the list): the next
     /// details with the same keys in the same order share the list.
     last_keys: (Vec<usize>, Keys),
+    /// The lists read so far, by their bytes in the block.
+    lists: HashMap<&'a [u8], Arc<[Detail]>>,
 }
 
-impl Strings<'_> {
+impl<'a> Strings<'a> {
     fn index(&mut self) -> Result<usize, String> {
         let i = self.r.u32()? as usize;
         if i < self.strings.len() {
@@ -516,6 +519,20 @@ impl Strings<'_> {
         Ok(Details::with_keys(Arc::clone(&self.last_keys.1), values))
     }
 
+    /// The list written as `encoded` (its bytes in the block), read as `items`: the list
+    /// read before from the same bytes, when there is one. Equal bytes are equal lists (a
+    /// text is written as its number in the block's table), and groups with few answers
+    /// repeat theirs: NPS per customer, five answers each, gives one distinct list of
+    /// score counts for every few customers.
+    fn shared_list(&mut self, encoded: &'a [u8], items: Vec<Detail>) -> Arc<[Detail]> {
+        if let Some(list) = self.lists.get(encoded) {
+            return Arc::clone(list);
+        }
+        let list: Arc<[Detail]> = items.into();
+        self.lists.insert(encoded, Arc::clone(&list));
+        list
+    }
+
     /// A list of keys: the strings of `ids`, each shared.
     fn keys_of(&mut self, ids: &[usize]) -> Keys {
         Arc::new(ids.iter().map(|&id| self.shared_key(id)).collect())
@@ -537,12 +554,13 @@ impl Strings<'_> {
             5 => Detail::float(self.r.f64()?),
             6 => Detail::Text(self.key()?),
             7 => {
+                let (bytes, start) = (self.r.bytes, self.r.at);
                 let len = self.r.count(1)?;
                 let mut items = Vec::with_capacity(len);
                 for _ in 0..len {
                     items.push(self.detail(depth + 1)?);
                 }
-                Detail::List(items.into_boxed_slice())
+                Detail::List(self.shared_list(&bytes[start..self.r.at], items))
             }
             8 => Detail::Map(Box::new(self.details(depth + 1)?)),
             other => return Err(format!("unknown value tag {other}")),

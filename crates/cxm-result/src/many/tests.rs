@@ -142,6 +142,51 @@ fn texts_that_change_from_one_result_to_the_next_read_back_as_written() {
 }
 
 #[test]
+fn equal_lists_in_a_block_are_read_once_and_shared() {
+    let with = |counts: Value| {
+        let mut r = MetricResult::default();
+        r.details.insert("score_counts", counts);
+        r.details.insert("label", json!(["a", "b"]));
+        r
+    };
+    let results = [
+        with(json!([0.0, 1.0, 4.0])),
+        with(json!([0.0, 1.0, 4.0])),
+        with(json!([0.0, 1.0, 5.0])),
+        with(json!([0.0, 1, 4.0])), // 1 and 1.0 are different numbers
+        with(json!([0.0, 1.0, 4.0])),
+    ];
+    let back = read_many(&block(&results), results.len()).unwrap();
+    let list = |i: usize, key: &str| match &back[i].details[key] {
+        Detail::List(items) => Arc::clone(items),
+        other => panic!("{other:?} is not a list"),
+    };
+    assert!(Arc::ptr_eq(
+        &list(0, "score_counts"),
+        &list(1, "score_counts")
+    ));
+    assert!(Arc::ptr_eq(
+        &list(0, "score_counts"),
+        &list(4, "score_counts")
+    ));
+    assert!(!Arc::ptr_eq(
+        &list(0, "score_counts"),
+        &list(2, "score_counts")
+    ));
+    assert!(!Arc::ptr_eq(
+        &list(0, "score_counts"),
+        &list(3, "score_counts")
+    ));
+    assert!(Arc::ptr_eq(&list(0, "label"), &list(3, "label")));
+    // Shared or not, each reads back as written.
+    let expected: Vec<MetricResult> = results.iter().map(via_json).collect();
+    assert_eq!(
+        serde_json::to_string(&back).unwrap(),
+        serde_json::to_string(&expected).unwrap()
+    );
+}
+
+#[test]
 fn repeated_texts_are_written_once() {
     let one = block(&[full()]).len();
     let many = block(&vec![full(); 100]).len();
