@@ -259,3 +259,73 @@ fn a_malformed_block_of_results_is_an_error_naming_the_plugin() {
         }
     }
 }
+
+/// A config like [`client`]'s over `regions` regions of one row each (`r00000`, …, so that
+/// group ids follow the regions' order), with the ABI 1.1 plugin when `many`.
+fn regions_client(s: &Scratch, regions: usize, params: &str, many: bool) -> PathBuf {
+    let mut data = String::from("region,score,w\n");
+    for i in 0..regions {
+        data.push_str(&format!("r{i:05},{},1\n", i % 7));
+    }
+    let cfg = if many {
+        many_client(s, params)
+    } else {
+        client(s, params)
+    };
+    s.write("survey.csv", &data);
+    cfg
+}
+
+#[test]
+fn many_groups_finish_in_blocks_read_beside_the_plugin_with_the_same_results() {
+    // 10,000 groups: in this process the host asks the plugin for blocks of 4,096 and
+    // reads each while the plugin makes the next; isolated, the child streams them; at ABI
+    // 1.0, one group at a time. All three must agree, in order.
+    let s = Scratch::new();
+    let one_at_a_time = regions_client(&s, 10_000, "{}", false);
+    let o = run(&["run", one_at_a_time.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let old = json(&o);
+    let results = old["results"].as_array().expect("results");
+    assert_eq!(results.len(), 10_001, "overall and 10,000 regions");
+    assert_eq!(results[1]["group"], json!({"region": "r00000"}));
+    assert_eq!(results[10_000]["group"], json!({"region": "r09999"}));
+    assert_eq!(results[9_000]["value"].as_f64(), Some(1.0));
+    let cfg = regions_client(&s, 10_000, "{}", true);
+    for isolate in [false, true] {
+        let mut args = vec!["run", cfg.to_str().unwrap(), "--format", "json"];
+        if isolate {
+            args.push("--isolate");
+        }
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(json(&o)["results"], old["results"], "isolated: {isolate}");
+    }
+}
+
+#[test]
+fn a_malformed_later_block_of_many_groups_fails_the_metric_naming_the_plugin() {
+    // The second block of 4,096 groups is garbage: the block read beside the plugin fails
+    // the metric as the first would, in this process and isolated.
+    let s = Scratch::new();
+    let cfg = regions_client(&s, 10_000, "{ late = true }", true);
+    for isolate in [false, true] {
+        let mut args = vec!["run", cfg.to_str().unwrap(), "--format", "json"];
+        if isolate {
+            args.push("--isolate");
+        }
+        let o = run(&args);
+        let text = format!("{}{}", stdout(&o), stderr(&o));
+        assert_ne!(o.status.code(), Some(0), "isolated: {isolate}: {text}");
+        assert!(
+            text.contains("plugin 'cxm-c-count-many' metric 'c_count'")
+                && text.contains("finish_many returned a malformed block of results")
+                && text.contains("does not start with \"CXMR\""),
+            "isolated: {isolate}: {text}"
+        );
+    }
+    // With fewer groups than a block, nothing is late: the same config succeeds.
+    let cfg = regions_client(&s, 4_000, "{ late = true }", true);
+    let o = run(&["run", cfg.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

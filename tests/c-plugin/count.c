@@ -15,8 +15,8 @@
  * Built on its own, it is a plugin of ABI 1.0, as written before 1.1 existed: its CxmMetric
  * ends at release and the host finishes one group at a time (JSON). tests/c-plugin/many.c
  * includes it with CXM_C_COUNT_MANY defined: "cxm-c-count-many", the same metric at ABI 1.1
- * with finish_many (and, for tests, params mentioning "garbage" or "short" make its block
- * malformed).
+ * with finish_many (and, for tests, params mentioning "garbage", "short" or "late" make its block
+ * malformed; "late": only blocks starting at group 4096 or later).
  */
 
 #ifndef CXM_C_COUNT_MANY
@@ -120,7 +120,8 @@ typedef struct Counter {
   double* counts; /* counts[g] for g < len */
   size_t len;
   size_t cap;
-  int malformed; /* finish_many: 0 a good block, 1 garbage, 2 one result short */
+  int malformed; /* finish_many: 0 a good block, 1 garbage, 2 one result short, 3 garbage
+                    for a block whose first group id is 4096 or more (a later block) */
 } Counter;
 
 /* Grows the counter to at least `groups` groups (new groups start at 0). */
@@ -216,7 +217,8 @@ static CxmStatus c_bind(CxmStr params_json, const struct ArrowSchema* input_sche
   if (counter == NULL) {
     return fail_with(CXM_STATUS_FAILED, out_error, "out of memory in bind");
   }
-  counter->malformed = str_contains(params_json, "garbage") ? 1
+  counter->malformed = str_contains(params_json, "late") ? 3
+                      : str_contains(params_json, "garbage") ? 1
                       : str_contains(params_json, "short") ? 2
                                                              : 0;
   *out_instance = counter;
@@ -353,15 +355,16 @@ static CxmStatus c_finish_many(const void* instance, const uint32_t* groups, siz
     return fail_with(CXM_STATUS_FAILED, out_error, "finish_many called without instance");
   }
   static const char unit[] = "rows (C plugin)";
+  int garbage = counter->malformed == 1 || (counter->malformed == 3 && num_groups > 0 && groups[0] >= 4096);
   uint32_t count = (uint32_t)num_groups - (counter->malformed == 2 && num_groups > 0);
   uint32_t header[5] = {0, 1, count, 1, (uint32_t)(sizeof unit - 1)};
   memcpy(header, "CXMR", 4);
   uint8_t* buf = NULL;
   size_t len = 0, cap = 0;
-  int failed = counter->malformed == 1 ? put(&buf, &len, &cap, "not a block", 11)
+  int failed = garbage ? put(&buf, &len, &cap, "not a block", 11)
                                        : put(&buf, &len, &cap, header, sizeof header) ||
                                              put(&buf, &len, &cap, unit, sizeof unit - 1);
-  for (uint32_t i = 0; i < count && counter->malformed != 1 && !failed; i++) {
+  for (uint32_t i = 0; i < count && !garbage && !failed; i++) {
     double n = groups[i] < counter->len ? counter->counts[groups[i]] : 0.0;
     /* flags (a value), unit (string 0), n, value; no details, warnings or tables */
     uint8_t flags = 1;

@@ -670,9 +670,9 @@ impl Instance {
     /// as they are ready (no round trip per group).
     pub fn finish_many(&self, groups: &[u32]) -> Result<Vec<MetricResult>, HostError> {
         self.ensure_bound()?;
-        let mut results = Vec::with_capacity(groups.len());
         match &self.inner {
             Inner::Remote { child, id, .. } => {
+                let mut results = Vec::with_capacity(groups.len());
                 let mut done = 0;
                 child.call_each(
                     "finish",
@@ -694,18 +694,61 @@ impl Instance {
                         Ok(k)
                     },
                 )?;
+                Ok(results)
             }
             Inner::Local(_) => {
                 if !self.has_finish_many() {
                     return groups.iter().map(|&g| self.finish(g)).collect();
                 }
-                for chunk in groups.chunks(FINISH_MANY_CHUNK) {
-                    let bytes = self.finish_many_raw(chunk)?;
-                    results.extend(self.checked_block(&bytes, chunk.len())?);
+                if groups.len() <= FINISH_MANY_CHUNK {
+                    let bytes = self.finish_many_raw(groups)?;
+                    return self.checked_block(&bytes, groups.len());
                 }
+                self.finish_many_pipelined(groups)
             }
         }
-        Ok(results)
+    }
+
+    /// [`Instance::finish_many`] of more groups than one call asks for, in this process:
+    /// while the plugin makes the block of the next [`FINISH_MANY_CHUNK`] groups (on this
+    /// thread, as every call of it), another thread reads and checks the last one. Reading
+    /// a block costs about half of making it, so with many groups this takes a third off
+    /// the time of the results. A failure on either side stops both; the first one (in
+    /// the order of the groups) is the error.
+    fn finish_many_pipelined(&self, groups: &[u32]) -> Result<Vec<MetricResult>, HostError> {
+        let (library, metric) = (self.def.library.as_str(), self.def.name.as_str());
+        std::thread::scope(|scope| {
+            let (blocks, received) = std::sync::mpsc::sync_channel::<(Vec<u8>, usize)>(2);
+            let reader = scope.spawn(move || {
+                let mut results = Vec::with_capacity(groups.len());
+                for (bytes, count) in received {
+                    results.extend(read_block(library, metric, &bytes, count)?);
+                }
+                Ok::<_, HostError>(results)
+            });
+            let mut made = Ok(());
+            for chunk in groups.chunks(FINISH_MANY_CHUNK) {
+                match self.finish_many_raw(chunk) {
+                    // The reader stopped (a malformed block): its error is the one to give.
+                    Ok(bytes) => {
+                        if blocks.send((bytes, chunk.len())).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        made = Err(e);
+                        break;
+                    }
+                }
+            }
+            drop(blocks);
+            let read = reader
+                .join()
+                .unwrap_or_else(|_| Err(self.contract("reading its results failed".to_string())));
+            // The blocks read came before the one the plugin failed on.
+            let results = read?;
+            made.map(|()| results)
+        })
     }
 
     /// Whether the metric, in this process, provides `finish_many` (ABI 1.1).
@@ -741,15 +784,7 @@ impl Instance {
         bytes: &[u8],
         count: usize,
     ) -> Result<Vec<MetricResult>, HostError> {
-        let results = cxm_result::many::read_many(bytes, count).map_err(|e| {
-            self.contract(format!(
-                "finish_many returned a malformed block of results: {e}"
-            ))
-        })?;
-        for r in &results {
-            check_result(r).map_err(|m| self.contract(format!("finish_many returned {m}")))?;
-        }
-        Ok(results)
+        read_block(&self.def.library, &self.def.name, bytes, count)
     }
 
     /// A result as the plugin wrote it, read and checked (see [`Instance::finish`]).
@@ -818,6 +853,30 @@ fn check_row_status(before: &[u8], after: &[u8], own_reasons: usize) -> Result<(
 }
 
 /// What a result must satisfy beyond its JSON form.
+/// The results of a block `finish_many` of `metric` (of `library`) wrote for `count`
+/// groups, read and checked.
+fn read_block(
+    library: &str,
+    metric: &str,
+    bytes: &[u8],
+    count: usize,
+) -> Result<Vec<MetricResult>, HostError> {
+    let contract = |message: String| HostError::Contract {
+        library: library.to_string(),
+        metric: metric.to_string(),
+        message,
+    };
+    let results = cxm_result::many::read_many(bytes, count).map_err(|e| {
+        contract(format!(
+            "finish_many returned a malformed block of results: {e}"
+        ))
+    })?;
+    for r in &results {
+        check_result(r).map_err(|m| contract(format!("finish_many returned {m}")))?;
+    }
+    Ok(results)
+}
+
 fn check_result(r: &MetricResult) -> Result<(), String> {
     if !(r.n.is_finite() && r.n >= 0.0) {
         return Err(format!("n = {} (must be a finite number, 0 or more)", r.n));
