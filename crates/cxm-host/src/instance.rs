@@ -729,9 +729,10 @@ impl Instance {
             let mut made = Ok(());
             for chunk in groups.chunks(FINISH_MANY_CHUNK) {
                 match self.finish_many_raw(chunk) {
-                    // The reader stopped (a malformed block): its error is the one to give.
                     Ok(bytes) => {
                         if blocks.send((bytes, chunk.len())).is_err() {
+                            // The reader stopped at a malformed block: its error is the
+                            // one to give.
                             break;
                         }
                     }
@@ -852,7 +853,6 @@ fn check_row_status(before: &[u8], after: &[u8], own_reasons: usize) -> Result<(
     Ok(())
 }
 
-/// What a result must satisfy beyond its JSON form.
 /// The results of a block `finish_many` of `metric` (of `library`) wrote for `count`
 /// groups, read and checked.
 fn read_block(
@@ -877,6 +877,7 @@ fn read_block(
     Ok(results)
 }
 
+/// What a result must satisfy beyond its JSON form.
 fn check_result(r: &MetricResult) -> Result<(), String> {
     if !(r.n.is_finite() && r.n >= 0.0) {
         return Err(format!("n = {} (must be a finite number, 0 or more)", r.n));
