@@ -57,6 +57,15 @@ fn client(s: &Scratch, params: &str) -> PathBuf {
     s.write("client.toml", &text)
 }
 
+/// `cxm run CFG --format json`, with `--isolate` when `isolate`.
+fn run_json(cfg: &Path, isolate: bool) -> std::process::Output {
+    let mut args = vec!["run", cfg.to_str().unwrap(), "--format", "json"];
+    if isolate {
+        args.push("--isolate");
+    }
+    run(&args)
+}
+
 fn assert_counts(report: &serde_json::Value) {
     let expected = [
         (json!({}), 8.5),
@@ -223,11 +232,7 @@ fn c_plugins_of_abi_1_0_and_1_1_give_the_same_results_in_process_and_isolated() 
     assert_eq!(listed[0]["abi"], "1.1");
     assert_eq!(listed[0]["library"], "cxm-c-count-many");
     for isolate in [false, true] {
-        let mut args = vec!["run", cfg.to_str().unwrap(), "--format", "json"];
-        if isolate {
-            args.push("--isolate");
-        }
-        let o = run(&args);
+        let o = run_json(&cfg, isolate);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let new = json(&o);
         assert_counts(&new);
@@ -293,11 +298,7 @@ fn many_groups_finish_in_blocks_read_beside_the_plugin_with_the_same_results() {
     assert_eq!(results[9_000]["value"].as_f64(), Some(1.0));
     let cfg = regions_client(&s, 10_000, "{}", true);
     for isolate in [false, true] {
-        let mut args = vec!["run", cfg.to_str().unwrap(), "--format", "json"];
-        if isolate {
-            args.push("--isolate");
-        }
-        let o = run(&args);
+        let o = run_json(&cfg, isolate);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         assert_eq!(json(&o)["results"], old["results"], "isolated: {isolate}");
     }
@@ -310,11 +311,7 @@ fn a_malformed_later_block_of_many_groups_fails_the_metric_naming_the_plugin() {
     let s = Scratch::new();
     let cfg = regions_client(&s, 10_000, "{ late = true }", true);
     for isolate in [false, true] {
-        let mut args = vec!["run", cfg.to_str().unwrap(), "--format", "json"];
-        if isolate {
-            args.push("--isolate");
-        }
-        let o = run(&args);
+        let o = run_json(&cfg, isolate);
         let text = format!("{}{}", stdout(&o), stderr(&o));
         assert_ne!(o.status.code(), Some(0), "isolated: {isolate}: {text}");
         assert!(
