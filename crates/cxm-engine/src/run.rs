@@ -401,14 +401,41 @@ fn kept_in_order(kept: &[bool], sort_keys: &[Vec<SortKey>], labels: &[GroupLabel
     let mut groups: Vec<u32> = (0..kept.len() as u32)
         .filter(|&g| kept[g as usize])
         .collect();
+    let keys = |g: usize| sort_keys.get(g).map_or(&[][..], Vec::as_slice);
+    let label = |g: usize| labels.get(g).map_or(&[][..], Vec::as_slice);
     groups.sort_by(|&a, &b| {
         let (a, b) = (a as usize, b as usize);
-        sort_keys
-            .get(a)
-            .cmp(&sort_keys.get(b))
+        compare_sort_keys(keys(a), label(a), keys(b), label(b))
             .then_with(|| labels.get(a).cmp(&labels.get(b)))
     });
     groups
+}
+
+/// The order of two groups by their sort keys, key by key; two [`SortKey::Label`]s compare
+/// the groups' labels at that position.
+fn compare_sort_keys(
+    a: &[SortKey],
+    a_labels: &[(Name, Option<String>)],
+    b: &[SortKey],
+    b_labels: &[(Name, Option<String>)],
+) -> std::cmp::Ordering {
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        let order = match (x, y) {
+            (SortKey::Label, SortKey::Label) => {
+                label_text(a_labels, i).cmp(&label_text(b_labels, i))
+            }
+            _ => x.cmp(y),
+        };
+        if order.is_ne() {
+            return order;
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// The text of the `i`-th label of a group (`None`: missing).
+fn label_text(labels: &[(Name, Option<String>)], i: usize) -> Option<&str> {
+    labels.get(i).and_then(|(_, v)| v.as_deref())
 }
 
 /// One notice per field the warehouse quantized (`quantize = { relative_error = … }`), so
@@ -450,12 +477,12 @@ mod tests {
     fn kept_groups_come_in_the_order_of_their_rows() {
         // Group ids in order of first appearance; rows by sort key, then label.
         let sort_keys = vec![
-            vec![SortKey::Label("b".into())],
+            vec![SortKey::Label],
             vec![SortKey::Null],
             vec![SortKey::Ranked(1)],
-            vec![SortKey::Label("a".into())],
+            vec![SortKey::Label],
             vec![SortKey::Ranked(0)],
-            vec![SortKey::Label("c".into())],
+            vec![SortKey::Label],
         ];
         let labels = vec![
             label(Some("b")),
@@ -478,5 +505,19 @@ mod tests {
         assert_eq!(kept_in_order(&[true, true], &same, &labels), [1, 0]);
         // The overall figure: one group, kept.
         assert_eq!(kept_in_order(&[true], &[Vec::new()], &[Vec::new()]), [0]);
+        // Two keys: the first key's labels decide before the second key's dates.
+        let two = |region: &str| {
+            vec![
+                ("region".into(), Some(region.to_string())),
+                ("day".into(), Some("d".to_string())),
+            ]
+        };
+        let sort_keys = vec![
+            vec![SortKey::Label, SortKey::Date(1)],
+            vec![SortKey::Label, SortKey::Date(2)],
+            vec![SortKey::Label, SortKey::Date(0)],
+        ];
+        let labels = vec![two("b"), two("a"), two("b")];
+        assert_eq!(kept_in_order(&[true; 3], &sort_keys, &labels), [1, 2, 0]);
     }
 }
