@@ -73,11 +73,11 @@ pub struct ManyWriter {
     num_strings: u32,
     index: HashMap<String, u32, BuildHasherDefault<TextHasher>>,
     body: Vec<u8>,
-    /// The `k`-th text of the last result: its id and where its bytes are in `strings`.
-    /// The results of a metric's groups nearly always have the same texts in the same
-    /// places (the unit, the keys, the interval's method), which are then found by
-    /// comparing with that one text instead of by hashing.
-    recent: Vec<(u32, usize)>,
+    /// The id of the `k`-th text of the last result. The results of a metric's groups
+    /// nearly always have the same texts in the same places (the unit, the keys, the
+    /// interval's method), which are then found by comparing with that one text instead
+    /// of by hashing.
+    recent: Vec<u32>,
     /// Where the bytes of each text are in `strings`.
     positions: Vec<usize>,
     /// Texts of the current result so far.
@@ -184,31 +184,31 @@ impl ManyWriter {
     fn string(&mut self, s: &str) {
         let k = self.call;
         self.call += 1;
-        let same_as_last = self.recent.get(k).filter(|&&(_, at)| {
+        let same_as_last = self.recent.get(k).copied().filter(|&id| {
+            let at = self.positions[id as usize];
             self.strings.get(at..at + s.len()) == Some(s.as_bytes())
                 && self.strings.get(at - 4..at) == Some(&(s.len() as u32).to_le_bytes()[..])
         });
-        if let Some(&(id, _)) = same_as_last {
+        if let Some(id) = same_as_last {
             self.body.extend_from_slice(&id.to_le_bytes());
             return;
         }
-        let (id, at) = match self.index.get(s) {
-            Some(&id) => (id, self.positions[id as usize]),
+        let id = match self.index.get(s) {
+            Some(&id) => id,
             None => {
                 let id = self.num_strings;
                 self.num_strings += 1;
                 let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
                 self.strings.extend_from_slice(&len.to_le_bytes());
-                let at = self.strings.len();
+                self.positions.push(self.strings.len());
                 self.strings.extend_from_slice(s.as_bytes());
                 self.index.insert(s.to_string(), id);
-                self.positions.push(at);
-                (id, at)
+                id
             }
         };
         match self.recent.get_mut(k) {
-            Some(slot) => *slot = (id, at),
-            None => self.recent.push((id, at)),
+            Some(slot) => *slot = id,
+            None => self.recent.push(id),
         }
         self.body.extend_from_slice(&id.to_le_bytes());
     }
