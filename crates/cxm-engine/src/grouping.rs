@@ -224,9 +224,10 @@ impl Interner {
         })
     }
 
-    /// Where the value of `id` sorts, given the labels ranked first.
-    fn sort_key(&self, id: u32, ranked: &[String]) -> SortKey {
-        let Some(label) = self.label(id) else {
+    /// Where the value of `id`, whose label is `label`, sorts, given the labels ranked
+    /// first.
+    fn sort_key(&self, id: u32, label: Option<&str>, ranked: &[String]) -> SortKey {
+        let Some(label) = label else {
             return SortKey::Null;
         };
         if let Some(rank) = ranked.iter().position(|r| *r == label) {
@@ -678,7 +679,7 @@ impl Grouper {
     /// The labels and sort keys of a group whose key tuple is `key`, over the keys in
     /// `subset` (`key` holds the ids of those keys only).
     fn describe(&self, subset: &[usize], key: &[u32]) -> (GroupLabels, Vec<SortKey>) {
-        let labels = subset
+        let labels: GroupLabels = subset
             .iter()
             .zip(key)
             .map(|(&k, &v)| {
@@ -689,9 +690,10 @@ impl Grouper {
         let sort_keys = subset
             .iter()
             .zip(key)
-            .map(|(&k, &v)| {
+            .zip(&labels)
+            .map(|((&k, &v), (_, label))| {
                 let ranked = self.orders.get(k).map_or(&[][..], Vec::as_slice);
-                self.interners[k].sort_key(v, ranked)
+                self.interners[k].sort_key(v, label.as_deref(), ranked)
             })
             .collect();
         (labels, sort_keys)
