@@ -125,6 +125,61 @@ impl BatchBuilder {
         }
     }
 
+    /// Adds `lines.len()` accepted rows column by column, the same as a
+    /// [`BatchBuilder::push_cells`] per row (same values, errors and resolved times, in
+    /// the same order) but with each column's parser chosen once: `cell(field, row)` is the
+    /// cell of `field` in the `row`-th of these rows, `lines` their positions in the
+    /// source. A builder that keeps raw copies takes the rows one by one.
+    pub(crate) fn push_columns<'c>(
+        &mut self,
+        lines: &[u64],
+        cell: impl Fn(usize, usize) -> &'c [u8],
+    ) {
+        if self.keep_raw {
+            for (row, &line) in lines.iter().enumerate() {
+                self.push_cells(line, |field| Some(cell(field, row)));
+            }
+            return;
+        }
+        let first_row = self.batch.num_rows();
+        self.batch.lines.extend_from_slice(lines);
+        let errors_before = self.batch.cell_errors.len();
+        let mut resolved: Vec<(usize, ResolvedTime)> = Vec::new();
+        let (nulls, trim) = (&self.null_values, self.trim);
+        let batch = &mut self.batch;
+        for (field, parser) in self.parsers.iter_mut().enumerate() {
+            let errors = &mut batch.cell_errors;
+            let resolved = &mut resolved;
+            parser.append_column(
+                lines.len(),
+                |row| cell(field, row),
+                |trimmed| nulls.contains(trimmed),
+                trim,
+                |row, raw, reason| {
+                    errors.push(CellError {
+                        row: first_row + row,
+                        field,
+                        line: lines[row],
+                        value: String::from_utf8_lossy(raw).into_owned(),
+                        reason,
+                    })
+                },
+                |row, kind| {
+                    let line = lines[row];
+                    resolved.push((row, ResolvedTime { field, line, kind }))
+                },
+            );
+        }
+        // Row by row, errors and resolved times come in row order, then field order.
+        if batch.cell_errors.len() > errors_before {
+            batch.cell_errors[errors_before..].sort_by_key(|e| (e.row, e.field));
+        }
+        resolved.sort_by_key(|(row, t)| (*row, t.field));
+        batch
+            .resolved_times
+            .extend(resolved.into_iter().map(|(_, t)| t));
+    }
+
     /// Records a row rejected whole (structurally broken, duplicate, …).
     pub fn reject_row(&mut self, rejection: RowRejection) {
         self.batch.rejected_rows.push(rejection);
@@ -283,6 +338,88 @@ mod tests {
             err.to_string(),
             "x.csv: thousands separator ',' is also the decimal mark"
         );
+    }
+
+    /// Rows given column by column give what the same rows give one by one: values, nulls,
+    /// errors (in row, then field order), resolved local times, lines.
+    #[test]
+    fn rows_by_columns_equal_rows_one_by_one() {
+        let fields = [
+            FieldSpec::new("at", "at", FieldType::Datetime),
+            FieldSpec::new("score", "score", FieldType::Integer),
+            FieldSpec::new("x", "x", FieldType::Number),
+            FieldSpec::new("s", "s", FieldType::String),
+            FieldSpec::new("ok", "ok", FieldType::Boolean),
+            FieldSpec::new("d", "d", FieldType::Date),
+        ];
+        let zone = cxm_period::parse_zone("Europe/Berlin").unwrap();
+        let rows: [[&[u8]; 6]; 6] = [
+            [
+                b"2024-03-31T02:30:00",
+                b" 7 ",
+                b"1.5",
+                b" a ",
+                b"true",
+                b"2024-01-02",
+            ],
+            [
+                b"2024-10-27T02:30:00",
+                b"x",
+                b"y",
+                b"\xff",
+                b"maybe",
+                b"2024-13-01",
+            ],
+            [b"NA", b"", b" ", b"", b"", b"NA"],
+            [b"bad", b"8", b"2e3", b"b", b"false", b"02.01.2024"],
+            [b"2024-06-01 12:00:00", b"9.0", b"-0", b"  ", b"1", b"bad"],
+            [
+                b"2024-03-31T02:00:00Z",
+                b"1.5",
+                b"3",
+                b"c",
+                b"0",
+                b"2024-02-30",
+            ],
+        ];
+        let lines: Vec<u64> = (0..rows.len() as u64).map(|r| 10 + 3 * r).collect();
+        let nulls = ["".to_string(), "NA".to_string()];
+        for trim in [true, false] {
+            let builder = || {
+                BatchBuilder::new(Path::new("x"), &fields, &nulls, zone, 4)
+                    .unwrap()
+                    .with_trim(trim)
+            };
+            let mut by_rows = builder();
+            for (row, &line) in rows.iter().zip(&lines) {
+                by_rows.push_cells(line, |field| Some(row[field]));
+            }
+            let by_rows = by_rows.finish();
+            let mut by_columns = builder().without_raw_copies();
+            // In two calls, as a batch is parsed a few rows at a time.
+            by_columns.push_columns(&lines[..2], |field, row| rows[row][field]);
+            by_columns.push_columns(&lines[2..], |field, row| rows[2 + row][field]);
+            let by_columns = by_columns.finish();
+            assert_eq!(by_columns.columns, by_rows.columns, "trim {trim}");
+            assert_eq!(by_columns.lines, lines);
+            assert_eq!(
+                format!("{:?}", by_columns.cell_errors),
+                format!("{:?}", by_rows.cell_errors)
+            );
+            assert_eq!(
+                format!("{:?}", by_columns.resolved_times),
+                format!("{:?}", by_rows.resolved_times)
+            );
+            // Errors in several fields of several rows, and both daylight-saving cases.
+            assert!(by_rows.cell_errors.len() >= 8, "{:?}", by_rows.cell_errors);
+            assert_eq!(by_rows.resolved_times.len(), 2);
+        }
+        // A builder that keeps raw copies takes the rows one by one, raw text included.
+        let mut raw = BatchBuilder::new(Path::new("x"), &fields, &nulls, zone, 4).unwrap();
+        raw.push_columns(&lines, |field, row| rows[row][field]);
+        let raw = raw.finish();
+        assert_eq!(raw.raw_value(0, 1), " 7 ");
+        assert_eq!(raw.num_rows(), rows.len());
     }
 
     #[test]

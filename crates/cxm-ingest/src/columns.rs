@@ -140,6 +140,80 @@ impl ColumnParser {
         result
     }
 
+    /// Parses and appends `rows` cells of this column at once (the column-by-column path
+    /// of [`crate::builder::BatchBuilder::push_columns`]): `cell(row)` is the raw cell,
+    /// `is_null` says whether a trimmed cell is a null value, `trim` whether `String`
+    /// cells are trimmed. A cell that does not parse becomes a null and is reported to
+    /// `on_error(row, raw, reason)`; a local time resolved by the daylight-saving rule to
+    /// `on_resolved(row, kind)`. The same values, errors and flags as [`ColumnParser::append`]
+    /// cell after cell, with the choice of parser made once per column instead of per cell.
+    pub(crate) fn append_column<'c>(
+        &mut self,
+        rows: usize,
+        cell: impl Fn(usize) -> &'c [u8],
+        is_null: impl Fn(&[u8]) -> bool,
+        trim: bool,
+        mut on_error: impl FnMut(usize, &'c [u8], CellErrorReason),
+        mut on_resolved: impl FnMut(usize, LocalTime),
+    ) {
+        let ColumnParser {
+            format,
+            zone,
+            number,
+            scratch,
+            builder,
+            ..
+        } = self;
+        let format = format.as_ref();
+        // Each arm: for every row, the trimmed cell, a null when it is a null value, else
+        // its parsed value or a null and an error.
+        macro_rules! each_cell {
+            ($b:ident, |$row:ident, $raw:ident, $trimmed:ident| $parse:expr) => {
+                for $row in 0..rows {
+                    let $raw = cell($row);
+                    let $trimmed = $raw.trim_ascii();
+                    if is_null($trimmed) {
+                        $b.append_null();
+                        continue;
+                    }
+                    match $parse {
+                        Ok(v) => $b.append_value(v),
+                        Err(reason) => {
+                            $b.append_null();
+                            on_error($row, $raw, reason);
+                        }
+                    }
+                }
+            };
+        }
+        match builder {
+            Builder::Integer(b) => each_cell!(b, |row, raw, t| number
+                .normalize(t, scratch)
+                .and_then(parse_integer)),
+            Builder::Number(b) => each_cell!(b, |row, raw, t| number
+                .normalize(t, scratch)
+                .and_then(parse_number)),
+            Builder::String(b) => {
+                each_cell!(b, |row, raw, t| utf8_text(if trim { t } else { raw })
+                    .ok_or(CellErrorReason::InvalidUtf8))
+            }
+            Builder::Boolean(b) => each_cell!(b, |row, raw, t| parse_boolean(t)),
+            Builder::Date(b) => each_cell!(b, |row, raw, t| parse_date(t, format)
+                .ok_or(CellErrorReason::InvalidDate)),
+            Builder::Datetime(b) => each_cell!(b, |row, raw, t| {
+                match parse_datetime_resolved(t, format, zone) {
+                    Some((v, kind)) => {
+                        if kind != LocalTime::Unique {
+                            on_resolved(row, kind);
+                        }
+                        Ok(v)
+                    }
+                    None => Err(CellErrorReason::InvalidDatetime),
+                }
+            }),
+        }
+    }
+
     /// Whether the value just appended was a local time the zone's daylight-saving
     /// change made ambiguous or skipped (resolved by rule, see `local_to_utc` in
     /// `datetime`); `None` for any other value. Resets the flag.

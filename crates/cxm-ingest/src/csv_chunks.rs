@@ -396,7 +396,7 @@ impl Chunk for CsvChunk {
         let mut builder =
             make_builder(&shared.path, &shared.fields, &shared.options)?.without_raw_copies();
         let batch_rows = shared.options.batch_rows.max(1);
-        let mut cells = CellScratch::new(shared.sources.len());
+        let mut pending = PendingRows::new(shared.sources.len());
         let mut spans: Vec<(u32, u32)> = Vec::new();
         let mut records = 0u64;
         // A record that may pass max_record_bytes (measured here with its quotes, and with
@@ -404,33 +404,38 @@ impl Chunk for CsvChunk {
         // exactly: both readers refuse the same records.
         let max_record = shared.options.max_record_bytes;
         let mut too_long = sequential;
-        let mut finish = |builder: &mut BatchBuilder, spans: &mut Vec<(u32, u32)>| {
-            let text = RecordText {
-                shared: Arc::clone(&shared),
-                bytes: Arc::clone(&bytes),
-                spans: std::mem::take(spans),
+        let mut finish =
+            |builder: &mut BatchBuilder, pending: &mut PendingRows, spans: &mut Vec<(u32, u32)>| {
+                pending.parse_into(builder, &bytes);
+                let text = RecordText {
+                    shared: Arc::clone(&shared),
+                    bytes: Arc::clone(&bytes),
+                    spans: std::mem::take(spans),
+                };
+                sink(
+                    builder.finish_with_raw_text(Box::new(move |row, field, out| {
+                        text.cell(row, field, out)
+                    })),
+                );
             };
-            sink(
-                builder.finish_with_raw_text(Box::new(move |row, field, out| {
-                    text.cell(row, field, out)
-                })),
-            );
-        };
         let scanned = scan_chunk(&bytes, shared.delimiter, at_eof, &mut |record| {
             records += 1;
             if too_long || (record.end - record.start) as u64 + 2 > max_record {
                 too_long = true;
                 return;
             }
-            if add_record(&shared, &bytes, record, records, &mut builder, &mut cells) {
+            if add_record(&shared, &bytes, record, records, &mut builder, &mut pending) {
                 spans.push((record.start as u32, record.end as u32));
+                if pending.len() >= PARSE_ROWS {
+                    pending.parse_into(&mut builder, &bytes);
+                }
             }
-            if builder.len() >= batch_rows {
-                finish(&mut builder, &mut spans);
+            if builder.len() + pending.len() >= batch_rows {
+                finish(&mut builder, &mut pending, &mut spans);
             }
         });
-        if scanned.is_ok() && !too_long && !builder.is_empty() {
-            finish(&mut builder, &mut spans);
+        if scanned.is_ok() && !too_long && !(builder.is_empty() && pending.len() == 0) {
+            finish(&mut builder, &mut pending, &mut spans);
         }
         // The buffer goes back to the spare ones when the last batch that refers to it is
         // dropped (at once, unless the engine keeps batches in flight): see `ChunkBytes`.
@@ -523,18 +528,79 @@ impl RecordText {
     }
 }
 
-/// The unescaped text of quoted mapped cells of the current record.
-struct CellScratch {
-    quoted: Vec<bool>,
-    text: Vec<Vec<u8>>,
+/// The accepted rows of the current batch, kept as the spans of their mapped cells until
+/// the batch is full and then parsed column by column ([`BatchBuilder::push_columns`]).
+struct PendingRows {
+    /// For each mapped field, the span of its cell in each pending row, in the chunk;
+    /// `(QUOTED, k)` for a quoted cell, whose unescaped text is `unescaped[k]`.
+    cells: Vec<Vec<(u32, u32)>>,
+    /// The source line of each pending row.
+    lines: Vec<u64>,
+    /// Unescaped texts of quoted cells: the first `quoted` are in use (the others are
+    /// kept for their allocations).
+    unescaped: Vec<Vec<u8>>,
+    quoted: usize,
+    scratch: Vec<u8>,
 }
 
-impl CellScratch {
-    fn new(fields: usize) -> CellScratch {
-        CellScratch {
-            quoted: vec![false; fields],
-            text: vec![Vec::new(); fields],
+/// Rows parsed together, column by column: few enough that their bytes, just scanned,
+/// are still in the core's cache when each column is parsed.
+const PARSE_ROWS: usize = 256;
+
+/// The start of a quoted cell's span (no real span starts there: a chunk is shorter
+/// than `u32::MAX` bytes, checked by `scan_chunk`).
+const QUOTED: u32 = u32::MAX;
+
+impl PendingRows {
+    fn new(fields: usize) -> PendingRows {
+        PendingRows {
+            cells: vec![Vec::new(); fields],
+            lines: Vec::new(),
+            unescaped: Vec::new(),
+            quoted: 0,
+            scratch: Vec::new(),
         }
+    }
+
+    fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Keeps the mapped cell of `field` whose raw span in the chunk is `span`.
+    #[inline]
+    fn push_cell(&mut self, field: usize, span: (u32, u32), chunk: &[u8]) {
+        let raw = &chunk[span.0 as usize..span.1 as usize];
+        let cell = if raw.first() == Some(&b'"') {
+            if self.quoted == self.unescaped.len() {
+                self.unescaped.push(Vec::new());
+            }
+            let text = field_text(raw, &mut self.scratch);
+            let out = &mut self.unescaped[self.quoted];
+            out.clear();
+            out.extend_from_slice(text);
+            self.quoted += 1;
+            (QUOTED, (self.quoted - 1) as u32)
+        } else {
+            span
+        };
+        self.cells[field].push(cell);
+    }
+
+    /// Parses the pending rows into `builder` and forgets them.
+    fn parse_into(&mut self, builder: &mut BatchBuilder, chunk: &[u8]) {
+        if self.lines.is_empty() {
+            return;
+        }
+        let (cells, unescaped) = (&self.cells, &self.unescaped);
+        builder.push_columns(&self.lines, |field, row| match cells[field][row] {
+            (QUOTED, k) => &unescaped[k as usize],
+            (start, end) => &chunk[start as usize..end as usize],
+        });
+        self.lines.clear();
+        for column in &mut self.cells {
+            column.clear();
+        }
+        self.quoted = 0;
     }
 }
 
@@ -546,9 +612,8 @@ fn add_record(
     record: &RecordRef<'_>,
     number: u64,
     builder: &mut BatchBuilder,
-    cells: &mut CellScratch,
+    pending: &mut PendingRows,
 ) -> bool {
-    let span = |(start, end): (u32, u32)| &chunk[start as usize..end as usize];
     if record.fields.len() != shared.header.len() {
         let fields = unescaped_fields(record, chunk);
         builder.reject_row(RowRejection {
@@ -571,25 +636,9 @@ fn add_record(
         return false;
     }
     for (field, &column) in shared.sources.iter().enumerate() {
-        let raw = span(record.fields[column]);
-        let quoted = raw.first() == Some(&b'"');
-        cells.quoted[field] = quoted;
-        if quoted {
-            let mut out = std::mem::take(&mut cells.text[field]);
-            out.clear();
-            let mut scratch = Vec::new();
-            out.extend_from_slice(field_text(raw, &mut scratch));
-            cells.text[field] = out;
-        }
+        pending.push_cell(field, record.fields[column], chunk);
     }
-    let (quoted, text) = (&cells.quoted, &cells.text);
-    builder.push_cells(record.line, |field| {
-        if quoted[field] {
-            Some(text[field].as_slice())
-        } else {
-            Some(span(record.fields[shared.sources[field]]))
-        }
-    });
+    pending.lines.push(record.line);
     true
 }
 
