@@ -84,6 +84,20 @@ pub(crate) fn scan_chunk<F>(
 where
     F: FnMut(&RecordRef<'_>) + ?Sized,
 {
+    scan_chunk_with(chunk, delimiter, at_eof, visit, Simd::best())
+}
+
+/// [`scan_chunk`] with the blocks classified by `simd`, which this CPU must have.
+fn scan_chunk_with<F>(
+    chunk: &[u8],
+    delimiter: u8,
+    at_eof: bool,
+    visit: &mut F,
+    simd: Simd,
+) -> Result<ScanSummary, Dirty>
+where
+    F: FnMut(&RecordRef<'_>) + ?Sized,
+{
     if matches!(delimiter, b'"' | b'\n' | b'\r')
         || chunk.starts_with(UTF8_BOM)
         || chunk.len() >= u32::MAX as usize
@@ -92,9 +106,7 @@ where
     }
     let mut scanner = Scanner::new(chunk, visit);
     let (blocks, tail) = chunk.as_chunks::<BLOCK>();
-    for (index, block) in blocks.iter().enumerate() {
-        scanner.block(classify(block, delimiter), index * BLOCK, BLOCK)?;
-    }
+    scanner.blocks(blocks, delimiter, simd)?;
     if !tail.is_empty() {
         let mut padded = [0u8; BLOCK];
         padded[..tail.len()].copy_from_slice(tail);
@@ -104,6 +116,27 @@ where
         scanner.block(masks, chunk.len() - tail.len(), tail.len())?;
     }
     scanner.finish(at_eof)
+}
+
+/// The instructions the blocks are classified with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Simd {
+    /// SSE2 (x86_64) or the portable loop: every CPU.
+    Baseline,
+    /// AVX-512BW, where the CPU has it.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    Avx512,
+}
+
+impl Simd {
+    /// The fastest this CPU runs (detected once; later calls read a cached answer).
+    fn best() -> Simd {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512bw") {
+            return Simd::Avx512;
+        }
+        Simd::Baseline
+    }
 }
 
 /// The content of a field given its raw span: a quoted field loses its outer quotes and
@@ -192,6 +225,33 @@ impl<'c, 'v, F: FnMut(&RecordRef<'_>) + ?Sized> Scanner<'c, 'v, F> {
             lines: 0,
             records: 0,
         }
+    }
+
+    /// Scans the whole blocks at the start of the chunk, classified with `simd` (which
+    /// the caller must have checked the CPU has: [`Simd::best`], or tests).
+    fn blocks(&mut self, blocks: &[[u8; BLOCK]], delimiter: u8, simd: Simd) -> Result<(), Dirty> {
+        #[cfg(target_arch = "x86_64")]
+        if simd == Simd::Avx512 {
+            // SAFETY: `Simd::Avx512` is only chosen when the CPU has AVX-512BW.
+            return unsafe { self.blocks_avx512(blocks, delimiter) };
+        }
+        let _ = simd;
+        for (index, block) in blocks.iter().enumerate() {
+            self.block(classify(block, delimiter), index * BLOCK, BLOCK)?;
+        }
+        Ok(())
+    }
+
+    /// [`Scanner::blocks`] with AVX-512BW: the whole walk is compiled for it, so that the
+    /// classification inlines.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512bw")]
+    fn blocks_avx512(&mut self, blocks: &[[u8; BLOCK]], delimiter: u8) -> Result<(), Dirty> {
+        for (index, block) in blocks.iter().enumerate() {
+            let masks = classify::classify_avx512(block, delimiter);
+            self.block(masks, index * BLOCK, BLOCK)?;
+        }
+        Ok(())
     }
 
     /// Scans the block at `base` whose first `len` bytes are real (`masks` has no bit at

@@ -1,7 +1,8 @@
 //! Classification of 64-byte blocks of CSV text into bit masks (bit `i` describes byte
 //! `i` of the block): where the quotes, delimiters, `\n` and `\r` are. SSE2 on x86_64
-//! (part of its baseline, so no runtime detection), a portable loop elsewhere; both give
-//! the same masks (see the tests in `scan/tests.rs`).
+//! (part of its baseline, so no runtime detection), AVX-512BW where the CPU has it (one
+//! compare per mask; detected at run time by the scanner), a portable loop elsewhere; all
+//! give the same masks (see the tests in `scan/tests.rs`).
 
 /// Bytes per block: one bit per byte in a `u64`.
 pub(super) const BLOCK: usize = 64;
@@ -76,6 +77,28 @@ pub(super) fn classify_sse2(block: &[u8; BLOCK], delimiter: u8) -> BlockMasks {
         }
     }
     masks
+}
+
+/// Classifies `block` with AVX-512BW: one 64-byte load, one compare into a mask per byte
+/// class.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512bw")]
+#[inline]
+pub(super) fn classify_avx512(block: &[u8; BLOCK], delimiter: u8) -> BlockMasks {
+    use std::arch::x86_64::{
+        __m512i, _mm512_cmpeq_epi8_mask, _mm512_loadu_si512, _mm512_set1_epi8,
+    };
+
+    // SAFETY: the load reads the 64 bytes of `block` (`BLOCK` = 64) and has no alignment
+    // requirement; AVX-512BW (which implies AVX-512F) is enabled for this function.
+    let bytes = unsafe { _mm512_loadu_si512(block.as_ptr().cast::<__m512i>()) };
+    let bits = |needle: u8| _mm512_cmpeq_epi8_mask(bytes, _mm512_set1_epi8(needle as i8));
+    BlockMasks {
+        quote: bits(b'"'),
+        delimiter: bits(delimiter),
+        newline: bits(b'\n'),
+        carriage_return: bits(b'\r'),
+    }
 }
 
 /// Classifies `block` one byte at a time (the fallback for targets without SSE2).

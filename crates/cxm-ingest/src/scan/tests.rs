@@ -22,17 +22,36 @@ fn rec(start: usize, end: usize, line: u64, fields: &[(u32, u32)]) -> Rec {
     }
 }
 
+/// Scans with every classifier this CPU has; all must visit the same records and give the
+/// same summary or the same Dirty offset.
 fn scan(chunk: &[u8], delimiter: u8, at_eof: bool) -> Result<(Vec<Rec>, ScanSummary), Dirty> {
-    let mut records = Vec::new();
-    let summary = scan_chunk(chunk, delimiter, at_eof, &mut |r: &RecordRef<'_>| {
-        records.push(Rec {
-            start: r.start,
-            end: r.end,
-            line: r.line,
-            fields: r.fields.to_vec(),
-        });
-    })?;
-    Ok((records, summary))
+    let with = |simd: Simd| {
+        let mut records = Vec::new();
+        let summary = scan_chunk_with(
+            chunk,
+            delimiter,
+            at_eof,
+            &mut |r: &RecordRef<'_>| {
+                records.push(Rec {
+                    start: r.start,
+                    end: r.end,
+                    line: r.line,
+                    fields: r.fields.to_vec(),
+                });
+            },
+            simd,
+        );
+        summary.map(|s| (records, s))
+    };
+    let baseline = with(Simd::Baseline);
+    if Simd::best() == Simd::Avx512 {
+        assert_eq!(
+            with(Simd::Avx512),
+            baseline,
+            "AVX-512 and baseline scans differ"
+        );
+    }
+    baseline
 }
 
 fn summary(lines: u64, records: u64) -> ScanSummary {
@@ -410,6 +429,12 @@ fn classification_is_the_same_everywhere() {
         for delimiter in [b',', b';', b'\t', 0, 0xc3] {
             let scalar = classify_scalar(&block, delimiter);
             assert_eq!(classify(&block, delimiter), scalar);
+            #[cfg(target_arch = "x86_64")]
+            if Simd::best() == Simd::Avx512 {
+                // SAFETY: the CPU has AVX-512BW (checked just above).
+                let avx512 = unsafe { super::classify::classify_avx512(&block, delimiter) };
+                assert_eq!(avx512, scalar);
+            }
             let expected =
                 |needle: u8| (0..BLOCK).fold(0u64, |m, i| m | (u64::from(block[i] == needle) << i));
             assert_eq!(
