@@ -13,7 +13,7 @@ use arrow_array::ArrayRef;
 
 use cxm_period::{LocalTime, Zone};
 
-use crate::datetime::{parse_date, parse_datetime_resolved, DateFormat};
+use crate::datetime::{parse_date, parse_datetime_resolved, DateFormat, LastDate};
 use crate::numbers::NumberFormat;
 use crate::types::{parse_boolean, parse_integer, parse_number, CellErrorReason, FieldType};
 
@@ -42,6 +42,8 @@ pub(crate) struct ColumnParser {
     /// The last value appended was a local time that a daylight-saving change made
     /// ambiguous or skipped (see [`ColumnParser::take_resolved`]).
     resolved: Option<LocalTime>,
+    /// The date of the last timestamp parsed column by column.
+    last_date: LastDate,
 }
 
 impl ColumnParser {
@@ -67,6 +69,7 @@ impl ColumnParser {
             scratch: Vec::new(),
             builder,
             resolved: None,
+            last_date: LastDate::default(),
         }
     }
 
@@ -162,6 +165,7 @@ impl ColumnParser {
             number,
             scratch,
             builder,
+            last_date,
             ..
         } = self;
         let format = format.as_ref();
@@ -201,7 +205,7 @@ impl ColumnParser {
             Builder::Date(b) => each_cell!(b, |row, raw, t| parse_date(t, format)
                 .ok_or(CellErrorReason::InvalidDate)),
             Builder::Datetime(b) => each_cell!(b, |row, raw, t| {
-                match parse_datetime_resolved(t, format, zone) {
+                match last_date.parse(t, format, zone) {
                     Some((v, kind)) => {
                         if kind != LocalTime::Unique {
                             on_resolved(row, kind);

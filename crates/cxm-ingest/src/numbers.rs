@@ -64,6 +64,7 @@ impl NumberFormat {
     /// Rewrites a trimmed cell into plain syntax (grouping removed, decimal
     /// mark `.`), using `out` as scratch space; returns the cell itself for
     /// the plain format. Misplaced separators are `NotANumber`.
+    #[inline(always)]
     pub(crate) fn normalize<'a>(
         &self,
         cell: &'a [u8],
@@ -72,6 +73,15 @@ impl NumberFormat {
         if self.is_plain() {
             return Ok(cell);
         }
+        self.rewrite(cell, out)
+    }
+
+    /// [`NumberFormat::normalize`] of a format that is not plain.
+    fn rewrite<'a>(
+        &self,
+        cell: &'a [u8],
+        out: &'a mut Vec<u8>,
+    ) -> Result<&'a [u8], CellErrorReason> {
         let (mark, group) = (self.decimal_mark(), self.grouping());
         out.clear();
         let mut rest = cell;

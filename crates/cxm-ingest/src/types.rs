@@ -136,7 +136,20 @@ const MAX_EXACT_F64_INT: f64 = 9_007_199_254_740_992.0;
 /// an `f64` holds exactly (`"1e3"`) are accepted too. A finite non-integral
 /// number (or one out of `i64` range) is `NotAnInteger`; anything else is
 /// `NotANumber`.
+#[inline(always)]
 pub(crate) fn parse_integer(s: &[u8]) -> Result<i64, CellErrorReason> {
+    // Scores and ratings: one or two digits, read in place.
+    match *s {
+        [d] if d.is_ascii_digit() => Ok(i64::from(d - b'0')),
+        [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => {
+            Ok(i64::from(a - b'0') * 10 + i64::from(b - b'0'))
+        }
+        _ => parse_integer_general(s),
+    }
+}
+
+/// [`parse_integer`] of any cell.
+fn parse_integer_general(s: &[u8]) -> Result<i64, CellErrorReason> {
     // Fast path: up to 18 plain digits cannot overflow an i64.
     if (1..=18).contains(&s.len()) && s.iter().all(u8::is_ascii_digit) {
         return Ok(s
@@ -242,6 +255,16 @@ mod tests {
     #[test]
     fn integers() {
         assert_eq!(parse_integer(b"7"), Ok(7));
+        // The one- and two-byte fast path agrees with the general parser on every input.
+        for a in 0..=255u8 {
+            assert_eq!(parse_integer(&[a]), parse_integer_general(&[a]), "{a}");
+            for b in 0..=255u8 {
+                let s = [a, b];
+                assert_eq!(parse_integer(&s), parse_integer_general(&s), "{s:?}");
+            }
+        }
+        assert_eq!(parse_integer(b"09"), Ok(9));
+        assert_eq!(parse_integer(b"10"), Ok(10));
         assert_eq!(parse_integer(b"+7"), Ok(7));
         assert_eq!(parse_integer(b"-12"), Ok(-12));
         assert_eq!(parse_integer(b"7.0"), Ok(7));

@@ -217,31 +217,96 @@ fn parse_iso(s: &[u8]) -> Option<Parts> {
 /// read in one pass; `None` sends anything else (or an invalid value, for the general
 /// parser to reject) down the general path, which gives the same result for this form.
 fn parse_iso_seconds(s: &[u8; 19]) -> Option<Parts> {
-    if s[4] != b'-' || s[7] != b'-' || !matches!(s[10], b'T' | b't' | b' ') {
-        return None;
-    }
-    if s[13] != b':' || s[16] != b':' {
+    let secs = iso_time_of_day(s)?;
+    if s[4] != b'-' || s[7] != b'-' {
         return None;
     }
     let mut digit_error = 0u8;
-    let mut number = |range: std::ops::Range<usize>| {
-        range.fold(0u32, |acc, i| {
-            let d = s[i].wrapping_sub(b'0');
-            digit_error |= u8::from(d > 9);
-            acc * 10 + u32::from(d)
-        })
-    };
+    let mut number = |range: std::ops::Range<usize>| fixed_digits(s, range, &mut digit_error);
     let (year, month, day) = (number(0..4), number(5..7), number(8..10));
-    let (hour, minute, second) = (number(11..13), number(14..16), number(17..19));
-    if digit_error != 0 || hour > 23 || minute > 59 || second > 59 {
+    if digit_error != 0 {
         return None;
     }
     Some(Parts {
         days: civil_days(year as i32, month, day)?,
-        secs: i64::from(hour * 3600 + minute * 60 + second),
+        secs,
         micros: 0,
         offset_secs: None,
     })
+}
+
+/// The digits of `s[range]` as a number; a byte that is not a digit sets `error`.
+#[inline(always)]
+fn fixed_digits(s: &[u8; 19], range: std::ops::Range<usize>, error: &mut u8) -> u32 {
+    range.fold(0u32, |acc, i| {
+        let d = s[i].wrapping_sub(b'0');
+        *error |= u8::from(d > 9);
+        acc * 10 + u32::from(d)
+    })
+}
+
+/// Seconds since midnight of the `(T|t| )HH:MM:SS` after the date of a
+/// `YYYY-MM-DDTHH:MM:SS` value; `None` when that part is not of this form or out of range.
+#[inline(always)]
+fn iso_time_of_day(s: &[u8; 19]) -> Option<i64> {
+    if !matches!(s[10], b'T' | b't' | b' ') || s[13] != b':' || s[16] != b':' {
+        return None;
+    }
+    let mut digit_error = 0u8;
+    let mut number = |range: std::ops::Range<usize>| fixed_digits(s, range, &mut digit_error);
+    let (hour, minute, second) = (number(11..13), number(14..16), number(17..19));
+    if digit_error != 0 || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    Some(i64::from(hour * 3600 + minute * 60 + second))
+}
+
+/// The date of the last `YYYY-MM-DDTHH:MM:SS` value a column parsed: exports sort or
+/// cluster rows by time, so most values share the date of the one before, whose digits
+/// and calendar check need not be done again.
+#[derive(Debug, Default)]
+pub(crate) struct LastDate {
+    /// The first 10 bytes of that value and its days since 1970-01-01; `None` before the
+    /// first.
+    date: Option<([u8; 10], i32)>,
+}
+
+impl LastDate {
+    /// [`parse_datetime_resolved`], the same result for every input, with the date of a
+    /// `YYYY-MM-DDTHH:MM:SS` value taken from the last such value when its text is the same.
+    #[inline]
+    pub(crate) fn parse(
+        &mut self,
+        s: &[u8],
+        format: Option<&DateFormat>,
+        zone: &Zone,
+    ) -> Option<(i64, LocalTime)> {
+        if let (None | Some(DateFormat::Iso), Ok(exact)) = (format, <&[u8; 19]>::try_from(s)) {
+            if let Some(found) = self.parts(exact).and_then(|p| p.utc_micros(zone)) {
+                return Some(found);
+            }
+        }
+        parse_datetime_resolved(s, format, zone)
+    }
+
+    /// What [`parse_iso_seconds`] gives for `s`, remembering its date.
+    #[inline]
+    fn parts(&mut self, s: &[u8; 19]) -> Option<Parts> {
+        let date = s.first_chunk::<10>()?;
+        match self.date {
+            Some((last, days)) if last == *date => Some(Parts {
+                days,
+                secs: iso_time_of_day(s)?,
+                micros: 0,
+                offset_secs: None,
+            }),
+            _ => {
+                let parts = parse_iso_seconds(s)?;
+                self.date = Some((*date, parts.days));
+                Some(parts)
+            }
+        }
+    }
 }
 
 /// The dotted European form `DD.MM.YYYY[ HH:MM[:SS[.fff...]]]`, without an

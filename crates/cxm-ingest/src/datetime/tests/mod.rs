@@ -226,3 +226,68 @@ fn the_seconds_fast_path_agrees_with_the_general_parser() {
         );
     }
 }
+
+/// A column's parser that reuses the date of the value before gives exactly what the
+/// plain parser gives, value after value: same dates, broken times after a good date, a
+/// good time after a broken date, other forms, daylight-saving gaps and overlaps.
+#[test]
+fn reusing_the_last_date_changes_no_value() {
+    let values = [
+        "2024-03-31T01:59:59",
+        "2024-03-31T02:30:00", // skipped in Berlin
+        "2024-03-31 03:00:00",
+        "2024-03-31t23:59:59",
+        "2024-03-31T24:00:00",
+        "2024-03-31T23:60:00",
+        "2024-03-31T2a:00:00",
+        "2024-03-31X12:00:00",
+        "2024-03-31T12-00:00",
+        "2024-03-31T12:00:00Z",
+        "2024-03-31T12:00",
+        "2024-02-30T12:00:00",
+        "2024-02-30T12:00:01",
+        "2024-02-29T12:00:00",
+        "2023-02-29T12:00:00",
+        "2024-10-27T02:30:00", // twice in Berlin
+        "2024-10-27T02:30:00",
+        "27.10.2024 02:30:00",
+        "2024-10-27T02:30:01",
+        "2024/10/27T02:30:01",
+        "2024-10-27T02:30:01",
+        "0000-01-01T00:00:00",
+        "9999-12-31T23:59:59",
+    ];
+    let zones = [
+        Zone::Utc,
+        cxm_period::parse_zone("+03:00").expect("fixed"),
+        cxm_period::parse_zone("Europe/Berlin").expect("named"),
+    ];
+    let formats = [
+        None,
+        Some(DateFormat::new("iso").expect("iso")),
+        Some(DateFormat::new("%Y-%m-%dT%H:%M:%S").expect("strftime")),
+    ];
+    for zone in &zones {
+        for format in &formats {
+            let mut last = LastDate::default();
+            for value in values {
+                let s = value.as_bytes();
+                assert_eq!(
+                    last.parse(s, format.as_ref(), zone),
+                    parse_datetime_resolved(s, format.as_ref(), zone),
+                    "{value} in {zone:?} with {format:?}"
+                );
+            }
+        }
+    }
+    // The date is taken from the value before: a repeated date skips the date's checks.
+    let mut last = LastDate::default();
+    assert!(last
+        .parse(b"2024-03-31T01:00:00", None, &Zone::Utc)
+        .is_some());
+    assert_eq!(
+        last.parse(b"2024-03-31T02:00:00", None, &Zone::Utc),
+        parse_datetime_resolved(b"2024-03-31T02:00:00", None, &Zone::Utc)
+    );
+    assert!(matches!(last.date, Some((d, _)) if &d == b"2024-03-31"));
+}
