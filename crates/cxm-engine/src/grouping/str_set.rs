@@ -226,7 +226,7 @@ impl StrSet {
     /// Doubles the table (16 slots at first) and places every text again.
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(16);
-        let mut slots = vec![0u64; size];
+        let mut slots = empty_slots(size);
         let mask = size - 1;
         for &start in &self.starts {
             let h = hash(self.text_at(start));
@@ -240,9 +240,30 @@ impl StrSet {
     }
 }
 
+/// `n` empty slots, written rather than allocated zeroed. A big zeroed allocation is fresh
+/// pages, which the probes of the next lookups would read first (mapping the shared zero
+/// page) and then write: a second fault per page, and a flush of that page from every
+/// core's TLB (1M rows by 200k customers: 7% of the run's CPU). Written pages fault once.
+fn empty_slots(n: usize) -> Vec<u64> {
+    let mut slots = Vec::with_capacity(n);
+    // An opaque zero, so that the compiler cannot turn the writes back into a zeroed
+    // allocation.
+    slots.resize(n, std::hint::black_box(0u64));
+    slots
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn empty_slots_are_all_empty() {
+        for n in [0, 16, 1 << 20] {
+            let slots = empty_slots(n);
+            assert_eq!(slots.len(), n);
+            assert!(slots.iter().all(|&s| s == 0));
+        }
+    }
 
     #[test]
     fn numbers_texts_in_order_of_first_insertion() {
