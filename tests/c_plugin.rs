@@ -57,9 +57,17 @@ fn client(s: &Scratch, params: &str) -> PathBuf {
     s.write("client.toml", &text)
 }
 
-/// `cxm run CFG --format json`, with `--isolate` when `isolate`.
+/// `cxm run CFG --format json --threads 2` (two threads whatever the machine: results of
+/// many groups are then made on two), with `--isolate` when `isolate`.
 fn run_json(cfg: &Path, isolate: bool) -> std::process::Output {
-    let mut args = vec!["run", cfg.to_str().unwrap(), "--format", "json"];
+    let mut args = vec![
+        "run",
+        cfg.to_str().unwrap(),
+        "--format",
+        "json",
+        "--threads",
+        "2",
+    ];
     if isolate {
         args.push("--isolate");
     }
@@ -285,22 +293,47 @@ fn regions_client(s: &Scratch, regions: usize, params: &str, many: bool) -> Path
 fn many_groups_finish_in_blocks_read_beside_the_plugin_with_the_same_results() {
     // 10,000 groups: in this process the host asks the plugin for blocks of 4,096 and
     // reads each while the plugin makes the next; isolated, the child streams them; at ABI
-    // 1.0, one group at a time. All three must agree, in order.
+    // 1.0, one group at a time. All three must agree, in order. 40,000 groups: more than
+    // one request of results (16,384), so with two threads every other request is made by
+    // a twin instance on a second thread (at ABI 1.0 too).
     let s = Scratch::new();
-    let one_at_a_time = regions_client(&s, 10_000, "{}", false);
-    let o = run(&["run", one_at_a_time.to_str().unwrap(), "--format", "json"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let old = json(&o);
-    let results = old["results"].as_array().expect("results");
-    assert_eq!(results.len(), 10_001, "overall and 10,000 regions");
-    assert_eq!(results[1]["group"], json!({"region": "r00000"}));
-    assert_eq!(results[10_000]["group"], json!({"region": "r09999"}));
-    assert_eq!(results[9_000]["value"].as_f64(), Some(1.0));
-    let cfg = regions_client(&s, 10_000, "{}", true);
-    for isolate in [false, true] {
-        let o = run_json(&cfg, isolate);
+    for regions in [10_000, 40_000] {
+        let one_at_a_time = regions_client(&s, regions, "{}", false);
+        let o = run(&[
+            "run",
+            one_at_a_time.to_str().unwrap(),
+            "--format",
+            "json",
+            "--threads",
+            "1",
+        ]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        assert_eq!(json(&o)["results"], old["results"], "isolated: {isolate}");
+        let old = json(&o);
+        let results = old["results"].as_array().expect("results");
+        assert_eq!(results.len(), regions + 1, "overall and {regions} regions");
+        assert_eq!(results[1]["group"], json!({"region": "r00000"}));
+        let last = format!("r{:05}", regions - 1);
+        assert_eq!(results[regions]["group"], json!({ "region": last }));
+        assert_eq!(results[9_000]["value"].as_f64(), Some(1.0));
+        let two_threads = run(&[
+            "run",
+            one_at_a_time.to_str().unwrap(),
+            "--format",
+            "json",
+            "--threads",
+            "2",
+        ]);
+        assert_eq!(
+            json(&two_threads)["results"],
+            old["results"],
+            "ABI 1.0, two threads"
+        );
+        let cfg = regions_client(&s, regions, "{}", true);
+        for isolate in [false, true] {
+            let o = run_json(&cfg, isolate);
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            assert_eq!(json(&o)["results"], old["results"], "isolated: {isolate}");
+        }
     }
 }
 
@@ -309,8 +342,13 @@ fn a_malformed_later_block_of_many_groups_fails_the_metric_naming_the_plugin() {
     // The second block of 4,096 groups is garbage: the block read beside the plugin fails
     // the metric as the first would, in this process and isolated.
     let s = Scratch::new();
-    let cfg = regions_client(&s, 10_000, "{ late = true }", true);
-    for isolate in [false, true] {
+    for (regions, isolate) in [
+        (10_000, false),
+        (10_000, true),
+        (40_000, false),
+        (40_000, true),
+    ] {
+        let cfg = regions_client(&s, regions, "{ late = true }", true);
         let o = run_json(&cfg, isolate);
         let text = format!("{}{}", stdout(&o), stderr(&o));
         assert_ne!(o.status.code(), Some(0), "isolated: {isolate}: {text}");

@@ -297,3 +297,67 @@ fn the_report_is_the_same_without_out_where_rejections_are_capped() {
         }
     }
 }
+
+/// With more groups than one request of results (16,384), the results are made on two
+/// threads, half of the groups' states merged into a twin instance first: per customer
+/// NPS, mean and percentile (counts, moments and kept values), in-process and isolated,
+/// must be those of a single-threaded run, bit for bit.
+#[test]
+fn results_of_many_groups_made_on_two_threads_are_those_of_one() {
+    let s = Scratch::new();
+    s.write("survey.csv", &survey(36_000, 11, None));
+    let reg = s.registry(&[
+        ("nps", "cxm-plugin-nps", None),
+        ("basic", "cxm-plugin-basic", None),
+    ]);
+    let mut toml = format!(
+        r#"client = "Many groups"
+plugins = {reg:?}
+[datasets.survey]
+path = "survey.csv"
+[datasets.survey.fields]
+id = "id"
+nps = {{ column = "nps", type = "integer" }}
+value = {{ column = "value", type = "number" }}
+"#,
+        reg = reg.display().to_string()
+    );
+    for (id, plugin, input, params) in [
+        ("nps", "nps", "score = \"nps\"", ""),
+        ("mean_value", "basic/mean", "value = \"value\"", ""),
+        (
+            "p90_value",
+            "basic/percentile",
+            "value = \"value\"",
+            "params = { p = 0.9 }",
+        ),
+    ] {
+        let _ = write!(
+            toml,
+            "\n[[metrics]]\nid = \"{id}\"\nplugin = \"{plugin}\"\ndataset = \"survey\"\n\
+             inputs = {{ {input} }}\n{params}\ngroup_by = [\"id\"]\n"
+        );
+    }
+    let cfg = s.write("many.toml", &toml);
+    let run_json = |args: &[&str]| {
+        let mut all = vec!["run", cfg.to_str().unwrap(), "--format", "json"];
+        all.extend_from_slice(args);
+        let o = run(&all);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let mut report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        report["generated_at"] = serde_json::Value::Null;
+        report
+    };
+    let single = run_json(&["--threads", "1"]);
+    // Over two requests of results (three chunks: the second made by the twin) per metric.
+    let results = single["results"].as_array().unwrap();
+    let nps = results.iter().filter(|r| r["metric"] == "nps").count();
+    assert!(nps > 2 * 16_384, "{nps} NPS results");
+    for args in [
+        &["--threads", "2"][..],
+        &["--threads", "3"][..],
+        &["--threads", "2", "--isolate"][..],
+    ] {
+        assert!(run_json(args) == single, "results differ with {args:?}");
+    }
+}

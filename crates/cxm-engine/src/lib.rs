@@ -7,6 +7,7 @@ mod context;
 mod derive;
 mod error;
 mod filter;
+mod finish;
 mod fxhash;
 mod grouping;
 mod in_flight;

@@ -4,6 +4,7 @@
 
 use crate::context::DatasetContext;
 use crate::error::EngineError;
+use crate::finish::finish_groups;
 use crate::grouping::{GroupLabels, Grouper, SortKey};
 use crate::merge::DatasetTotals;
 use crate::pipeline::{run_chunks, PipelineOptions};
@@ -248,6 +249,7 @@ fn run_dataset(
                 &totals.groupers[plan.grouping],
                 &metric.reached,
                 design,
+                pipeline.threads,
                 &mut report.results,
             ) {
                 // A failed metric has no results, not some of them.
@@ -303,6 +305,7 @@ fn results_of(
     grouper: &Grouper,
     reached: &[bool],
     design: Option<&[[f64; 3]]>,
+    threads: usize,
     out: &mut Vec<ResultRow>,
 ) -> Result<(), cxm_host::HostError> {
     let keys = grouper.num_keys();
@@ -356,21 +359,28 @@ fn results_of(
         // The kept groups' results, in the order of the rows (`finish_many` takes group ids
         // in any order), a few thousand groups per call (one request to an isolated child):
         // the results read but not yet in their rows stay few.
-        for chunk in groups.chunks(GROUPS_PER_FINISH) {
-            let results = instance.finish_many(chunk)?;
-            for (&group, result) in chunk.iter().zip(results) {
-                let g = group as usize;
-                out.push(ResultRow {
-                    metric: metric.clone(),
-                    plugin: plugin.clone(),
-                    group: labels.get_mut(g).map(std::mem::take).unwrap_or_default(),
-                    result,
-                    trend: None,
-                    benchmark: None,
-                    design: designs.get(g).copied().flatten().map(Box::new),
-                });
-            }
-        }
+        let num_groups = labels.len();
+        finish_groups(
+            instance,
+            &plan.config.params_json,
+            &groups,
+            num_groups,
+            threads,
+            |chunk, results| {
+                for (&group, result) in chunk.iter().zip(results) {
+                    let g = group as usize;
+                    out.push(ResultRow {
+                        metric: metric.clone(),
+                        plugin: plugin.clone(),
+                        group: labels.get_mut(g).map(std::mem::take).unwrap_or_default(),
+                        result,
+                        trend: None,
+                        benchmark: None,
+                        design: designs.get(g).copied().flatten().map(Box::new),
+                    });
+                }
+            },
+        )?;
     }
     Ok(())
 }
@@ -390,9 +400,6 @@ fn return_freed_memory() {
         libc::malloc_trim(0);
     }
 }
-
-/// Groups whose results are asked for at once (see [`results_of`]).
-const GROUPS_PER_FINISH: usize = 16_384;
 
 /// The ids of the kept groups in the order of their rows: segments in natural order (see
 /// `SortKey`): texts and periods by label; numbers, booleans and dates by value; bands and
