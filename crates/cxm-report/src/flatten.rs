@@ -137,10 +137,8 @@ pub fn detail_columns<'a>(rows: impl IntoIterator<Item = &'a ResultRow>) -> Vec<
 /// Whether two maps have the same keys in the same order and no nested object (whose own
 /// keys could differ): then their column names are the same.
 fn same_flat_keys(a: &Details, b: &Details) -> bool {
-    a.len() == b.len()
-        && a.iter()
-            .zip(b)
-            .all(|((ka, va), (kb, vb))| ka == kb && !va.is_object() && !vb.is_object())
+    let flat = |d: &Details| !d.values().any(Detail::is_object);
+    a.same_keys(b) && flat(a) && flat(b)
 }
 
 /// Adds the column names of `map`'s leaves (nulls included, so a key that is null in one

@@ -220,6 +220,22 @@ impl Details {
             .collect()
     }
 
+    /// Whether `other` has the same keys in the same order. Details that share their list
+    /// of keys (the results of a metric read from one block, usually) are not compared key
+    /// by key.
+    pub fn same_keys(&self, other: &Details) -> bool {
+        if self.len() != other.len() {
+            return false;
+        }
+        match (&self.keys, &other.keys) {
+            (Some(a), Some(b)) if Arc::ptr_eq(a, b) => true,
+            _ => self
+                .keys()
+                .zip(other.keys())
+                .all(|(a, b)| std::ptr::eq(a, b) || a == b),
+        }
+    }
+
     /// Whether these details' keys are `keys` itself (not only equal: the same list).
     #[cfg(test)]
     pub(crate) fn shares_keys(&self, keys: &Details) -> bool {
@@ -433,6 +449,39 @@ mod tests {
             d.insert(*k, i as u64);
         }
         d
+    }
+
+    #[test]
+    fn same_keys_compares_shared_and_own_lists_alike() {
+        let mut block = crate::many::ManyWriter::with_capacity(2);
+        let first = numbered(&["a", "b", "c"]);
+        block.push(&MetricResult {
+            details: first.clone(),
+            ..Default::default()
+        });
+        let shared = numbered(&["a", "b", "c"]);
+        assert!(shared.shares_keys(&first));
+        // A shared prefix is not the same keys: fewer of them.
+        let prefix = numbered(&["a", "b"]);
+        assert!(prefix.shares_keys(&first));
+        let own = numbered(&["q"]);
+        let mut abc = Details::new();
+        for k in ["a", "b", "c"] {
+            abc.insert(k, 0u64);
+        }
+        for (x, y, same) in [
+            (&shared, &first, true),
+            (&prefix, &first, false),
+            (&first, &prefix, false),
+            (&own, &first, false),
+            (&abc, &first, true),
+            (&numbered(&["a", "c", "b"]), &first, false),
+            (&Details::new(), &Details::new(), true),
+            (&Details::new(), &own, false),
+        ] {
+            assert_eq!(x.same_keys(y), same, "{x:?} {y:?}");
+            assert_eq!(y.same_keys(x), same, "{y:?} {x:?}");
+        }
     }
 
     #[test]
