@@ -528,8 +528,9 @@ impl RecordText {
     }
 }
 
-/// The accepted rows of the current batch, kept as the spans of their mapped cells until
-/// the batch is full and then parsed column by column ([`BatchBuilder::push_columns`]).
+/// Accepted rows not parsed yet, kept as the spans of their mapped cells until there are
+/// [`PARSE_ROWS`] of them or the batch ends, then parsed column by column
+/// ([`BatchBuilder::push_columns`]).
 struct PendingRows {
     /// For each mapped field, the span of its cell in each pending row, in the chunk;
     /// `(QUOTED, k)` for a quoted cell, whose unescaped text is `unescaped[k]`.
