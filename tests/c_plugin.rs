@@ -315,14 +315,13 @@ fn many_groups_finish_in_blocks_read_beside_the_plugin_with_the_same_results() {
         let last = format!("r{:05}", regions - 1);
         assert_eq!(results[regions]["group"], json!({ "region": last }));
         assert_eq!(results[9_000]["value"].as_f64(), Some(1.0));
-        let two_threads = run(&[
-            "run",
-            one_at_a_time.to_str().unwrap(),
-            "--format",
-            "json",
-            "--threads",
-            "2",
-        ]);
+        let two_threads = run_json(&one_at_a_time, false);
+        assert_eq!(
+            two_threads.status.code(),
+            Some(0),
+            "{}",
+            stderr(&two_threads)
+        );
         assert_eq!(
             json(&two_threads)["results"],
             old["results"],

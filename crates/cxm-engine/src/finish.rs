@@ -40,7 +40,7 @@ pub(crate) fn finish_groups(
     } else {
         None
     };
-    let Some((twin, twin_groups)) = twin else {
+    let Some(twin) = twin else {
         for chunk in chunks {
             place(chunk, instance.finish_many(chunk)?);
         }
@@ -51,12 +51,13 @@ pub(crate) fn finish_groups(
         let (sender, received) = std::sync::mpsc::sync_channel(1);
         let chunks = &chunks;
         scope.spawn(move || {
-            let twin_chunks = chunks.iter().skip(1).step_by(2);
-            let mut start = 0;
-            for chunk in twin_chunks {
-                let ids = &twin_groups[start..start + chunk.len()];
-                start += chunk.len();
-                let results = twin.finish_many(ids);
+            // The twin numbers its groups in the order of its chunks.
+            let mut start = 0u32;
+            for (_, chunk) in twins_chunks(chunks) {
+                let end = start + chunk.len() as u32;
+                let ids: Vec<u32> = (start..end).collect();
+                start = end;
+                let results = twin.finish_many(&ids);
                 let failed = results.is_err();
                 // The receiver is gone once the other thread stopped at an error.
                 if sender.send(results).is_err() || failed {
@@ -65,14 +66,14 @@ pub(crate) fn finish_groups(
             }
         });
         for (i, chunk) in chunks.iter().enumerate() {
-            let results = if i % 2 == 0 {
-                instance.finish_many(chunk)?
-            } else {
+            let results = if made_by_twin(i) {
                 received.recv().map_err(|_| HostError::Host {
                     library: instance.def().library.clone(),
                     metric: instance.def().name.clone(),
                     message: "the thread making half of the results stopped".into(),
                 })??
+            } else {
+                instance.finish_many(chunk)?
             };
             place(chunk, results);
         }
@@ -80,19 +81,33 @@ pub(crate) fn finish_groups(
     })
 }
 
-/// A twin of `instance` holding the states of the groups of the odd `chunks`, numbered
-/// 0, 1, … in their order (the ids, in order, come with it); `None` when it cannot be made.
+/// Whether the `i`-th chunk's results are made by the twin: every other one.
+fn made_by_twin(i: usize) -> bool {
+    i % 2 == 1
+}
+
+/// The chunks whose results the twin makes, with their positions.
+fn twins_chunks<'c>(chunks: &'c [&'c [u32]]) -> impl Iterator<Item = (usize, &'c [u32])> {
+    chunks
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|&(i, _)| made_by_twin(i))
+}
+
+/// A twin of `instance` holding the states of the groups of the twin's `chunks`, numbered
+/// 0, 1, … in their order; `None` when it cannot be made.
 fn twin(
     instance: &Instance,
     params_json: &str,
     chunks: &[&[u32]],
     num_groups: usize,
-) -> Option<(Instance, Vec<u32>)> {
+) -> Option<Instance> {
     const UNSET: u32 = u32::MAX;
     let mut map = vec![UNSET; num_groups];
     let mut next = 0u32;
-    for chunk in chunks.iter().skip(1).step_by(2) {
-        for &g in *chunk {
+    for (_, chunk) in twins_chunks(chunks) {
+        for &g in chunk {
             *map.get_mut(g as usize)? = next;
             next += 1;
         }
@@ -104,5 +119,5 @@ fn twin(
         .for_each(|m| *m = spare);
     let mut twin = instance.bind_like(params_json).ok()?;
     twin.merge(instance, &map).ok()?;
-    Some((twin, (0..next).collect()))
+    Some(twin)
 }
