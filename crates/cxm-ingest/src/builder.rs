@@ -89,39 +89,35 @@ impl BatchBuilder {
     /// [`BatchBuilder::push_row`] with the cell of each field given by `cell(field)`.
     pub(crate) fn push_cells<'c>(&mut self, line: u64, cell: impl Fn(usize) -> Option<&'c [u8]>) {
         let row = self.batch.num_rows();
-        self.batch.lines.push(line);
+        let batch = &mut self.batch;
+        batch.lines.push(line);
+        let (nulls, trim) = (&self.null_values, self.trim);
         for (field, parser) in self.parsers.iter_mut().enumerate() {
             let cell = cell(field);
             if self.keep_raw {
-                self.batch.push_raw(cell.unwrap_or_default());
+                batch.push_raw(cell.unwrap_or_default());
             }
             let Some(raw) = cell else {
                 parser.append_null();
                 continue;
             };
-            let trimmed = raw.trim_ascii();
-            if self.null_values.contains(trimmed) {
-                parser.append_null();
-                continue;
-            }
-            let value = if !self.trim && parser.is_string() {
-                raw
-            } else {
-                trimmed
-            };
-            if let Err(reason) = parser.append(value) {
-                self.batch.cell_errors.push(CellError {
-                    row,
-                    field,
-                    line,
-                    value: String::from_utf8_lossy(raw).into_owned(),
-                    reason,
-                });
-            } else if let Some(kind) = parser.take_resolved() {
-                self.batch
-                    .resolved_times
-                    .push(ResolvedTime { field, line, kind });
-            }
+            let (errors, resolved) = (&mut batch.cell_errors, &mut batch.resolved_times);
+            parser.append_column(
+                1,
+                |_| raw,
+                |trimmed| nulls.contains(trimmed),
+                trim,
+                |_, raw, reason| {
+                    errors.push(CellError {
+                        row,
+                        field,
+                        line,
+                        value: String::from_utf8_lossy(raw).into_owned(),
+                        reason,
+                    })
+                },
+                |_, kind| resolved.push(ResolvedTime { field, line, kind }),
+            );
         }
     }
 

@@ -1,7 +1,7 @@
-//! Per-field column builders: turn the raw bytes of one mapped cell into a
-//! value appended to the right Arrow builder, or a null plus an error reason;
-//! a datetime resolved by the daylight-saving rule is flagged for the caller
-//! ([`ColumnParser::take_resolved`]).
+//! Per-field column builders: turn the raw bytes of mapped cells into values
+//! appended to the right Arrow builder, or nulls plus error reasons; a datetime
+//! resolved by the daylight-saving rule is reported to the caller
+//! ([`ColumnParser::append_column`]).
 
 use std::sync::Arc;
 
@@ -13,7 +13,7 @@ use arrow_array::ArrayRef;
 
 use cxm_period::{LocalTime, Zone};
 
-use crate::datetime::{parse_date, parse_datetime_resolved, DateFormat, LastDate};
+use crate::datetime::{parse_date, DateFormat, LastDate};
 use crate::numbers::NumberFormat;
 use crate::types::{parse_boolean, parse_integer, parse_number, CellErrorReason, FieldType};
 
@@ -39,9 +39,6 @@ pub(crate) struct ColumnParser {
     /// Scratch space for rewriting numbers.
     scratch: Vec<u8>,
     builder: Builder,
-    /// The last value appended was a local time that a daylight-saving change made
-    /// ambiguous or skipped (see [`ColumnParser::take_resolved`]).
-    resolved: Option<LocalTime>,
     /// The date of the last timestamp parsed column by column.
     last_date: LastDate,
 }
@@ -68,7 +65,6 @@ impl ColumnParser {
             number: NumberFormat::default(),
             scratch: Vec::new(),
             builder,
-            resolved: None,
             last_date: LastDate::default(),
         }
     }
@@ -80,6 +76,7 @@ impl ColumnParser {
     }
 
     /// True for a `String` column.
+    #[cfg(test)]
     pub(crate) fn is_string(&self) -> bool {
         matches!(self.builder, Builder::String(_))
     }
@@ -102,44 +99,20 @@ impl ColumnParser {
         }
     }
 
-    /// Parses a non-null cell (trimmed, except for `String` columns read
-    /// without trimming) and appends it. On failure a
-    /// null is appended and the reason returned.
-    #[inline]
+    /// Parses one non-null cell (trimmed, except for `String` columns read without
+    /// trimming) and appends it, through [`ColumnParser::append_column`]. On failure a null
+    /// is appended and the reason returned.
+    #[cfg(test)]
     pub(crate) fn append(&mut self, cell: &[u8]) -> Result<(), CellErrorReason> {
-        let format = self.format.as_ref();
-        let result = match &mut self.builder {
-            Builder::Integer(b) => self
-                .number
-                .normalize(cell, &mut self.scratch)
-                .and_then(parse_integer)
-                .map(|v| b.append_value(v)),
-            Builder::Number(b) => self
-                .number
-                .normalize(cell, &mut self.scratch)
-                .and_then(parse_number)
-                .map(|v| b.append_value(v)),
-            Builder::String(b) => utf8_text(cell)
-                .map(|v| b.append_value(v))
-                .ok_or(CellErrorReason::InvalidUtf8),
-            Builder::Boolean(b) => parse_boolean(cell).map(|v| b.append_value(v)),
-            Builder::Date(b) => parse_date(cell, format)
-                .map(|v| b.append_value(v))
-                .ok_or(CellErrorReason::InvalidDate),
-            Builder::Datetime(b) => match parse_datetime_resolved(cell, format, &self.zone) {
-                Some((v, kind)) => {
-                    b.append_value(v);
-                    if kind != LocalTime::Unique {
-                        self.resolved = Some(kind);
-                    }
-                    Ok(())
-                }
-                None => Err(CellErrorReason::InvalidDatetime),
-            },
-        };
-        if result.is_err() {
-            self.append_null();
-        }
+        let mut result = Ok(());
+        self.append_column(
+            1,
+            |_| cell,
+            |_| false,
+            false,
+            |_, _, reason| result = Err(reason),
+            |_, _| {},
+        );
         result
     }
 
@@ -216,14 +189,6 @@ impl ColumnParser {
                 }
             }),
         }
-    }
-
-    /// Whether the value just appended was a local time the zone's daylight-saving
-    /// change made ambiguous or skipped (resolved by rule, see `local_to_utc` in
-    /// `datetime`); `None` for any other value. Resets the flag.
-    #[inline]
-    pub(crate) fn take_resolved(&mut self) -> Option<LocalTime> {
-        self.resolved.take()
     }
 
     /// Takes the values accumulated so far as an array, resetting the builder.
